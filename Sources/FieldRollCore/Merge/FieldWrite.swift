@@ -1,0 +1,22 @@
+/// One field written by one replica: the unit of change for mutable records.
+public struct FieldWrite: Hashable, Codable, Sendable {
+    /// The field's wire name.
+    public var field: String
+    public var value: JSONValue
+    /// The writer's clock reading when it wrote.
+    public var stamp: HLCTimestamp
+    /// The stamp of the value the writer had seen in this field (nil: it had none). A server
+    /// whose current stamp differs from this base, with a different value, has a concurrent
+    /// edit on its hands.
+    public var base: HLCTimestamp?
+
+    public init(field: String, value: JSONValue, stamp: HLCTimestamp, base: HLCTimestamp?) {
+        self.field = field
+        self.value = value
+        self.stamp = stamp
+        self.base = base
+    }
+
+    /// The write as a stamped value.
+    public var stamped: StampedValue { StampedValue(value: value, stamp: stamp, base: base) }
+}

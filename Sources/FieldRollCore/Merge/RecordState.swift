@@ -1,0 +1,42 @@
+/// The replicated state of one mutable record: every field with the stamp that set it.
+///
+/// Deletion is the field ``deletedField`` set to `true` (and undeletion a later write of
+/// `false`), so it merges like any other field. ``merged(with:)`` is commutative, associative
+/// and idempotent: replicas that have seen the same writes hold the same state whatever order
+/// the writes arrived in.
+public struct RecordState: Hashable, Codable, Sendable {
+    /// The reserved field that marks a record deleted.
+    public static let deletedField = "_deleted"
+
+    public var fields: [String: StampedValue]
+
+    public init(fields: [String: StampedValue] = [:]) { self.fields = fields }
+
+    /// The field-wise winner of `self` and `other`.
+    public func merged(with other: RecordState) -> RecordState {
+        var out = self
+        out.merge(other)
+        return out
+    }
+
+    /// Merges `other` into this state, field by field.
+    public mutating func merge(_ other: RecordState) {
+        for (name, theirs) in other.fields {
+            if let mine = fields[name], !theirs.wins(over: mine) { continue }
+            fields[name] = theirs
+        }
+    }
+
+    /// Whether the record is currently deleted.
+    public var isDeleted: Bool { fields[Self.deletedField]?.value == .bool(true) }
+
+    /// The current values without stamps (deletion marker excluded).
+    public var values: [String: JSONValue] {
+        var out: [String: JSONValue] = [:]
+        for (k, v) in fields where k != Self.deletedField { out[k] = v.value }
+        return out
+    }
+
+    /// The greatest stamp of any field: when the record last changed.
+    public var lastStamp: HLCTimestamp? { fields.values.map(\.stamp).max() }
+}

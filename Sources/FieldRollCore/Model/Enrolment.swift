@@ -1,0 +1,61 @@
+/// An application and, once approved, an enrolment on a programme's roll.
+///
+/// Server-only: the central office writes every field (status moves through the review chain,
+/// the amount comes from ``BenefitCalculator``); devices pull a read-only copy so a caseworker
+/// can tell a household where its case stands.
+public struct Enrolment: FieldMergedRecord {
+    public static let kind = EntityKind.enrolment
+
+    public var id: EnrolmentID
+    public var householdID: HouseholdID
+    public var region: RegionCode
+    public var programme: Programme
+    public var status: EnrolmentStatus
+    /// Monthly benefit for the whole household, in fen.
+    public var monthlyAmount: Fen
+    public var appliedOn: CalendarDate
+    public var startDate: CalendarDate?
+    public var endDate: CalendarDate?
+
+    public init(
+        id: EnrolmentID = EnrolmentID(), householdID: HouseholdID, region: RegionCode, programme: Programme,
+        status: EnrolmentStatus, monthlyAmount: Fen, appliedOn: CalendarDate, startDate: CalendarDate? = nil,
+        endDate: CalendarDate? = nil
+    ) {
+        self.id = id
+        self.householdID = householdID
+        self.region = region
+        self.programme = programme
+        self.status = status
+        self.monthlyAmount = monthlyAmount
+        self.appliedOn = appliedOn
+        self.startDate = startDate
+        self.endDate = endDate
+    }
+
+    public static let schema = EntitySchema(
+        kind: .enrolment,
+        fields: [
+            "householdID": FieldRule(.reference, writer: .server),
+            "region": FieldRule(.region, writer: .server),
+            "programme": FieldRule(.choice(Programme.wireNames), writer: .server),
+            "status": FieldRule(.choice(EnrolmentStatus.wireNames), writer: .server),
+            "monthlyAmount": FieldRule(.fen(min: 0, max: 10_000_000), writer: .server),
+            "appliedOn": FieldRule(.date, writer: .server),
+            "startDate": FieldRule(.date, writer: .server, nullable: true),
+            "endDate": FieldRule(.date, writer: .server, nullable: true),
+        ],
+        required: ["householdID", "region", "programme", "status", "monthlyAmount", "appliedOn"]
+    )
+
+    public func validate() -> [FieldIssue] {
+        var issues = schemaIssues()
+        if let start = startDate, let end = endDate, end < start {
+            issues.append(FieldIssue(field: "endDate", reason: "before-start", message: "ends \(end), before it starts \(start)"))
+        }
+        if status == .enrolled && startDate == nil {
+            issues.append(FieldIssue(field: "startDate", reason: "required", message: "an enrolled household needs a start date"))
+        }
+        return issues
+    }
+}

@@ -1,0 +1,55 @@
+/// The fields of a field-merged record kind: their rules, which are required, who writes them.
+///
+/// Both sides check writes against the same schema, so a device never queues a change the
+/// server would refuse for its shape.
+public struct EntitySchema: Sendable {
+    public let kind: EntityKind
+    public let fields: [String: FieldRule]
+    /// Fields a record must have once created.
+    public let required: Set<String>
+
+    public init(kind: EntityKind, fields: [String: FieldRule], required: Set<String>) {
+        var all = fields
+        all[RecordState.deletedField] = FieldRule(.bool, writer: kind == .enrolment ? .server : .device)
+        self.kind = kind
+        self.fields = all
+        self.required = required
+    }
+
+    /// Names of the fields encrypted at rest on the device.
+    public var sensitiveFields: Set<String> { Set(fields.filter { $0.value.sensitive }.keys) }
+
+    /// Checks one write: known field, right shape, and a writer allowed to write it.
+    /// - Parameter byServer: true when the server itself is writing.
+    /// - Returns: an error with a stable code, or nil.
+    public func check(field: String, value: JSONValue, byServer: Bool) -> SchemaViolation? {
+        guard let rule = fields[field] else {
+            return SchemaViolation(code: .unknownField, issue: FieldIssue(field: field, reason: "unknown-field", message: "\(kind.rawValue) has no field \"\(field.prefix(60))\""))
+        }
+        if rule.writer == .server && !byServer {
+            return SchemaViolation(code: .serverOwnedField, issue: FieldIssue(field: field, reason: "server-owned", message: "\(kind.rawValue).\(field) is set by the central office only"))
+        }
+        if let issue = rule.check(value, field: field) { return SchemaViolation(code: .invalidRecord, issue: issue) }
+        return nil
+    }
+
+    /// Checks a complete set of values: every field valid and every required field present.
+    public func validate(values: [String: JSONValue]) -> [FieldIssue] {
+        var issues: [FieldIssue] = []
+        for name in required.sorted() where values[name] == nil || values[name] == .null {
+            issues.append(FieldIssue(field: name, reason: "required", message: "is required"))
+        }
+        for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+            if let v = check(field: name, value: value, byServer: true) { issues.append(v.issue) }
+        }
+        return issues
+    }
+}
+
+/// One write that does not fit its schema.
+public struct SchemaViolation: FieldRollError, Hashable {
+    public let code: ErrorCode
+    public let issue: FieldIssue
+
+    public var message: String { issue.description }
+}

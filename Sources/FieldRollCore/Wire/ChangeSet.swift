@@ -1,0 +1,21 @@
+/// What a device committed together — a visit with its photos, an edit of a household's
+/// fields — signed by its origin so it can travel through a relay unchanged and still prove
+/// who made it.
+public struct ChangeSet: SignedRecord, Hashable {
+    public var id: ChangeSetID
+    /// The device (or server) that made the changes and signed them.
+    public var origin: NodeID
+    /// The origin's clock when it committed the set.
+    public var stamp: HLCTimestamp
+    public var changes: [Change]
+    /// Base64 Ed25519 signature by `origin` over the canonical JSON of every other field.
+    public var signature: String?
+
+    public init(id: ChangeSetID = ChangeSetID(), origin: NodeID, stamp: HLCTimestamp, changes: [Change], signature: String? = nil) {
+        self.id = id
+        self.origin = origin
+        self.stamp = stamp
+        self.changes = changes
+        self.signature = signature
+    }
+}

@@ -1,0 +1,60 @@
+/// `POST /v1/sync/push`: change sets from a device's outbox, in device order.
+public struct PushRequest: Hashable, Codable, Sendable {
+    /// Always ``WireProtocol/version``.
+    public var `protocol`: String
+    public var changeSets: [ChangeSet]
+
+    public init(changeSets: [ChangeSet]) {
+        self.protocol = WireProtocol.version
+        self.changeSets = changeSets
+    }
+
+    /// The number of changes across all sets (what batch limits count).
+    public var changeCount: Int { changeSets.reduce(0) { $0 + $1.changes.count } }
+}
+
+/// The server's answer to a push: one result per change, in request order.
+public struct PushResponse: Hashable, Codable, Sendable {
+    public var results: [ChangeResult]
+    /// The server's clock after the push; a device corrects its own clock from it.
+    public var serverTime: HLCTimestamp
+
+    public init(results: [ChangeResult], serverTime: HLCTimestamp) {
+        self.results = results
+        self.serverTime = serverTime
+    }
+}
+
+/// What the server did with one change.
+public struct ChangeResult: Hashable, Codable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        /// Stored.
+        case applied
+        /// Already stored by an earlier push: nothing changed.
+        case duplicate
+        /// Applied, and a conflict record was kept for the central office.
+        case conflictRecorded = "conflict-recorded"
+        /// Not stored; `code` says why. The rest of the batch is unaffected.
+        case refused
+    }
+
+    public var change: ChangeID
+    public var status: Status
+    /// For `refused`: the stable error code.
+    public var code: ErrorCode?
+    public var detail: String?
+    /// For `conflict-recorded`: the ids of the conflict records kept.
+    public var conflicts: [String]?
+
+    public init(change: ChangeID, status: Status, code: ErrorCode? = nil, detail: String? = nil, conflicts: [String]? = nil) {
+        self.change = change
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.conflicts = conflicts
+    }
+
+    /// Whether the device may drop the change from its outbox: everything but a refusal the
+    /// device could cure (a clock it can correct) counts as acknowledged.
+    public var isAcknowledged: Bool { status != .refused || code != .clockSkew }
+}

@@ -1,0 +1,105 @@
+import FieldRollCore
+import Testing
+
+@Suite("Field merge converges on every replica")
+struct MergePropertyTests {
+    let fields = ["phone", "address", "housing", RecordState.deletedField]
+
+    func state(from writes: [FieldWrite]) -> RecordState {
+        var s = RecordState()
+        for w in writes { _ = FieldMerge.apply(w, to: &s) }
+        return s
+    }
+
+    @Test("merge is commutative: a ⊔ b == b ⊔ a")
+    func commutative() {
+        forAll(300) { seed, rng in
+            let writes = randomHistory(&rng, replicas: 3, steps: 30, fields: fields)
+            let a = state(from: writes.filter { _ in rng.chance(0.5) })
+            let b = state(from: writes.filter { _ in rng.chance(0.5) })
+            #expect(a.merged(with: b) == b.merged(with: a), "seed \(seed)")
+        }
+    }
+
+    @Test("merge is associative: (a ⊔ b) ⊔ c == a ⊔ (b ⊔ c)")
+    func associative() {
+        forAll(300) { seed, rng in
+            let writes = randomHistory(&rng, replicas: 4, steps: 40, fields: fields)
+            let parts = (0..<3).map { _ in state(from: writes.filter { _ in rng.chance(0.4) }) }
+            #expect(parts[0].merged(with: parts[1]).merged(with: parts[2]) == parts[0].merged(with: parts[1].merged(with: parts[2])), "seed \(seed)")
+        }
+    }
+
+    @Test("merge is idempotent: a ⊔ a == a, and a second delivery changes nothing")
+    func idempotent() {
+        forAll(300) { seed, rng in
+            let writes = randomHistory(&rng, replicas: 3, steps: 30, fields: fields)
+            let a = state(from: writes)
+            #expect(a.merged(with: a) == a, "seed \(seed)")
+            #expect(state(from: writes + writes) == a, "seed \(seed)")
+        }
+    }
+
+    @Test("every delivery order, with duplicates, converges to the per-field greatest stamp")
+    func deliveryOrderConverges() {
+        forAll(200) { seed, rng in
+            let writes = randomHistory(&rng, replicas: rng.int(2...5), steps: rng.int(5...60), fields: fields)
+            // The oracle, computed without FieldMerge: per field the write with the greatest stamp.
+            var expected: [String: StampedValue] = [:]
+            for w in writes where expected[w.field].map({ w.stamp > $0.stamp }) ?? true { expected[w.field] = w.stamped }
+            for _ in 0..<5 {
+                var delivery = writes.shuffled(using: &rng)
+                delivery += (0..<rng.int(0...10)).compactMap { _ in writes.randomElement(using: &rng) }
+                delivery.shuffle(using: &rng)
+                #expect(state(from: delivery).fields == expected, "seed \(seed)")
+            }
+        }
+    }
+
+    @Test("any partition of the writes across replicas, merged pairwise in any order, converges")
+    func partitionsConverge() {
+        forAll(200) { seed, rng in
+            let writes = randomHistory(&rng, replicas: 4, steps: 40, fields: fields)
+            let reference = state(from: writes)
+            var replicas = [[FieldWrite]](repeating: [], count: rng.int(2...5))
+            for w in writes { replicas[rng.int(0..<replicas.count)].append(w) }
+            var states = replicas.map(state(from:))
+            // Gossip in a random order until everyone has merged everyone.
+            for _ in 0..<(states.count * states.count * 2) {
+                let i = rng.int(0..<states.count), j = rng.int(0..<states.count)
+                states[i].merge(states[j])
+            }
+            for i in states.indices { for j in states.indices { states[i].merge(states[j]) } }
+            for s in states { #expect(s == reference, "seed \(seed)") }
+        }
+    }
+
+    @Test("a concurrent edit is reported once, whichever arrives first; a sequential one never")
+    func concurrentDetection() {
+        forAll(200) { seed, rng in
+            var a = HybridLogicalClock(node: nodes[0]), b = HybridLogicalClock(node: nodes[1])
+            let t = Int64(rng.int(1_000...2_000))
+            let base = FieldWrite(field: "phone", value: .string("13800000000"), stamp: a.tick(now: t), base: nil)
+            // Both devices saw `base`, then edited offline.
+            let fromA = FieldWrite(field: "phone", value: .string("13900000001"), stamp: a.tick(now: t + Int64(rng.int(0...5))), base: base.stamp)
+            let fromB = FieldWrite(field: "phone", value: .string("13900000002"), stamp: b.tick(now: t + Int64(rng.int(0...5))), base: base.stamp)
+            for order in [[fromA, fromB], [fromB, fromA]] {
+                var server = RecordState()
+                _ = FieldMerge.apply(base, to: &server)
+                let outcomes = FieldMerge.apply(order, to: &server)
+                let edits = outcomes.compactMap { if case .concurrent(let e, _) = $0 { e } else { nil } }
+                #expect(edits.count == 1, "seed \(seed)")
+                let winner = fromA.stamp > fromB.stamp ? fromA : fromB
+                #expect(server.fields["phone"] == winner.stamped, "seed \(seed)")
+                #expect(edits.first?.winner == winner.stamped, "seed \(seed)")
+                #expect(Set([edits.first?.winner, edits.first?.loser]) == Set([fromA.stamped, fromB.stamped]), "seed \(seed)")
+            }
+            // B first syncs, then edits on top of A's value: no conflict.
+            var server = RecordState()
+            _ = FieldMerge.apply([base, fromA], to: &server)
+            _ = try? b.receive(fromA.stamp, now: t)
+            let onTop = FieldWrite(field: "phone", value: .string("13900000003"), stamp: b.tick(now: t), base: fromA.stamp)
+            #expect(FieldMerge.apply(onTop, to: &server) == .applied, "seed \(seed)")
+        }
+    }
+}
