@@ -15,8 +15,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "FieldRollCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
@@ -32,7 +37,16 @@ let package = Package(
         ),
         .target(
             name: "FieldRollServer",
-            dependencies: ["FieldRollCore"]
+            dependencies: [
+                "FieldRollCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                "CZlib",
+            ]
         ),
         .executableTarget(
             name: "fieldroll",
@@ -48,8 +62,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "FieldRollCoreTests", dependencies: ["FieldRollCore"]),
+        .testTarget(
+            name: "FieldRollCoreTests",
+            dependencies: ["FieldRollCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "FieldRollClientTests", dependencies: ["FieldRollClient"]),
-        .testTarget(name: "FieldRollServerTests", dependencies: ["FieldRollServer"]),
+        .testTarget(
+            name: "FieldRollServerTests",
+            dependencies: [
+                "FieldRollServer", "FieldRollCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ]
 )

@@ -1,10 +1,7 @@
-import ArgumentParser
 import FieldRollCore
 
 /// A failure the CLI reports as one line, `error[code]: message`, with exit status 1.
-struct CLIFailure: Error, CustomStringConvertible {
+struct CLIFailure: FieldRollError {
     let code: ErrorCode
     let message: String
-
-    var description: String { "error[\(code)]: \(message)" }
 }

@@ -1,14 +1,27 @@
 import ArgumentParser
 
-/// `fieldroll-server`: the central office's command.
-struct FieldRollServerCommand: ParsableCommand {
+/// `fieldroll-server`: the central office's command. Errors print as one line,
+/// `Error: <code>: <message>`, and exit 1.
+@main
+struct FieldRollServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fieldroll-server",
         abstract: "FieldRoll's central server: the authoritative benefit rolls that field devices sync with.",
         discussion: """
-            Today this command makes synthetic county data for tests, demos and benchmarks. \
-            The sync server itself (serve, devices, conflicts, audit) is being built; see README.md.
+            Everything lives in one data folder (default ./fieldroll-data): the SQLite database \
+            fieldroll.sqlite and the photo store blobs/. Commands other than serve work on that \
+            folder directly and may run while the server is running.
+
+            A first run:
+              fieldroll-server device enroll --name "李敏的平板" --role caseworker --scope 139901002201
+              fieldroll-server serve --port 8080
             """,
-        subcommands: [Fixtures.self]
+        subcommands: [Serve.self, Migrate.self, Device.self, Conflicts.self, Audit.self, Fixtures.self]
     )
+}
+
+/// The data folder, shared by every subcommand.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "The server's data folder (created if missing).")
+    var data: String = "fieldroll-data"
 }

@@ -70,3 +70,12 @@ extension ErrorCode {
     /// Storage is full or failed; nothing was written.
     public static let storageFailure: ErrorCode = "storage-failure"
 }
+
+extension ErrorCode {
+    /// A resumed upload's offset differs from what the server holds; the answer says where to resume.
+    public static let offsetMismatch: ErrorCode = "offset-mismatch"
+    /// Another upload of the same blob is under way.
+    public static let uploadInProgress: ErrorCode = "upload-in-progress"
+    /// Something failed inside the server; nothing was written. The server log says more.
+    public static let internalError: ErrorCode = "internal-error"
+}

@@ -1,0 +1,119 @@
+import FieldRollCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+extension HTTPField.Name {
+    /// How many bytes of a blob the server holds (HEAD), or where a PUT's bytes begin.
+    static let uploadOffset = HTTPField.Name("Upload-Offset")!
+    /// The blob's total size, sent with every PUT so the server knows when it is complete.
+    static let uploadLength = HTTPField.Name("Upload-Length")!
+}
+
+/// `HEAD|PUT|GET /v1/blobs/{sha256}`: content-addressed photo bytes, resumable uploads.
+///
+/// - `HEAD` answers 200 with `Upload-Offset` = size when the blob is complete, 404 with
+///   `Upload-Offset` = bytes held so far (0 if none) when it is not.
+/// - `PUT` with `Upload-Offset: n` and `Upload-Length: total` appends the body at `n`; a cut
+///   connection keeps what arrived. Answers 201 once all bytes are in and hash to the name, 202
+///   with the new offset when more are expected, 409 `offset-mismatch` (with the server's
+///   offset) when `n` is wrong, 422 `hash-mismatch` (partial discarded) when the bytes are wrong.
+/// - `GET` streams a blob that a record in the caller's scope refers to (or that it uploaded).
+struct BlobRoutes {
+    let storage: any SyncStorage
+    let blobs: BlobStore
+    let configuration: ServerConfiguration
+    let metrics: ServerMetrics
+
+    func register(on group: RouterGroup<ServerRequestContext>) {
+        group.head("blobs/:sha256") { request, context in try await head(request, context) }
+        group.put("blobs/:sha256") { request, context in try await put(request, context) }
+        group.get("blobs/:sha256") { request, context in try await get(request, context) }
+    }
+
+    func digest(_ context: ServerRequestContext) throws -> SHA256Digest {
+        do { return try SHA256Digest(hex: context.parameters.get("sha256") ?? "") } catch {
+            throw ProblemResponse(.malformedJSON, "a blob is named by its SHA-256: 64 hex digits", status: 400)
+        }
+    }
+
+    func head(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
+        _ = try context.requireDevice()
+        let d = try digest(context)
+        if let size = blobs.size(of: d) {
+            return Response(status: .ok, headers: [.uploadOffset: String(size), .contentLength: String(size)])
+        }
+        return Response(status: .notFound, headers: [.uploadOffset: String(blobs.partialSize(of: d)), .contentLength: "0"])
+    }
+
+    func put(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
+        let device = try context.requireDevice()
+        guard RolePolicy.may(device.role, write: .photo) else {
+            throw ProblemResponse(.forbidden, "a \(device.role.rawValue) may not upload photos")
+        }
+        let d = try digest(context)
+        if let size = blobs.size(of: d) {
+            try await storage.recordBlob(d, size: size, uploader: device.id, now: Clock.millis())
+            return try JSONBody.response(BlobStatus(sha256: d, size: size, received: size, complete: true), request: request)
+        }
+        guard let lengthText = request.headers[.uploadLength], let total = Int64(lengthText), total > 0 else {
+            throw ProblemResponse(.malformedJSON, "send Upload-Length: the blob's total size in bytes", status: 400)
+        }
+        guard total <= configuration.maxBlobBytes else {
+            throw ProblemResponse(.payloadTooLarge, "a blob may be at most \(configuration.maxBlobBytes) bytes, this one is \(total)")
+        }
+        let offset = Int64(request.headers[.uploadOffset] ?? "0") ?? -1
+        guard blobs.claim(d) else {
+            throw ProblemResponse(.uploadInProgress, "another upload of \(d.hex.prefix(12))… is under way; try again shortly", status: 409)
+        }
+        defer { blobs.release(d) }
+        let held = blobs.partialSize(of: d)
+        guard offset == held else {
+            throw ProblemResponse(.offsetMismatch, "the server holds \(held) bytes of this blob; resume from there", status: 409, headers: [.uploadOffset: String(held)])
+        }
+        let handle = try blobs.openPartial(d)
+        var received = held
+        do {
+            defer { try? handle.close() }
+            for try await chunk in request.body {
+                received += Int64(chunk.readableBytes)
+                guard received <= total else {
+                    blobs.discardPartial(d)
+                    throw ProblemResponse(.payloadTooLarge, "more bytes than the announced Upload-Length \(total); the upload was discarded")
+                }
+                do { try handle.write(contentsOf: Data(chunk.readableBytesView)) } catch {
+                    throw StorageError(.storageFailure, "cannot store the upload (is the disk full?); \(received - Int64(chunk.readableBytes)) bytes are kept")
+                }
+            }
+            try handle.synchronize()
+        }
+        metrics.add("fieldroll_blob_bytes_received_total", received - held)
+        guard received == total else {
+            return try JSONBody.response(BlobStatus(sha256: d, size: total, received: received, complete: false), status: .accepted, request: request)
+        }
+        guard try blobs.finish(d) else {
+            throw ProblemResponse(.hashMismatch, "the \(total) bytes received do not hash to \(d.hex); the upload was discarded, send it again")
+        }
+        try await storage.recordBlob(d, size: total, uploader: device.id, now: Clock.millis())
+        return try JSONBody.response(BlobStatus(sha256: d, size: total, received: total, complete: true), status: .created, request: request)
+    }
+
+    func get(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
+        let device = try context.requireDevice()
+        let d = try digest(context)
+        // Out of scope and absent look the same, so a caller learns nothing of other regions.
+        guard let size = blobs.size(of: d), try await storage.blobVisible(d, scope: device.scope, device: device.id) else {
+            throw ProblemResponse(.notFound, "no blob \(d.hex) in your region")
+        }
+        let data = try Data(contentsOf: blobs.finalURL(d))
+        return Response(status: .ok, headers: [.contentType: "application/octet-stream", .contentLength: String(size)], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// The answer to a blob `PUT`.
+struct BlobStatus: Codable {
+    var sha256: SHA256Digest
+    var size: Int64
+    var received: Int64
+    var complete: Bool
+}

@@ -1,0 +1,45 @@
+@preconcurrency import Crypto
+import FieldRollCore
+import Foundation
+import Hummingbird
+
+/// `POST /v1/devices/enrol`: a device redeems its one-time code with its public key.
+struct DeviceRoutes {
+    let storage: any SyncStorage
+
+    struct EnrolRequest: Codable {
+        var code: String
+        var publicKey: String
+    }
+
+    /// What a freshly enrolled device needs to sync.
+    struct EnrolResponse: Codable {
+        var device: NodeID
+        var name: String
+        var role: Role
+        var scope: RegionCode
+        /// The bearer token; shown once, stored by the server only as a hash.
+        var token: String
+        var server: NodeID
+        var serverPublicKey: String
+        var serverTime: Instant
+    }
+
+    func register(on group: RouterGroup<ServerRequestContext>) {
+        group.post("devices/enrol") { request, _ in
+            let bytes = try await JSONBody.bytes(request, limit: 16 * 1024)
+            try JSONBody.checkKeys(try JSONBody.decode(JSONValue.self, from: bytes), allowed: ["code", "publicKey"], at: "the enrolment")
+            let body = try JSONBody.decode(EnrolRequest.self, from: bytes)
+            guard let key = try? Curve25519.Signing.PublicKey(base64: body.publicKey) else {
+                throw ProblemResponse(.invalidRecord, "publicKey must be an Ed25519 public key: 32 bytes, base64", status: 400)
+            }
+            let token = Secrets.token()
+            let now = Clock.millis()
+            let identity = try await storage.redeem(codeHash: Secrets.hash(body.code), publicKey: key, tokenHash: Secrets.hashToken(token), now: now)
+            let answer = EnrolResponse(
+                device: identity.id, name: identity.name, role: identity.role, scope: identity.scope, token: token, server: storage.serverNode,
+                serverPublicKey: storage.serverKey.publicKey.base64, serverTime: Instant(millis: now))
+            return try JSONBody.response(answer, status: .created, request: request)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import FieldRollCore
+import Foundation
+import Hummingbird
+
+/// `POST /v1/sync/push` and `GET /v1/sync/pull`.
+struct SyncRoutes {
+    let storage: any SyncStorage
+    let configuration: ServerConfiguration
+    let metrics: ServerMetrics
+
+    func register(on group: RouterGroup<ServerRequestContext>) {
+        group.post("sync/push") { request, context in try await push(request, context) }
+        group.get("sync/pull") { request, context in try await pull(request, context) }
+    }
+
+    func push(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
+        let device = try context.requireDevice()
+        let bytes = try await JSONBody.bytes(request, limit: configuration.maxPushBytes)
+        let raw = try JSONBody.decode(JSONValue.self, from: bytes)
+        try Self.checkShape(raw)
+        let push = try JSONBody.decode(PushRequest.self, from: bytes)
+        guard push.protocol == WireProtocol.version else {
+            throw ProblemResponse(.unsupportedVersion, "this server speaks \(WireProtocol.version), the request \(push.protocol.prefix(40))")
+        }
+        guard push.changeCount <= configuration.maxChangesPerPush else {
+            throw ProblemResponse(.batchTooLarge, "\(push.changeCount) changes in one push; at most \(configuration.maxChangesPerPush)")
+        }
+        let ids = push.changeSets.flatMap { $0.changes.map(\.id) }
+        guard Set(ids).count == ids.count else { throw ProblemResponse(.invalidRecord, "a push names the same change id twice", status: 400) }
+        let response = try await storage.push(
+            push.changeSets, pusher: device.id, writer: WriterContext(device: device), now: Clock.millis(), maxDrift: configuration.maxClockDrift)
+        for r in response.results { metrics.add("fieldroll_push_changes_total{status=\"\(r.status.rawValue)\"}", 1) }
+        return try JSONBody.response(response, request: request)
+    }
+
+    /// The v1 members of a push body; anything else is `unknown-field`.
+    static func checkShape(_ raw: JSONValue) throws {
+        try JSONBody.checkKeys(raw, allowed: ["protocol", "changeSets"], at: "the push")
+        for (i, set) in (raw.objectValue?["changeSets"]?.arrayValue ?? []).enumerated() {
+            try JSONBody.checkKeys(set, allowed: ["id", "origin", "stamp", "changes", "signature"], at: "changeSets[\(i)]")
+            for (j, change) in (set.objectValue?["changes"]?.arrayValue ?? []).enumerated() {
+                try JSONBody.checkKeys(change, allowed: ["id", "entity", "record", "region", "writes", "body"], at: "changeSets[\(i)].changes[\(j)]")
+                for (k, write) in (change.objectValue?["writes"]?.arrayValue ?? []).enumerated() {
+                    try JSONBody.checkKeys(write, allowed: ["field", "value", "stamp", "base"], at: "changeSets[\(i)].changes[\(j)].writes[\(k)]")
+                }
+            }
+        }
+    }
+
+    func pull(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
+        let device = try context.requireDevice()
+        var position: Int64 = 0
+        if let after = request.uri.queryParameters.get("after"), !after.isEmpty {
+            let cursor = try SyncCursor(after)
+            guard cursor.issuer == storage.serverNode else {
+                throw ProblemResponse(.badCursor, "cursor \(after.prefix(80)) was issued by \(cursor.issuer), not by this server (\(storage.serverNode)); pull from the start")
+            }
+            position = cursor.position
+        }
+        var limit = WireProtocol.defaultPullPageSize
+        if let text = request.uri.queryParameters.get("limit") {
+            guard let n = Int(text), n >= 1 else { throw ProblemResponse(.malformedJSON, "limit must be a whole number of at least 1", status: 400) }
+            limit = min(n, configuration.maxPullPage)
+        }
+        let page = try await storage.pull(after: position, scope: device.scope, limit: limit, now: Clock.millis())
+        metrics.add("fieldroll_pull_changes_total", Int64(page.changes.count))
+        return try JSONBody.response(page, request: request)
+    }
+}

@@ -1,0 +1,86 @@
+import GRDB
+
+/// The server's SQLite schema, as versioned migrations. A migration never changes once
+/// released; a new one is added instead.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE server_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                    CREATE TABLE devices (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        scope TEXT NOT NULL,
+                        code_hash TEXT UNIQUE,
+                        code_expires_at INTEGER,
+                        public_key TEXT,
+                        token_hash TEXT UNIQUE,
+                        created_at INTEGER NOT NULL,
+                        redeemed_at INTEGER,
+                        revoked_at INTEGER,
+                        last_seen_at INTEGER
+                    );
+                    CREATE TABLE records (
+                        entity TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        content TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        PRIMARY KEY (entity, id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX records_region ON records(entity, region);
+                    CREATE TABLE changes (
+                        position INTEGER PRIMARY KEY AUTOINCREMENT,
+                        change_id TEXT NOT NULL UNIQUE,
+                        change_set_id TEXT NOT NULL,
+                        origin TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        body TEXT NOT NULL
+                    );
+                    CREATE INDEX changes_region ON changes(region, position);
+                    CREATE TABLE change_results (
+                        change_id TEXT PRIMARY KEY,
+                        device TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        code TEXT,
+                        detail TEXT
+                    ) WITHOUT ROWID;
+                    CREATE TABLE conflicts (
+                        id TEXT PRIMARY KEY,
+                        entity TEXT NOT NULL,
+                        record TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        field TEXT NOT NULL,
+                        winner TEXT NOT NULL,
+                        loser TEXT NOT NULL,
+                        change_id TEXT NOT NULL,
+                        detected_at INTEGER NOT NULL,
+                        resolved_at INTEGER,
+                        resolved_by TEXT,
+                        resolution TEXT
+                    );
+                    CREATE INDEX conflicts_open ON conflicts(resolved_at, region);
+                    CREATE TABLE blobs (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, uploader TEXT NOT NULL, created_at INTEGER NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE blob_refs (sha256 TEXT NOT NULL, region TEXT NOT NULL, PRIMARY KEY (sha256, region)) WITHOUT ROWID;
+                    CREATE TABLE audit_log (
+                        seq INTEGER PRIMARY KEY,
+                        at INTEGER NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        previous_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    """)
+        }
+        return m
+    }
+}

@@ -1,0 +1,184 @@
+@preconcurrency import Crypto
+import FieldRollCore
+import Foundation
+
+/// Who is writing: an enrolled device, or the server itself (imports, conflict resolutions).
+public struct WriterContext: Sendable {
+    public var role: Role
+    public var scope: RegionCode
+    /// The server may write server-owned fields and the roll.
+    public var isServer: Bool
+
+    public init(role: Role, scope: RegionCode, isServer: Bool) {
+        self.role = role
+        self.scope = scope
+        self.isServer = isServer
+    }
+
+    public init(device: DeviceIdentity) { self.init(role: device.role, scope: device.scope, isServer: false) }
+}
+
+/// What the server does with one change, decided without I/O so every storage backend applies
+/// exactly the same rules.
+public struct ChangeDecision: Sendable {
+    public var status: ChangeResult.Status
+    public var code: ErrorCode?
+    public var detail: String?
+    /// The record to store (nil: leave storage as it was).
+    public var record: StoredRecord?
+    /// Concurrent edits to keep as conflict records.
+    public var conflicts: [ConcurrentEdit] = []
+    /// Whether the change goes into the pull log.
+    public var log: Bool { record != nil }
+
+    static func refuse(_ code: ErrorCode, _ detail: String) -> ChangeDecision {
+        ChangeDecision(status: .refused, code: code, detail: detail, record: nil)
+    }
+}
+
+/// The server's merge rules for one incoming change (see `docs/wire-format.md`).
+public enum ChangeApplier {
+    /// At most this many field writes in one change.
+    public static let maxWritesPerChange = 100
+
+    /// Decides what to do with `change` from `origin`, given the stored record (if any).
+    /// - Parameters:
+    ///   - originKey: the origin's public key, for the whole-record signatures of visits and
+    ///     check-ins (the change set's own signature is checked before this).
+    ///   - now: the server's physical time in ms; `maxDrift` bounds how far ahead stamps may be.
+    public static func decide(
+        _ change: Change, origin: NodeID, originKey: Curve25519.Signing.PublicKey?, writer: WriterContext,
+        existing: StoredRecord?, now: Int64, maxDrift: Int64
+    ) -> ChangeDecision {
+        if change.entity.replication == .serverOnly && !writer.isServer {
+            return .refuse(.serverOwnedField, "\(change.entity.rawValue) records are written by the central office only")
+        }
+        if !writer.isServer && !RolePolicy.may(writer.role, write: change.entity) {
+            return .refuse(.forbidden, "a \(writer.role.rawValue) may not write \(change.entity.rawValue) records")
+        }
+        guard writer.scope.contains(change.region) else {
+            return .refuse(.scopeViolation, "\(change.entity.rawValue) \(change.record) is in \(change.region), outside \(writer.scope)")
+        }
+        if let existing, !writer.scope.contains(existing.region) {
+            return .refuse(.scopeViolation, "\(change.entity.rawValue) \(change.record) is in \(existing.region), outside \(writer.scope)")
+        }
+        if let existing, existing.entity != change.entity {
+            return .refuse(.invalidRecord, "id \(change.record) names a \(existing.entity.rawValue), not a \(change.entity.rawValue)")
+        }
+        switch change.entity.replication {
+        case .mutable, .serverOnly:
+            return decideWrites(change, origin: origin, writer: writer, existing: existing, now: now, maxDrift: maxDrift)
+        case .immutable:
+            return decideBody(change, origin: origin, originKey: originKey, existing: existing)
+        }
+    }
+
+    static func decideWrites(
+        _ change: Change, origin: NodeID, writer: WriterContext, existing: StoredRecord?, now: Int64, maxDrift: Int64
+    ) -> ChangeDecision {
+        guard case .writes(let writes) = change.payload, let schema = change.entity.schema else {
+            return .refuse(.invalidRecord, "a \(change.entity.rawValue) change carries field writes, not a body")
+        }
+        guard UUID(uuidString: change.record) != nil else { return .refuse(.invalidRecord, "record id \"\(change.record.prefix(40))\" is not a UUID") }
+        guard !writes.isEmpty, writes.count <= maxWritesPerChange else {
+            return .refuse(.invalidRecord, "a change writes 1–\(maxWritesPerChange) fields, this one \(writes.count)")
+        }
+        // Check every write before applying any: a change applies whole or not at all.
+        for w in writes {
+            if let v = schema.check(field: w.field, value: w.value, byServer: writer.isServer) { return .refuse(v.code, v.message) }
+            if w.stamp.node != origin {
+                return .refuse(.invalidRecord, "write to \(w.field) is stamped by \(w.stamp.node), not by its origin \(origin)")
+            }
+            do { try HybridLogicalClock.check(w.stamp, now: now, maxDrift: maxDrift) } catch { return .refuse(error.code, error.message) }
+        }
+        let regionWrite = writes.last { $0.field == "region" }?.value.stringValue
+        if let regionWrite, regionWrite != change.region.digits {
+            return .refuse(.invalidRecord, "the change is filed under region \(change.region) but writes region \(regionWrite)")
+        }
+        if let existing, regionWrite == nil, existing.region != change.region {
+            return .refuse(.invalidRecord, "\(change.entity.rawValue) \(change.record) is in \(existing.region), not \(change.region)")
+        }
+        var state: RecordState
+        if case .state(let s)? = existing?.content { state = s } else { state = RecordState() }
+        let outcomes = FieldMerge.apply(writes, to: &state)
+        if outcomes.allSatisfy({ $0 == .duplicate }) {
+            return ChangeDecision(status: .duplicate, record: nil)
+        }
+        if !state.isDeleted {
+            let missing = schema.required.filter { state.fields[$0] == nil }.sorted()
+            if !missing.isEmpty {
+                return .refuse(.invalidRecord, "a new \(change.entity.rawValue) needs \(missing.joined(separator: ", "))")
+            }
+        }
+        let region = state.fields["region"]?.value.stringValue.flatMap { try? RegionCode($0) } ?? change.region
+        if region.level != .village && change.entity != .enrolment {
+            return .refuse(.invalidRecord, "a \(change.entity.rawValue) belongs to a village, not \(region)")
+        }
+        let conflicts = outcomes.compactMap { if case .concurrent(let e, _) = $0 { e } else { nil } }
+        let changed = outcomes.contains { $0.changedState }
+        let record = StoredRecord(entity: change.entity, id: change.record, region: region, content: .state(state))
+        return ChangeDecision(
+            status: conflicts.isEmpty ? .applied : .conflictRecorded, record: changed || !conflicts.isEmpty ? record : nil,
+            conflicts: conflicts)
+    }
+
+    static func decideBody(_ change: Change, origin: NodeID, originKey: Curve25519.Signing.PublicKey?, existing: StoredRecord?) -> ChangeDecision {
+        guard case .body(let body) = change.payload else {
+            return .refuse(.invalidRecord, "a \(change.entity.rawValue) is sent whole as a body, not as field writes")
+        }
+        let issues: [FieldIssue]
+        let id: String
+        let region: RegionCode
+        do {
+            switch change.entity {
+            case .visit:
+                let v = try body.decode(as: Visit.self)
+                if v.device != origin { return .refuse(.invalidRecord, "visit \(v.id) names device \(v.device) but comes from \(origin)") }
+                if let originKey { do { try v.verifySignature(with: originKey) } catch { return .refuse(.badSignature, "visit \(v.id): \(error.message)") } }
+                (issues, id, region) = (v.validate(), v.id.description, v.region)
+            case .checkIn:
+                let c = try body.decode(as: CheckIn.self)
+                if c.device != origin { return .refuse(.invalidRecord, "check-in \(c.id) names device \(c.device) but comes from \(origin)") }
+                if let originKey { do { try c.verifySignature(with: originKey) } catch { return .refuse(.badSignature, "check-in \(c.id): \(error.message)") } }
+                (issues, id, region) = (c.validate(), c.id.description, c.region)
+            case .photo:
+                let p = try body.decode(as: Photo.self)
+                (issues, id, region) = (p.validate(), p.id.description, p.region)
+            case .reviewAction:
+                let r = try body.decode(as: ReviewAction.self)
+                (issues, id, region) = (r.validate(), r.id.description, r.region)
+            default:
+                return .refuse(.invalidRecord, "\(change.entity.rawValue) is not an immutable kind")
+            }
+        } catch {
+            return .refuse(.invalidRecord, "the \(change.entity.rawValue) body does not decode: \(Self.describe(error))")
+        }
+        if !issues.isEmpty { return .refuse(.invalidRecord, ValidationError(issues).message) }
+        guard id == change.record.lowercased() else { return .refuse(.invalidRecord, "the body's id \(id) differs from the change's record \(change.record)") }
+        guard region == change.region else { return .refuse(.invalidRecord, "the body's region \(region) differs from the change's region \(change.region)") }
+        let existingBody: JSONValue? = if case .body(let b)? = existing?.content { b } else { nil }
+        switch ImmutableRecordRule.decide(existing: existingBody, incoming: body) {
+        case .store:
+            return ChangeDecision(status: .applied, record: StoredRecord(entity: change.entity, id: id, region: region, content: .body(body)))
+        case .duplicate:
+            return ChangeDecision(status: .duplicate, record: nil)
+        case .conflict:
+            let e = ImmutableConflictError(entity: change.entity, id: id)
+            return .refuse(e.code, e.message)
+        }
+    }
+
+    /// A short, safe description of a decoding error (no values echoed beyond the path).
+    static func describe(_ error: any Error) -> String {
+        guard let e = error as? DecodingError else { return "\(error)" }
+        func path(_ c: DecodingError.Context) -> String {
+            c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch e {
+        case .keyNotFound(let key, let c): return "missing \(path(c).isEmpty ? "" : path(c) + ".")\(key.stringValue)"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c): return "\(path(c)): wrong type"
+        case .dataCorrupted(let c): return "\(path(c)): \(c.debugDescription)"
+        @unknown default: return "undecodable"
+        }
+    }
+}

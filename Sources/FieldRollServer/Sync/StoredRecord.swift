@@ -1,0 +1,47 @@
+import FieldRollCore
+
+/// A record as the server holds it: merged field state for mutable kinds, the first body for
+/// immutable ones.
+public struct StoredRecord: Sendable, Hashable {
+    public enum Content: Sendable, Hashable {
+        case state(RecordState)
+        case body(JSONValue)
+    }
+
+    public var entity: EntityKind
+    public var id: String
+    public var region: RegionCode
+    public var content: Content
+
+    public init(entity: EntityKind, id: String, region: RegionCode, content: Content) {
+        self.entity = entity
+        self.id = id
+        self.region = region
+        self.content = content
+    }
+
+    /// The JSON stored in the database: the record state, or the body.
+    public var contentJSON: JSONValue {
+        switch content {
+        case .state(let s): (try? JSONValue(encoding: s)) ?? .null
+        case .body(let b): b
+        }
+    }
+
+    /// Rebuilds a record from its stored JSON.
+    public init(entity: EntityKind, id: String, region: RegionCode, json: JSONValue) throws {
+        let content: Content = entity.replication == .immutable ? .body(json) : .state(try json.decode(as: RecordState.self))
+        self.init(entity: entity, id: id, region: region, content: content)
+    }
+
+    /// Content-addressed blobs this record refers to (photos, face-match photos).
+    public var blobReferences: [SHA256Digest] {
+        guard case .body(let body) = content, let o = body.objectValue else { return [] }
+        switch entity {
+        case .photo: return [o["sha256"]?.stringValue].compactMap { $0.flatMap { try? SHA256Digest(hex: $0) } }
+        case .checkIn: return [o["photo"]?.stringValue].compactMap { $0.flatMap { try? SHA256Digest(hex: $0) } }
+        case .visit: return (o["photos"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { try? SHA256Digest(hex: $0) } }
+        default: return []
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import FieldRollCore
+import FieldRollServer
+import Foundation
+import GRDB
+import Testing
+
+@Suite("The audit log is append-only and hash-chained")
+struct AuditTests {
+    @Test("every accepted change and admin action is logged; an edited or deleted entry is found")
+    func chain() async throws {
+        let server = try await TestServer()
+        let device = try await server.enrol()
+        _ = try await device.push([device.newHousehold(), device.newHousehold()])
+        try await server.storage.revoke(device.id, by: "张科长", now: 5)
+        let intact = try await server.storage.verifyAudit()
+        // Issued, enrolled, two changes, revoked.
+        #expect(intact.ok && intact.entries == 5)
+        let path = server.directory + "/fieldroll.sqlite"
+        await server.server.stop()
+
+        // The database refuses to edit the log…
+        let db = try DatabaseQueue(path: path)
+        #expect(throws: (any Error).self) { try db.write { try $0.execute(sql: "UPDATE audit_log SET detail = 'x' WHERE seq = 3") } }
+        // …so an attacker drops the guard first. The chain still tells.
+        try await db.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_log_no_update")
+            try db.execute(sql: "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3")
+        }
+        try db.close()
+        let edited = try SQLiteStorage(path: path)
+        #expect(try await edited.verifyAudit().firstBad?.seq == 3)
+
+        let db2 = try DatabaseQueue(path: path)
+        try await db2.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_log_no_delete")
+            try db.execute(sql: "DELETE FROM audit_log WHERE seq = 5")
+        }
+        try db2.close()
+        let truncated = try SQLiteStorage(path: path)
+        let result = try await truncated.verifyAudit()
+        #expect(result.firstBad?.seq == 3, "the first break is still reported first")
+        try? FileManager.default.removeItem(atPath: server.directory)
+    }
+}

@@ -1,0 +1,54 @@
+@preconcurrency import Crypto
+import FieldRollCore
+import FieldRollServer
+import Foundation
+import Testing
+
+@Suite("Devices enrol once and can be cut off")
+struct EnrolmentTests {
+    @Test("a one-time code works once; an unknown code never")
+    func codeOnce() async throws {
+        let server = try await TestServer()
+        defer { Task { await server.close() } }
+        let code = Secrets.enrolmentCode()
+        _ = try await server.storage.createDevice(name: "kiosk", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
+        let key = Curve25519.Signing.PrivateKey().publicKey.base64
+        let (first, _) = try await server.request("POST", "/v1/devices/enrol", json: ["code": .string(code.lowercased()), "publicKey": .string(key)])
+        #expect(first == 201, "codes are read case-insensitively")
+        let (again, body) = try await server.request("POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": .string(key)])
+        #expect(again == 401 && TestServer.problem(body)?.code == .unauthorized)
+        let (unknown, _) = try await server.request("POST", "/v1/devices/enrol", json: ["code": "ZZZZ-ZZZZ-ZZZZ", "publicKey": .string(key)])
+        #expect(unknown == 401)
+        let (badKey, badKeyBody) = try await server.request("POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": "short"])
+        #expect(badKey == 400 && TestServer.problem(badKeyBody)?.code == .invalidRecord)
+    }
+
+    @Test("an expired code is refused")
+    func expired() async throws {
+        let server = try await TestServer()
+        defer { Task { await server.close() } }
+        let code = Secrets.enrolmentCode()
+        _ = try await server.storage.createDevice(name: "old", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: 1, now: 0)
+        let (status, body) = try await server.request("POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": .string(Curve25519.Signing.PrivateKey().publicKey.base64)])
+        #expect(status == 401 && TestServer.problem(body)?.detail?.contains("expired") == true)
+    }
+
+    @Test("no token, a wrong token, and a revoked device are all refused; revocation bites at once")
+    func tokens() async throws {
+        let server = try await TestServer()
+        defer { Task { await server.close() } }
+        let device = try await server.enrol()
+        let (none, noneBody) = try await server.request("GET", "/v1/sync/pull")
+        #expect(none == 401 && TestServer.problem(noneBody)?.code == .unauthorized)
+        let (wrong, _) = try await server.request("GET", "/v1/sync/pull", token: "not-a-token")
+        #expect(wrong == 401)
+        #expect(try await device.push([device.newHousehold()]).first?.status == .applied)
+        try await server.storage.revoke(device.id, by: "张科长", now: 1)
+        let (status, _, body) = try await device.push([try device.changeSet([device.newHousehold()])])
+        #expect(status == 401 && TestServer.problem(body)?.code == .deviceRevoked)
+        let (pull, _) = try await server.request("GET", "/v1/sync/pull", token: device.token)
+        #expect(pull == 401)
+        let listed = try await server.storage.devices().first { $0.id == device.id }
+        #expect(listed?.status == .revoked)
+    }
+}
