@@ -16,7 +16,7 @@ struct FieldRollServerCommand: AsyncParsableCommand {
               fieldroll-server device enroll --name "李敏的平板" --role caseworker --scope 139901002201
               fieldroll-server serve --port 8080
             """,
-        subcommands: [Serve.self, Migrate.self, Device.self, Conflicts.self, Audit.self, Fixtures.self]
+        subcommands: [Serve.self, Migrate.self, Device.self, Conflicts.self, Import.self, Export.self, Audit.self, Fixtures.self]
     )
 }
 

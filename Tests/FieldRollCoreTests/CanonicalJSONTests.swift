@@ -36,3 +36,20 @@ struct CanonicalJSONTests {
         #expect(CanonicalJSON.string(a) == #"{"a":{"x":100,"y":"x"},"b":[1,2.5,true,null]}"#)
     }
 }
+
+@Suite("The JSON parser")
+struct JSONParserTests {
+    @Test("parses what JSONDecoder parses, to the same value")
+    func agrees() throws {
+        let text = #"{"a":[1,-2.5,1e2,true,false,null,"x\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"],"b":{"c":{}},"d":[],"e":"王"}"#
+        #expect(try JSONValue(parsing: Array(text.utf8)) == JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))
+    }
+
+    @Test("refuses what RFC 8259 refuses", arguments: [
+        "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "tru", "\"\\x\"", "\"\u{01}\"", "{\"a\":1,\"a\":2}", "[1] 2", "\"\\ud800\"", "NaN",
+        String(repeating: "[", count: 100) + String(repeating: "]", count: 100),
+    ])
+    func refuses(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: Array(text.utf8)) }
+    }
+}

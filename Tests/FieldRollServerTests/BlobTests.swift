@@ -19,7 +19,7 @@ struct BlobTests {
         #expect(head0.statusCode == 404 && head0.value(forHTTPHeaderField: "Upload-Offset") == "0")
         let half = bytes.count / 2
         let (s1, b1) = try await server.request("PUT", path, token: device.token, body: bytes.prefix(half), headers: ["Upload-Length": "\(bytes.count)", "Upload-Offset": "0"])
-        #expect(s1 == 202 && (try? JSONDecoder().decode(JSONValue.self, from: b1))?.objectValue?["received"] == .int(Int64(half)))
+        #expect(s1 == 202 && (try? JSONValue(parsing: b1))?.objectValue?["received"] == .int(Int64(half)))
         let (_, _, head1) = try await server.exchange("HEAD", path, token: device.token)
         #expect(head1.value(forHTTPHeaderField: "Upload-Offset") == "\(half)")
         // Resending from 0 would duplicate bytes: the server refuses and says where to go on.

@@ -3,7 +3,7 @@
 /// The typed struct is a view over a ``RecordState``: ``fieldValues`` gives the wire fields it
 /// sets, ``init(id:values:)`` reads it back from merged state and validates it.
 public protocol FieldMergedRecord: Codable, Sendable, Hashable {
-    associatedtype ID: Hashable & Sendable
+    associatedtype ID: Hashable & Sendable & Codable & CustomStringConvertible
     static var kind: EntityKind { get }
     static var schema: EntitySchema { get }
     var id: ID { get }
@@ -25,7 +25,7 @@ extension FieldMergedRecord {
 
     /// Reads a record from merged values.
     /// - Throws: ``ValidationError`` listing what is missing or malformed.
-    public init(id: ID, values: [String: JSONValue]) throws where ID: Encodable {
+    public init(id: ID, values: [String: JSONValue]) throws {
         var object = values
         object["id"] = try JSONValue(encoding: id)
         object[RecordState.deletedField] = nil

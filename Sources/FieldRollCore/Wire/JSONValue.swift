@@ -18,14 +18,14 @@ public enum JSONValue: Hashable, Sendable, Codable {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() {
             self = .null
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
         } else if let b = try? c.decode(Bool.self) {
             self = .bool(b)
         } else if let i = try? c.decode(Int64.self) {
             self = .int(i)
         } else if let d = try? c.decode(Double.self) {
             self = d.isFinite && d == d.rounded() && abs(d) < 9.0e15 ? .int(Int64(d)) : .double(d)
-        } else if let s = try? c.decode(String.self) {
-            self = .string(s)
         } else if let a = try? c.decode([JSONValue].self) {
             self = .array(a)
         } else if let o = try? c.decode([String: JSONValue].self) {
@@ -76,13 +76,21 @@ public enum JSONValue: Hashable, Sendable, Codable {
 extension JSONValue {
     /// Converts any `Encodable` value (a ``Household``, a ``ChangeSet``) into a JSON value.
     public init<T: Encodable>(encoding value: T) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        if let v = value as? JSONValue {
+            self = v
+            return
+        }
+        self = try JSONParser.parse(JSONEncoder().encode(value))
+    }
+
+    /// Parses JSON text (see ``JSONParser``).
+    public init<C: Collection>(parsing bytes: C) throws(JSONParseError) where C.Element == UInt8 {
+        self = try JSONParser.parse(bytes)
     }
 
     /// Decodes this value as `T`.
     public func decode<T: Decodable>(as type: T.Type) throws -> T {
-        try JSONDecoder().decode(T.self, from: JSONEncoder().encode(self))
+        try JSONDecoder().decode(T.self, from: Data(canonicalBytes))
     }
 }
 

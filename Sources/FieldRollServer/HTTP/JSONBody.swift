@@ -25,6 +25,13 @@ enum JSONBody {
         }
     }
 
+    /// Parses the body as a JSON value, answering malformed JSON with `malformed-json`.
+    static func value(_ bytes: [UInt8]) throws -> JSONValue {
+        do { return try JSONParser.parse(bytes) } catch {
+            throw ProblemResponse(.malformedJSON, "the body is not valid JSON: \(error)")
+        }
+    }
+
     /// Decodes `T`, answering malformed JSON with `malformed-json`.
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         do { return try JSONDecoder().decode(T.self, from: Data(bytes)) } catch {

@@ -28,7 +28,7 @@ struct DeviceRoutes {
     func register(on group: RouterGroup<ServerRequestContext>) {
         group.post("devices/enrol") { request, _ in
             let bytes = try await JSONBody.bytes(request, limit: 16 * 1024)
-            try JSONBody.checkKeys(try JSONBody.decode(JSONValue.self, from: bytes), allowed: ["code", "publicKey"], at: "the enrolment")
+            try JSONBody.checkKeys(try JSONBody.value(bytes), allowed: ["code", "publicKey"], at: "the enrolment")
             let body = try JSONBody.decode(EnrolRequest.self, from: bytes)
             guard let key = try? Curve25519.Signing.PublicKey(base64: body.publicKey) else {
                 throw ProblemResponse(.invalidRecord, "publicKey must be an Ed25519 public key: 32 bytes, base64", status: 400)

@@ -16,7 +16,7 @@ struct SyncRoutes {
     func push(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
         let device = try context.requireDevice()
         let bytes = try await JSONBody.bytes(request, limit: configuration.maxPushBytes)
-        let raw = try JSONBody.decode(JSONValue.self, from: bytes)
+        let raw = try JSONBody.value(bytes)
         try Self.checkShape(raw)
         let push = try JSONBody.decode(PushRequest.self, from: bytes)
         guard push.protocol == WireProtocol.version else {

@@ -234,7 +234,7 @@ public final class SQLiteStorage: SyncStorage {
     static func record(_ db: Database, _ entity: EntityKind, _ id: String) throws -> StoredRecord? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT region, content FROM records WHERE entity = ? AND id = ?"), arguments: [entity.rawValue, id])
         else { return nil }
-        return try StoredRecord(entity: entity, id: id, region: RegionCode(row["region"] as String), json: decode(JSONValue.self, row["content"]))
+        return try StoredRecord(entity: entity, id: id, region: RegionCode(row["region"] as String), json: JSONValue(parsing: (row["content"] as String).utf8))
     }
 
     static func appendChange(_ db: Database, _ change: Change, set: ChangeSet) throws -> Int64 {
@@ -306,11 +306,11 @@ public final class SQLiteStorage: SyncStorage {
         return (p + String(repeating: "0", count: 12 - p.count), p + String(repeating: "9", count: 12 - p.count))
     }
 
-    public func records(of entity: EntityKind, in scope: RegionCode) async throws -> [StoredRecord] {
+    public func records(of entity: EntityKind, in scope: RegionCode?) async throws -> [StoredRecord] {
         try await read { db in
-            let (lo, hi) = Self.range(scope)
+            let (lo, hi) = scope.map(Self.range) ?? ("000000000000", "999999999999")
             return try Row.fetchAll(db, sql: "SELECT id, region, content FROM records WHERE entity = ? AND region BETWEEN ? AND ? ORDER BY region, id", arguments: [entity.rawValue, lo, hi])
-                .map { try StoredRecord(entity: entity, id: $0["id"], region: RegionCode($0["region"] as String), json: Self.decode(JSONValue.self, $0["content"])) }
+                .map { try StoredRecord(entity: entity, id: $0["id"], region: RegionCode($0["region"] as String), json: JSONValue(parsing: ($0["content"] as String).utf8)) }
         }
     }
 

@@ -30,8 +30,8 @@ public protocol SyncStorage: Sendable {
     func push(_ changeSets: [ChangeSet], pusher: NodeID, writer: WriterContext, now: Int64, maxDrift: Int64) async throws -> PushResponse
     /// A page of the commit log after `position`, inside `scope`.
     func pull(after position: Int64, scope: RegionCode, limit: Int, now: Int64) async throws -> PullPage
-    /// Records whose region lies in `scope`, of one kind (for export).
-    func records(of entity: EntityKind, in scope: RegionCode) async throws -> [StoredRecord]
+    /// Records of one kind whose region lies in `scope` (nil: everywhere), for import and export.
+    func records(of entity: EntityKind, in scope: RegionCode?) async throws -> [StoredRecord]
 
     // MARK: Blobs
 

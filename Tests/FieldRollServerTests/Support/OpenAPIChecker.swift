@@ -1,5 +1,6 @@
 import FieldRollCore
 import Foundation
+import Synchronization
 
 /// Checks live responses against `docs/openapi.json`: the status must be documented for the
 /// path and method, and a JSON body must match its schema (types, required members, no
@@ -11,7 +12,7 @@ struct OpenAPIChecker: Sendable {
         let url = fixturesDirectory.deletingLastPathComponent().appendingPathComponent("docs/openapi.json")
         // The document is part of the repository; a test run without it cannot check anything.
         let data = (try? Data(contentsOf: url)) ?? Data("{}".utf8)
-        return OpenAPIChecker(document: (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .object([:]))
+        return OpenAPIChecker(document: (try? JSONValue(parsing: data)) ?? .object([:]))
     }()
 
     /// Returns the problems found; empty when the response conforms.
@@ -30,8 +31,22 @@ struct OpenAPIChecker: Sendable {
             return ["\(method) \(template) \(status) answered \(type), documented \(content.keys.sorted())"]
         }
         guard type.hasSuffix("json"), let schema = media["schema"] else { return [] }
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: body) else { return ["the body is not JSON"] }
+        guard let value = try? JSONValue(parsing: body) else { return ["the body is not JSON"] }
         return validate(value, against: schema, at: "$")
+    }
+
+    /// Compiled patterns, shared: compiling one per checked string is slow.
+    static let regexes = Mutex<[String: NSRegularExpression]>([:])
+
+    static func matches(_ text: String, _ pattern: String) -> Bool {
+        let regex: NSRegularExpression? = regexes.withLock { cache in
+            if let r = cache[pattern] { return r }
+            guard let r = try? NSRegularExpression(pattern: pattern) else { return nil }
+            cache[pattern] = r
+            return r
+        }
+        guard let regex else { return false }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
     static func matches(template: String, path: String) -> Bool {
@@ -62,7 +77,7 @@ struct OpenAPIChecker: Sendable {
             if !ok { return ["\(path): expected \(type), got \(value.typeName)"] }
         }
         if let options = s["enum"]?.arrayValue, !options.contains(value) { problems.append("\(path): \(value) is not in the documented enum") }
-        if let pattern = s["pattern"]?.stringValue, let text = value.stringValue, text.range(of: pattern, options: .regularExpression) == nil {
+        if let pattern = s["pattern"]?.stringValue, let text = value.stringValue, !Self.matches(text, pattern) {
             problems.append("\(path): \"\(text.prefix(60))\" does not match \(pattern)")
         }
         if case .object(let members) = value {

@@ -1,0 +1,120 @@
+import FieldRollCore
+import Foundation
+
+/// Imports households, members and the roll from the CSV files offices keep today.
+///
+/// Every row is checked before anything is written: one bad cell anywhere and nothing is
+/// imported (the error lists up to 20 bad rows). Imported values become the server's own signed
+/// writes, so devices pull them like any other change. Only fields that differ from what the
+/// server holds are written, so importing the same file twice changes nothing the second time.
+public struct OfficeImport: Sendable {
+    public let storage: any SyncStorage
+
+    public init(storage: any SyncStorage) { self.storage = storage }
+
+    /// What one import did.
+    public struct Summary: Sendable, Hashable, CustomStringConvertible {
+        public var rows: [EntityKind: Int] = [:]
+        public var changed: [EntityKind: Int] = [:]
+
+        public var description: String {
+            [EntityKind.household, .member, .enrolment].compactMap { k in
+                rows[k].map { "\(k.rawValue)s: \($0) rows, \(changed[k] ?? 0) new or changed" }
+            }.joined(separator: "; ")
+        }
+    }
+
+    /// Imports the given tables (any may be nil) as of `now` (ms).
+    /// - Throws: ``ImportError`` (code `invalid-record`) listing bad rows; nothing is written then.
+    public func run(households: CSVTable?, members: CSVTable?, enrolments: CSVTable?, now: Int64) async throws -> Summary {
+        var problems: [String] = []
+        func read<T>(_ table: CSVTable?, _ file: String, _ header: [String], _ parse: ([String: String]) throws(ValidationError) -> T) -> [T] {
+            guard let table else { return [] }
+            let missing = header.filter { !table.header.contains($0) }
+            if !missing.isEmpty {
+                problems.append("\(file): missing columns \(missing.joined(separator: ", "))")
+                return []
+            }
+            var out: [T] = []
+            for (i, row) in table.records.enumerated() {
+                do { out.append(try parse(row)) } catch { problems.append("\(file) row \(i + 2): \(error.message)") }
+            }
+            return out
+        }
+        let hs = read(households, "households", OfficeCSV.householdHeader, OfficeCSV.household)
+        let ms = read(members, "members", OfficeCSV.memberHeader, OfficeCSV.member)
+        let es = read(enrolments, "enrolments", OfficeCSV.enrolmentHeader, OfficeCSV.enrolment)
+        guard problems.isEmpty else { throw ImportError(problems: problems) }
+
+        var summary = Summary()
+        summary.rows[.household] = households.map { _ in hs.count }
+        summary.rows[.member] = members.map { _ in ms.count }
+        summary.rows[.enrolment] = enrolments.map { _ in es.count }
+        var changes: [Change] = []
+        var clock = HybridLogicalClock(node: storage.serverNode, last: HLCTimestamp(physical: now, logical: 0, node: storage.serverNode))
+        func add<R: FieldMergedRecord>(_ records: [R]) async throws {
+            var current: [String: RecordState] = [:]
+            for r in try await storage.records(of: R.kind, in: nil) {
+                if case .state(let s) = r.content { current[r.id] = s }
+            }
+            for record in records {
+                let id = record.id.description
+                let state = current[id] ?? RecordState()
+                let fields = try record.fieldValues.filter { state.fields[$0.key]?.value != $0.value || state.isDeleted }
+                guard !fields.isEmpty || state.isDeleted else { continue }
+                let stamp = clock.tick(now: now)
+                var writes = fields.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: state.fields[$0.key]?.stamp) }
+                if state.isDeleted { writes.append(FieldWrite(field: RecordState.deletedField, value: .bool(false), stamp: stamp, base: state.fields[RecordState.deletedField]?.stamp)) }
+                changes.append(Change(entity: R.kind, record: id, region: record.region, payload: .writes(writes)))
+                summary.changed[R.kind, default: 0] += 1
+            }
+        }
+        try await add(hs)
+        try await add(ms)
+        try await add(es)
+        let key = storage.serverKey
+        for start in stride(from: 0, to: changes.count, by: 500) {
+            let batch = Array(changes[start..<min(start + 500, changes.count)])
+            let set = try ChangeSet(origin: storage.serverNode, stamp: clock.tick(now: now), changes: batch).signed(with: key)
+            let scope = batch[0].region.ancestor(at: .province)
+            let response = try await storage.push(
+                [set], pusher: storage.serverNode, writer: WriterContext(role: .admin, scope: scope, isServer: true), now: now,
+                maxDrift: HybridLogicalClock.defaultMaxDrift)
+            if let refused = response.results.first(where: { $0.status == .refused }) {
+                throw ImportError(problems: ["the server refused an imported record: \(refused.code?.rawValue ?? "?"): \(refused.detail ?? "")"])
+            }
+        }
+        try await storage.audit(actor: "import", action: "office.import", subject: "csv", detail: summary.description, now: now)
+        return summary
+    }
+}
+
+/// Rows that cannot be imported; nothing was written.
+public struct ImportError: FieldRollError {
+    public var problems: [String]
+    public var code: ErrorCode { .invalidRecord }
+    public var message: String {
+        let shown = problems.prefix(20).joined(separator: "; ")
+        return "nothing imported: \(shown)\(problems.count > 20 ? "; and \(problems.count - 20) more" : "")"
+    }
+}
+
+/// Writes the server's current households, members or roll as office CSV.
+public enum OfficeExport {
+    /// The table of `entity` records inside `scope` (deleted records left out).
+    public static func table(_ entity: EntityKind, storage: any SyncStorage, scope: RegionCode?) async throws -> CSVTable {
+        let records = try await storage.records(of: entity, in: scope)
+        func rows<R: FieldMergedRecord>(_ type: R.Type, _ row: (R) -> [String]) throws -> [[String]] {
+            try records.compactMap { r in
+                guard case .state(let s) = r.content, !s.isDeleted else { return nil }
+                return row(try R(id: try JSONValue.string(r.id).decode(as: R.ID.self), values: s.values))
+            }
+        }
+        switch entity {
+        case .household: return CSVTable(header: OfficeCSV.householdHeader, rows: try rows(Household.self, OfficeCSV.row))
+        case .member: return CSVTable(header: OfficeCSV.memberHeader, rows: try rows(Member.self, OfficeCSV.row))
+        case .enrolment: return CSVTable(header: OfficeCSV.enrolmentHeader, rows: try rows(Enrolment.self, OfficeCSV.row))
+        default: throw ImportError(problems: ["only households, members and enrolments export as office CSV"])
+        }
+    }
+}

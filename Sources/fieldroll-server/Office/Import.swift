@@ -1,0 +1,79 @@
+import ArgumentParser
+import FieldRollCore
+import FieldRollServer
+import Foundation
+
+extension FieldRollServerCommand {
+    /// `fieldroll-server import`
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import households, members and the roll from office CSV files.",
+            discussion: """
+                Columns are those `export` writes (see Fixtures/county/*.csv). Every row is checked \
+                first; if any is bad nothing is imported and the bad rows are listed. Importing the \
+                same files again changes nothing. Example:
+                  fieldroll-server import --households households.csv --members members.csv --enrolments enrolments.csv
+                """
+        )
+        @OptionGroup var options: DataOptions
+        @Option(help: "households.csv") var households: String?
+        @Option(help: "members.csv") var members: String?
+        @Option(help: "enrolments.csv (the roll)") var enrolments: String?
+
+        func validate() throws {
+            guard households != nil || members != nil || enrolments != nil else {
+                throw ValidationError("name at least one of --households, --members, --enrolments")
+            }
+        }
+
+        func run() async throws {
+            func load(_ path: String?) throws -> CSVTable? {
+                guard let path else { return nil }
+                let text: String
+                do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                    throw CLIFailure(code: .notFound, message: "cannot read \(path) as UTF-8 text")
+                }
+                do { return try CSVTable(parsing: text) } catch {
+                    throw CLIFailure(code: .malformedJSON, message: "\(path) line \(error.line): \(error.message)")
+                }
+            }
+            let tables = (try load(households), try load(members), try load(enrolments))
+            let (storage, _) = try FieldRollServerApp.openStorage(ServerConfiguration(dataDirectory: options.data))
+            let summary = try await OfficeImport(storage: storage).run(households: tables.0, members: tables.1, enrolments: tables.2, now: CLIClock.millis())
+            print("imported \(summary)")
+        }
+    }
+
+    /// `fieldroll-server export`
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the server's households, members or roll as office CSV.",
+            discussion: "Example: fieldroll-server export enrolments --scope 139901002000 --out roll.csv"
+        )
+        @OptionGroup var options: DataOptions
+        @Argument(help: "households, members or enrolments") var what: String
+        @Option(help: "Only records inside this region (default: all).") var scope: String?
+        @Option(help: "The file to write (default: standard output).") var out: String?
+
+        func run() async throws {
+            let kinds: [String: EntityKind] = ["households": .household, "members": .member, "enrolments": .enrolment]
+            guard let kind = kinds[what] else { throw CLIFailure(code: .invalidRecord, message: "export households, members or enrolments, not \(what)") }
+            var region: RegionCode?
+            if let scope {
+                do { region = try RegionCode(scope) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
+            }
+            let (storage, _) = try FieldRollServerApp.openStorage(ServerConfiguration(dataDirectory: options.data))
+            let table = try await OfficeExport.table(kind, storage: storage, scope: region)
+            let rows = table.rows
+            let text = table.text
+            if let out {
+                do { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
+                    throw CLIFailure(code: .storageFailure, message: "cannot write \(out)")
+                }
+                print("wrote \(rows.count) \(what) to \(out)")
+            } else {
+                print(text, terminator: "")
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import FieldRollCore
+import Foundation
+import Testing
+
+/// Runs the built `fieldroll-server` binary as an office clerk would.
+struct CLI {
+    static let binary: URL? = {
+        let argv0 = URL(fileURLWithPath: CommandLine.arguments[0])
+        let root = fixturesDirectory.deletingLastPathComponent()
+        let candidates = [argv0.deletingLastPathComponent(), argv0.deletingLastPathComponent().deletingLastPathComponent(), root.appendingPathComponent(".build/debug")]
+        return candidates.map { $0.appendingPathComponent("fieldroll-server") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    /// Runs with `args`; returns exit status, stdout and stderr.
+    static func run(_ args: [String]) throws -> (Int32, String, String) {
+        guard let binary else { throw CocoaError(.fileNoSuchFile) }
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+}
+
+@Suite("fieldroll-server on the command line")
+struct CLITests {
+    let data = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-cli-\(UUID().uuidString)").path
+
+    @Test("enrol, list, revoke; bad input exits 1 with one line and changes nothing")
+    func devices() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let (s1, out1, _) = try CLI.run(["device", "enroll", "--data", data, "--name", "李敏的平板", "--role", "caseworker", "--scope", "139901002201", "--json"])
+        #expect(s1 == 0)
+        let enrolled = try JSONDecoder().decode([String: String].self, from: Data(out1.utf8))
+        #expect(enrolled["code"]?.count == 14)
+        for bad in [["--role", "wizard", "--scope", "139901002201"], ["--role", "kiosk", "--scope", "1399"]] {
+            let (s, out, err) = try CLI.run(["device", "enroll", "--data", data, "--name", "x"] + bad)
+            #expect(s == 1 && out.isEmpty)
+            #expect(err.split(separator: "\n").count == 1 && err.hasPrefix("Error: invalid-record: "), "\(err)")
+        }
+        let (_, list, _) = try CLI.run(["device", "list", "--data", data, "--json"])
+        let devices = try JSONDecoder().decode([DeviceRecordView].self, from: Data(list.utf8))
+        #expect(devices.count == 1 && devices[0].status == "pending")
+        let (s2, _, _) = try CLI.run(["device", "revoke", "--data", data, enrolled["device"] ?? ""])
+        #expect(s2 == 0)
+        let (s3, _, err3) = try CLI.run(["device", "revoke", "--data", data, enrolled["device"] ?? ""])
+        #expect(s3 == 1 && err3.hasPrefix("Error: not-found: "))
+        let (s4, audit, _) = try CLI.run(["audit", "verify", "--data", data])
+        #expect(s4 == 0 && audit.contains("intact: 2 entries"))
+    }
+
+    @Test("import refuses a bad file with the bad rows named; a good one imports once")
+    func importing() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let bad = data + "-bad.csv"
+        try Data("id,region,address,head_name,phone,housing,housing_area_m2,declared_monthly_income_yuan,assets\n,139901002201,x,王,123,castle,,abc,\n".utf8).write(to: URL(fileURLWithPath: bad))
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        let (s1, _, err) = try CLI.run(["import", "--data", data, "--households", bad])
+        #expect(s1 == 1 && err.contains("households row 2: phone") && err.contains("housing") && err.contains("declared_monthly_income_yuan"))
+        let households = fixturesDirectory.appendingPathComponent("county/households.csv").path
+        let (s2, out2, _) = try CLI.run(["import", "--data", data, "--households", households])
+        #expect(s2 == 0 && out2.contains("200 new or changed"))
+        let (_, out3, _) = try CLI.run(["import", "--data", data, "--households", households])
+        #expect(out3.contains("0 new or changed"))
+        let (s4, _, err4) = try CLI.run(["import", "--data", data, "--households", data + "-missing.csv"])
+        #expect(s4 == 1 && err4.hasPrefix("Error: not-found: "))
+    }
+}
+
+/// The parts of `device list --json` the test reads.
+struct DeviceRecordView: Decodable {
+    var id: String
+    var status: String
+}

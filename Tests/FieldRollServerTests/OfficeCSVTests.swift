@@ -1,0 +1,72 @@
+import FieldRollCore
+import FieldRollServer
+import Foundation
+import Testing
+
+@Suite("Import and export of office CSV")
+struct OfficeCSVTests {
+    func fixture(_ name: String) throws -> CSVTable {
+        try CSVTable(parsing: String(contentsOf: fixturesDirectory.appendingPathComponent("county/\(name)"), encoding: .utf8))
+    }
+
+    @Test("the fixture county imports, exports row for row, re-imports as a no-op, and reaches devices")
+    func roundTrip() async throws {
+        let server = try await TestServer()
+        defer { Task { await server.close() } }
+        let households = try fixture("households.csv"), members = try fixture("members.csv"), roll = try fixture("enrolments.csv")
+        let importer = OfficeImport(storage: server.storage)
+        let first = try await importer.run(households: households, members: members, enrolments: roll, now: 1_795_000_000_000)
+        #expect(first.changed == [.household: 200, .member: 621, .enrolment: 107])
+        let again = try await importer.run(households: households, members: members, enrolments: roll, now: 1_795_000_100_000)
+        #expect(again.changed.isEmpty)
+        for (kind, table) in [(EntityKind.household, households), (.member, members), (.enrolment, roll)] {
+            let exported = try await OfficeExport.table(kind, storage: server.storage, scope: nil)
+            #expect(exported.header == table.header)
+            #expect(Set(exported.rows.map { $0.joined(separator: "|") }) == Set(table.rows.map { $0.joined(separator: "|") }))
+        }
+        // A caseworker of one village pulls exactly that village's households, members and roll.
+        let village = try RegionCode("139901002201")
+        let device = try await server.enrol(scope: village)
+        let pulled = try await device.pullAll().changes
+        let expected = households.records.filter { $0["region"] == village.digits }.count + members.records.filter { $0["region"] == village.digits }.count
+            + roll.records.filter { $0["region"] == village.digits }.count
+        #expect(pulled.count == expected && expected > 0)
+        #expect(pulled.allSatisfy { $0.origin == server.storage.serverNode })
+        // The device cannot write the roll it pulled.
+        if let e = pulled.first(where: { $0.change.entity == .enrolment }) {
+            let r = try await device.push([device.writes(.enrolment, record: e.change.record, ["status": "terminated"])])
+            #expect(r.first?.code == .serverOwnedField)
+        }
+    }
+
+    @Test("one bad row anywhere imports nothing and names every bad row")
+    func badRows() async throws {
+        let server = try await TestServer()
+        defer { Task { await server.close() } }
+        var households = try fixture("households.csv")
+        households.rows[3][6] = "-4"  // housing area
+        households.rows[7][4] = "12345"  // phone
+        var members = try fixture("members.csv")
+        members.rows[0][4] = String(members.rows[0][4].dropLast()) + (members.rows[0][4].hasSuffix("1") ? "2" : "1")  // check digit
+        do {
+            _ = try await OfficeImport(storage: server.storage).run(households: households, members: members, enrolments: nil, now: 1)
+            Issue.record("a bad import was accepted")
+        } catch let error as ImportError {
+            #expect(error.code == .invalidRecord)
+            #expect(error.problems.count == 3)
+            #expect(error.problems.contains { $0.hasPrefix("households row 5: housing_area_m2") })
+            #expect(error.problems.contains { $0.hasPrefix("households row 9: phone") })
+            #expect(error.problems.contains { $0.hasPrefix("members row 2: resident_id") })
+        }
+        #expect(try await server.storage.records(of: .household, in: nil).isEmpty)
+    }
+
+    @Test("CSV parsing: quotes, doubled quotes, CRLF, a byte-order mark; ragged rows are refused")
+    func parsing() throws {
+        let t = try CSVTable(parsing: "\u{FEFF}a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\"multi\nline\",2\n")
+        #expect(t.header == ["a", "b"] && t.rows == [["x, y", "say \"hi\""], ["multi\nline", "2"]])
+        #expect(throws: CSVError.self) { try CSVTable(parsing: "a,b\n1\n") }
+        #expect(throws: CSVError.self) { try CSVTable(parsing: "a,b\n\"open,2\n") }
+        #expect(throws: CSVError.self) { try CSVTable(parsing: "") }
+    }
+}
