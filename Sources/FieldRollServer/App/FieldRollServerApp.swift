@@ -3,6 +3,8 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
+import UnixSignals
 
 /// The FieldRoll HTTP server: routes, middleware and storage put together.
 ///
@@ -37,7 +39,8 @@ public enum FieldRollServerApp {
     }
 
     /// Starts listening and returns once the port is bound.
-    public static func start(_ configuration: ServerConfiguration, logLevel: Logger.Level = .warning) async throws -> RunningServer {
+    /// - Parameter stopOnSignals: stop gracefully on SIGINT and SIGTERM (the `serve` command).
+    public static func start(_ configuration: ServerConfiguration, logLevel: Logger.Level = .warning, stopOnSignals: Bool = false) async throws -> RunningServer {
         let (storage, blobs) = try openStorage(configuration)
         let metrics = ServerMetrics()
         var logger = Logger(label: "fieldroll-server")
@@ -51,13 +54,15 @@ public enum FieldRollServerApp {
                 portContinuation.finish()
             },
             logger: logger)
-        let task = Task { try await app.run() }
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: stopOnSignals ? [.sigterm, .sigint] : [], logger: logger))
+        let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
             try await task.value
             throw StorageError(.internalError, "the server stopped before it listened")
         }
-        return RunningServer(port: port, storage: storage, task: task)
+        return RunningServer(port: port, storage: storage, group: group, task: task)
     }
 }
 
@@ -65,20 +70,22 @@ public enum FieldRollServerApp {
 public final class RunningServer: Sendable {
     public let port: Int
     public let storage: SQLiteStorage
+    let group: ServiceGroup
     let task: Task<Void, any Error>
 
-    init(port: Int, storage: SQLiteStorage, task: Task<Void, any Error>) {
+    init(port: Int, storage: SQLiteStorage, group: ServiceGroup, task: Task<Void, any Error>) {
         self.port = port
         self.storage = storage
+        self.group = group
         self.task = task
     }
 
     /// Waits until the server stops (a signal, or ``stop()``).
     public func wait() async throws { try await task.value }
 
-    /// Stops listening and waits for the server to finish.
+    /// Stops accepting connections, lets requests under way finish, and waits.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 }

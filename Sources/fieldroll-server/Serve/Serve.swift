@@ -36,17 +36,9 @@ extension FieldRollServerCommand {
             config.maxChangesPerPush = maxChanges
             config.maxBlobBytes = maxBlobBytes
             config.maxClockDrift = maxClockDrift * 1000
-            let server = try await FieldRollServerApp.start(config, logLevel: .info)
+            let server = try await FieldRollServerApp.start(config, logLevel: .info, stopOnSignals: true)
             print("fieldroll-server \(server.storage.serverNode) listening on http://\(host):\(server.port) (data: \(options.data))")
-            let signals = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig)
-                source.setEventHandler { Task { await server.stop() } }
-                source.resume()
-                return source
-            }
             try await server.wait()
-            _ = signals
             print("fieldroll-server stopped")
         }
     }
