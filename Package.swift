@@ -68,7 +68,10 @@ let package = Package(
             name: "FieldRollCoreTests",
             dependencies: ["FieldRollCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "FieldRollClientTests", dependencies: ["FieldRollClient"]),
+        .testTarget(
+            name: "FieldRollClientTests",
+            dependencies: ["FieldRollClient", "FieldRollCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "FieldRollServerTests",
             dependencies: [

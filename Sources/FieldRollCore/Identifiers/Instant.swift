@@ -35,6 +35,11 @@ public struct Instant: Hashable, Comparable, Codable, Sendable, CustomStringConv
         millis = ((days * 24 + Int64(h)) * 60 + Int64(mi)) * 60_000 + Int64(s) * 1000 + Int64(ms)
     }
 
+    /// Midnight UTC at the start of `date`.
+    public init(startOf date: CalendarDate) {
+        millis = Int64(Self.daysFromCivil(date.year, date.month, date.day)) * 86_400_000
+    }
+
     /// The calendar day (UTC) of this instant.
     public var date: CalendarDate {
         let days = floorDiv(millis, 86_400_000)

@@ -2,15 +2,13 @@
 ///
 /// The typed struct is a view over a ``RecordState``: ``fieldValues`` gives the wire fields it
 /// sets, ``init(id:values:)`` reads it back from merged state and validates it.
-public protocol FieldMergedRecord: Codable, Sendable, Hashable {
+public protocol FieldMergedRecord: Codable, Sendable, Hashable, Validatable {
     associatedtype ID: Hashable & Sendable & Codable & CustomStringConvertible
     static var kind: EntityKind { get }
     static var schema: EntitySchema { get }
     var id: ID { get }
     /// The region the record lives in; what scopes check.
     var region: RegionCode { get }
-    /// Runs every field rule plus the kind's cross-field rules.
-    func validate() -> [FieldIssue]
 }
 
 extension FieldMergedRecord {
@@ -32,13 +30,6 @@ extension FieldMergedRecord {
         let issues = Self.schema.validate(values: values.filter { $0.key != RecordState.deletedField })
         if !issues.isEmpty { throw ValidationError(issues) }
         self = try JSONValue.object(object).decode(as: Self.self)
-    }
-
-    /// Validates and throws all issues at once.
-    public func validated() throws(ValidationError) -> Self {
-        let issues = validate()
-        if !issues.isEmpty { throw ValidationError(issues) }
-        return self
     }
 
     /// Schema checks of every set field; the default ``validate()`` of field-merged kinds.

@@ -1,0 +1,68 @@
+import GRDB
+
+/// The device store's schema, as versioned migrations. A released migration never changes; a
+/// store made by an older version is brought up to date when it is opened.
+enum ClientSchema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+                    -- Field-merged records (households, members, the pulled roll). Sensitive field
+                    -- values inside `state` are sealed; stamps stay readable for the merge.
+                    CREATE TABLE records (
+                        entity TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        household_id TEXT,
+                        state TEXT NOT NULL,
+                        PRIMARY KEY (entity, id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX records_region ON records(entity, region);
+                    CREATE INDEX records_household ON records(household_id, entity);
+                    -- Immutable records (visits, photos, check-ins, review actions), sealed whole.
+                    CREATE TABLE bodies (
+                        entity TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        household_id TEXT,
+                        member_id TEXT,
+                        at INTEGER,
+                        body BLOB NOT NULL,
+                        PRIMARY KEY (entity, id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX bodies_household ON bodies(household_id, entity);
+                    -- Change sets not yet acknowledged by the server, in the order they were made.
+                    CREATE TABLE outbox (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        change_set_id TEXT NOT NULL UNIQUE,
+                        body BLOB NOT NULL,
+                        changes INTEGER NOT NULL,
+                        size INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE photos (
+                        sha256 TEXT PRIMARY KEY,
+                        size INTEGER NOT NULL,
+                        media_type TEXT NOT NULL,
+                        uploaded INTEGER NOT NULL DEFAULT 0,
+                        created_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        m.registerMigration("v2") { db in
+            // Sync bookkeeping per server, and the index check-ins-due needs.
+            try db.execute(
+                sql: """
+                    CREATE TABLE sync_state (
+                        server TEXT PRIMARY KEY,
+                        cursor TEXT,
+                        last_sync_at INTEGER
+                    ) WITHOUT ROWID;
+                    CREATE INDEX bodies_member ON bodies(member_id, entity, at);
+                    """)
+        }
+        return m
+    }
+}

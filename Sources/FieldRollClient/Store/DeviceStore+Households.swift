@@ -1,0 +1,81 @@
+import FieldRollCore
+import Foundation
+import GRDB
+
+extension DeviceStore {
+    /// Records a new household; every field is stamped now and queued for the server.
+    /// - Throws: ``ValidationError`` listing every bad field; nothing is stored then.
+    @discardableResult
+    public func addHousehold(_ household: Household) throws -> Household {
+        try household.validated()
+        let values = try household.fieldValues
+        return try commit { tx in
+            guard try tx.state(.household, household.id.description) == nil else {
+                throw ClientError(.invalidRecord, "household \(household.id) already exists")
+            }
+            let stamp = tx.tick()
+            let writes = values.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil) }
+            try tx.write(.household, id: household.id.description, region: household.region, household: household.id.description, writes)
+            return household
+        }
+    }
+
+    /// Changes some fields of a household (`phone`, `address`, …; `null` clears an optional one).
+    /// Only the fields named are written, each based on the version this device last saw, so
+    /// the server can tell a concurrent edit from a sequential one.
+    @discardableResult
+    public func editHousehold(_ id: HouseholdID, set fields: [String: JSONValue]) throws -> Household {
+        try edit(Household.self, id: id, set: fields, household: { _ in id.description })
+    }
+
+    /// Adds a member to a household this device holds.
+    @discardableResult
+    public func addMember(_ member: Member) throws -> Member {
+        try member.validated()
+        let values = try member.fieldValues
+        return try commit { tx in
+            guard let (_, region) = try tx.state(.household, member.householdID.description) else {
+                throw ClientError.notFound("household \(member.householdID)")
+            }
+            guard region == member.region else {
+                throw ValidationError([FieldIssue(field: "region", reason: "mismatch", message: "a member lives in the household's village \(region)")])
+            }
+            guard try tx.state(.member, member.id.description) == nil else { throw ClientError(.invalidRecord, "member \(member.id) already exists") }
+            let stamp = tx.tick()
+            let writes = values.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil) }
+            try tx.write(.member, id: member.id.description, region: member.region, household: member.householdID.description, writes)
+            return member
+        }
+    }
+
+    /// Changes some fields of a member.
+    @discardableResult
+    public func editMember(_ id: MemberID, set fields: [String: JSONValue]) throws -> Member {
+        try edit(Member.self, id: id, set: fields, household: { $0.householdID.description })
+    }
+
+    func edit<R: FieldMergedRecord>(_ type: R.Type, id: R.ID, set fields: [String: JSONValue], household: @escaping @Sendable (R) -> String) throws -> R {
+        guard !fields.isEmpty else { throw ClientError(.invalidRecord, "name at least one field to change") }
+        var issues: [FieldIssue] = []
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            if let v = R.schema.check(field: name, value: value, byServer: false) {
+                if v.code != .invalidRecord { throw ClientError(v.code, v.message) }
+                issues.append(v.issue)
+            }
+        }
+        if fields["region"] != nil { throw ClientError(.invalidRecord, "a record's region is changed by the central office, not on the device") }
+        if !issues.isEmpty { throw ValidationError(issues) }
+        return try commit { tx in
+            guard let (state, region) = try tx.state(R.kind, id.description), !state.isDeleted else {
+                throw ClientError.notFound("\(R.kind.rawValue) \(id)")
+            }
+            var merged = state.values
+            for (k, v) in fields { merged[k] = v == .null ? nil : v }
+            let updated = try R(id: id, values: merged).validated()
+            let stamp = tx.tick()
+            let writes = fields.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: state.fields[$0.key]?.stamp) }
+            try tx.write(R.kind, id: id.description, region: region, household: household(updated), writes)
+            return updated
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import FieldRollCore
+import Foundation
+import GRDB
+
+/// One change set waiting in the outbox.
+public struct OutboxEntry: Sendable {
+    /// Its place in device order.
+    public var seq: Int64
+    public var changeSet: ChangeSet
+    /// Its size as JSON.
+    public var size: Int
+}
+
+extension DeviceStore {
+    /// The oldest change sets not yet acknowledged, in device order.
+    public func outbox(limit: Int = 100) throws -> [OutboxEntry] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, body, size FROM outbox ORDER BY seq LIMIT ?", arguments: [limit]).map { row in
+                OutboxEntry(seq: row["seq"], changeSet: try JSONValue(parsing: vault.open(row["body"])).decode(as: ChangeSet.self), size: row["size"])
+            }
+        }
+    }
+
+    /// Drops change sets the server has acknowledged.
+    public func acknowledge(_ changeSets: [ChangeSetID]) throws {
+        _ = try commit { tx in
+            for id in changeSets { try tx.db.execute(sql: "DELETE FROM outbox WHERE change_set_id = ?", arguments: [id.description]) }
+        }
+    }
+
+    /// Applies changes pulled from `cursor.issuer` through the shared merge, and stores the
+    /// cursor in the same transaction — so a cursor never runs ahead of what was applied.
+    public func apply(pulled: [PulledChange], cursor: SyncCursor) throws {
+        let physical = now()
+        _ = try commit { tx in
+            for p in pulled {
+                let c = p.change
+                switch c.payload {
+                case .writes(let writes):
+                    var state = try tx.state(c.entity, c.record)?.0 ?? RecordState()
+                    _ = FieldMerge.apply(writes, to: &state)
+                    for w in writes { _ = try? tx.clock.receive(w.stamp, now: physical) }
+                    let household = c.entity == .household ? c.record : state.fields["householdID"]?.value.stringValue
+                    try RecordCodec.save(tx.db, entity: c.entity, id: c.record, region: c.region, household: household, state: state, vault: tx.vault)
+                case .body(let body):
+                    let o = body.objectValue ?? [:]
+                    let at = [o["at"], o["startedAt"], o["takenAt"]].compactMap { $0??.stringValue.flatMap { try? Instant($0).millis } }.first
+                    try RecordCodec.insertBody(
+                        tx.db, entity: c.entity, id: c.record, region: c.region, household: o["householdID"]?.stringValue, member: o["memberID"]?.stringValue,
+                        at: at, body: body, vault: tx.vault)
+                }
+            }
+            try tx.db.execute(
+                sql: "INSERT OR REPLACE INTO sync_state (server, cursor, last_sync_at) VALUES (?, ?, ?)",
+                arguments: [cursor.issuer.rawValue, cursor.description, physical])
+        }
+    }
+
+    /// The stored cursor for a server, if this device has pulled from it.
+    public func cursor(for server: NodeID) throws -> SyncCursor? {
+        try read { db in try String.fetchOne(db, sql: "SELECT cursor FROM sync_state WHERE server = ?", arguments: [server.rawValue]).flatMap { try? SyncCursor($0) } }
+    }
+}

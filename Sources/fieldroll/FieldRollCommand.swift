@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// `fieldroll`: a caseworker's or kiosk's offline work. Errors print as one line,
+/// `Error: <code>: <message>`, and exit 1.
+@main
+struct FieldRollCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fieldroll",
+        abstract: "Record casework offline on a field device: households, members, visits, photos, check-ins.",
+        discussion: """
+            Everything is kept in an encrypted store (default ./fieldroll-device) until it is \
+            synced. Unlock it with FIELDROLL_PASSPHRASE, --passphrase-file or --key-file (kiosks); \
+            on a terminal you are asked for the passphrase.
+
+            A day's work:
+              fieldroll init --name "李敏的平板"
+              fieldroll household add --region 139901002201 --address "上河村3组12号" --head 王建国 --housing self-built --income 600
+              fieldroll member add --household ID --name 王建国 --resident-id 139901195901011234 --relation head --work farming --income 600
+              fieldroll visit record --household ID --author 李敏 --answer income.wages=1200 --photo house:house.jpg
+              fieldroll status
+            """,
+        subcommands: [Init.self, Household.self, Member.self, Visit.self, Photo.self, CheckIn.self, Status.self]
+    )
+}

@@ -1,0 +1,141 @@
+import ArgumentParser
+import FieldRollClient
+import FieldRollCore
+import Foundation
+
+extension FieldRollCommand {
+    /// `fieldroll visit …`
+    struct Visit: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record household visits.", subcommands: [VisitRecord.self])
+    }
+
+    struct VisitRecord: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "record", abstract: "Record a visit, with its answers and photos, signed by this device.",
+            discussion: """
+                Answers come from --answer KEY=VALUE (numbers stay numbers) and/or --answers-file \
+                (a JSON object). Photos: --photo KIND:FILE, KIND one of house, id-document, \
+                survey-sheet, face, other. Example:
+                  fieldroll visit record --household 6b0e… --author 李敏 --answer income.wages=1200 --answer housing.condition=漏雨 --photo house:house.jpg
+                """)
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The household id.") var household: String
+        @Option(help: "Who visited (the caseworker signing).") var author: String
+        @Option(help: "Start, UTC, e.g. 2026-11-23T08:10:00Z (default: now).") var started: String?
+        @Option(help: "End, UTC (default: now).") var ended: String?
+        @Option(help: "GPS latitude.") var lat: Double?
+        @Option(help: "GPS longitude.") var lon: Double?
+        @Option(help: "GPS accuracy in metres.") var accuracy: Double?
+        @Option(help: "KEY=VALUE; repeat.") var answer: [String] = []
+        @Option(help: "A JSON object of answers.") var answersFile: String?
+        @Option(help: "KIND:FILE; repeat.") var photo: [String] = []
+        @Option(help: "The visit this one corrects.") var supersedes: String?
+
+        func run() throws {
+            var answers: [String: JSONValue] = [:]
+            if let answersFile {
+                guard let data = FileManager.default.contents(atPath: answersFile) else { throw ClientError(.notFound, "cannot read \(answersFile)") }
+                guard case .object(let o)? = try? JSONParser.parse(data) else { throw ClientError(.malformedJSON, "\(answersFile) is not a JSON object of answers") }
+                answers = o
+            }
+            for a in answer {
+                guard let eq = a.firstIndex(of: "="), eq != a.startIndex else { throw ClientError(.invalidRecord, "--answer takes KEY=VALUE, got \(a)") }
+                let value = String(a[a.index(after: eq)...])
+                answers[String(a[..<eq])] = Int64(value).map(JSONValue.int) ?? .string(value)
+            }
+            let inputs = try photo.map { spec -> PhotoInput in
+                guard let colon = spec.firstIndex(of: ":") else { throw ClientError(.invalidRecord, "--photo takes KIND:FILE, got \(spec)") }
+                let kind: PhotoKind = try Parse.choice(String(spec[..<colon]), "photo kind")
+                return try PhotoInput(file: URL(fileURLWithPath: String(spec[spec.index(after: colon)...])), kind: kind)
+            }
+            let location: GeoPoint? = (lat != nil || lon != nil) ? GeoPoint(latitude: lat ?? .nan, longitude: lon ?? .nan, accuracy: accuracy) : nil
+            let s = try store.open()
+            let now = Instant(millis: DeviceStore.systemClock())
+            let v = try s.recordVisit(
+                household: try Parse.id(household, "household"), author: author, startedAt: try Parse.instant(started, default: now),
+                endedAt: try Parse.instant(ended, default: now), location: location, answers: answers, photos: inputs,
+                supersedes: try supersedes.map { try Parse.id($0, "supersedes") })
+            if store.json { try Output.json(v) } else { print("visit \(v.id) recorded and signed: \(v.answers.count) answers, \(v.photos.count) photos") }
+        }
+    }
+
+    /// `fieldroll photo attach`
+    struct Photo: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Attach photos to households.", subcommands: [PhotoAttach.self])
+    }
+
+    struct PhotoAttach: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "attach", abstract: "Copy a photo into the encrypted photo store and attach it to a household (and visit).",
+            discussion: "Example: fieldroll photo attach --household 6b0e… --kind id-document card.jpg")
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The household id.") var household: String
+        @Option(help: "The visit id, if the photo belongs to one.") var visit: String?
+        @Option(help: "house, id-document, survey-sheet, face or other.") var kind: String
+        @Argument(help: "The image file.") var file: String
+
+        func run() throws {
+            let input = try PhotoInput(file: URL(fileURLWithPath: file), kind: try Parse.choice(kind, "kind"))
+            let p = try store.open().attachPhoto(input, household: try Parse.id(household, "household"), visit: try visit.map { try Parse.id($0, "visit") })
+            if store.json { try Output.json(p) } else { print("photo \(p.sha256.hex.prefix(16))… (\(p.size) bytes) attached") }
+        }
+    }
+
+    /// `fieldroll checkin`
+    struct CheckIn: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkin", abstract: "Record a recipient's check-in, signed by this device; or list who is due (--due).",
+            discussion: """
+                Examples:
+                  fieldroll checkin --member 2d74… --method kiosk --place 城关镇便民服务大厅
+                  fieldroll checkin --member 2d74… --method remote-face-match --score 912 --photo face.jpg --place home
+                  fieldroll checkin --due --region 139901002000 --every 90
+                """)
+        @OptionGroup var store: StoreOptions
+        @Option(help: "The member checking in.") var member: String?
+        @Option(help: "in-person, kiosk or remote-face-match.") var method: String?
+        @Option(help: "Where: the service hall, or home.") var place: String?
+        @Option(help: "Face-match score per mille (remote-face-match).") var score: Int?
+        @Option(help: "The face photo (remote-face-match).") var photo: String?
+        @Option(help: "When, UTC (default: now).") var at: String?
+        @Flag(help: "List enrolled households whose check-in is due instead.") var due = false
+        @Option(help: "With --due: the region.") var region: String?
+        @Option(help: "With --due: days between check-ins.") var every = 90
+
+        func run() throws {
+            let s = try store.open()
+            if due {
+                guard let region else { throw ValidationError("--due needs --region") }
+                let list = try s.checkInsDue(in: try Parse.region(region), asOf: Instant(millis: DeviceStore.systemClock()).date, interval: every)
+                if store.json { return try Output.json(list) }
+                Output.table(["HEAD", "ADDRESS", "PROGRAMME", "LAST CHECK-IN", "DUE SINCE"], list.map {
+                    [$0.headName, $0.address, $0.programme.label, $0.lastCheckIn?.date.description ?? "never", $0.dueSince.description]
+                })
+                print("\(list.count) households due")
+                return
+            }
+            guard let member, let method, let place else { throw ValidationError("a check-in needs --member, --method and --place") }
+            let c = try s.recordCheckIn(
+                member: try Parse.id(member, "member"), method: try Parse.choice(method, "method"), place: place, matchScore: score,
+                photo: try photo.map { try PhotoInput(file: URL(fileURLWithPath: $0), kind: .face) },
+                at: try at.map { try Parse.instant($0, default: Instant(millis: 0)) })
+            if store.json { try Output.json(c) } else { print("check-in \(c.id) recorded (\(c.method.rawValue) at \(c.place))") }
+        }
+    }
+
+    /// `fieldroll status`
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "What waits to be synced: changes, photos, last sync.")
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let s = try store.open()
+            let p = try s.pending()
+            if store.json { return try Output.json(p) }
+            print("device \(s.deviceID) (\(s.name))")
+            print("pending: \(p.changes) changes in \(p.changeSets) change sets (\(p.bytes) bytes)")
+            print("photos not uploaded: \(p.photosNotUploaded) (\(p.photoBytesNotUploaded) bytes)")
+            print("last sync: \(p.lastSyncAt.map(\.description) ?? "never")")
+        }
+    }
+}

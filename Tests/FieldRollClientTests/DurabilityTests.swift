@@ -1,0 +1,171 @@
+@preconcurrency import Crypto
+import FieldRollClient
+import FieldRollCore
+import Foundation
+import GRDB
+import Testing
+
+@Suite("Nothing is lost")
+struct DurabilityTests {
+    @Test("a store made by the v1 schema opens, migrates, and keeps its data")
+    func migration() throws {
+        let dir = temporaryFolder()
+        defer { cleanup(dir) }
+        var householdID: HouseholdID?
+        do {
+            let store = try newStore(dir)
+            householdID = try store.addHousehold(sampleHousehold()).id
+        }
+        // Turn the file back into what version 1 left behind.
+        let db = try DatabaseQueue(path: dir.appendingPathComponent(DeviceStore.databaseName).path)
+        try db.write { db in
+            try db.execute(sql: "DROP TABLE sync_state; DROP INDEX bodies_member; DELETE FROM grdb_migrations WHERE identifier = 'v2'")
+        }
+        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sync_state'") } == 0)
+        try db.close()
+        let reopened = try DeviceStore.open(at: dir, credential: passphrase)
+        #expect(try reopened.households(in: village).map(\.id) == [householdID].compactMap { $0 })
+        #expect(try reopened.pending().lastSyncAt == nil, "the v2 table exists again")
+        #expect(try reopened.outbox().count == 1)
+    }
+
+    /// The writer that `killed` runs in a child process and kills: households, edits and visits
+    /// with photos as fast as it can. Enabled only in that child.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["FIELDROLL_CRASH_WRITER"] != nil))
+    func crashWriter() throws {
+        let dir = URL(fileURLWithPath: ProcessInfo.processInfo.environment["FIELDROLL_CRASH_WRITER"] ?? "")
+        let store = try DeviceStore.open(at: dir, credential: passphrase)
+        let deadline = Date().addingTimeInterval(30)
+        var n = 0
+        while Date() < deadline {
+            n += 1
+            let h = try store.addHousehold(sampleHousehold())
+            _ = try store.editHousehold(h.id, set: ["notes": .string("visit \(n)")])
+            // A distinct photo each time, so photo files are written too.
+            var photo = housePhoto
+            photo.append(contentsOf: withUnsafeBytes(of: n) { Array($0) })
+            _ = try store.recordVisit(household: h.id, author: "李敏", startedAt: Instant(millis: 0), endedAt: Instant(millis: 1), answers: ["n": .int(Int64(n))], photos: [PhotoInput(data: photo, kind: .house)])
+        }
+    }
+
+    @Test("a process killed with SIGKILL mid-write leaves a consistent store and a complete outbox", arguments: [0, 150, 400])
+    func killed(afterMillis delay: Int) throws {
+        let dir = temporaryFolder("crash")
+        defer { cleanup(dir) }
+        _ = try newStore(dir)
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        writer.arguments = ["--testing-library", "swift-testing", "--filter", "crashWriter"]
+        writer.environment = ["FIELDROLL_CRASH_WRITER": dir.path]
+        writer.standardOutput = Pipe()
+        writer.standardError = Pipe()
+        try writer.run()
+        // Wait (at most 30 s) until the writer has committed something, then a little more.
+        let path = dir.appendingPathComponent(DeviceStore.databaseName).path
+        for _ in 0..<300 {
+            let queue = try DatabaseQueue(path: path)
+            let n = try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM outbox") } ?? 0
+            try queue.close()
+            if n > 0 { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        Thread.sleep(forTimeInterval: Double(delay) / 1000)
+        kill(writer.processIdentifier, SIGKILL)
+        writer.waitUntilExit()
+        #expect(writer.terminationReason == .uncaughtSignal, "the writer was still writing when it was killed")
+
+        let db = try DatabaseQueue(path: dir.appendingPathComponent(DeviceStore.databaseName).path)
+        #expect(try db.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+        try db.close()
+        let store = try DeviceStore.open(at: dir, credential: passphrase)
+        let households = try store.households(in: village)
+        let outbox = try store.outbox(limit: 100_000)
+                #expect(!households.isEmpty, "the writer got to write before it was killed")
+        // Every household and visit has its changes in the outbox, and every change its record.
+        let records = Set(households.map(\.id.description))
+        #expect(records == Set(outbox.flatMap { $0.changeSet.changes.filter { $0.entity == .household }.map(\.record) }))
+        for h in households {
+            let detail = try store.household(h.id)
+            for v in detail.visits {
+                #expect(outbox.contains { $0.changeSet.changes.contains { $0.record == v.id.description } })
+                for d in v.photos { #expect(try store.photoData(d).count > 0, "a visit's photo is readable") }
+            }
+        }
+        for entry in outbox { try entry.changeSet.verifySignature(with: store.publicKey) }
+        // The store still takes work after the crash.
+        _ = try store.addHousehold(sampleHousehold())
+    }
+
+    @Test("a pulled roll shows who must check in; a check-in clears it")
+    func checkInsDue() throws {
+        let dir = temporaryFolder()
+        defer { cleanup(dir) }
+        let store = try newStore(dir)
+        let h = try store.addHousehold(sampleHousehold())
+        let head = try store.addMember(sampleMember(h.id))
+        let server = try NodeID("server-1")
+        let stamp = HLCTimestamp(physical: 1_790_000_000_000, logical: 0, node: server)
+        let enrolment = Enrolment(householdID: h.id, region: village, programme: .ruralDibao, status: .enrolled, monthlyAmount: .yuan(520), appliedOn: try CalendarDate("2026-01-05"), startDate: try CalendarDate("2026-02-01"))
+        let writes = try enrolment.fieldValues.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil) }
+        let pulled = PulledChange(position: 1, origin: server, changeSet: ChangeSetID(), change: Change(entity: .enrolment, record: enrolment.id.description, region: village, payload: .writes(writes)))
+        try store.apply(pulled: [pulled], cursor: SyncCursor(issuer: server, position: 1))
+        #expect(try store.cursor(for: server)?.position == 1)
+        #expect(try store.household(h.id).enrolments == [enrolment])
+        let due = try store.checkInsDue(in: village, asOf: try CalendarDate("2026-06-01"), interval: 90)
+        let expectedDue = try CalendarDate("2026-05-02")
+        #expect(due.map(\.householdID) == [h.id] && due.first?.dueSince == expectedDue)
+        #expect(try store.checkInsDue(in: village, asOf: try CalendarDate("2026-04-01"), interval: 90).isEmpty)
+        _ = try store.recordCheckIn(member: head.id, method: .inPerson, place: "上河村村委会", at: try Instant("2026-05-30T02:00:00Z"))
+        #expect(try store.checkInsDue(in: village, asOf: try CalendarDate("2026-06-01"), interval: 90).isEmpty)
+        #expect(try store.checkInsDue(in: village, asOf: try CalendarDate("2026-09-01"), interval: 90).count == 1)
+    }
+}
+
+@Suite("fieldroll on the command line")
+struct FieldRollCLITests {
+    @Test("a person's day through the CLI; bad input exits 1 with one line and changes nothing")
+    func cli() throws {
+        let dir = temporaryFolder("cli")
+        defer { cleanup(dir) }
+        let d = ["--data", dir.path]
+        #expect(try fieldroll(["init", "--name", "李敏的平板"] + d).0 == 0)
+        let (s1, out1, _) = try fieldroll(["household", "add", "--region", "139901002201", "--address", "上河村3组12号", "--head", "王建国", "--housing", "self-built", "--income", "600.50", "--json"] + d)
+        #expect(s1 == 0)
+        let h = try JSONValue(parsing: Data(out1.utf8)).objectValue?["id"]?.stringValue ?? ""
+        #expect(try fieldroll(["member", "add", "--household", h, "--name", "王建国", "--resident-id", "11010519491231002X", "--relation", "head", "--work", "farming", "--income", "600"] + d).0 == 0)
+        let photo = fixtures.appendingPathComponent("photos/house.jpg").path
+        #expect(try fieldroll(["visit", "record", "--household", h, "--author", "李敏", "--answer", "income.wages=1200", "--photo", "house:\(photo)"] + d).0 == 0)
+        let before = try fieldroll(["status", "--json"] + d).1
+        let bad: [[String]] = [
+            ["member", "add", "--household", h, "--name", "王芳", "--resident-id", "110105194912310021", "--relation", "spouse", "--work", "farming", "--income", "300"],
+            ["member", "add", "--household", "00000000-0000-4000-8000-000000000000", "--name", "王芳", "--resident-id", "11010519491231002X", "--relation", "spouse", "--work", "farming", "--income", "300"],
+            ["household", "add", "--region", "139901002201", "--address", "x", "--head", "y", "--housing", "castle", "--income", "1"],
+            ["household", "add", "--region", "139901002201", "--address", "x", "--head", "y", "--housing", "owned", "--income", "1.234"],
+            ["visit", "record", "--household", h, "--author", "李敏", "--answers-file", fixtures.appendingPathComponent("README.md").path],
+            ["photo", "attach", "--household", h, "--kind", "house", "/nonexistent/photo.jpg"],
+            ["household", "show", "not-a-uuid"],
+        ]
+        for args in bad {
+            let (status, out, err) = try fieldroll(args + d)
+            #expect(status != 0 && out.isEmpty, "\(args)")
+            #expect(err.split(separator: "\n").count == 1 && err.hasPrefix("Error: "), "\(args): \(err)")
+        }
+        #expect(try fieldroll(["status", "--json"] + d).1 == before, "nothing changed")
+        let (wrong, _, wrongErr) = try { () throws -> (Int32, String, String) in
+            let p = Process()
+            p.executableURL = fieldrollBinary
+            p.arguments = ["status"] + d
+            p.environment = ["FIELDROLL_PASSPHRASE": "wrong wrong wrong"]
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = Pipe()
+            try p.run()
+            let e = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, "", String(decoding: e, as: UTF8.self))
+        }()
+        #expect(wrong == 1 && wrongErr.hasPrefix("Error: wrong-key: "))
+        let status = try JSONValue(parsing: Data(before.utf8)).objectValue
+        #expect(status?["changes"] == 4 && status?["photosNotUploaded"] == 1)
+    }
+}
