@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "FieldRollServer", targets: ["FieldRollServer"]),
         .executable(name: "fieldroll", targets: ["fieldroll"]),
         .executable(name: "fieldroll-server", targets: ["fieldroll-server"]),
+        .executable(name: "fieldroll-device-bench", targets: ["fieldroll-device-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -23,6 +24,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "FieldRollGzip", dependencies: ["CZlib"]),
         .target(
             name: "FieldRollCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
@@ -34,6 +37,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                "FieldRollGzip",
+                "CCurl",
             ]
         ),
         .target(
@@ -47,7 +52,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                "CZlib",
+                "FieldRollGzip",
             ]
         ),
         .executableTarget(
@@ -64,6 +69,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "fieldroll-device-bench", dependencies: ["FieldRollClient"], path: "Benchmarks/DeviceBench"),
         .testTarget(
             name: "FieldRollCoreTests",
             dependencies: ["FieldRollCore", .product(name: "Crypto", package: "swift-crypto")]
@@ -75,7 +81,7 @@ let package = Package(
         .testTarget(
             name: "FieldRollServerTests",
             dependencies: [
-                "FieldRollServer", "FieldRollCore", .product(name: "Crypto", package: "swift-crypto"),
+                "FieldRollServer", "FieldRollCore", "FieldRollGzip", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `fieldroll`: a caseworker's or kiosk's offline work. Errors print as one line,
 /// `Error: <code>: <message>`, and exit 1.
 @main
-struct FieldRollCommand: ParsableCommand {
+struct FieldRollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fieldroll",
         abstract: "Record casework offline on a field device: households, members, visits, photos, check-ins.",
@@ -18,7 +18,9 @@ struct FieldRollCommand: ParsableCommand {
               fieldroll member add --household ID --name 王建国 --resident-id 139901195901011234 --relation head --work farming --income 600
               fieldroll visit record --household ID --author 李敏 --answer income.wages=1200 --photo house:house.jpg
               fieldroll status
+              fieldroll enroll https://fieldroll.county.example K7QM-2XHP-9R4T
+              fieldroll sync
             """,
-        subcommands: [Init.self, Household.self, Member.self, Visit.self, Photo.self, CheckIn.self, Status.self]
+        subcommands: [Init.self, Enroll.self, Household.self, Member.self, Visit.self, Photo.self, CheckIn.self, Sync.self, Status.self]
     )
 }

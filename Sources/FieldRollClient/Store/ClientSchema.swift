@@ -63,6 +63,20 @@ enum ClientSchema {
                     CREATE INDEX bodies_member ON bodies(member_id, entity, at);
                     """)
         }
+        m.registerMigration("v3") { db in
+            // Changes the server refused for good: kept, sealed, for a person to look at.
+            try db.execute(
+                sql: """
+                    CREATE TABLE rejected (
+                        change_id TEXT PRIMARY KEY,
+                        change_set_id TEXT NOT NULL,
+                        code TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
 }

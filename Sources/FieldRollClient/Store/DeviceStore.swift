@@ -2,6 +2,7 @@
 import FieldRollCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// A field device's local store: everything a caseworker or kiosk records offline, and the
 /// outbox of change sets waiting for the server.
@@ -25,8 +26,13 @@ public final class DeviceStore: Sendable {
     let vault: Vault
     let pool: DatabasePool
     let photos: PhotoStore
-    /// The wall clock in ms; tests inject a wrong one.
-    let now: @Sendable () -> Int64
+    /// The machine's wall clock in ms; tests inject a wrong one.
+    let wallClock: @Sendable () -> Int64
+    /// The correction learnt from the server after a `clock-skew` refusal, in ms.
+    let clockOffset = Mutex<Int64>(0)
+
+    /// The device's idea of now: the wall clock plus any correction learnt from the server.
+    func now() -> Int64 { wallClock() + clockOffset.withLock { $0 } }
 
     /// The device's public key, registered with the server at enrolment.
     public var publicKey: Curve25519.Signing.PublicKey { signingKey.publicKey }
@@ -43,7 +49,10 @@ public final class DeviceStore: Sendable {
         self.vault = vault
         self.pool = pool
         self.photos = PhotoStore(root: directory.appendingPathComponent("photos"), vault: vault)
-        self.now = now
+        self.wallClock = now
+        let stored: Data? = (try? pool.read { try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'clock_offset'") }) ?? nil
+        let offset = stored.flatMap { Int64(String(decoding: $0, as: UTF8.self)) } ?? 0
+        clockOffset.withLock { $0 = offset }
     }
 
     static func openPool(_ directory: URL) throws -> DatabasePool {
@@ -182,7 +191,7 @@ struct LocalTransaction {
 /// How records are laid out in the device database (shared by local writes and pulled changes).
 enum RecordCodec {
     static func decodeState(_ text: String, entity: EntityKind, vault: Vault) throws -> RecordState {
-        var state = try JSONValue(parsing: text.utf8).decode(as: RecordState.self)
+        var state = try RecordState(json: JSONValue(parsing: text.utf8))
         for name in entity.schema?.sensitiveFields ?? [] {
             if var f = state.fields[name] {
                 f.value = try vault.openField(f.value)

@@ -79,3 +79,10 @@ extension ErrorCode {
     /// Something failed inside the server; nothing was written. The server log says more.
     public static let internalError: ErrorCode = "internal-error"
 }
+
+extension ErrorCode {
+    /// The server could not be reached or the connection broke; nothing is lost, try again later.
+    public static let network: ErrorCode = "network"
+    /// The server's TLS certificate is not trusted (or does not match the pin).
+    public static let untrustedServer: ErrorCode = "untrusted-server"
+}

@@ -40,3 +40,24 @@ public struct RecordState: Hashable, Codable, Sendable {
     /// The greatest stamp of any field: when the record last changed.
     public var lastStamp: HLCTimestamp? { fields.values.map(\.stamp).max() }
 }
+
+extension RecordState {
+    /// Reads a state from its parsed JSON form directly (`{"fields": {name: {"value", "stamp",
+    /// "base"?}}}`), much faster than a round trip through `JSONDecoder`.
+    /// - Throws: ``ValidationError`` when the shape or a stamp is wrong.
+    public init(json: JSONValue) throws(ValidationError) {
+        guard let fields = json.objectValue?["fields"]?.objectValue else {
+            throw ValidationError([FieldIssue(field: "fields", reason: "bad-format", message: "a record state is {\"fields\": {…}}")])
+        }
+        var out: [String: StampedValue] = [:]
+        out.reserveCapacity(fields.count)
+        for (name, entry) in fields {
+            guard let o = entry.objectValue, let value = o["value"], let stampText = o["stamp"]?.stringValue else {
+                throw ValidationError([FieldIssue(field: name, reason: "bad-format", message: "a field carries value and stamp")])
+            }
+            let base: HLCTimestamp? = try o["base"]?.stringValue.map { t throws(ValidationError) in try HLCTimestamp(t) }
+            out[name] = StampedValue(value: value, stamp: try HLCTimestamp(stampText), base: base)
+        }
+        self.init(fields: out)
+    }
+}

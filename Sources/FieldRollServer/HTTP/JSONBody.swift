@@ -1,3 +1,4 @@
+import FieldRollGzip
 import FieldRollCore
 import Foundation
 import HTTPTypes

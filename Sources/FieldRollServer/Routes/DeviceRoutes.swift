@@ -10,6 +10,8 @@ struct DeviceRoutes {
     struct EnrolRequest: Codable {
         var code: String
         var publicKey: String
+        /// The device's own id (its node id), when it was set up before enrolment.
+        var device: String?
     }
 
     /// What a freshly enrolled device needs to sync.
@@ -28,14 +30,19 @@ struct DeviceRoutes {
     func register(on group: RouterGroup<ServerRequestContext>) {
         group.post("devices/enrol") { request, _ in
             let bytes = try await JSONBody.bytes(request, limit: 16 * 1024)
-            try JSONBody.checkKeys(try JSONBody.value(bytes), allowed: ["code", "publicKey"], at: "the enrolment")
+            try JSONBody.checkKeys(try JSONBody.value(bytes), allowed: ["code", "publicKey", "device"], at: "the enrolment")
             let body = try JSONBody.decode(EnrolRequest.self, from: bytes)
             guard let key = try? Curve25519.Signing.PublicKey(base64: body.publicKey) else {
                 throw ProblemResponse(.invalidRecord, "publicKey must be an Ed25519 public key: 32 bytes, base64", status: 400)
             }
+            var proposed: NodeID?
+            if let d = body.device {
+                guard let id = try? NodeID(d) else { throw ProblemResponse(.invalidRecord, "device must be 1–64 characters of a-z 0-9 - _ .", status: 400) }
+                proposed = id
+            }
             let token = Secrets.token()
             let now = Clock.millis()
-            let identity = try await storage.redeem(codeHash: Secrets.hash(body.code), publicKey: key, tokenHash: Secrets.hashToken(token), now: now)
+            let identity = try await storage.redeem(codeHash: Secrets.hash(body.code), publicKey: key, tokenHash: Secrets.hashToken(token), proposedID: proposed, now: now)
             let answer = EnrolResponse(
                 device: identity.id, name: identity.name, role: identity.role, scope: identity.scope, token: token, server: storage.serverNode,
                 serverPublicKey: storage.serverKey.publicKey.base64, serverTime: Instant(millis: now))

@@ -92,7 +92,7 @@ public final class SQLiteStorage: SyncStorage {
         return id
     }
 
-    public func redeem(codeHash: String, publicKey: Curve25519.Signing.PublicKey, tokenHash: String, now: Int64) async throws -> DeviceIdentity {
+    public func redeem(codeHash: String, publicKey: Curve25519.Signing.PublicKey, tokenHash: String, proposedID: NodeID?, now: Int64) async throws -> DeviceIdentity {
         try await write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM devices WHERE code_hash = ?", arguments: [codeHash]),
                 row["redeemed_at"] as Int64? == nil, row["revoked_at"] as Int64? == nil
@@ -100,13 +100,22 @@ public final class SQLiteStorage: SyncStorage {
             if let expires: Int64 = row["code_expires_at"], expires < now {
                 throw ProblemDetails(code: .unauthorized, status: 401, title: "Not signed in", detail: "this enrolment code has expired; ask the central office for a new one")
             }
-            let id: String = row["id"]
+            let issued: String = row["id"]
+            var id = issued
+            if let proposedID, proposedID.rawValue != issued {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM devices WHERE id = ?", arguments: [proposedID.rawValue]) != true, proposedID != self.serverNode else {
+                    throw ProblemDetails(code: .invalidRecord, status: 409, title: "Device id taken", detail: "device id \(proposedID) is already enrolled")
+                }
+                id = proposedID.rawValue
+            }
             // The code is spent: clear its hash so it can never be redeemed again.
             try db.execute(
-                sql: "UPDATE devices SET code_hash = NULL, public_key = ?, token_hash = ?, redeemed_at = ?, last_seen_at = ? WHERE id = ?",
-                arguments: [publicKey.base64, tokenHash, now, now, id])
-            try Self.appendAudit(db, actor: id, action: "device.enrolled", subject: id, detail: "public key \(publicKey.base64)", now: now)
-            return try Self.identity(row: row, publicKey: publicKey)
+                sql: "UPDATE devices SET id = ?, code_hash = NULL, public_key = ?, token_hash = ?, redeemed_at = ?, last_seen_at = ? WHERE id = ?",
+                arguments: [id, publicKey.base64, tokenHash, now, now, issued])
+            try Self.appendAudit(db, actor: id, action: "device.enrolled", subject: id, detail: "issued as \(issued); public key \(publicKey.base64)", now: now)
+            var identity = try Self.identity(row: row, publicKey: publicKey)
+            identity.id = try NodeID(id)
+            return identity
         }
     }
 

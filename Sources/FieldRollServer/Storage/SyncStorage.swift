@@ -15,9 +15,10 @@ public protocol SyncStorage: Sendable {
 
     /// Registers a device awaiting enrolment; returns its id. Only the code's hash is kept.
     func createDevice(name: String, role: Role, scope: RegionCode, codeHash: String, expiresAt: Int64, now: Int64) async throws -> NodeID
-    /// Redeems a one-time code: binds the device's public key and token. Throws `unauthorized`
-    /// for an unknown, used or expired code.
-    func redeem(codeHash: String, publicKey: Curve25519.Signing.PublicKey, tokenHash: String, now: Int64) async throws -> DeviceIdentity
+    /// Redeems a one-time code: binds the device's public key and token, and adopts the id the
+    /// device proposes (the node id its offline stamps already carry) if it is free. Throws
+    /// `unauthorized` for an unknown, used or expired code.
+    func redeem(codeHash: String, publicKey: Curve25519.Signing.PublicKey, tokenHash: String, proposedID: NodeID?, now: Int64) async throws -> DeviceIdentity
     /// The active device holding a token. Throws `unauthorized` or `device-revoked`.
     func identity(tokenHash: String, now: Int64) async throws -> DeviceIdentity
     /// Revokes a device at once; its token stops working on the next request.

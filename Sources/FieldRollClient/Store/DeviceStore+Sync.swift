@@ -1,0 +1,134 @@
+@preconcurrency import Crypto
+import FieldRollCore
+import Foundation
+import GRDB
+
+/// How this device reaches its server: saved at enrolment (the token sealed like other secrets).
+public struct EnrolmentRecord: Sendable, Codable, Hashable {
+    public var endpoint: ServerEndpoint
+    public var token: String
+    public var server: NodeID
+    public var serverPublicKey: String
+    public var role: Role
+    public var scope: RegionCode
+
+    public init(endpoint: ServerEndpoint, token: String, server: NodeID, serverPublicKey: String, role: Role, scope: RegionCode) {
+        self.endpoint = endpoint
+        self.token = token
+        self.server = server
+        self.serverPublicKey = serverPublicKey
+        self.role = role
+        self.scope = scope
+    }
+}
+
+/// A change the server refused for good, kept on the device so nothing disappears unseen.
+public struct RejectedChange: Sendable, Codable, Hashable {
+    public var change: ChangeID
+    public var entity: EntityKind
+    public var record: String
+    public var code: ErrorCode
+    public var detail: String
+}
+
+extension DeviceStore {
+    /// Saves the enrolment (server, token, scope).
+    public func saveEnrolment(_ e: EnrolmentRecord) throws {
+        let sealed = try vault.seal(CanonicalJSON.bytes(try JSONValue(encoding: e)))
+        _ = try commit { tx in try tx.db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('enrolment', ?)", arguments: [sealed]) }
+    }
+
+    /// The saved enrolment, if this device is enrolled.
+    public func enrolment() throws -> EnrolmentRecord? {
+        guard let sealed = try read({ try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'enrolment'") }) else { return nil }
+        return try JSONValue(parsing: vault.open(sealed)).decode(as: EnrolmentRecord.self)
+    }
+
+    /// Photos not yet on the server: digest and size, oldest first.
+    public func photosToUpload() throws -> [(digest: FieldRollCore.SHA256Digest, size: Int64)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT sha256, size FROM photos WHERE uploaded = 0 ORDER BY created_at, sha256").map {
+                (try FieldRollCore.SHA256Digest(hex: $0["sha256"] as String), $0["size"] as Int64)
+            }
+        }
+    }
+
+    /// Notes that the server holds a photo, so it is never sent again.
+    public func markUploaded(_ d: FieldRollCore.SHA256Digest) throws {
+        _ = try commit { tx in try tx.db.execute(sql: "UPDATE photos SET uploaded = 1 WHERE sha256 = ?", arguments: [d.hex]) }
+    }
+
+    /// Takes the server's verdicts on pushed change sets: acknowledged sets leave the outbox;
+    /// changes refused for good are moved to the rejected list (never silently dropped). Sets
+    /// with a change refused for `clock-skew` stay, to be re-stamped.
+    public func settle(_ sets: [ChangeSet], results: [ChangeResult]) throws {
+        let byChange = Dictionary(results.map { ($0.change, $0) }, uniquingKeysWith: { a, _ in a })
+        let physical = now()
+        let vault = self.vault
+        _ = try commit { tx in
+            for set in sets {
+                let verdicts = set.changes.compactMap { byChange[$0.id] }
+                guard verdicts.count == set.changes.count, verdicts.allSatisfy(\.isAcknowledged) else { continue }
+                for (change, verdict) in zip(set.changes, verdicts) where verdict.status == .refused {
+                    try tx.db.execute(
+                        sql: "INSERT OR REPLACE INTO rejected (change_id, change_set_id, code, detail, body, at) VALUES (?, ?, ?, ?, ?, ?)",
+                        arguments: [change.id.description, set.id.description, verdict.code?.rawValue ?? "refused", verdict.detail ?? "",
+                                    try vault.seal(CanonicalJSON.bytes(try JSONValue(encoding: change))), physical])
+                }
+                try tx.db.execute(sql: "DELETE FROM outbox WHERE change_set_id = ?", arguments: [set.id.description])
+            }
+        }
+    }
+
+    /// Changes the server refused for good.
+    public func rejected() throws -> [RejectedChange] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT code, detail, body FROM rejected ORDER BY at, change_id").map { row in
+                let change = try JSONValue(parsing: vault.open(row["body"])).decode(as: Change.self)
+                return RejectedChange(change: change.id, entity: change.entity, record: change.record, code: ErrorCode(rawValue: row["code"]), detail: row["detail"])
+            }
+        }
+    }
+
+    /// After a `clock-skew` refusal: restarts the device clock from the server's time (which is
+    /// past every stamp of this device the server ever accepted), and re-stamps and re-signs
+    /// every change still in the outbox, updating the local records to the new stamps. Values,
+    /// bases between the device's own edits, and order are kept.
+    public func restampOutbox(serverTime: HLCTimestamp) throws {
+        let (id, key) = (deviceID, signingKey)
+        let vault = self.vault
+        let offset = serverTime.physical - now()
+        _ = try commit { tx in
+            try tx.db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('clock_offset', ?)", arguments: [Data(String(offset).utf8)])
+            tx.clock = HybridLogicalClock(node: id, last: serverTime)
+            var renamed: [HLCTimestamp: HLCTimestamp] = [:]
+            for row in try Row.fetchAll(tx.db, sql: "SELECT seq, body FROM outbox ORDER BY seq") {
+                var set = try JSONValue(parsing: vault.open(row["body"])).decode(as: ChangeSet.self)
+                for i in set.changes.indices {
+                    guard case .writes(let writes) = set.changes[i].payload else { continue }
+                    let stamp = tx.tick()
+                    var rewritten: [FieldWrite] = []
+                    for w in writes where w.stamp.node == id {
+                        renamed[w.stamp] = stamp
+                        rewritten.append(FieldWrite(field: w.field, value: w.value, stamp: stamp, base: w.base.map { renamed[$0] ?? $0 }))
+                    }
+                    set.changes[i].payload = .writes(rewritten)
+                    let c = set.changes[i]
+                    if let (state, region) = try tx.state(c.entity, c.record) {
+                        var s = state
+                        for (name, f) in s.fields where f.stamp.node == id {
+                            if let n = renamed[f.stamp] { s.fields[name] = StampedValue(value: f.value, stamp: n, base: f.base.map { renamed[$0] ?? $0 }) }
+                        }
+                        let household = c.entity == .household ? c.record : s.fields["householdID"]?.value.stringValue
+                        try RecordCodec.save(tx.db, entity: c.entity, id: c.record, region: region, household: household, state: s, vault: vault)
+                    }
+                }
+                set.stamp = tx.tick()
+                set = try set.signed(with: key)
+                let json = CanonicalJSON.bytes(try JSONValue(encoding: set))
+                try tx.db.execute(sql: "UPDATE outbox SET body = ?, size = ? WHERE seq = ?", arguments: [try vault.seal(json), json.count, row["seq"] as Int64])
+            }
+        }
+        clockOffset.withLock { $0 = offset }
+    }
+}

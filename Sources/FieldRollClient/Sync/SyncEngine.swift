@@ -1,0 +1,203 @@
+import FieldRollCore
+import Foundation
+
+/// Where a sync stands, for a progress bar or a log line.
+public struct SyncProgress: Sendable, Hashable {
+    public enum Phase: String, Sendable, Codable { case photos, push, pull, done }
+    public var phase: Phase
+    public var itemsDone: Int
+    public var itemsTotal: Int?
+    public var bytesDone: Int64
+    public var bytesTotal: Int64?
+}
+
+/// What one sync did.
+public struct SyncReport: Sendable, Codable, Hashable {
+    public var photosUploaded = 0
+    public var photoBytesSent: Int64 = 0
+    public var changesApplied = 0
+    public var duplicates = 0
+    public var conflictsRecorded = 0
+    public var refused = 0
+    public var restamped = false
+    public var pulled = 0
+    public var retries = 0
+}
+
+/// Tuning of the sync engine; the defaults suit a township's 3G link.
+public struct SyncOptions: Sendable {
+    /// Change sets in the first push batch; doubled after each success, halved after a failure.
+    public var initialBatch = 50
+    public var maxBatch = 500
+    /// Most changes in one push (the server's limit is 1,000 by default).
+    public var maxChangesPerPush = 900
+    public var pullPageSize = 500
+    /// Attempts per request before the sync gives up (it can always run again: nothing is lost).
+    public var attempts = 6
+    /// Backoff: base × 2^attempt, at most `maxBackoff`, with full jitter.
+    public var baseBackoff: Duration = .milliseconds(200)
+    public var maxBackoff: Duration = .seconds(10)
+
+    public init() {}
+}
+
+/// Pushes the outbox, uploads the photos the server lacks, and pulls until caught up.
+///
+/// Safe to interrupt anywhere and to run again: pushes are idempotent on the server (change ids),
+/// acknowledged change sets leave the outbox only after the server's answer, photo uploads resume
+/// from the server's offset, and the pull cursor is stored together with the changes it covers.
+public struct SyncEngine: Sendable {
+    public let store: DeviceStore
+    public let api: SyncAPI
+    public let server: NodeID
+    public var options: SyncOptions
+    /// Called as the sync progresses.
+    public var progress: @Sendable (SyncProgress) -> Void
+
+    public init(store: DeviceStore, api: SyncAPI, server: NodeID, options: SyncOptions = SyncOptions(), progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) {
+        self.store = store
+        self.api = api
+        self.server = server
+        self.options = options
+        self.progress = progress
+    }
+
+    /// An engine for an enrolled store, over libcurl.
+    public init(enrolledStore store: DeviceStore, options: SyncOptions = SyncOptions(), progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) throws {
+        guard let e = try store.enrolment() else { throw ClientError(.unauthorized, "this device is not enrolled; run `fieldroll enroll URL CODE`") }
+        self.init(store: store, api: SyncAPI(http: CurlHTTPClient(endpoint: e.endpoint), token: e.token), server: e.server, options: options, progress: progress)
+    }
+
+    /// Runs photos → push → pull.
+    public func sync() async throws -> SyncReport {
+        var report = SyncReport()
+        try await uploadPhotos(&report)
+        try await push(&report)
+        try await pull(&report)
+        progress(SyncProgress(phase: .done, itemsDone: 0, itemsTotal: nil, bytesDone: 0, bytesTotal: nil))
+        return report
+    }
+
+    // MARK: Retry
+
+    /// Runs `body`, retrying transient failures (no answer, server busy) with exponential
+    /// backoff and jitter; anything else is thrown at once.
+    func retrying<T: Sendable>(_ report: inout SyncReport, _ body: () async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do { return try await body() } catch {
+                let transient = (error as? ClientError)?.code == .network || (error as? RemoteProblem)?.isTransient == true
+                attempt += 1
+                guard transient, attempt < options.attempts else { throw error }
+                report.retries += 1
+                let cap = min(options.maxBackoff, options.baseBackoff * (1 << min(attempt, 20)))
+                let ms = cap.components.seconds * 1000 + cap.components.attoseconds / 1_000_000_000_000_000
+                try await Task.sleep(for: .milliseconds(Int64.random(in: 0...max(1, ms))))
+            }
+        }
+    }
+
+    // MARK: Photos
+
+    func uploadPhotos(_ report: inout SyncReport) async throws {
+        let todo = try store.photosToUpload()
+        let total = todo.reduce(0) { $0 + $1.size }
+        var sent: Int64 = 0
+        for (i, (digest, _)) in todo.enumerated() {
+            progress(SyncProgress(phase: .photos, itemsDone: i, itemsTotal: todo.count, bytesDone: sent, bytesTotal: total))
+            let bytes = try store.photoData(digest)
+            let before = sent
+            let delivered = try await retrying(&report) { () async throws -> Int64 in
+                // Ask where the server stands first, so a cut upload resumes instead of restarting.
+                let (complete, offset) = try await api.blobOffset(digest)
+                if complete { return 0 }
+                do {
+                    _ = try await api.putBlob(digest, bytes: bytes, from: offset)
+                } catch let p as RemoteProblem where p.code == .offsetMismatch {
+                    throw ClientError(.network, "offset moved; asking again")
+                }
+                return Int64(bytes.count) - offset
+            }
+            sent = before + delivered
+            report.photoBytesSent += delivered
+            report.photosUploaded += delivered > 0 ? 1 : 0
+            try store.markUploaded(digest)
+        }
+        progress(SyncProgress(phase: .photos, itemsDone: todo.count, itemsTotal: todo.count, bytesDone: sent, bytesTotal: total))
+    }
+
+    // MARK: Push
+
+    func push(_ report: inout SyncReport) async throws {
+        var batch = options.initialBatch
+        var restamps = 0
+        var done = 0
+        let total = try store.pending().changeSets
+        while true {
+            var entries = try store.outbox(limit: batch)
+            guard !entries.isEmpty else { return }
+            // Keep under the server's change limit.
+            var changes = 0
+            entries = Array(entries.prefix { e in
+                changes += e.changeSet.changes.count
+                return changes <= options.maxChangesPerPush || e.seq == entries[0].seq
+            })
+            progress(SyncProgress(phase: .push, itemsDone: done, itemsTotal: total, bytesDone: 0, bytesTotal: nil))
+            let sets = entries.map(\.changeSet)
+            let response: PushResponse
+            do {
+                response = try await retrying(&report) { try await api.push(PushRequest(changeSets: sets)) }
+            } catch let p as RemoteProblem where (p.code == .payloadTooLarge || p.code == .batchTooLarge) && sets.count > 1 {
+                batch = max(1, sets.count / 2)
+                continue
+            } catch let e as ClientError where e.code == .network && sets.count > 1 {
+                // A link that keeps dropping big batches may carry small ones.
+                batch = max(1, sets.count / 2)
+                throw e
+            }
+            for r in response.results {
+                switch r.status {
+                case .applied: report.changesApplied += 1
+                case .duplicate: report.duplicates += 1
+                case .conflictRecorded: report.conflictsRecorded += 1
+                case .refused: if r.code != .clockSkew { report.refused += 1 }
+                }
+            }
+            try store.settle(sets, results: response.results)
+            done += sets.count
+            if response.results.contains(where: { $0.code == .clockSkew }) {
+                // Our clock runs ahead: take the server's time and stamp the waiting changes anew.
+                restamps += 1
+                guard restamps <= 2 else { throw ClientError(.clockSkew, "the server keeps refusing this device's clock; check the date and time") }
+                try store.restampOutbox(serverTime: response.serverTime)
+                report.restamped = true
+                continue
+            }
+            batch = min(options.maxBatch, batch * 2)
+        }
+    }
+
+    // MARK: Pull
+
+    func pull(_ report: inout SyncReport) async throws {
+        var cursor = try store.cursor(for: server)
+        var restarted = false
+        while true {
+            let page: PullPage
+            do {
+                page = try await retrying(&report) { [cursor] in try await api.pull(after: cursor, limit: options.pullPageSize) }
+            } catch let p as RemoteProblem where p.code == .badCursor && !restarted {
+                // The server does not know our cursor (restored from a backup?): start over; the
+                // merge makes re-applying harmless.
+                cursor = nil
+                restarted = true
+                continue
+            }
+            try store.apply(pulled: page.changes, cursor: page.cursor)
+            report.pulled += page.changes.count
+            progress(SyncProgress(phase: .pull, itemsDone: report.pulled, itemsTotal: nil, bytesDone: 0, bytesTotal: nil))
+            cursor = page.cursor
+            if !page.more { return }
+        }
+    }
+}

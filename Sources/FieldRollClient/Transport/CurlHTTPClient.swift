@@ -1,0 +1,173 @@
+import CCurl
+import FieldRollCore
+import Foundation
+
+/// One HTTP request as the sync engine makes it.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// Path and query, e.g. `/v1/sync/pull?after=…`.
+    public var path: String
+    public var headers: [String: String]
+    public var body: Data?
+
+    public init(method: String, path: String, headers: [String: String] = [:], body: Data? = nil) {
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// An HTTP answer; header names are lowercased.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Data
+}
+
+/// What carries requests: libcurl in the field (``CurlHTTPClient``), a fault injector in tests.
+public protocol HTTPClient: Sendable {
+    /// Sends a request. Throws a ``ClientError`` with code `network` or `untrusted-server`
+    /// when no HTTP answer arrived.
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+}
+
+/// Connection settings for a county's server.
+public struct ServerEndpoint: Sendable, Codable, Hashable {
+    /// `https://fieldroll.county.example` (or `http://127.0.0.1:8080` on the office machine).
+    public var baseURL: String
+    /// A PEM file of CA certificates to trust instead of the system's (a county's own CA).
+    public var caFile: String?
+    /// Pin the server's public key: `sha256//BASE64` (several separated by `;`).
+    public var pinnedPublicKey: String?
+    /// Seconds to wait for a connection.
+    public var connectTimeout: Double = 10
+    /// A transfer slower than `lowSpeedBytes` per second for `lowSpeedSeconds` is abandoned
+    /// (a dead link rather than a slow one), so a sync never hangs.
+    public var lowSpeedBytes: Int = 100
+    public var lowSpeedSeconds: Int = 30
+
+    public init(baseURL: String, caFile: String? = nil, pinnedPublicKey: String? = nil) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.caFile = caFile
+        self.pinnedPublicKey = pinnedPublicKey
+    }
+}
+
+/// HTTP/1.1 through the system's libcurl, with TLS verification always on.
+///
+/// libcurl rather than URLSession because it gives full control of trust (a county's own CA, a
+/// pinned key), of timeouts on stalled links, and of request headers (no `Expect: 100-continue`).
+/// Each request runs `curl_easy_perform` on a background thread.
+public struct CurlHTTPClient: HTTPClient {
+    public let endpoint: ServerEndpoint
+
+    public init(endpoint: ServerEndpoint) {
+        _ = Self.globalInit
+        self.endpoint = endpoint
+    }
+
+    static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let endpoint = self.endpoint
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try Self.perform(request, endpoint: endpoint) })
+            }
+        }
+    }
+
+    /// Collects the response while curl runs.
+    final class Sink {
+        var body = Data()
+        var headers: [String: String] = [:]
+        var upload: Data = Data()
+        var uploadOffset = 0
+    }
+
+    static func perform(_ request: HTTPRequest, endpoint: ServerEndpoint) throws -> HTTPResponse {
+        guard let handle = curl_easy_init() else { throw ClientError(.network, "libcurl could not start") }
+        defer { curl_easy_cleanup(handle) }
+        let sink = Sink()
+        let box = Unmanaged.passRetained(sink)
+        defer { box.release() }
+        let user = box.toOpaque()
+
+        _ = fr_setopt_str(handle, CURLOPT_URL, endpoint.baseURL + request.path)
+        _ = fr_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = fr_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = fr_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        if let ca = endpoint.caFile { _ = fr_setopt_str(handle, CURLOPT_CAINFO, ca) }
+        if let pin = endpoint.pinnedPublicKey { _ = fr_setopt_str(handle, CURLOPT_PINNEDPUBLICKEY, pin) }
+        _ = fr_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(endpoint.connectTimeout * 1000))
+        _ = fr_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, endpoint.lowSpeedBytes)
+        _ = fr_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, endpoint.lowSpeedSeconds)
+        // Ask for gzip and let curl inflate it.
+        _ = fr_setopt_str(handle, CURLOPT_ACCEPT_ENCODING, "gzip")
+
+        let write: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { ptr, size, n, user in
+            guard let ptr, let user else { return 0 }
+            Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue().body.append(UnsafeRawPointer(ptr).assumingMemoryBound(to: UInt8.self), count: size * n)
+            return size * n
+        }
+        let header: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { ptr, size, n, user in
+            guard let ptr, let user else { return 0 }
+            let line = String(decoding: UnsafeRawBufferPointer(start: ptr, count: size * n), as: UTF8.self)
+            if let colon = line.firstIndex(of: ":") {
+                let name = line[..<colon].lowercased()
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+                Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue().headers[name] = value
+            }
+            return size * n
+        }
+        let read: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { ptr, size, n, user in
+            guard let ptr, let user else { return 0 }
+            let sink = Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue()
+            let count = min(size * n, sink.upload.count - sink.uploadOffset)
+            sink.upload.withUnsafeBytes { raw in
+                if let base = raw.baseAddress { memcpy(ptr, base + sink.uploadOffset, count) }
+            }
+            sink.uploadOffset += count
+            return count
+        }
+        _ = fr_setopt_write(handle, write)
+        _ = fr_setopt_ptr(handle, CURLOPT_WRITEDATA, user)
+        _ = fr_setopt_header(handle, header)
+        _ = fr_setopt_ptr(handle, CURLOPT_HEADERDATA, user)
+
+        switch request.method {
+        case "GET": break
+        case "HEAD": _ = fr_setopt_long(handle, CURLOPT_NOBODY, 1)
+        default:
+            // The body is streamed from memory through the read callback, for POST and PUT alike.
+            sink.upload = request.body ?? Data()
+            _ = fr_setopt_long(handle, CURLOPT_UPLOAD, 1)
+            _ = fr_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(sink.upload.count))
+            _ = fr_setopt_read(handle, read)
+            _ = fr_setopt_ptr(handle, CURLOPT_READDATA, user)
+            _ = fr_setopt_str(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        var list: UnsafeMutablePointer<curl_slist>?
+        // An empty Expect stops curl from waiting for a 100-continue the server never sends.
+        for (name, value) in request.headers.merging(["Expect": ""], uniquingKeysWith: { a, _ in a }) {
+            list = curl_slist_append(list, "\(name): \(value)")
+        }
+        defer { curl_slist_free_all(list) }
+        _ = fr_setopt_ptr(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(list))
+
+        let code = curl_easy_perform(handle)
+        guard code == CURLE_OK else {
+            let message = String(cString: curl_easy_strerror(code))
+            switch code {
+            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_CERTPROBLEM:
+                throw ClientError(.untrustedServer, "the server at \(endpoint.baseURL) is not trusted: \(message)")
+            default:
+                throw ClientError(.network, "\(request.method) \(request.path.prefix(60)): \(message)")
+            }
+        }
+        var status = 0
+        _ = fr_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+}

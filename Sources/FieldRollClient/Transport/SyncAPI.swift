@@ -1,0 +1,103 @@
+@preconcurrency import Crypto
+import FieldRollCore
+import FieldRollGzip
+import Foundation
+
+/// The server answered with a problem (RFC 9457): its status and stable code.
+public struct RemoteProblem: FieldRollError {
+    public var status: Int
+    public var problem: ProblemDetails
+    /// Extra headers that matter (`Upload-Offset`).
+    public var headers: [String: String]
+
+    public var code: ErrorCode { problem.code }
+    public var message: String { "server: \(problem.detail ?? problem.title)" }
+    /// Whether trying again later may succeed (the server was busy or failed).
+    public var isTransient: Bool { status >= 500 || status == 429 || code == .uploadInProgress }
+}
+
+/// What `POST /v1/devices/enrol` answers.
+public struct EnrolmentGrant: Sendable, Codable {
+    public var device: NodeID
+    public var name: String
+    public var role: Role
+    public var scope: RegionCode
+    public var token: String
+    public var server: NodeID
+    public var serverPublicKey: String
+    public var serverTime: Instant
+}
+
+/// The v1 sync API over an ``HTTPClient``: JSON and gzip in, typed answers or
+/// ``RemoteProblem`` out.
+public struct SyncAPI: Sendable {
+    public let http: any HTTPClient
+    public var token: String?
+
+    public init(http: any HTTPClient, token: String? = nil) {
+        self.http = http
+        self.token = token
+    }
+
+    var authHeaders: [String: String] { token.map { ["Authorization": "Bearer \($0)"] } ?? [:] }
+
+    func check(_ r: HTTPResponse, _ ok: Set<Int>) throws {
+        guard !ok.contains(r.status) else { return }
+        if let p = try? JSONValue(parsing: r.body).decode(as: ProblemDetails.self) {
+            throw RemoteProblem(status: r.status, problem: p, headers: r.headers)
+        }
+        throw RemoteProblem(
+            status: r.status, problem: ProblemDetails(code: r.status >= 500 ? .storageFailure : .malformedJSON, status: r.status, title: "HTTP \(r.status)", detail: "the server answered \(r.status) without a problem body"),
+            headers: r.headers)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ r: HTTPResponse) throws -> T {
+        do { return try JSONValue(parsing: r.body).decode(as: T.self) } catch {
+            throw ClientError(.malformedJSON, "the server's answer is not a valid \(T.self)")
+        }
+    }
+
+    /// Redeems a one-time code with this device's key and id.
+    public func enrol(code: String, publicKey: Curve25519.Signing.PublicKey, device: NodeID) async throws -> EnrolmentGrant {
+        let body: JSONValue = ["code": .string(code), "publicKey": .string(publicKey.base64), "device": .string(device.rawValue)]
+        let r = try await http.send(HTTPRequest(method: "POST", path: "/v1/devices/enrol", headers: ["Content-Type": "application/json"], body: Data(body.canonicalBytes)))
+        try check(r, [201])
+        return try decode(EnrolmentGrant.self, r)
+    }
+
+    /// Pushes change sets (gzip-compressed).
+    public func push(_ request: PushRequest) async throws -> PushResponse {
+        let json = CanonicalJSON.bytes(try JSONValue(encoding: request))
+        let r = try await http.send(HTTPRequest(
+            method: "POST", path: "/v1/sync/push", headers: authHeaders.merging(["Content-Type": "application/json", "Content-Encoding": "gzip"]) { a, _ in a },
+            body: Data(Gzip.compress(json))))
+        try check(r, [200])
+        return try decode(PushResponse.self, r)
+    }
+
+    /// One page after `cursor` (nil: from the start).
+    public func pull(after cursor: SyncCursor?, limit: Int) async throws -> PullPage {
+        var path = "/v1/sync/pull?limit=\(limit)"
+        if let cursor { path += "&after=\(cursor.description.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? cursor.description)" }
+        let r = try await http.send(HTTPRequest(method: "GET", path: path, headers: authHeaders))
+        try check(r, [200])
+        return try decode(PullPage.self, r)
+    }
+
+    /// How much of a blob the server holds, and whether it is complete.
+    public func blobOffset(_ d: FieldRollCore.SHA256Digest) async throws -> (complete: Bool, offset: Int64) {
+        let r = try await http.send(HTTPRequest(method: "HEAD", path: "/v1/blobs/\(d.hex)", headers: authHeaders))
+        guard r.status == 200 || r.status == 404 else { try check(r, []); return (false, 0) }
+        return (r.status == 200, Int64(r.headers["upload-offset"] ?? "0") ?? 0)
+    }
+
+    /// Sends `bytes[offset...]` of a blob; answers whether the server now has all of it.
+    public func putBlob(_ d: FieldRollCore.SHA256Digest, bytes: Data, from offset: Int64) async throws -> Bool {
+        let r = try await http.send(HTTPRequest(
+            method: "PUT", path: "/v1/blobs/\(d.hex)",
+            headers: authHeaders.merging(["Upload-Offset": String(offset), "Upload-Length": String(bytes.count), "Content-Type": "application/octet-stream"]) { a, _ in a },
+            body: bytes.subdata(in: Int(offset)..<bytes.count)))
+        try check(r, [200, 201, 202])
+        return r.status != 202
+    }
+}

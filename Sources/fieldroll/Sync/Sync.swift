@@ -1,0 +1,69 @@
+import ArgumentParser
+import FieldRollClient
+import FieldRollCore
+import Foundation
+import Synchronization
+
+extension FieldRollCommand {
+    /// `fieldroll enroll URL CODE`
+    struct Enroll: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enrol this device with the central office's server using its one-time code.",
+            discussion: """
+                The office prints the code with `fieldroll-server device enroll`. For a county's own \
+                certificate authority pass --ca-file; to pin the server's key pass --pin sha256//BASE64. Example:
+                  fieldroll enroll https://fieldroll.county.example K7QM-2XHP-9R4T --ca-file county-ca.pem
+                """)
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The server's address.") var url: String
+        @Argument(help: "The one-time code.") var code: String
+        @Option(help: "A PEM file of CA certificates to trust for this server.") var caFile: String?
+        @Option(help: "The server's public key pin, sha256//BASE64.") var pin: String?
+
+        func run() async throws {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else { throw ClientError(.invalidRecord, "the server address starts with https://") }
+            let s = try store.open()
+            let endpoint = ServerEndpoint(baseURL: url, caFile: caFile, pinnedPublicKey: pin)
+            let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(code: code, publicKey: s.publicKey, device: s.deviceID)
+            try s.saveEnrolment(EnrolmentRecord(endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role, scope: grant.scope))
+            if store.json { try Output.json(["device": grant.device.rawValue, "server": grant.server.rawValue, "role": grant.role.rawValue, "scope": grant.scope.digits]) }
+            else { print("enrolled with \(grant.server) as \(grant.role.rawValue) for \(grant.scope) (\(grant.name))") }
+        }
+    }
+
+    /// `fieldroll sync`
+    struct Sync: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Upload photos, push what was recorded offline, and pull the region's changes.",
+            discussion: "Safe to interrupt and to run again: nothing is sent twice or lost.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let s = try store.open()
+            let tty = isatty(STDOUT_FILENO) == 1 && !store.json
+            let lastPhase = Mutex<SyncProgress.Phase?>(nil)
+            let quiet = store.json
+            let engine = try SyncEngine(enrolledStore: s) { p in
+                if quiet { return }
+                if tty {
+                    let total = p.itemsTotal.map { "/\($0)" } ?? ""
+                    let bytes = p.bytesTotal.map { "  \(p.bytesDone / 1024)/\($0 / 1024) KiB" } ?? ""
+                    let line = "\r\u{1B}[K\(p.phase.rawValue): \(p.itemsDone)\(total)\(bytes)" + (p.phase == .done ? "\n" : "")
+                    FileHandle.standardOutput.write(Data(line.utf8))
+                } else if lastPhase.withLock({ let changed = $0 != p.phase; $0 = p.phase; return changed }) {
+                    print("\(p.phase.rawValue)…")
+                }
+            }
+            let report = try await engine.sync()
+            if store.json { return try Output.json(report) }
+            print("photos: \(report.photosUploaded) uploaded (\(report.photoBytesSent / 1024) KiB)")
+            print("pushed: \(report.changesApplied) applied, \(report.conflictsRecorded) with conflicts recorded, \(report.duplicates) already there, \(report.refused) refused")
+            print("pulled: \(report.pulled) changes\(report.restamped ? "   (this device's clock was corrected from the server)" : "")")
+            let rejected = try s.rejected()
+            if !rejected.isEmpty {
+                print("refused by the server (kept on this device):")
+                for r in rejected { print("  \(r.entity.rawValue) \(r.record): \(r.code): \(r.detail)") }
+            }
+        }
+    }
+}
