@@ -79,6 +79,13 @@ let package = Package(
             dependencies: ["FieldRollClient", "FieldRollCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
+            name: "FieldRollEndToEndTests",
+            dependencies: [
+                "FieldRollClient", "FieldRollServer", "FieldRollCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
             name: "FieldRollServerTests",
             dependencies: [
                 "FieldRollServer", "FieldRollCore", "FieldRollGzip", .product(name: "Crypto", package: "swift-crypto"),

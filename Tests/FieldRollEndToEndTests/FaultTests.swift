@@ -1,0 +1,144 @@
+@testable import FieldRollClient
+import FieldRollCore
+import FieldRollServer
+import Foundation
+import GRDB
+import Testing
+
+@Suite("Faults in the field lose nothing and apply nothing twice")
+struct FaultTests {
+    /// A device with a household, a member and a visit with two photos waiting.
+    func busyDevice(_ h: Harness, clock: @escaping @Sendable () -> Int64 = DeviceStore.systemClock) async throws -> (Device, Household) {
+        let d = try await h.device(clock: clock)
+        let hh = try d.store.addHousehold(Household(region: village, address: "上河村3组12号", headName: "王建国", phone: try PhoneNumber("13800138000"), housing: .selfBuilt, declaredMonthlyIncome: .yuan(600)))
+        _ = try d.store.addMember(Member(householdID: hh.id, region: village, name: "王建国", residentID: try ResidentID("11010519491231002X"), relation: .head, work: .farming, monthlyIncome: .yuan(600)))
+        let photos = try ["house.jpg", "survey-sheet.jpg"].map { PhotoInput(data: try Data(contentsOf: repoRoot.appendingPathComponent("Fixtures/photos/\($0)")), kind: .house) }
+        _ = try d.store.recordVisit(household: hh.id, author: "李敏", startedAt: Instant(millis: 0), endedAt: Instant(millis: 1), answers: ["income.wages": 120_000], photos: photos)
+        return (d, hh)
+    }
+
+    /// How many times each change id is in the server's log.
+    func logCounts(_ h: Harness) async throws -> [String: Int] {
+        let db = try DatabaseQueue(path: h.directory.appendingPathComponent("fieldroll.sqlite").path)
+        defer { try? db.close() }
+        return try await db.read { db in
+            Dictionary(try Row.fetchAll(db, sql: "SELECT change_id, COUNT(*) AS n FROM changes GROUP BY change_id").map { ($0["change_id"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
+        }
+    }
+
+    @Test("connection cut before the push, and a reply lost after the server committed: retried, applied once")
+    func cutAndLostReply() async throws {
+        let h = try await Harness()
+        let (d, hh) = try await busyDevice(h)
+        defer { d.close() }
+        let faults = FaultyHTTPClient(endpoint: d.endpoint, plan: [("POST", "/v1/sync/push", .cutBeforeSend), ("POST", "/v1/sync/push", .loseReply), ("GET", "/v1/sync/pull", .loseReply)])
+        let report = try await d.sync(through: faults)
+        #expect(report.retries == 3)
+        #expect(report.changesApplied + report.duplicates == 5 && report.duplicates == 5, "the retry after the lost reply found everything already applied")
+        #expect(try d.store.pending().changes == 0)
+        #expect(try await logCounts(h).values.allSatisfy { $0 == 1 }, "nothing applied twice")
+        #expect(try d.state(in: village) == (try await h.state(in: village)))
+        #expect(try await h.state(in: village)[hh.id.description]?["phone"] == "13800138000")
+        await h.close()
+    }
+
+    @Test("a photo upload cut halfway resumes from the server's offset; the bytes before the cut are not sent again")
+    func photoResume() async throws {
+        let h = try await Harness()
+        let (d, _) = try await busyDevice(h)
+        defer { d.close() }
+        let waiting = try d.store.photosToUpload()
+        let first = try #require(waiting.first)
+        let half = Int(first.size / 2)
+        let faults = FaultyHTTPClient(endpoint: d.endpoint, plan: [("PUT", "/v1/blobs/\(first.digest.hex)", .truncateBody(half))])
+        let report = try await d.sync(through: faults)
+        #expect(try await h.storage.blobVisible(first.digest, scope: village, device: d.store.deviceID))
+        // After the cut: the first photo's second half and the whole second photo, nothing more.
+        let allBytes = waiting.reduce(0) { $0 + $1.size }
+        #expect(report.photoBytesSent == allBytes - Int64(half))
+        #expect(report.retries == 1)
+        #expect(try d.store.photosToUpload().isEmpty)
+        // Another sync sends no photo bytes at all.
+        #expect(try await d.sync().photoBytesSent == 0)
+        await h.close()
+    }
+
+    @Test("a device whose clock is a day ahead gets its changes in, re-stamped, and wins nothing by it")
+    func clockAhead() async throws {
+        let h = try await Harness()
+        let honest = try await h.device(name: "王强")
+        defer { honest.close() }
+        let (d, hh) = try await busyDevice(h, clock: { DeviceStore.systemClock() + 86_400_000 })
+        defer { d.close() }
+        let report = try await d.sync()
+        #expect(report.restamped && report.refused == 0 && report.changesApplied == 5)
+        #expect(try d.store.pending().changes == 0)
+        // Its stamps on the server are within the bound of the server's clock.
+        let records = try await h.storage.records(of: .household, in: village)
+        guard case .state(let s)? = records.first(where: { $0.id == hh.id.description })?.content else { Issue.record("household missing"); return }
+        #expect(s.fields.values.allSatisfy { $0.stamp.physical <= DeviceStore.systemClock() + 5 * 60_000 })
+        // A later honest edit wins over the fast device's earlier one.
+        _ = try await honest.sync()
+        _ = try honest.store.editHousehold(hh.id, set: ["phone": "13900000000"])
+        _ = try await honest.sync()
+        _ = try await d.sync()
+        #expect(try d.store.household(hh.id).household.phone?.rawValue == "13900000000")
+        await h.close()
+    }
+
+    @Test("a device revoked mid-sync is stopped with device-revoked and keeps everything it had")
+    func revokedMidSync() async throws {
+        let h = try await Harness()
+        let (d, hh) = try await busyDevice(h)
+        defer { d.close() }
+        _ = try await d.sync()
+        _ = try d.store.editHousehold(hh.id, set: ["notes": "after the last sync"])
+        try await h.storage.revoke(d.store.deviceID, by: "张科长", now: 1)
+        do {
+            _ = try await d.sync()
+            Issue.record("a revoked device synced")
+        } catch let p as RemoteProblem {
+            #expect(p.code == .deviceRevoked)
+        }
+        #expect(try d.store.pending().changes == 1, "the unsynced edit is still in the outbox")
+        #expect(try d.store.household(hh.id).household.notes == "after the last sync")
+        await h.close()
+    }
+
+    @Test("the device's disk full: the action or the pulled page fails whole with storage-failure, and sync completes once there is room")
+    func diskFull() async throws {
+        let h = try await Harness()
+        try await h.importCounty()
+        let d = try await h.device()
+        defer { d.close() }
+        // Fill the "disk": the database may not grow past its current size.
+        let pages = try await d.store.pool.read { try Int.fetchOne($0, sql: "PRAGMA page_count") } ?? 0
+        try await d.store.pool.write { try $0.execute(sql: "PRAGMA max_page_count = \(pages)") }
+        do {
+            _ = try await d.sync()
+            Issue.record("a full disk took the whole county")
+        } catch let e as ClientError {
+            #expect(e.code == .storageFailure)
+        }
+        #expect(try d.store.cursor(for: d.server) == nil, "the cursor did not move past what was not stored")
+        #expect(try d.store.households(in: village).isEmpty)
+        // Local work goes on until the disk is truly full; the action that does not fit leaves no trace.
+        var added = 0
+        var failure: ClientError?
+        for i in 0..<5000 {
+            do {
+                _ = try d.store.addHousehold(Household(region: village, address: "上河村\(i)号", headName: "王建国", housing: .owned, declaredMonthlyIncome: .zero))
+                added += 1
+            } catch let e as ClientError {
+                failure = e
+                break
+            }
+        }
+        #expect(failure?.code == .storageFailure && failure?.message.contains("full") == true)
+        #expect(try d.store.pending().changeSets == added && (try d.store.households(in: village).count) == added)
+        try await d.store.pool.write { try $0.execute(sql: "PRAGMA max_page_count = 1073741823") }
+        _ = try await d.sync()
+        #expect(try d.state(in: village) == (try await h.state(in: village)))
+        await h.close()
+    }
+}

@@ -1,0 +1,146 @@
+@preconcurrency import Crypto
+@testable import FieldRollClient
+import FieldRollCore
+import FieldRollServer
+import Foundation
+import Synchronization
+import Testing
+
+let village = try! RegionCode("139901002201")
+let otherVillage = try! RegionCode("139901003201")
+let township = try! RegionCode("139901002000")
+let credential = Credential.passphrase("correct horse battery")
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func tempDir(_ name: String) -> URL { FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-e2e-\(name)-\(UUID().uuidString)") }
+
+/// Fast retries for tests: the same logic, shorter waits.
+var testOptions: SyncOptions {
+    var o = SyncOptions()
+    o.baseBackoff = .milliseconds(5)
+    o.maxBackoff = .milliseconds(50)
+    return o
+}
+
+/// A real server on 127.0.0.1 (in this process) and devices that talk to it through libcurl.
+final class Harness: Sendable {
+    let server: RunningServer
+    let directory: URL
+    var base: String { "http://127.0.0.1:\(server.port)" }
+    var storage: SQLiteStorage { server.storage }
+
+    init() async throws {
+        directory = tempDir("server")
+        var config = ServerConfiguration(dataDirectory: directory.path)
+        config.port = 0
+        server = try await FieldRollServerApp.start(config, logLevel: .critical)
+    }
+
+    func close() async {
+        await server.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Imports the fixture county as the central office would.
+    func importCounty() async throws {
+        func table(_ name: String) throws -> CSVTable {
+            try CSVTable(parsing: String(contentsOf: repoRoot.appendingPathComponent("Fixtures/county/\(name)"), encoding: .utf8))
+        }
+        _ = try await OfficeImport(storage: storage).run(
+            households: table("households.csv"), members: table("members.csv"), enrolments: table("enrolments.csv"), now: DeviceStore.systemClock())
+    }
+
+    /// A new device store, enrolled over HTTP with its own key and id.
+    func device(_ role: Role = .caseworker, scope: RegionCode = village, name: String = "李敏", clock: @escaping @Sendable () -> Int64 = DeviceStore.systemClock) async throws -> Device {
+        let dir = tempDir("device")
+        let store = try DeviceStore.create(at: dir, credential: credential, name: name, now: clock)
+        let code = Secrets.enrolmentCode()
+        _ = try await storage.createDevice(name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
+        let endpoint = ServerEndpoint(baseURL: base)
+        let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(code: code, publicKey: store.publicKey, device: store.deviceID)
+        try store.saveEnrolment(EnrolmentRecord(endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role, scope: grant.scope))
+        return Device(store: store, directory: dir, token: grant.token, server: grant.server, endpoint: endpoint)
+    }
+
+    /// The server's merged values of every household and member in `scope`.
+    func state(in scope: RegionCode) async throws -> [String: [String: JSONValue]] {
+        var out: [String: [String: JSONValue]] = [:]
+        for kind in [EntityKind.household, .member] {
+            for r in try await storage.records(of: kind, in: scope) {
+                if case .state(let s) = r.content { out[r.id] = s.values }
+            }
+        }
+        return out
+    }
+}
+
+/// An enrolled device in a test.
+struct Device: Sendable {
+    let store: DeviceStore
+    let directory: URL
+    let token: String
+    let server: NodeID
+    let endpoint: ServerEndpoint
+
+    /// A sync through libcurl, optionally through a fault injector.
+    func sync(through faults: FaultyHTTPClient? = nil, options: SyncOptions = testOptions) async throws -> SyncReport {
+        let http: any HTTPClient = faults ?? CurlHTTPClient(endpoint: endpoint)
+        return try await SyncEngine(store: store, api: SyncAPI(http: http, token: token), server: server, options: options).sync()
+    }
+
+    /// This device's merged values of every household and member in `scope`.
+    func state(in scope: RegionCode) throws -> [String: [String: JSONValue]] {
+        var out: [String: [String: JSONValue]] = [:]
+        for h in try store.households(in: scope) {
+            out[h.id.description] = try h.fieldValues
+            for m in try store.household(h.id).members { out[m.id.description] = try m.fieldValues }
+        }
+        return out
+    }
+
+    func close() { try? FileManager.default.removeItem(at: directory) }
+}
+
+/// Wraps libcurl and breaks chosen requests the ways a township link breaks them.
+final class FaultyHTTPClient: HTTPClient {
+    enum Fault: Sendable {
+        /// The connection fails before the request reaches the server.
+        case cutBeforeSend
+        /// The server gets and commits the request; the answer never arrives.
+        case loseReply
+        /// Only the first `n` bytes of the body arrive (a PUT cut mid-photo).
+        case truncateBody(Int)
+    }
+
+    let inner: CurlHTTPClient
+    /// Decides the fault (if any) for the n-th request with this method and path prefix.
+    let plan: Mutex<[(method: String, path: String, fault: Fault)]>
+    let log = Mutex<[String]>([])
+
+    init(endpoint: ServerEndpoint, plan: [(method: String, path: String, fault: Fault)]) {
+        inner = CurlHTTPClient(endpoint: endpoint)
+        self.plan = Mutex(plan)
+    }
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let fault: Fault? = plan.withLock { plan in
+            guard let i = plan.firstIndex(where: { $0.method == request.method && request.path.hasPrefix($0.path) }) else { return nil }
+            return plan.remove(at: i).fault
+        }
+        log.withLock { $0.append("\(request.method) \(request.path)") }
+        switch fault {
+        case nil:
+            return try await inner.send(request)
+        case .cutBeforeSend:
+            throw ClientError(.network, "injected: connection cut before sending")
+        case .loseReply:
+            _ = try await inner.send(request)
+            throw ClientError(.network, "injected: the reply was lost")
+        case .truncateBody(let n):
+            var cut = request
+            cut.body = request.body?.prefix(n)
+            _ = try await inner.send(cut)
+            throw ClientError(.network, "injected: connection cut after \(n) bytes")
+        }
+    }
+}
