@@ -66,6 +66,8 @@ let package = Package(
             name: "fieldroll-server",
             dependencies: [
                 "FieldRollServer",
+                // Only for `demo`, which simulates devices; the server library never imports the client.
+                "FieldRollClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -12,11 +12,13 @@ struct FieldRollServerCommand: AsyncParsableCommand {
             fieldroll.sqlite and the photo store blobs/. Commands other than serve work on that \
             folder directly and may run while the server is running.
 
+            A first look: fieldroll-server demo
             A first run:
+              fieldroll-server import --households households.csv --members members.csv --enrolments enrolments.csv
               fieldroll-server device enroll --name "李敏的平板" --role caseworker --scope 139901002201
               fieldroll-server serve --port 8080
             """,
-        subcommands: [Serve.self, Migrate.self, Device.self, Conflicts.self, Import.self, Export.self, Audit.self, Fixtures.self]
+        subcommands: [Demo.self, Serve.self, Migrate.self, Device.self, Conflicts.self, Import.self, Export.self, Audit.self, Fixtures.self]
     )
 }
 

@@ -77,3 +77,14 @@ struct DeviceRecordView: Decodable {
     var id: String
     var status: String
 }
+
+@Suite("fieldroll-server demo")
+struct DemoTests {
+    @Test("the demo syncs three devices, records the conflict, and every replica agrees")
+    func demo() throws {
+        let (status, out, err) = try CLI.run(["demo"])
+        #expect(status == 0, "\(err)")
+        #expect(out.contains("1 open conflict(s)") && out.contains("household.phone: kept"))
+        #expect(out.contains("Every replica agrees: yes") && out.contains("The audit log verifies: yes"))
+    }
+}
