@@ -4,7 +4,7 @@
 set -euo pipefail
 
 need=()
-for pkg in libsqlite3-dev libcurl4-openssl-dev zlib1g-dev; do
+for pkg in libsqlite3-dev libcurl4-openssl-dev zlib1g-dev openssl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 

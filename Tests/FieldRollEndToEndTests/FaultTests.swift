@@ -26,14 +26,17 @@ struct FaultTests {
         }
     }
 
-    @Test("connection cut before the push, and a reply lost after the server committed: retried, applied once")
+    @Test("connection cut before the push, a push body cut midway, a reply lost after the server committed: retried, applied once")
     func cutAndLostReply() async throws {
         let h = try await Harness()
         let (d, hh) = try await busyDevice(h)
         defer { d.close() }
-        let faults = FaultyHTTPClient(endpoint: d.endpoint, plan: [("POST", "/v1/sync/push", .cutBeforeSend), ("POST", "/v1/sync/push", .loseReply), ("GET", "/v1/sync/pull", .loseReply)])
+        let faults = FaultyHTTPClient(endpoint: d.endpoint, plan: [
+            ("POST", "/v1/sync/push", .cutBeforeSend), ("POST", "/v1/sync/push", .truncateBody(200)), ("POST", "/v1/sync/push", .loseReply),
+            ("GET", "/v1/sync/pull", .loseReply),
+        ])
         let report = try await d.sync(through: faults)
-        #expect(report.retries == 3)
+        #expect(report.retries == 4)
         #expect(report.changesApplied + report.duplicates == 5 && report.duplicates == 5, "the retry after the lost reply found everything already applied")
         #expect(try d.store.pending().changes == 0)
         #expect(try await logCounts(h).values.allSatisfy { $0 == 1 }, "nothing applied twice")
