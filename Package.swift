@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "fieldroll", targets: ["fieldroll"]),
         .executable(name: "fieldroll-server", targets: ["fieldroll-server"]),
         .executable(name: "fieldroll-device-bench", targets: ["fieldroll-device-bench"]),
+        .executable(name: "fieldroll-bench", targets: ["fieldroll-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -72,6 +73,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "fieldroll-device-bench", dependencies: ["FieldRollClient"], path: "Benchmarks/DeviceBench"),
+        .executableTarget(
+            name: "fieldroll-bench",
+            dependencies: ["FieldRollClient", "FieldRollServer", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/Sync"
+        ),
         .testTarget(
             name: "FieldRollCoreTests",
             dependencies: ["FieldRollCore", .product(name: "Crypto", package: "swift-crypto")]

@@ -1,0 +1,325 @@
+// The standard workload (DESIGN.md, Performance) against a real fieldroll-server process on
+// 127.0.0.1. Prints figures; asserts only that nothing failed and everything converged.
+//
+//   swift run -c release fieldroll-bench [--records 100000] [--quick] [--markdown]
+@preconcurrency import Crypto
+import FieldRollClient
+import FieldRollCore
+import FieldRollServer
+import Foundation
+import GRDB
+import Synchronization
+
+// MARK: Setup
+
+let args = CommandLine.arguments
+func option(_ name: String) -> Int? { args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? Int(args[$0 + 1]) : nil } }
+let quick = args.contains("--quick")
+let records = option("--records") ?? (quick ? 2_000 : 100_000)
+let deviceCount = option("--devices") ?? (quick ? 20 : 200)
+let photoCount = option("--photos") ?? (quick ? 20 : 1_000)
+let photoSize = 200 * 1024
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-bench-\(UUID().uuidString.prefix(8))")
+try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: work) }
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("fieldroll-bench: \(message)\n".utf8))
+    exit(1)
+}
+
+func millis() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e6 }
+
+func percentile(_ xs: [Double], _ p: Double) -> Double {
+    guard !xs.isEmpty else { return .nan }
+    let s = xs.sorted()
+    return s[min(s.count - 1, Int((Double(s.count - 1) * p).rounded()))]
+}
+
+/// Peak resident memory of a process, from /proc (VmHWM), in MiB.
+func peakRSS(_ pid: Int32) -> Double {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kb = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    else { return .nan }
+    return kb / 1024
+}
+
+/// Resets a process's peak RSS so the next reading covers only what follows.
+func resetPeak(_ pid: Int32) { try? "5".write(toFile: "/proc/\(pid)/clear_refs", atomically: false, encoding: .utf8) }
+
+/// Counts the bytes that cross the wire (request and response bodies; gzip where used).
+final class CountingClient: HTTPClient {
+    let inner: any HTTPClient
+    let sent = Mutex<Int64>(0), received = Mutex<Int64>(0)
+    init(_ inner: any HTTPClient) { self.inner = inner }
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        sent.withLock { $0 += Int64(request.body?.count ?? 0) }
+        let r = try await inner.send(request)
+        received.withLock { $0 += Int64(r.headers["content-length"].flatMap(Int64.init) ?? Int64(r.body.count)) }
+        return r
+    }
+}
+
+// MARK: The server process
+
+let serverBinary = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("fieldroll-server")
+guard FileManager.default.isExecutableFile(atPath: serverBinary.path) else { fail("build fieldroll-server first (it must sit beside fieldroll-bench)") }
+let serverData = work.appendingPathComponent("server")
+let port = Int.random(in: 20_000...40_000)
+func runServerCommand(_ a: [String]) -> String {
+    let p = Process()
+    p.executableURL = serverBinary
+    p.arguments = a + ["--data", serverData.path]
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = Pipe()
+    do { try p.run() } catch { fail("cannot run fieldroll-server: \(error)") }
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    return text
+}
+
+let village = try RegionCode("139901002201")
+let villages = (1...20).map { try! RegionCode("1399010030\(String(format: "%02d", $0))") }
+var codes: [(role: String, scope: RegionCode, code: String)] = []
+func issue(_ scope: RegionCode) -> String {
+    let out = runServerCommand(["device", "enroll", "--name", "bench", "--role", "caseworker", "--scope", scope.digits, "--json"])
+    guard let code = (try? JSONValue(parsing: Data(out.utf8)))?.objectValue?["code"]?.stringValue else { fail("device enroll failed: \(out)") }
+    return code
+}
+let pusherCode = issue(village), pullerCode = issue(village), noopCode = issue(village), photoCode = issue(village)
+let swarmCodes = (0..<deviceCount).map { issue(villages[$0 % villages.count]) }
+
+let server = Process()
+server.executableURL = serverBinary
+server.arguments = ["serve", "--data", serverData.path, "--port", String(port), "--max-blob-bytes", String(photoSize * 2)]
+server.standardOutput = Pipe()
+server.standardError = Pipe()
+try server.run()
+defer { kill(server.processIdentifier, SIGTERM); server.waitUntilExit() }
+let endpoint = ServerEndpoint(baseURL: "http://127.0.0.1:\(port)")
+for i in 0..<200 {
+    if (try? await CurlHTTPClient(endpoint: endpoint).send(HTTPRequest(method: "GET", path: "/healthz")))?.status == 200 { break }
+    if i == 199 { fail("the server did not start") }
+    try await Task.sleep(for: .milliseconds(50))
+}
+
+/// A simulated device: a key, an id, a clock, a token. Enough to push and pull.
+final class SimDevice: @unchecked Sendable {
+    let id = try! NodeID(UUID().uuidString.lowercased())
+    var region: RegionCode = village
+    let key = Curve25519.Signing.PrivateKey()
+    var clock: HybridLogicalClock
+    var api: SyncAPI
+    init(code: String, http: any HTTPClient) async throws {
+        clock = HybridLogicalClock(node: id)
+        api = SyncAPI(http: http)
+        let grant = try await api.enrol(code: code, publicKey: key.publicKey, device: id)
+        api.token = grant.token
+    }
+    func stamp() -> HLCTimestamp { clock.tick(now: Int64(Date().timeIntervalSince1970 * 1000)) }
+}
+
+// MARK: 1. Push N visit-sized records
+
+let pushCounter = CountingClient(CurlHTTPClient(endpoint: endpoint))
+let pusher = try await SimDevice(code: pusherCode, http: pushCounter)
+let household = HouseholdID()
+let answers: [String: JSONValue] = [
+    "income.wages": 120_000, "income.pension": 0, "income.farming": 35_000, "housing.condition": "漏雨，墙体开裂",
+    "housing.rooms": 3, "assets.vehicle": "电动三轮车一辆", "health.chronic": "高血压", "members.present": 3, "notes": "户主腿脚不便，需上门核查",
+]
+func visitChange(_ i: Int) throws -> Change {
+    let v = try Visit(
+        householdID: household, region: village, author: "李敏", device: pusher.id, startedAt: Instant(millis: 1_795_000_000_000 + Int64(i) * 1000),
+        endedAt: Instant(millis: 1_795_000_600_000 + Int64(i) * 1000), location: GeoPoint(latitude: 38.0421, longitude: 114.5143, accuracy: 8),
+        answers: answers
+    ).signed(with: pusher.key)
+    let body = try JSONValue(encoding: v)
+    return Change(entity: .visit, record: v.id.description, region: village, payload: .body(body))
+}
+let batch = 500
+var pushErrors = 0
+let sampleBytes: Int = { if case .body(let b)? = try? visitChange(0).payload { b.canonicalBytes.count } else { 0 } }()
+// Build the change sets first, so the figure is the sync's, not the signing's.
+var batches: [PushRequest] = []
+for start in stride(from: 0, to: records, by: batch) {
+    var sets: [ChangeSet] = []
+    for i in start..<min(start + batch, records) {
+        sets.append(try ChangeSet(origin: pusher.id, stamp: pusher.stamp(), changes: [try visitChange(i)]).signed(with: pusher.key))
+    }
+    batches.append(PushRequest(changeSets: sets))
+}
+let pushStart = millis()
+for request in batches {
+    let r = try await pusher.api.push(request)
+    pushErrors += r.results.filter { $0.status != .applied }.count
+}
+let pushMs = millis() - pushStart
+let pushWire = Double(pushCounter.sent.withLock { $0 } + pushCounter.received.withLock { $0 }) / Double(records)
+
+// MARK: 2. A fresh device pulls all N into its local store
+
+let serverRSSBeforePull = peakRSS(server.processIdentifier)
+resetPeak(server.processIdentifier)
+resetPeak(getpid())
+let pullCounter = CountingClient(CurlHTTPClient(endpoint: endpoint))
+let pullStore = try DeviceStore.create(at: work.appendingPathComponent("puller"), credential: .passphrase("benchmark passphrase"), name: "puller")
+let pullGrant = try await SyncAPI(http: pullCounter).enrol(code: pullerCode, publicKey: pullStore.publicKey, device: pullStore.deviceID)
+let pullEngine = SyncEngine(store: pullStore, api: SyncAPI(http: pullCounter, token: pullGrant.token), server: pullGrant.server)
+let pullStart = millis()
+let pullReport = try await pullEngine.sync()
+let pullMs = millis() - pullStart
+let serverRSSPull = peakRSS(server.processIdentifier)
+let clientRSSPull = peakRSS(getpid())
+if pullReport.pulled != records { fail("the fresh device pulled \(pullReport.pulled) of \(records)") }
+let pullWire = Double(pullCounter.received.withLock { $0 } + pullCounter.sent.withLock { $0 }) / Double(records)
+
+// MARK: 3. An up-to-date device asks for changes
+
+let noop = try await SimDevice(code: noopCode, http: CurlHTTPClient(endpoint: endpoint))
+var cursor: SyncCursor?
+while true {
+    let page = try await noop.api.pull(after: cursor, limit: 2000)
+    cursor = page.cursor
+    if !page.more { break }
+}
+var noopTimes: [Double] = []
+for _ in 0..<(quick ? 50 : 500) {
+    let t = millis()
+    let page = try await noop.api.pull(after: cursor, limit: 500)
+    noopTimes.append(millis() - t)
+    if !page.changes.isEmpty { fail("a no-op pull returned changes") }
+}
+
+// MARK: 4. 200 devices sync at once
+
+let swarm = try await withThrowingTaskGroup(of: SimDevice.self) { group in
+    for (i, code) in swarmCodes.enumerated() {
+        group.addTask {
+            let d = try await SimDevice(code: code, http: CurlHTTPClient(endpoint: endpoint))
+            d.region = villages[i % villages.count]
+            return d
+        }
+    }
+    var out: [SimDevice] = []
+    for try await d in group { out.append(d) }
+    return out
+}
+let swarmRegion = Dictionary(uniqueKeysWithValues: swarm.map { ($0.id, $0.region) })
+let swarmErrors = Mutex(0)
+let swarmStart = millis()
+let swarmTimes = await withTaskGroup(of: Double?.self) { group in
+    for d in swarm {
+        group.addTask {
+            let t = millis()
+            do {
+                let region = swarmRegion[d.id] ?? village
+                var changes: [Change] = []
+                for i in 0..<100 {
+                    let stamp = d.stamp()
+                    changes.append(Change(entity: .household, record: HouseholdID().description, region: region, payload: .writes([
+                        FieldWrite(field: "region", value: .string(region.digits), stamp: stamp, base: nil),
+                        FieldWrite(field: "address", value: .string("\(i)号"), stamp: stamp, base: nil),
+                        FieldWrite(field: "headName", value: "王建国", stamp: stamp, base: nil),
+                        FieldWrite(field: "housing", value: "owned", stamp: stamp, base: nil),
+                        FieldWrite(field: "declaredMonthlyIncome", value: .int(Int64(i * 100)), stamp: stamp, base: nil),
+                    ])))
+                }
+                let set = try ChangeSet(origin: d.id, stamp: d.stamp(), changes: changes).signed(with: d.key)
+                let r = try await d.api.push(PushRequest(changeSets: [set]))
+                if r.results.contains(where: { $0.status != .applied }) { swarmErrors.withLock { $0 += 1 } }
+                var c: SyncCursor?
+                while true {
+                    let page = try await d.api.pull(after: c, limit: 2000)
+                    c = page.cursor
+                    if !page.more { break }
+                }
+                return millis() - t
+            } catch {
+                swarmErrors.withLock { $0 += 1 }
+                return nil
+            }
+        }
+    }
+    var out: [Double] = []
+    for await t in group { if let t { out.append(t) } }
+    return out
+}
+let swarmMs = millis() - swarmStart
+// Convergence: afterwards every device sees all 100 × (devices in its village) households.
+var converged = true
+for d in swarm.prefix(quick ? swarm.count : 40) {
+    var c: SyncCursor?
+    var seen = Set<String>()
+    while true {
+        let page = try await d.api.pull(after: c, limit: 2000)
+        for p in page.changes where p.change.entity == .household { seen.insert(p.change.record) }
+        c = page.cursor
+        if !page.more { break }
+    }
+    let region = swarmRegion[d.id] ?? village
+    let expected = swarm.filter { swarmRegion[$0.id] == region }.count * 100
+    if seen.count != expected { converged = false }
+}
+
+// MARK: 5. Photos
+
+let photoDevice = try await SimDevice(code: photoCode, http: CurlHTTPClient(endpoint: endpoint))
+var rng = SeededRandom(seed: 42)
+let photos = (0..<photoCount).map { _ in Data((0..<photoSize).map { _ in UInt8.random(in: 0...255, using: &rng) }) }
+let photoStart = millis()
+for p in photos { _ = try await photoDevice.api.putBlob(SHA256Digest(of: p), bytes: p, from: 0) }
+let photoMs = millis() - photoStart
+// One upload cut at half, then resumed from the server's offset.
+let cutPhoto = Data((0..<photoSize).map { _ in UInt8.random(in: 0...255, using: &rng) })
+let cutDigest = SHA256Digest(of: cutPhoto)
+let cutCounter = CountingClient(CurlHTTPClient(endpoint: endpoint))
+var cutAPI = photoDevice.api
+cutAPI = SyncAPI(http: cutCounter, token: photoDevice.api.token)
+// The link drops after half the bytes: the server keeps what arrived.
+_ = try? await cutCounter.send(HTTPRequest(
+    method: "PUT", path: "/v1/blobs/\(cutDigest.hex)",
+    headers: ["Authorization": "Bearer \(photoDevice.api.token ?? "")", "Upload-Offset": "0", "Upload-Length": String(photoSize)], body: cutPhoto.prefix(photoSize / 2)))
+let sentBeforeCut = cutCounter.sent.withLock { $0 }
+let (_, offset) = try await cutAPI.blobOffset(cutDigest)
+_ = try await cutAPI.putBlob(cutDigest, bytes: cutPhoto, from: offset)
+let resent = cutCounter.sent.withLock { $0 } - sentBeforeCut - Int64(photoSize - photoSize / 2)
+
+// MARK: 6. The ceiling: raw SQLite inserts of the same rows
+
+let raw = try DatabaseQueue(path: work.appendingPathComponent("raw.sqlite").path)
+try await raw.write { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+let row = try visitChange(0)
+let rowJSON = CanonicalJSON.string(try JSONValue(encoding: row))
+let rawStart = millis()
+try await raw.write { db in
+    try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, change_id TEXT UNIQUE, body TEXT)")
+    let st = try db.makeStatement(sql: "INSERT INTO rows (change_id, body) VALUES (?, ?)")
+    for i in 0..<records { try st.execute(arguments: [String(i), rowJSON]) }
+}
+let rawMs = millis() - rawStart
+
+// MARK: Report
+
+let pushRate = Double(records) / pushMs * 1000, rawRate = Double(records) / rawMs * 1000
+let rows: [(String, String)] = [
+    ("push \(records) visits (\(sampleBytes) B JSON each, \(batch)/batch)", String(format: "%.0f records/s, %.0f B/record on the wire, %d errors", pushRate, pushWire, pushErrors)),
+    ("raw SQLite insert, same rows, one transaction", String(format: "%.0f rows/s — push is %.1f%% of it", rawRate, pushRate / rawRate * 100)),
+    ("fresh device pulls all \(records) into its store", String(format: "%.0f records/s end to end, %.0f B/record on the wire", Double(records) / pullMs * 1000, pullWire)),
+    ("no-op pull of an up-to-date device", String(format: "p50 %.2f ms, p99 %.2f ms", percentile(noopTimes, 0.5), percentile(noopTimes, 0.99))),
+    ("\(deviceCount) devices sync at once (push 100 + pull)", String(format: "p50 %.0f ms, p99 %.0f ms per sync, %d errors, %.1f s in all, converged: %@", percentile(swarmTimes, 0.5), percentile(swarmTimes, 0.99), swarmErrors.withLock { $0 }, swarmMs / 1000, converged ? "yes" : "NO")),
+    ("\(photoCount) photos of 200 KB", String(format: "%.1f MB/s", Double(photoCount * photoSize) / photoMs / 1000)),
+    ("one upload cut at half, resumed", "\(max(0, resent)) bytes re-sent beyond the cut"),
+    ("peak RSS during the pull", String(format: "server %.0f MiB (%.0f MiB before), client %.0f MiB", serverRSSPull, serverRSSBeforePull, clientRSSPull)),
+]
+let host = ProcessInfo.processInfo
+print("FieldRoll standard workload — \(host.processorCount) cores, \(host.physicalMemory / 1_073_741_824) GiB, SQLite store, \(Date())")
+if args.contains("--markdown") {
+    print("\n| workload | result |\n| --- | --- |")
+    for (k, v) in rows { print("| \(k) | \(v) |") }
+} else {
+    for (k, v) in rows { print(k.padding(toLength: 52, withPad: " ", startingAt: 0) + v) }
+}
+if pushErrors > 0 || swarmErrors.withLock({ $0 }) > 0 || !converged { fail("errors or no convergence") }
