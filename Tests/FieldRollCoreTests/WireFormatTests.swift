@@ -115,3 +115,29 @@ struct WireFormatTests {
 
     let issuerNode = try! NodeID("server")
 }
+
+@Suite("The direct JSON conversions agree with Codable")
+struct WireJSONTests {
+    @Test("change sets, pushes and pull pages convert both ways to the same JSON as Codable")
+    func agree() throws {
+        let set = try WireFormatTests.sampleChangeSet()
+        #expect(set.json == (try JSONValue(encoding: set)))
+        #expect(try ChangeSet(json: set.json) == set)
+        #expect(try set.signingBytes() == {
+            guard case .object(var o) = try JSONValue(encoding: set) else { return [] }
+            o["signature"] = nil
+            return JSONValue.object(o).canonicalBytes
+        }())
+        let push = PushRequest(changeSets: [set])
+        #expect(try PushRequest(json: JSONValue(encoding: push)) == push)
+        let page = PullPage(changes: [PulledChange(position: 7, origin: set.origin, changeSet: set.id, change: set.changes[0])], cursor: SyncCursor(issuer: try NodeID("server-1"), position: 7), more: false, serverTime: set.stamp)
+        #expect(page.json == (try JSONValue(encoding: page)))
+        #expect(try PullPage(json: page.json) == page)
+        // A visit's signature checks over the body as received.
+        guard case .body(let body) = set.changes[1].payload else { Issue.record("no visit body"); return }
+        try RawSignature.verify(body, with: WireFormatTests.key.publicKey)
+        var tampered = body.objectValue ?? [:]
+        tampered["author"] = "someone else"
+        #expect(throws: SignatureError.self) { try RawSignature.verify(.object(tampered), with: WireFormatTests.key.publicKey) }
+    }
+}

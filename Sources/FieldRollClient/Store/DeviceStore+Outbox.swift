@@ -16,7 +16,7 @@ extension DeviceStore {
     public func outbox(limit: Int = 100) throws -> [OutboxEntry] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT seq, body, size FROM outbox ORDER BY seq LIMIT ?", arguments: [limit]).map { row in
-                OutboxEntry(seq: row["seq"], changeSet: try JSONValue(parsing: vault.open(row["body"])).decode(as: ChangeSet.self), size: row["size"])
+                OutboxEntry(seq: row["seq"], changeSet: try ChangeSet(json: JSONValue(parsing: vault.open(row["body"]))), size: row["size"])
             }
         }
     }

@@ -103,7 +103,7 @@ extension DeviceStore {
             tx.clock = HybridLogicalClock(node: id, last: serverTime)
             var renamed: [HLCTimestamp: HLCTimestamp] = [:]
             for row in try Row.fetchAll(tx.db, sql: "SELECT seq, body FROM outbox ORDER BY seq") {
-                var set = try JSONValue(parsing: vault.open(row["body"])).decode(as: ChangeSet.self)
+                var set = try ChangeSet(json: JSONValue(parsing: vault.open(row["body"])))
                 for i in set.changes.indices {
                     guard case .writes(let writes) = set.changes[i].payload else { continue }
                     let stamp = tx.tick()
@@ -125,7 +125,7 @@ extension DeviceStore {
                 }
                 set.stamp = tx.tick()
                 set = try set.signed(with: key)
-                let json = CanonicalJSON.bytes(try JSONValue(encoding: set))
+                let json = set.json.canonicalBytes
                 try tx.db.execute(sql: "UPDATE outbox SET body = ?, size = ? WHERE seq = ?", arguments: [try vault.seal(json), json.count, row["seq"] as Int64])
             }
         }

@@ -124,7 +124,7 @@ public final class DeviceStore: Sendable {
                 let result = try body(&tx)
                 if !tx.staged.isEmpty {
                     let set = try ChangeSet(origin: id, stamp: tx.tick(), changes: tx.staged).signed(with: key)
-                    let json = CanonicalJSON.bytes(try JSONValue(encoding: set))
+                    let json = set.json.canonicalBytes
                     try db.execute(
                         sql: "INSERT INTO outbox (change_set_id, body, changes, size, created_at) VALUES (?, ?, ?, ?, ?)",
                         arguments: [set.id.description, try vault.seal(json), set.changes.count, json.count, physical])

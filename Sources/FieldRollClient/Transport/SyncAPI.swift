@@ -67,7 +67,7 @@ public struct SyncAPI: Sendable {
 
     /// Pushes change sets (gzip-compressed).
     public func push(_ request: PushRequest) async throws -> PushResponse {
-        let json = CanonicalJSON.bytes(try JSONValue(encoding: request))
+        let json = JSONValue.object(["protocol": .string(request.protocol), "changeSets": .array(request.changeSets.map(\.json))]).canonicalBytes
         let r = try await http.send(HTTPRequest(
             method: "POST", path: "/v1/sync/push", headers: authHeaders.merging(["Content-Type": "application/json", "Content-Encoding": "gzip"]) { a, _ in a },
             body: Data(Gzip.compress(json))))
@@ -81,7 +81,9 @@ public struct SyncAPI: Sendable {
         if let cursor { path += "&after=\(cursor.description.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? cursor.description)" }
         let r = try await http.send(HTTPRequest(method: "GET", path: path, headers: authHeaders))
         try check(r, [200])
-        return try decode(PullPage.self, r)
+        do { return try PullPage(json: JSONValue(parsing: r.body)) } catch {
+            throw ClientError(.malformedJSON, "the server's answer is not a valid pull page")
+        }
     }
 
     /// How much of a blob the server holds, and whether it is complete.

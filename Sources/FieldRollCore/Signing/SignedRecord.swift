@@ -9,6 +9,8 @@ import Foundation
 public protocol SignedRecord: Codable, Sendable {
     /// Base64 of the 64-byte Ed25519 signature; nil until signed.
     var signature: String? { get set }
+    /// The bytes the signature covers (a default implementation encodes the record).
+    func signingBytes() throws -> [UInt8]
 }
 
 extension SignedRecord {
@@ -62,5 +64,17 @@ extension Curve25519.Signing.PublicKey {
             let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
         else { throw SignatureError(reason: "a public key is 32 bytes of base64") }
         self = key
+    }
+}
+
+/// Something that checks a base64 Ed25519 signature over bytes (a public key).
+public protocol SignatureVerifier {
+    func verify(signature base64: String, over bytes: [UInt8]) throws(SignatureError)
+}
+
+extension Curve25519.Signing.PublicKey: SignatureVerifier {
+    public func verify(signature base64: String, over bytes: [UInt8]) throws(SignatureError) {
+        guard let sig = Data(base64Encoded: base64), sig.count == 64 else { throw SignatureError(reason: "the signature is not 64 bytes of base64") }
+        guard isValidSignature(sig, for: bytes) else { throw SignatureError(reason: "the signature does not match the record and its origin's key") }
     }
 }

@@ -53,6 +53,18 @@ enum JSONBody {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
+    /// A response from a JSON value already built (the hot paths), canonical and gzipped alike.
+    static func response(json: JSONValue, status: HTTPResponse.Status = .ok, request: Request) -> Response {
+        var bytes = json.canonicalBytes
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if bytes.count > 1024, request.headers[.acceptEncoding]?.lowercased().contains("gzip") == true {
+            bytes = Gzip.compress(bytes)
+            headers[.contentEncoding] = "gzip"
+        }
+        headers[.contentLength] = String(bytes.count)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     /// Refuses members the v1 wire format does not define, so a typo never passes silently.
     static func checkKeys(_ value: JSONValue, allowed: Set<String>, at path: String) throws {
         guard let object = value.objectValue else { return }

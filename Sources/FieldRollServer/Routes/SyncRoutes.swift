@@ -18,7 +18,10 @@ struct SyncRoutes {
         let bytes = try await JSONBody.bytes(request, limit: configuration.maxPushBytes)
         let raw = try JSONBody.value(bytes)
         try Self.checkShape(raw)
-        let push = try JSONBody.decode(PushRequest.self, from: bytes)
+        let push: PushRequest
+        do { push = try PushRequest(json: raw) } catch {
+            throw ProblemResponse(.malformedJSON, "the body is not a valid push: \(error.message)", status: 400)
+        }
         guard push.protocol == WireProtocol.version else {
             throw ProblemResponse(.unsupportedVersion, "this server speaks \(WireProtocol.version), the request \(push.protocol.prefix(40))")
         }
@@ -64,6 +67,6 @@ struct SyncRoutes {
         }
         let page = try await storage.pull(after: position, scope: device.scope, limit: limit, now: Clock.millis())
         metrics.add("fieldroll_pull_changes_total", Int64(page.changes.count))
-        return try JSONBody.response(page, request: request)
+        return JSONBody.response(json: page.json, request: request)
     }
 }

@@ -248,7 +248,7 @@ public final class SQLiteStorage: SyncStorage {
 
     static func appendChange(_ db: Database, _ change: Change, set: ChangeSet) throws -> Int64 {
         try db.cachedStatement(sql: "INSERT INTO changes (change_id, change_set_id, origin, region, body) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [change.id.description, set.id.description, set.origin.rawValue, change.region.digits, try encode(change)])
+            .execute(arguments: [change.id.description, set.id.description, set.origin.rawValue, change.region.digits, CanonicalJSON.string(change.json)])
         return db.lastInsertedRowID
     }
 
@@ -297,7 +297,7 @@ public final class SQLiteStorage: SyncStorage {
                 changes.append(
                     PulledChange(
                         position: row["position"], origin: try NodeID(row["origin"] as String), changeSet: try ChangeSetID(row["change_set_id"] as String),
-                        change: try Self.decode(Change.self, row["body"])))
+                        change: try Change(json: JSONValue(parsing: (row["body"] as String).utf8))))
             }
             var last = changes.last?.position ?? position
             if changes.isEmpty {
