@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Builds FieldRoll and runs every test. Installs what a fresh machine lacks first.
+# Builds FieldRoll and runs every test, then checks that the benchmark still runs (--quick).
+# Installs what a fresh machine lacks first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 swift build --build-tests
 swift test --skip-build "$@"
+echo
+echo "benchmark, quick mode (figures from a debug build mean nothing; see Benchmarks/RESULTS.md):"
+.build/debug/fieldroll-bench --quick

@@ -166,6 +166,7 @@ public final class SQLiteStorage: SyncStorage {
         let serverNode = self.serverNode
         return try await write { db in
             var clock = try Self.clock(db, node: serverNode)
+            var chain = try AuditChain(db)
             var results: [ChangeResult] = []
             var keys: [NodeID: Curve25519.Signing.PublicKey?] = [:]
             for set in changeSets {
@@ -194,7 +195,7 @@ public final class SQLiteStorage: SyncStorage {
                     if let (code, detail) = refusal {
                         result = ChangeResult(change: change.id, status: .refused, code: code, detail: detail)
                     } else {
-                        result = try Self.apply(db, change, set: set, originKey: key, writer: writer, now: now, maxDrift: maxDrift, clock: &clock)
+                        result = try Self.apply(db, change, set: set, originKey: key, writer: writer, now: now, maxDrift: maxDrift, clock: &clock, audit: &chain)
                     }
                     try Self.saveResult(db, result, device: pusher)
                     results.append(result)
@@ -202,13 +203,14 @@ public final class SQLiteStorage: SyncStorage {
             }
             let serverTime = clock.tick(now: now)
             try Self.saveClock(db, clock)
+            try chain.save(db)
             return PushResponse(results: results, serverTime: serverTime)
         }
     }
 
     static func apply(
         _ db: Database, _ change: Change, set: ChangeSet, originKey: Curve25519.Signing.PublicKey?, writer: WriterContext,
-        now: Int64, maxDrift: Int64, clock: inout HybridLogicalClock
+        now: Int64, maxDrift: Int64, clock: inout HybridLogicalClock, audit: inout AuditChain
     ) throws -> ChangeResult {
         let existing = try record(db, change.entity, change.record.lowercased())
         let decision = ChangeApplier.decide(change, origin: set.origin, originKey: originKey, writer: writer, existing: existing, now: now, maxDrift: maxDrift)
@@ -231,7 +233,7 @@ public final class SQLiteStorage: SyncStorage {
                     sql: "INSERT INTO conflicts (id, entity, record, region, field, winner, loser, change_id, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     arguments: [id, change.entity.rawValue, record.id, record.region.digits, edit.field, try encode(edit.winner), try encode(edit.loser), change.id.description, now])
             }
-            try appendAudit(db, actor: set.origin.rawValue, action: "change.\(decision.status.rawValue)", subject: "\(change.entity.rawValue)/\(record.id)", detail: "change \(change.id) position \(position)", now: now)
+            try audit.append(db, actor: set.origin.rawValue, action: "change.\(decision.status.rawValue)", subject: "\(change.entity.rawValue)/\(record.id)", detail: "change \(change.id) position \(position)", now: now)
         }
         return ChangeResult(change: change.id, status: decision.status, code: decision.code, detail: decision.detail, conflicts: conflictIDs.isEmpty ? nil : conflictIDs)
     }
@@ -380,7 +382,9 @@ public final class SQLiteStorage: SyncStorage {
                                     payload: .writes([FieldWrite(field: conflict.field, value: conflict.loser.value, stamp: stamp, base: base)]))
                 let set = try ChangeSet(origin: node, stamp: stamp, changes: [change]).signed(with: key)
                 let writer = WriterContext(role: .admin, scope: conflict.region.ancestor(at: .province), isServer: true)
-                let result = try Self.apply(db, change, set: set, originKey: key.publicKey, writer: writer, now: now, maxDrift: HybridLogicalClock.defaultMaxDrift, clock: &clock)
+                var chain = try AuditChain(db)
+                let result = try Self.apply(db, change, set: set, originKey: key.publicKey, writer: writer, now: now, maxDrift: HybridLogicalClock.defaultMaxDrift, clock: &clock, audit: &chain)
+                try chain.save(db)
                 guard result.status != .refused else {
                     throw ProblemDetails(code: result.code ?? .invalidRecord, status: 422, title: "Cannot apply", detail: result.detail)
                 }
@@ -403,14 +407,34 @@ public final class SQLiteStorage: SyncStorage {
     }
 
     static func appendAudit(_ db: Database, actor: String, action: String, subject: String, detail: String, now: Int64) throws {
-        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        let seq = (head?["seq"] as Int64? ?? 0) + 1
-        let previous = head?["hash"] as String? ?? AuditEntry.genesis
-        let at = Instant(millis: now)
-        let hash = AuditEntry.hash(seq: seq, at: at, actor: actor, action: action, subject: subject, detail: detail, previous: previous)
-        try db.cachedStatement(sql: "INSERT INTO audit_log (seq, at, actor, action, subject, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [seq, now, actor, action, subject, detail, previous, hash])
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO server_state (key, value) VALUES ('audit_head', ?)").execute(arguments: ["\(seq):\(hash)"])
+        var chain = try AuditChain(db)
+        try chain.append(db, actor: actor, action: action, subject: subject, detail: detail, now: now)
+        try chain.save(db)
+    }
+
+    /// The head of the audit chain, read once per transaction and written back at its end.
+    struct AuditChain {
+        var seq: Int64
+        var hash: String
+
+        init(_ db: Database) throws {
+            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            seq = head?["seq"] ?? 0
+            hash = head?["hash"] ?? AuditEntry.genesis
+        }
+
+        mutating func append(_ db: Database, actor: String, action: String, subject: String, detail: String, now: Int64) throws {
+            let next = seq + 1
+            let h = AuditEntry.hash(seq: next, at: Instant(millis: now), actor: actor, action: action, subject: subject, detail: detail, previous: hash)
+            try db.cachedStatement(sql: "INSERT INTO audit_log (seq, at, actor, action, subject, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [next, now, actor, action, subject, detail, hash, h])
+            seq = next
+            hash = h
+        }
+
+        func save(_ db: Database) throws {
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO server_state (key, value) VALUES ('audit_head', ?)").execute(arguments: ["\(seq):\(hash)"])
+        }
     }
 
     public func verifyAudit() async throws -> AuditVerification {
