@@ -159,3 +159,17 @@ struct ValidationTests {
         #expect(Set(c.validate().map(\.field)) == ["matchScore", "photo"])
     }
 }
+
+@Suite("Scopes as code ranges")
+struct CodeRangeTests {
+    @Test("a region's code range holds exactly the codes it contains")
+    func ranges() throws {
+        let township = try RegionCode("139901002000")
+        #expect(township.codeRange == ("139901002000", "139901002999"))
+        for code in ["139901002201", "139901002000", "139901003201", "139902002201"] {
+            let c = try RegionCode(code)
+            let (lo, hi) = township.codeRange
+            #expect((lo...hi).contains(c.digits) == township.contains(c), "\(code)")
+        }
+    }
+}

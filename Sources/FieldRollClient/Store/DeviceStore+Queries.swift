@@ -115,8 +115,5 @@ extension DeviceStore {
         }
     }
 
-    static func range(_ scope: RegionCode) -> (String, String) {
-        let p = String(scope.prefix)
-        return (p + String(repeating: "0", count: 12 - p.count), p + String(repeating: "9", count: 12 - p.count))
-    }
+    static func range(_ scope: RegionCode) -> (String, String) { scope.codeRange }
 }

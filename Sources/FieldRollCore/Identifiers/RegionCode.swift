@@ -57,6 +57,13 @@ public struct RegionCode: Hashable, Comparable, Codable, Sendable, CustomStringC
         other.level >= level && other.digits.hasPrefix(prefix)
     }
 
+    /// The lowest and highest 12-digit codes inside this region: a scope as a range query
+    /// (`region BETWEEN lowest AND highest`) that an index can serve.
+    public var codeRange: (lowest: String, highest: String) {
+        let p = String(prefix)
+        return (p + String(repeating: "0", count: 12 - p.count), p + String(repeating: "9", count: 12 - p.count))
+    }
+
     /// The enclosing region at `level` (or self when already at or above it).
     public func ancestor(at level: Level) -> RegionCode {
         guard level < self.level else { return self }

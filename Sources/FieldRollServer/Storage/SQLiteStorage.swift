@@ -311,11 +311,7 @@ public final class SQLiteStorage: SyncStorage {
         }
     }
 
-    /// The lowest and highest 12-digit codes inside a scope.
-    static func range(_ scope: RegionCode) -> (String, String) {
-        let p = String(scope.prefix)
-        return (p + String(repeating: "0", count: 12 - p.count), p + String(repeating: "9", count: 12 - p.count))
-    }
+    static func range(_ scope: RegionCode) -> (String, String) { scope.codeRange }
 
     public func records(of entity: EntityKind, in scope: RegionCode?) async throws -> [StoredRecord] {
         try await read { db in
