@@ -103,3 +103,16 @@ struct MergePropertyTests {
         }
     }
 }
+
+@Suite("Record states in JSON")
+struct RecordStateJSONTests {
+    @Test("the direct JSON form has the Codable one's canonical bytes and reads back to the same state")
+    func roundTrip() throws {
+        try forAll(100) { (seed: UInt64, rng: inout SeededRandom) throws in
+            var state = RecordState()
+            for w in randomHistory(&rng, replicas: 3, steps: 20, fields: ["phone", "notes", RecordState.deletedField]) { _ = FieldMerge.apply(w, to: &state) }
+            #expect(state.json.canonicalBytes == (try JSONValue(encoding: state)).canonicalBytes, "seed \(seed)")
+            #expect(try RecordState(json: state.json) == state, "seed \(seed)")
+        }
+    }
+}

@@ -211,7 +211,7 @@ enum RecordCodec {
         }
         try db.execute(
             sql: "INSERT OR REPLACE INTO records (entity, id, region, household_id, state) VALUES (?, ?, ?, ?, ?)",
-            arguments: [entity.rawValue, id, region.digits, household, CanonicalJSON.string(try JSONValue(encoding: sealed))])
+            arguments: [entity.rawValue, id, region.digits, household, CanonicalJSON.string(sealed.json)])
     }
 
     static func insertBody(_ db: Database, entity: EntityKind, id: String, region: RegionCode, household: String?, member: String?, at: Int64?, body: JSONValue, vault: Vault) throws {

@@ -42,6 +42,18 @@ public struct RecordState: Hashable, Codable, Sendable {
 }
 
 extension RecordState {
+    /// The JSON form, built directly (the same JSON as the `Codable` encoding).
+    public var json: JSONValue {
+        var out: [String: JSONValue] = [:]
+        out.reserveCapacity(fields.count)
+        for (name, f) in fields {
+            var o: [String: JSONValue] = ["value": f.value, "stamp": .string(f.stamp.description)]
+            if let base = f.base { o["base"] = .string(base.description) }
+            out[name] = .object(o)
+        }
+        return ["fields": .object(out)]
+    }
+
     /// Reads a state from its parsed JSON form directly (`{"fields": {name: {"value", "stamp",
     /// "base"?}}}`), much faster than a round trip through `JSONDecoder`.
     /// - Throws: ``ValidationError`` when the shape or a stamp is wrong.

@@ -23,7 +23,7 @@ public struct StoredRecord: Sendable, Hashable {
     /// The JSON stored in the database: the record state, or the body.
     public var contentJSON: JSONValue {
         switch content {
-        case .state(let s): (try? JSONValue(encoding: s)) ?? .null
+        case .state(let s): s.json
         case .body(let b): b
         }
     }

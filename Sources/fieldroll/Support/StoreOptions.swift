@@ -54,13 +54,9 @@ enum Output {
 
 /// Parsing helpers that turn bad input into one-line errors with codes.
 enum Parse {
-    static func region(_ s: String) throws -> RegionCode {
-        do { return try RegionCode(s) } catch { throw error }
-    }
+    static func region(_ s: String) throws -> RegionCode { try RegionCode(s) }
 
-    static func id<E>(_ s: String, _ what: String) throws -> Identifier<E> {
-        do { return try Identifier<E>(s, field: what) } catch { throw error }
-    }
+    static func id<E>(_ s: String, _ what: String) throws -> Identifier<E> { try Identifier<E>(s, field: what) }
 
     static func choice<C: CaseIterable & RawRepresentable>(_ s: String, _ field: String) throws -> C where C.RawValue == String {
         guard let v = C(rawValue: s) else {
