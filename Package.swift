@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -53,9 +54,12 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "FieldRollGzip",
             ]
         ),
+        // Test-only helpers (a throwaway PostgreSQL cluster); no product exports it.
+        .target(name: "FieldRollTestSupport", path: "Tests/Support"),
         .executableTarget(
             name: "fieldroll",
             dependencies: [
@@ -89,6 +93,7 @@ let package = Package(
         .testTarget(
             name: "FieldRollEndToEndTests",
             dependencies: [
+                "FieldRollTestSupport",
                 "FieldRollClient", "FieldRollServer", "FieldRollCore", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -96,6 +101,7 @@ let package = Package(
         .testTarget(
             name: "FieldRollServerTests",
             dependencies: [
+                "FieldRollTestSupport",
                 "FieldRollServer", "FieldRollCore", "FieldRollGzip", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

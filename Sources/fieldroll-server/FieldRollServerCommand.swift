@@ -1,4 +1,9 @@
 import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `fieldroll-server`: the central office's command. Errors print as one line,
 /// `Error: <code>: <message>`, and exit 1.
@@ -8,22 +13,42 @@ struct FieldRollServerCommand: AsyncParsableCommand {
         commandName: "fieldroll-server",
         abstract: "FieldRoll's central server: the authoritative benefit rolls that field devices sync with.",
         discussion: """
-            Everything lives in one data folder (default ./fieldroll-data): the SQLite database \
-            fieldroll.sqlite and the photo store blobs/. Commands other than serve work on that \
-            folder directly and may run while the server is running.
+            A county's server keeps everything in one data folder (--data, default ./fieldroll-data): \
+            the SQLite database fieldroll.sqlite and the photo store blobs/. A city's keeps its \
+            records in PostgreSQL (--database postgres://…) and its photos in a folder every server \
+            process shares (--blobs). Commands other than serve work on the database directly and \
+            may run while the server is running. Settings can also come from FIELDROLL_* environment \
+            variables or a --config file; see `fieldroll-server serve --help`.
 
             A first look: fieldroll-server demo
             A first run:
+              fieldroll-server init
               fieldroll-server import --households households.csv --members members.csv --enrolments enrolments.csv
               fieldroll-server device enroll --name "李敏的平板" --role caseworker --scope 139901002201
               fieldroll-server serve --port 8080
             """,
-        subcommands: [Demo.self, Serve.self, Migrate.self, Device.self, Conflicts.self, Import.self, Export.self, Audit.self, Fixtures.self]
+        subcommands: [
+            Demo.self, Init.self, Serve.self, Migrate.self, Backup.self, Restore.self, Device.self, Conflicts.self, Import.self, Export.self, Audit.self,
+            Fixtures.self,
+        ]
     )
-}
 
-/// The data folder, shared by every subcommand.
-struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: "The server's data folder (created if missing).")
-    var data: String = "fieldroll-data"
+    /// Line-buffers stdout first, so `serve` and `demo` under a pipe or systemd show each line
+    /// as it happens, then runs the command.
+    static func main() async {
+        // `stdout` is a C global that Swift 6 will not touch from concurrent code; look it up.
+        if let symbol = dlsym(nil, "stdout"), let file = symbol.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee {
+            setvbuf(file, nil, _IOLBF, 0)
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

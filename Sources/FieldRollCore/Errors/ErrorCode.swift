@@ -86,3 +86,12 @@ extension ErrorCode {
     /// The server's TLS certificate is not trusted (or does not match the pin).
     public static let untrustedServer: ErrorCode = "untrusted-server"
 }
+
+extension ErrorCode {
+    /// The data folder or database holds no FieldRoll server; run `fieldroll-server init`.
+    public static let noServer: ErrorCode = "no-server"
+    /// `fieldroll-server init` on a data folder or database that already holds a server.
+    public static let alreadyInitialized: ErrorCode = "already-initialized"
+    /// A flag, environment variable or configuration file value is wrong.
+    public static let invalidConfiguration: ErrorCode = "invalid-configuration"
+}

@@ -70,11 +70,15 @@ public struct PullPage: Hashable, Codable, Sendable {
     /// Whether more changes remain after `cursor`.
     public var more: Bool
     public var serverTime: HLCTimestamp
+    /// How many times the server was restored from a backup (0 if never; absent from older
+    /// servers). A device that sees it grow sends again what it had pushed before.
+    public var generation: Int64
 
-    public init(changes: [PulledChange], cursor: SyncCursor, more: Bool, serverTime: HLCTimestamp) {
+    public init(changes: [PulledChange], cursor: SyncCursor, more: Bool, serverTime: HLCTimestamp, generation: Int64 = 0) {
         self.changes = changes
         self.cursor = cursor
         self.more = more
         self.serverTime = serverTime
+        self.generation = generation
     }
 }

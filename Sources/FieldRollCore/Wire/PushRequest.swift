@@ -18,10 +18,23 @@ public struct PushResponse: Hashable, Codable, Sendable {
     public var results: [ChangeResult]
     /// The server's clock after the push; a device corrects its own clock from it.
     public var serverTime: HLCTimestamp
+    /// How many times the server was restored from a backup (0 if never; absent from older
+    /// servers). A device that sees it grow sends again what it had pushed before.
+    public var generation: Int64
 
-    public init(results: [ChangeResult], serverTime: HLCTimestamp) {
+    public init(results: [ChangeResult], serverTime: HLCTimestamp, generation: Int64 = 0) {
         self.results = results
         self.serverTime = serverTime
+        self.generation = generation
+    }
+
+    enum CodingKeys: String, CodingKey { case results, serverTime, generation }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        results = try c.decode([ChangeResult].self, forKey: .results)
+        serverTime = try c.decode(HLCTimestamp.self, forKey: .serverTime)
+        generation = try c.decodeIfPresent(Int64.self, forKey: .generation) ?? 0
     }
 }
 

@@ -111,7 +111,10 @@ extension PulledChange {
 
 extension PullPage {
     public var json: JSONValue {
-        ["changes": .array(changes.map(\.json)), "cursor": .string(cursor.description), "more": .bool(more), "serverTime": .string(serverTime.description)]
+        [
+            "changes": .array(changes.map(\.json)), "cursor": .string(cursor.description), "more": .bool(more), "serverTime": .string(serverTime.description),
+            "generation": .int(generation),
+        ]
     }
 
     public init(json: JSONValue) throws {
@@ -121,7 +124,8 @@ extension PullPage {
         var changes: [PulledChange] = []
         changes.reserveCapacity(list.count)
         for c in list { changes.append(try PulledChange(json: c)) }
-        self.init(changes: changes, cursor: try SyncCursor(cursor), more: more, serverTime: try HLCTimestamp(time))
+        let generation = o["generation"]?.intValue ?? 0
+        self.init(changes: changes, cursor: try SyncCursor(cursor), more: more, serverTime: try HLCTimestamp(time), generation: generation)
     }
 }
 

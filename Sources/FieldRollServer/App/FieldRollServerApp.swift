@@ -14,78 +14,122 @@ import UnixSignals
 /// await server.stop()
 /// ```
 public enum FieldRollServerApp {
-    /// Builds the router for `storage`.
-    static func router(configuration: ServerConfiguration, storage: any SyncStorage, blobs: BlobStore, metrics: ServerMetrics) -> Router<ServerRequestContext> {
+    /// Builds the router over `pipeline`.
+    static func router(configuration: ServerConfiguration, pipeline: SyncPipeline, blobs: BlobStore, metrics: ServerMetrics) -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: ProblemMiddleware(metrics: metrics))
+        // Liveness: the process answers. It does not touch the database.
         router.get("healthz") { request, _ in
-            try JSONBody.response(["status": "ok", "server": storage.serverNode.rawValue, "protocol": WireProtocol.version], request: request)
+            try JSONBody.response(["status": "ok", "server": pipeline.serverNode.rawValue, "protocol": WireProtocol.version], request: request)
+        }
+        // Readiness: the database answers too.
+        router.get("readyz") { request, _ in
+            do { try await pipeline.storage.ping() } catch {
+                throw ProblemResponse(.notReady, "the \(pipeline.storage.backend) database does not answer: \((error as? any FieldRollError)?.message ?? "\(error)")", status: 503)
+            }
+            return try JSONBody.response(["status": "ready", "server": pipeline.serverNode.rawValue, "database": pipeline.storage.backend], request: request)
         }
         router.get("metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
         let v1 = router.group("v1")
-        DeviceRoutes(storage: storage).register(on: v1)
-        let protected = v1.group().add(middleware: Authenticator(storage: storage))
-        SyncRoutes(storage: storage, configuration: configuration, metrics: metrics).register(on: protected)
-        BlobRoutes(storage: storage, blobs: blobs, configuration: configuration, metrics: metrics).register(on: protected)
+        DeviceRoutes(pipeline: pipeline).register(on: v1)
+        let protected = v1.group().add(middleware: Authenticator(pipeline: pipeline))
+        SyncRoutes(pipeline: pipeline, configuration: configuration, metrics: metrics).register(on: protected)
+        BlobRoutes(pipeline: pipeline, blobs: blobs, configuration: configuration, metrics: metrics).register(on: protected)
         return router
     }
 
-    /// Opens the data folder (creating it), its SQLite database and blob store.
-    public static func openStorage(_ configuration: ServerConfiguration) throws -> (SQLiteStorage, BlobStore) {
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        return (try SQLiteStorage(path: configuration.databasePath), try BlobStore(root: configuration.blobDirectory))
-    }
-
-    /// Starts listening and returns once the port is bound.
+    /// Opens the server the configuration names and starts listening; returns once the port is
+    /// bound.
     /// - Parameter stopOnSignals: stop gracefully on SIGINT and SIGTERM (the `serve` command).
+    /// - Throws: `no-server`, `storage-failure`, or `cannot-listen` when the port is taken.
     public static func start(_ configuration: ServerConfiguration, logLevel: Logger.Level = .warning, stopOnSignals: Bool = false) async throws -> RunningServer {
-        let (storage, blobs) = try openStorage(configuration)
-        let metrics = ServerMetrics()
         var logger = Logger(label: "fieldroll-server")
         logger.logLevel = logLevel
+        let (pipeline, blobs) = try await ServerOpener.open(configuration, logger: logger)
+        do {
+            return try await start(configuration, pipeline: pipeline, blobs: blobs, logger: logger, stopOnSignals: stopOnSignals)
+        } catch {
+            await pipeline.storage.close()
+            throw error
+        }
+    }
+
+    static func start(_ configuration: ServerConfiguration, pipeline: SyncPipeline, blobs: BlobStore, logger: Logger, stopOnSignals: Bool) async throws
+        -> RunningServer
+    {
+        let metrics = ServerMetrics()
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
-            router: router(configuration: configuration, storage: storage, blobs: blobs, metrics: metrics),
+            router: router(configuration: configuration, pipeline: pipeline, blobs: blobs, metrics: metrics),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "fieldroll"),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? configuration.port)
                 portContinuation.finish()
             },
             logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: stopOnSignals ? [.sigterm, .sigint] : [], logger: logger))
-        let task = Task { try await group.run() }
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: app)], gracefulShutdownSignals: stopOnSignals ? [.sigterm, .sigint] : [], logger: logger)
+        // Requests under way get this long to finish after SIGTERM; then they are cut.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.drainSeconds)
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        let task = Task {
+            // However the group ends — a bind failure included — nobody waits for a port forever.
+            defer { portContinuation.finish() }
+            try await group.run()
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
-            try await task.value
-            throw StorageError(.internalError, "the server stopped before it listened")
+            do { try await task.value } catch {
+                throw StorageError(.cannotListen, "cannot listen on \(configuration.host):\(configuration.port): \(describe(error))")
+            }
+            throw StorageError(.cannotListen, "the server stopped before it listened on \(configuration.host):\(configuration.port)")
         }
-        return RunningServer(port: port, storage: storage, group: group, task: task)
+        return RunningServer(port: port, pipeline: pipeline, group: group, task: task)
+    }
+
+    /// A one-line reason for a failure to listen.
+    static func describe(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("Address already in use") || text.contains("errno: 98") { return "the address is already in use (is another server running?)" }
+        if text.contains("Permission denied") || text.contains("errno: 13") { return "permission denied (ports below 1024 need privileges)" }
+        if text.contains("Cannot assign requested address") || text.contains("errno: 99") { return "no such address on this machine" }
+        return String(text.prefix(200))
     }
 }
 
-/// A server started by ``FieldRollServerApp/start(_:logLevel:)``.
+/// A server started by ``FieldRollServerApp/start(_:logLevel:stopOnSignals:)``.
 public final class RunningServer: Sendable {
     public let port: Int
-    public let storage: SQLiteStorage
+    public let pipeline: SyncPipeline
     let group: ServiceGroup
     let task: Task<Void, any Error>
 
-    init(port: Int, storage: SQLiteStorage, group: ServiceGroup, task: Task<Void, any Error>) {
+    /// The server's storage.
+    public var storage: any ServerStorage { pipeline.storage }
+
+    init(port: Int, pipeline: SyncPipeline, group: ServiceGroup, task: Task<Void, any Error>) {
         self.port = port
-        self.storage = storage
+        self.pipeline = pipeline
         self.group = group
         self.task = task
     }
 
-    /// Waits until the server stops (a signal, or ``stop()``).
-    public func wait() async throws { try await task.value }
+    /// Waits until the server stops (a signal, or ``stop()``), then closes its storage.
+    public func wait() async throws {
+        do { try await task.value } catch {
+            await pipeline.storage.close()
+            throw error
+        }
+        await pipeline.storage.close()
+    }
 
-    /// Stops accepting connections, lets requests under way finish, and waits.
+    /// Stops accepting connections, lets requests under way finish, and closes storage.
     public func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
+        await pipeline.storage.close()
     }
 }

@@ -2,8 +2,14 @@ import FieldRollCore
 
 /// How a server runs: where its data lives, where it listens, and its limits.
 public struct ServerConfiguration: Sendable {
-    /// The folder holding `fieldroll.sqlite` and `blobs/`; created if missing.
+    /// The folder holding `fieldroll.sqlite` (when no ``databaseURL`` is set) and `blobs/`.
     public var dataDirectory: String
+    /// `postgres://user:password@host:port/database` to keep everything but the photo bytes in
+    /// PostgreSQL; nil for the embedded SQLite file in ``dataDirectory``.
+    public var databaseURL: String?
+    /// The photo folder; defaults to `blobs/` in ``dataDirectory``. Several server processes on
+    /// one PostgreSQL must share it.
+    public var blobDirectoryOverride: String?
     public var host: String = "127.0.0.1"
     /// 0 picks a free port (tests).
     public var port: Int = 8080
@@ -19,9 +25,20 @@ public struct ServerConfiguration: Sendable {
     public var maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift
     /// How long a one-time enrolment code stays valid, in ms.
     public var enrolmentCodeLifetime: Int64 = 72 * 3600 * 1000
+    /// How long `serve` waits for requests under way to finish after SIGTERM, in seconds.
+    public var drainSeconds: Int = 20
 
-    public init(dataDirectory: String) { self.dataDirectory = dataDirectory }
+    public init(dataDirectory: String, databaseURL: String? = nil) {
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+    }
 
     public var databasePath: String { dataDirectory + "/fieldroll.sqlite" }
-    public var blobDirectory: String { dataDirectory + "/blobs" }
+    public var blobDirectory: String { blobDirectoryOverride ?? dataDirectory + "/blobs" }
+    /// Where the server's records live, for messages: the SQLite file or the PostgreSQL URL
+    /// without its password.
+    public var databaseDescription: String {
+        guard let url = databaseURL else { return databasePath }
+        return DatabaseURL.redacted(url)
+    }
 }

@@ -8,9 +8,9 @@ import Foundation
 /// writes, so devices pull them like any other change. Only fields that differ from what the
 /// server holds are written, so importing the same file twice changes nothing the second time.
 public struct OfficeImport: Sendable {
-    public let storage: any SyncStorage
+    public let pipeline: SyncPipeline
 
-    public init(storage: any SyncStorage) { self.storage = storage }
+    public init(pipeline: SyncPipeline) { self.pipeline = pipeline }
 
     /// What one import did.
     public struct Summary: Sendable, Hashable, CustomStringConvertible {
@@ -51,10 +51,10 @@ public struct OfficeImport: Sendable {
         summary.rows[.member] = members.map { _ in ms.count }
         summary.rows[.enrolment] = enrolments.map { _ in es.count }
         var changes: [Change] = []
-        var clock = HybridLogicalClock(node: storage.serverNode, last: HLCTimestamp(physical: now, logical: 0, node: storage.serverNode))
+        var clock = HybridLogicalClock(node: pipeline.serverNode, last: HLCTimestamp(physical: now, logical: 0, node: pipeline.serverNode))
         func add<R: FieldMergedRecord>(_ records: [R]) async throws {
             var current: [String: RecordState] = [:]
-            for r in try await storage.records(of: R.kind, in: nil) {
+            for r in try await pipeline.records(of: R.kind, in: nil) {
                 if case .state(let s) = r.content { current[r.id] = s }
             }
             for record in records {
@@ -72,19 +72,18 @@ public struct OfficeImport: Sendable {
         try await add(hs)
         try await add(ms)
         try await add(es)
-        let key = storage.serverKey
+        let key = pipeline.serverKey
         for start in stride(from: 0, to: changes.count, by: 500) {
             let batch = Array(changes[start..<min(start + 500, changes.count)])
-            let set = try ChangeSet(origin: storage.serverNode, stamp: clock.tick(now: now), changes: batch).signed(with: key)
+            let set = try ChangeSet(origin: pipeline.serverNode, stamp: clock.tick(now: now), changes: batch).signed(with: key)
             let scope = batch[0].region.ancestor(at: .province)
-            let response = try await storage.push(
-                [set], pusher: storage.serverNode, writer: WriterContext(role: .admin, scope: scope, isServer: true), now: now,
-                maxDrift: HybridLogicalClock.defaultMaxDrift)
+            let response = try await pipeline.push(
+                [set], pusher: pipeline.serverNode, writer: WriterContext(role: .admin, scope: scope, isServer: true), now: now)
             if let refused = response.results.first(where: { $0.status == .refused }) {
                 throw ImportError(problems: ["the server refused an imported record: \(refused.code?.rawValue ?? "?"): \(refused.detail ?? "")"])
             }
         }
-        try await storage.audit(actor: "import", action: "office.import", subject: "csv", detail: summary.description, now: now)
+        try await pipeline.record(actor: "admin:import", action: "office.import", subject: "csv", detail: summary.description, now: now)
         return summary
     }
 }
@@ -102,8 +101,8 @@ public struct ImportError: FieldRollError {
 /// Writes the server's current households, members or roll as office CSV.
 public enum OfficeExport {
     /// The table of `entity` records inside `scope` (deleted records left out).
-    public static func table(_ entity: EntityKind, storage: any SyncStorage, scope: RegionCode?) async throws -> CSVTable {
-        let records = try await storage.records(of: entity, in: scope)
+    public static func table(_ entity: EntityKind, pipeline: SyncPipeline, scope: RegionCode?) async throws -> CSVTable {
+        let records = try await pipeline.records(of: entity, in: scope)
         func rows<R: FieldMergedRecord>(_ type: R.Type, _ row: (R) -> [String]) throws -> [[String]] {
             try records.compactMap { r in
                 guard case .state(let s) = r.content, !s.isDeleted else { return nil }

@@ -6,7 +6,7 @@ import Hummingbird
 /// revoked device is cut off on its very next request.
 struct Authenticator: RouterMiddleware {
     typealias Context = ServerRequestContext
-    let storage: any SyncStorage
+    let pipeline: SyncPipeline
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.count > 7 else {
@@ -14,7 +14,7 @@ struct Authenticator: RouterMiddleware {
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         var context = context
-        context.device = try await storage.identity(tokenHash: Secrets.hashToken(token), now: Clock.millis())
+        context.device = try await pipeline.authenticate(tokenHash: Secrets.hashToken(token), now: Clock.millis())
         return try await next(request, context)
     }
 }

@@ -20,7 +20,7 @@ extension HTTPField.Name {
 ///   offset) when `n` is wrong, 422 `hash-mismatch` (partial discarded) when the bytes are wrong.
 /// - `GET` streams a blob that a record in the caller's scope refers to (or that it uploaded).
 struct BlobRoutes {
-    let storage: any SyncStorage
+    let pipeline: SyncPipeline
     let blobs: BlobStore
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
@@ -53,7 +53,7 @@ struct BlobRoutes {
         }
         let d = try digest(context)
         if let size = blobs.size(of: d) {
-            try await storage.recordBlob(d, size: size, uploader: device.id, now: Clock.millis())
+            try await pipeline.storage.recordBlob(d, size: size, uploader: device.id, at: Clock.millis())
             return try JSONBody.response(BlobStatus(sha256: d, size: size, received: size, complete: true), request: request)
         }
         guard let lengthText = request.headers[.uploadLength], let total = Int64(lengthText), total > 0 else {
@@ -94,7 +94,7 @@ struct BlobRoutes {
         guard try blobs.finish(d) else {
             throw ProblemResponse(.hashMismatch, "the \(total) bytes received do not hash to \(d.hex); the upload was discarded, send it again")
         }
-        try await storage.recordBlob(d, size: total, uploader: device.id, now: Clock.millis())
+        try await pipeline.storage.recordBlob(d, size: total, uploader: device.id, at: Clock.millis())
         return try JSONBody.response(BlobStatus(sha256: d, size: total, received: total, complete: true), status: .created, request: request)
     }
 
@@ -102,7 +102,7 @@ struct BlobRoutes {
         let device = try context.requireDevice()
         let d = try digest(context)
         // Out of scope and absent look the same, so a caller learns nothing of other regions.
-        guard let size = blobs.size(of: d), try await storage.blobVisible(d, scope: device.scope, device: device.id) else {
+        guard let size = blobs.size(of: d), try await pipeline.storage.blobVisible(d, scope: device.scope, device: device.id) else {
             throw ProblemResponse(.notFound, "no blob \(d.hex) in your region")
         }
         let data = try Data(contentsOf: blobs.finalURL(d))

@@ -5,7 +5,7 @@ import Hummingbird
 
 /// `POST /v1/devices/enrol`: a device redeems its one-time code with its public key.
 struct DeviceRoutes {
-    let storage: any SyncStorage
+    let pipeline: SyncPipeline
 
     struct EnrolRequest: Codable {
         var code: String
@@ -42,10 +42,10 @@ struct DeviceRoutes {
             }
             let token = Secrets.token()
             let now = Clock.millis()
-            let identity = try await storage.redeem(codeHash: Secrets.hash(body.code), publicKey: key, tokenHash: Secrets.hashToken(token), proposedID: proposed, now: now)
+            let identity = try await pipeline.redeem(codeHash: Secrets.hash(body.code), publicKey: key, tokenHash: Secrets.hashToken(token), proposedID: proposed, now: now)
             let answer = EnrolResponse(
-                device: identity.id, name: identity.name, role: identity.role, scope: identity.scope, token: token, server: storage.serverNode,
-                serverPublicKey: storage.serverKey.publicKey.base64, serverTime: Instant(millis: now))
+                device: identity.id, name: identity.name, role: identity.role, scope: identity.scope, token: token, server: pipeline.serverNode,
+                serverPublicKey: pipeline.serverKey.publicKey.base64, serverTime: Instant(millis: now))
             return try JSONBody.response(answer, status: .created, request: request)
         }
     }

@@ -4,7 +4,7 @@ import Hummingbird
 
 /// `POST /v1/sync/push` and `GET /v1/sync/pull`.
 struct SyncRoutes {
-    let storage: any SyncStorage
+    let pipeline: SyncPipeline
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
 
@@ -30,8 +30,7 @@ struct SyncRoutes {
         }
         let ids = push.changeSets.flatMap { $0.changes.map(\.id) }
         guard Set(ids).count == ids.count else { throw ProblemResponse(.invalidRecord, "a push names the same change id twice", status: 400) }
-        let response = try await storage.push(
-            push.changeSets, pusher: device.id, writer: WriterContext(device: device), now: Clock.millis(), maxDrift: configuration.maxClockDrift)
+        let response = try await pipeline.push(push.changeSets, pusher: device.id, writer: WriterContext(device: device), now: Clock.millis())
         for r in response.results { metrics.add("fieldroll_push_changes_total{status=\"\(r.status.rawValue)\"}", 1) }
         return try JSONBody.response(response, request: request)
     }
@@ -55,8 +54,8 @@ struct SyncRoutes {
         var position: Int64 = 0
         if let after = request.uri.queryParameters.get("after"), !after.isEmpty {
             let cursor = try SyncCursor(after)
-            guard cursor.issuer == storage.serverNode else {
-                throw ProblemResponse(.badCursor, "cursor \(after.prefix(80)) was issued by \(cursor.issuer), not by this server (\(storage.serverNode)); pull from the start")
+            guard cursor.issuer == pipeline.serverNode else {
+                throw ProblemResponse(.badCursor, "cursor \(after.prefix(80)) was issued by \(cursor.issuer), not by this server (\(pipeline.serverNode)); pull from the start")
             }
             position = cursor.position
         }
@@ -65,7 +64,7 @@ struct SyncRoutes {
             guard let n = Int(text), n >= 1 else { throw ProblemResponse(.malformedJSON, "limit must be a whole number of at least 1", status: 400) }
             limit = min(n, configuration.maxPullPage)
         }
-        let page = try await storage.pull(after: position, scope: device.scope, limit: limit, now: Clock.millis())
+        let page = try await pipeline.pull(after: position, scope: device.scope, limit: limit, now: Clock.millis())
         metrics.add("fieldroll_pull_changes_total", Int64(page.changes.count))
         return JSONBody.response(json: page.json, request: request)
     }

@@ -28,8 +28,6 @@ public struct ChangeDecision: Sendable {
     public var record: StoredRecord?
     /// Concurrent edits to keep as conflict records.
     public var conflicts: [ConcurrentEdit] = []
-    /// Whether the change goes into the pull log.
-    public var log: Bool { record != nil }
 
     static func refuse(_ code: ErrorCode, _ detail: String) -> ChangeDecision {
         ChangeDecision(status: .refused, code: code, detail: detail, record: nil)
@@ -43,11 +41,11 @@ public enum ChangeApplier {
 
     /// Decides what to do with `change` from `origin`, given the stored record (if any).
     /// - Parameters:
-    ///   - originKey: the origin's public key, for the whole-record signatures of visits and
-    ///     check-ins (the change set's own signature is checked before this).
+    ///   - bodySignature: the verdict on the whole-record signature of a visit or check-in,
+    ///     checked beforehand (in parallel, outside the write transaction) by ``SignatureCheck``.
     ///   - now: the server's physical time in ms; `maxDrift` bounds how far ahead stamps may be.
     public static func decide(
-        _ change: Change, origin: NodeID, originKey: Curve25519.Signing.PublicKey?, writer: WriterContext,
+        _ change: Change, origin: NodeID, bodySignature: BodySignature, writer: WriterContext,
         existing: StoredRecord?, now: Int64, maxDrift: Int64
     ) -> ChangeDecision {
         if change.entity.replication == .serverOnly && !writer.isServer {
@@ -69,7 +67,7 @@ public enum ChangeApplier {
         case .mutable, .serverOnly:
             return decideWrites(change, origin: origin, writer: writer, existing: existing, now: now, maxDrift: maxDrift)
         case .immutable:
-            return decideBody(change, origin: origin, originKey: originKey, existing: existing)
+            return decideBody(change, origin: origin, bodySignature: bodySignature, existing: existing)
         }
     }
 
@@ -122,7 +120,7 @@ public enum ChangeApplier {
             conflicts: conflicts)
     }
 
-    static func decideBody(_ change: Change, origin: NodeID, originKey: Curve25519.Signing.PublicKey?, existing: StoredRecord?) -> ChangeDecision {
+    static func decideBody(_ change: Change, origin: NodeID, bodySignature: BodySignature, existing: StoredRecord?) -> ChangeDecision {
         guard case .body(let body) = change.payload else {
             return .refuse(.invalidRecord, "a \(change.entity.rawValue) is sent whole as a body, not as field writes")
         }
@@ -134,12 +132,12 @@ public enum ChangeApplier {
             case .visit:
                 let v = try body.decode(as: Visit.self)
                 if v.device != origin { return .refuse(.invalidRecord, "visit \(v.id) names device \(v.device) but comes from \(origin)") }
-                if let originKey { do { try RawSignature.verify(body, with: originKey) } catch { return .refuse(.badSignature, "visit \(v.id): \(error.message)") } }
+                if case .failed(let why) = bodySignature { return .refuse(.badSignature, "visit \(v.id): \(why)") }
                 (issues, id, region) = (v.validate(), v.id.description, v.region)
             case .checkIn:
                 let c = try body.decode(as: CheckIn.self)
                 if c.device != origin { return .refuse(.invalidRecord, "check-in \(c.id) names device \(c.device) but comes from \(origin)") }
-                if let originKey { do { try RawSignature.verify(body, with: originKey) } catch { return .refuse(.badSignature, "check-in \(c.id): \(error.message)") } }
+                if case .failed(let why) = bodySignature { return .refuse(.badSignature, "check-in \(c.id): \(why)") }
                 (issues, id, region) = (c.validate(), c.id.description, c.region)
             case .photo:
                 let p = try body.decode(as: Photo.self)

@@ -12,11 +12,11 @@ extension FieldRollServerCommand {
     struct AuditVerify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify", abstract: "Recompute the audit log's hash chain; exit 1 at the first edited, missing or removed entry.")
-        @OptionGroup var options: DataOptions
+        @OptionGroup var options: ServerOptions
 
         func run() async throws {
-            let (storage, _) = try FieldRollServerApp.openStorage(ServerConfiguration(dataDirectory: options.data))
-            let result = try await storage.verifyAudit()
+            let pipeline = try await options.open()
+            let result = try await pipeline.verifyAudit()
             if let bad = result.firstBad {
                 throw CLIFailure(code: "audit-broken", message: "\(bad.reason) (\(result.entries) entries verify before it)")
             }

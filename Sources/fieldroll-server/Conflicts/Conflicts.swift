@@ -14,7 +14,7 @@ extension FieldRollServerCommand {
 
     struct ConflictsList: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List open conflicts (with --all, resolved ones too).")
-        @OptionGroup var options: DataOptions
+        @OptionGroup var options: ServerOptions
         @Option(help: "Only conflicts inside this region code (county, township or village).") var scope: String?
         @Flag(help: "Include resolved conflicts.") var all = false
         @Flag(help: "Print JSON.") var json = false
@@ -24,8 +24,8 @@ extension FieldRollServerCommand {
             if let scope {
                 do { region = try RegionCode(scope) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
             }
-            let (storage, _) = try FieldRollServerApp.openStorage(ServerConfiguration(dataDirectory: options.data))
-            let list = try await storage.conflicts(includeResolved: all, scope: region)
+            let pipeline = try await options.open()
+            let list = try await pipeline.conflicts(includeResolved: all, scope: region)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -45,15 +45,15 @@ extension FieldRollServerCommand {
         static let configuration = CommandConfiguration(
             commandName: "resolve", abstract: "Close a conflict: keep the merged winner, or write the other value as the central office.",
             discussion: "Example: fieldroll-server conflicts resolve 5f0c… --choose other --by 张科长")
-        @OptionGroup var options: DataOptions
+        @OptionGroup var options: ServerOptions
         @Argument(help: "The conflict id.") var id: String
         @Option(help: "kept (the merged winner) or other (the losing value).") var choose: String
         @Option(help: "Who decides (recorded in the audit log).") var by: String
 
         func run() async throws {
             guard choose == "kept" || choose == "other" else { throw CLIFailure(code: .invalidRecord, message: "--choose must be kept or other") }
-            let (storage, _) = try FieldRollServerApp.openStorage(ServerConfiguration(dataDirectory: options.data))
-            let c = try await storage.resolveConflict(id: id, chooseLoser: choose == "other", by: by, now: CLIClock.millis())
+            let pipeline = try await options.open()
+            let c = try await pipeline.resolveConflict(id: id, chooseLoser: choose == "other", by: by, now: CLIClock.millis())
             print("conflict \(c.id) resolved: \(c.resolution ?? "") by \(by)")
         }
     }

@@ -26,23 +26,26 @@ extension FieldRollServerCommand {
             defer { if data == nil { try? FileManager.default.removeItem(at: temp) } }
             var config = ServerConfiguration(dataDirectory: dataDir)
             config.port = port
+            let storage = try await ServerOpener.storage(config, create: true)
+            if try await storage.identity() == nil { try await SyncPipeline.initialize(storage, now: now()) }
+            await storage.close()
             let server = try await FieldRollServerApp.start(config, logLevel: .error, stopOnSignals: serve)
             let base = "http://127.0.0.1:\(server.port)"
-            let storage = server.storage
+            let pipeline = server.pipeline
             say("① The county office's server is up at \(base), data in \(dataDir) (SQLite, nothing to install).")
 
             let county = CountyGenerator(seed: 2026, households: 200).generate()
             let tables = CountyFixtureWriter(county: county).tables
-            let imported = try await OfficeImport(storage: storage).run(
+            let imported = try await OfficeImport(pipeline: pipeline).run(
                 households: tables["households.csv"], members: tables["members.csv"], enrolments: tables["enrolments.csv"], now: now())
             say("   Imported the office's spreadsheets: \(imported).")
 
             let village = try RegionCode("139901002201"), township = village.ancestor(at: .township)
             let villageName = county.villages.first { $0.code == village }?.name ?? village.digits
             let hallName = county.townships.first { $0.code == township }?.name ?? township.digits
-            let li = try await enrol("李敏的平板", .caseworker, village, storage, base, temp)
-            let wang = try await enrol("王强的平板", .caseworker, village, storage, base, temp)
-            let kiosk = try await enrol("\(hallName)便民服务大厅", .kiosk, township, storage, base, temp)
+            let li = try await enrol("李敏的平板", .caseworker, village, pipeline, base, temp)
+            let wang = try await enrol("王强的平板", .caseworker, village, pipeline, base, temp)
+            let kiosk = try await enrol("\(hallName)便民服务大厅", .kiosk, township, pipeline, base, temp)
             say("② Enrolled three devices with one-time codes: two caseworkers for \(villageName) (\(village)), a kiosk for \(hallName).")
             for d in [li, wang, kiosk] { _ = try await d.engine.sync() }
             say("   Each pulled its region: \(try li.store.households(in: village).count) households on each caseworker tablet, \(try kiosk.store.households(in: township).count) on the kiosk.")
@@ -51,7 +54,7 @@ extension FieldRollServerCommand {
             let household = try li.store.households(in: village)[0]
             _ = try li.store.editHousehold(household.id, set: ["phone": "13912345678", "notes": "屋顶漏雨，需复查"])
             _ = try wang.store.editHousehold(household.id, set: ["phone": "13787654321", "declaredMonthlyIncome": .int(household.declaredMonthlyIncome.rawValue + 30_000)])
-            let photo = FileManager.default.contents(atPath: "Fixtures/photos/house.jpg")
+            let photo = Self.fixturePhoto()
             let visit = try li.store.recordVisit(
                 household: household.id, author: "李敏", startedAt: Instant(millis: now() - 40 * 60_000), endedAt: Instant(millis: now()),
                 location: GeoPoint(latitude: 38.0421, longitude: 114.5143, accuracy: 8), answers: ["housing.condition": "漏雨", "income.wages": 90_000],
@@ -78,7 +81,7 @@ extension FieldRollServerCommand {
             let merged = try li.store.household(household.id).household
             say("⑤ What merged — the same on the server and on every device:")
             say("   phone \(merged.phone?.rawValue ?? "-"), notes \(merged.notes ?? "-"), declared income \(merged.declaredMonthlyIncome) yuan/month")
-            let conflicts = try await storage.conflicts(includeResolved: false, scope: nil)
+            let conflicts = try await pipeline.conflicts(includeResolved: false, scope: nil)
             let names = [li.store.deviceID: "李敏", wang.store.deviceID: "王强", kiosk.store.deviceID: "kiosk"]
             say("⑥ For the central office to review (\(conflicts.count) open conflict(s); `fieldroll-server conflicts list`):")
             for c in conflicts {
@@ -86,7 +89,7 @@ extension FieldRollServerCommand {
             }
             let same = try li.store.household(household.id).household == wang.store.household(household.id).household
                 && (try kiosk.store.household(household.id).household) == merged
-            say("   Every replica agrees: \(same ? "yes" : "NO")   The audit log verifies: \(try await storage.verifyAudit().ok ? "yes" : "NO")")
+            say("   Every replica agrees: \(same ? "yes" : "NO")   The audit log verifies: \(try await pipeline.verifyAudit().ok ? "yes" : "NO")")
             if serve {
                 say("\nServing on \(base) with the demo data (Ctrl-C stops). Try: curl \(base)/healthz")
                 try await server.wait()
@@ -101,9 +104,9 @@ extension FieldRollServerCommand {
             let engine: SyncEngine
         }
 
-        func enrol(_ name: String, _ role: Role, _ scope: RegionCode, _ storage: SQLiteStorage, _ base: String, _ temp: URL) async throws -> DemoDevice {
+        func enrol(_ name: String, _ role: Role, _ scope: RegionCode, _ pipeline: SyncPipeline, _ base: String, _ temp: URL) async throws -> DemoDevice {
             let code = Secrets.enrolmentCode()
-            _ = try await storage.createDevice(name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: now() + 3_600_000, now: now())
+            _ = try await pipeline.createDevice(name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: now() + 3_600_000, now: now())
             let dir = temp.appendingPathComponent(UUID().uuidString)
             let store = try DeviceStore.create(at: dir, credential: .passphrase("demo passphrase \(name)"), name: name)
             let endpoint = ServerEndpoint(baseURL: base)
@@ -113,6 +116,22 @@ extension FieldRollServerCommand {
         }
 
         func now() -> Int64 { DeviceStore.systemClock() }
+
+        /// The fixture photo, found from the current folder or from the executable's place in
+        /// the checkout (`.build/<config>/fieldroll-server`), so the demo works from anywhere.
+        static func fixturePhoto() -> Data? {
+            let relative = "Fixtures/photos/house.jpg"
+            var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+            var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            for _ in 0..<5 {
+                candidates.append(dir)
+                dir = dir.deletingLastPathComponent()
+            }
+            for base in candidates {
+                if let data = FileManager.default.contents(atPath: base.appendingPathComponent(relative).path) { return data }
+            }
+            return nil
+        }
         func say(_ line: String) { print(line) }
     }
 }

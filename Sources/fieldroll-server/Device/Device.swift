@@ -21,7 +21,7 @@ extension FieldRollServerCommand {
                   fieldroll-server device enroll --name "李敏的平板" --role caseworker --scope 139901002201
                 """
         )
-        @OptionGroup var options: DataOptions
+        @OptionGroup var options: ServerOptions
         @Option(help: "A name people recognise, e.g. whose tablet it is.") var name: String
         @Option(help: "caseworker, kiosk, reviewer, approver or admin.") var role: String
         @Option(help: "The region it may read and write: a 12-digit county, township or village code.") var scope: String
@@ -37,10 +37,10 @@ extension FieldRollServerCommand {
             let trimmed = name.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty, trimmed.count <= 80 else { throw CLIFailure(code: .invalidRecord, message: "--name must be 1–80 characters") }
             guard (1...24 * 30).contains(expiresHours) else { throw CLIFailure(code: .invalidRecord, message: "--expires-hours must be 1–720") }
-            let (storage, _) = try FieldRollServerApp.openStorage(ServerConfiguration(dataDirectory: options.data))
+            let pipeline = try await options.open()
             let code = Secrets.enrolmentCode()
             let now = CLIClock.millis()
-            let id = try await storage.createDevice(
+            let id = try await pipeline.createDevice(
                 name: trimmed, role: role, scope: region, codeHash: Secrets.hash(code), expiresAt: now + Int64(expiresHours) * 3_600_000, now: now)
             if json {
                 print(#"{"device":"\#(id)","code":"\#(code)","role":"\#(role.rawValue)","scope":"\#(region)"}"#)
@@ -53,12 +53,12 @@ extension FieldRollServerCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List devices with their role, scope and status.")
-        @OptionGroup var options: DataOptions
+        @OptionGroup var options: ServerOptions
         @Flag(help: "Print JSON instead of a table.") var json = false
 
         func run() async throws {
-            let (storage, _) = try FieldRollServerApp.openStorage(ServerConfiguration(dataDirectory: options.data))
-            let devices = try await storage.devices()
+            let pipeline = try await options.open()
+            let devices = try await pipeline.devices()
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -74,15 +74,15 @@ extension FieldRollServerCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cut a device off at once: its next request is refused.")
-        @OptionGroup var options: DataOptions
+        @OptionGroup var options: ServerOptions
         @Argument(help: "The device id.") var device: String
         @Option(help: "Who revokes it (recorded in the audit log).") var by = "admin"
 
         func run() async throws {
             let id: NodeID
             do { id = try NodeID(device) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
-            let (storage, _) = try FieldRollServerApp.openStorage(ServerConfiguration(dataDirectory: options.data))
-            try await storage.revoke(id, by: by, now: CLIClock.millis())
+            let pipeline = try await options.open()
+            try await pipeline.revoke(id, by: by, now: CLIClock.millis())
             print("revoked \(id)")
         }
     }

@@ -15,7 +15,7 @@ extension FieldRollServerCommand {
                   fieldroll-server import --households households.csv --members members.csv --enrolments enrolments.csv
                 """
         )
-        @OptionGroup var options: DataOptions
+        @OptionGroup var options: ServerOptions
         @Option(help: "households.csv") var households: String?
         @Option(help: "members.csv") var members: String?
         @Option(help: "enrolments.csv (the roll)") var enrolments: String?
@@ -38,8 +38,8 @@ extension FieldRollServerCommand {
                 }
             }
             let tables = (try load(households), try load(members), try load(enrolments))
-            let (storage, _) = try FieldRollServerApp.openStorage(ServerConfiguration(dataDirectory: options.data))
-            let summary = try await OfficeImport(storage: storage).run(households: tables.0, members: tables.1, enrolments: tables.2, now: CLIClock.millis())
+            let pipeline = try await options.open()
+            let summary = try await OfficeImport(pipeline: pipeline).run(households: tables.0, members: tables.1, enrolments: tables.2, now: CLIClock.millis())
             print("imported \(summary)")
         }
     }
@@ -50,7 +50,7 @@ extension FieldRollServerCommand {
             abstract: "Write the server's households, members or roll as office CSV.",
             discussion: "Example: fieldroll-server export enrolments --scope 139901002000 --out roll.csv"
         )
-        @OptionGroup var options: DataOptions
+        @OptionGroup var options: ServerOptions
         @Argument(help: "households, members or enrolments") var what: String
         @Option(help: "Only records inside this region (default: all).") var scope: String?
         @Option(help: "The file to write (default: standard output).") var out: String?
@@ -62,8 +62,8 @@ extension FieldRollServerCommand {
             if let scope {
                 do { region = try RegionCode(scope) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
             }
-            let (storage, _) = try FieldRollServerApp.openStorage(ServerConfiguration(dataDirectory: options.data))
-            let table = try await OfficeExport.table(kind, storage: storage, scope: region)
+            let pipeline = try await options.open()
+            let table = try await OfficeExport.table(kind, pipeline: pipeline, scope: region)
             let rows = table.rows
             let text = table.text
             if let out {

@@ -7,51 +7,49 @@ extension FieldRollServerCommand {
     /// `fieldroll-server serve`
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the sync server (HTTP/1.1 under /v1/) on the data folder's SQLite database.",
+            abstract: "Run the sync server (HTTP/1.1 under /v1/) on an existing server's data.",
             discussion: """
-                Put a TLS-terminating reverse proxy in front of it for devices outside this machine. \
-                Stops on SIGINT or SIGTERM. Example:
+                The data folder or database must hold a server made by `fieldroll-server init`. \
+                Put a TLS-terminating reverse proxy in front of it for devices outside this machine \
+                (deploy/ has one). SIGTERM or SIGINT stop it: it stops accepting connections, lets \
+                requests under way finish (at most --drain-seconds), and exits 0. It exits 1 at once \
+                with one line when the port is taken or the database cannot be opened.
+                Every option can also be set by the environment variable in brackets, or in the \
+                --config file (KEY=VALUE lines of those variables); flags win. /healthz answers while \
+                the process runs; /readyz also checks the database. Examples:
                   fieldroll-server serve --data /var/lib/fieldroll --host 0.0.0.0 --port 8080
+                  FIELDROLL_DATABASE_URL=postgres://fieldroll:…@127.0.0.1/fieldroll fieldroll-server serve --blobs /srv/fieldroll/blobs --port 8081
                 """
         )
 
-        @OptionGroup var options: DataOptions
-        @Option(help: "The address to listen on.") var host = "127.0.0.1"
-        @Option(help: "The port to listen on (0 picks a free one).") var port = 8080
-        @Option(help: "Largest push body in bytes, after gzip.") var maxPushBytes = WireProtocol.defaultMaxPushBytes
-        @Option(help: "Most changes in one push.") var maxChanges = WireProtocol.defaultMaxChangesPerPush
-        @Option(help: "Largest photo in bytes.") var maxBlobBytes: Int64 = 25 * 1024 * 1024
-        @Option(help: "How far ahead of this server's clock a device's stamp may be, in seconds.") var maxClockDrift: Int64 = 300
-
-        func validate() throws {
-            guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
-            guard maxPushBytes > 0, maxChanges > 0, maxBlobBytes > 0, maxClockDrift > 0 else { throw ValidationError("limits must be positive") }
-        }
+        @OptionGroup var options: ServerOptions
+        @Option(help: "The address to listen on [env FIELDROLL_HOST; default 127.0.0.1].") var host: String?
+        @Option(help: "The port to listen on, 0 picks a free one [env FIELDROLL_PORT; default 8080].") var port: Int?
+        @Option(help: "Largest push body in bytes, after gzip [env FIELDROLL_MAX_PUSH_BYTES].") var maxPushBytes: Int?
+        @Option(help: "Most changes in one push [env FIELDROLL_MAX_CHANGES].") var maxChanges: Int?
+        @Option(help: "Largest photo in bytes [env FIELDROLL_MAX_BLOB_BYTES].") var maxBlobBytes: Int?
+        @Option(help: "How far ahead of this server's clock a device's stamp may be, in seconds [env FIELDROLL_MAX_CLOCK_DRIFT; default 300].")
+        var maxClockDrift: Int?
+        @Option(help: "Seconds to let requests under way finish after SIGTERM [env FIELDROLL_DRAIN_SECONDS; default 20].") var drainSeconds: Int?
 
         func run() async throws {
-            var config = ServerConfiguration(dataDirectory: options.data)
-            config.host = host
-            config.port = port
-            config.maxPushBytes = maxPushBytes
-            config.maxChangesPerPush = maxChanges
-            config.maxBlobBytes = maxBlobBytes
-            config.maxClockDrift = maxClockDrift * 1000
+            let settings = try options.settings()
+            var config = try options.configuration()
+            config.host = host ?? settings.value("FIELDROLL_HOST") ?? config.host
+            config.port = try port ?? settings.int("FIELDROLL_PORT") ?? config.port
+            config.maxPushBytes = try maxPushBytes ?? settings.int("FIELDROLL_MAX_PUSH_BYTES") ?? config.maxPushBytes
+            config.maxChangesPerPush = try maxChanges ?? settings.int("FIELDROLL_MAX_CHANGES") ?? config.maxChangesPerPush
+            config.maxBlobBytes = Int64(try maxBlobBytes ?? settings.int("FIELDROLL_MAX_BLOB_BYTES") ?? Int(config.maxBlobBytes))
+            config.maxClockDrift = Int64(try maxClockDrift ?? settings.int("FIELDROLL_MAX_CLOCK_DRIFT") ?? 300) * 1000
+            config.drainSeconds = try drainSeconds ?? settings.int("FIELDROLL_DRAIN_SECONDS") ?? config.drainSeconds
+            guard (0...65535).contains(config.port) else { throw CLIFailure(code: .invalidConfiguration, message: "the port must be 0–65535, not \(config.port)") }
+            guard config.maxPushBytes > 0, config.maxChangesPerPush > 0, config.maxBlobBytes > 0, config.maxClockDrift > 0, config.drainSeconds >= 0 else {
+                throw CLIFailure(code: .invalidConfiguration, message: "limits must be positive")
+            }
             let server = try await FieldRollServerApp.start(config, logLevel: .info, stopOnSignals: true)
-            print("fieldroll-server \(server.storage.serverNode) listening on http://\(host):\(server.port) (data: \(options.data))")
+            print("fieldroll-server \(server.pipeline.serverNode) listening on http://\(config.host):\(server.port) (\(server.storage.backend): \(config.databaseDescription); photos: \(config.blobDirectory))")
             try await server.wait()
             print("fieldroll-server stopped")
-        }
-    }
-
-    /// `fieldroll-server migrate`
-    struct Migrate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema, then exit.")
-        @OptionGroup var options: DataOptions
-
-        func run() throws {
-            try FileManager.default.createDirectory(atPath: options.data, withIntermediateDirectories: true)
-            let applied = try SQLiteStorage.migrate(path: ServerConfiguration(dataDirectory: options.data).databasePath)
-            print(applied.isEmpty ? "schema up to date" : "applied migrations: \(applied.joined(separator: ", "))")
         }
     }
 }

@@ -81,6 +81,30 @@ enum SQLiteSchema {
                         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                     """)
         }
+        m.registerMigration("v2-sync-head") { db in
+            // One row that every write transaction reads and rewrites: the commit log's last
+            // position, the restore generation, the server clock and the audit chain's head.
+            try db.execute(
+                sql: """
+                    CREATE TABLE sync_head (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        position INTEGER NOT NULL,
+                        generation INTEGER NOT NULL,
+                        clock TEXT,
+                        audit_seq INTEGER NOT NULL,
+                        audit_hash TEXT NOT NULL
+                    );
+                    INSERT INTO sync_head (id, position, generation, clock, audit_seq, audit_hash) VALUES (
+                        1,
+                        COALESCE((SELECT MAX(position) FROM changes), 0),
+                        0,
+                        (SELECT value FROM server_state WHERE key = 'clock'),
+                        COALESCE((SELECT MAX(seq) FROM audit_log), 0),
+                        COALESCE((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), '\(String(repeating: "0", count: 64))')
+                    );
+                    DELETE FROM server_state WHERE key IN ('clock', 'audit_head');
+                    """)
+        }
         return m
     }
 }

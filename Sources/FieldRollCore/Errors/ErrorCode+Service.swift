@@ -1,0 +1,6 @@
+extension ErrorCode {
+    /// The server cannot listen on the address and port it was given (in use, not allowed).
+    public static let cannotListen: ErrorCode = "cannot-listen"
+    /// The server is up but its database does not answer (the readiness check).
+    public static let notReady: ErrorCode = "not-ready"
+}

@@ -1,0 +1,96 @@
+import FieldRollCore
+
+/// Everything the server keeps, behind narrow interfaces split by concern. SQLite
+/// (``SQLiteStorage``, the default) and PostgreSQL (``PostgresStorage``) implement it; both
+/// pass the same contract suite.
+///
+/// Storage decides nothing. Authentication, signatures, scope, idempotency, merge, conflicts
+/// and audit are the ``SyncPipeline``'s: it asks storage to read rows and, in one transaction,
+/// to read a ``WriteSnapshot`` and write the ``WriteSet`` it computed from it
+/// (``TransactionalStorage/write(reading:_:)``).
+public typealias ServerStorage = TransactionalStorage & RecordStorage & DeviceStorage & BlobMetadataStorage & ConflictStorage & AuditStorage
+    & StorageAdministration
+
+/// The one way to write: read a snapshot, let the caller decide, write what it decided — all in
+/// one transaction that also serializes every writer (on PostgreSQL, across processes), so
+/// positions are handed out in commit order.
+public protocol TransactionalStorage: Sendable {
+    /// Opens a write transaction, locks the ``SyncHead``, reads what `request` names, passes the
+    /// snapshot to `decide`, writes the returned ``WriteSet`` and commits.
+    ///
+    /// `decide` runs inside the transaction and must be pure and quick: no I/O. If it throws,
+    /// the transaction rolls back and the error is rethrown.
+    /// - Throws: ``StorageError`` (`storage-failure`) when the database fails; nothing is written.
+    func write<R: Sendable>(reading request: ReadRequest, _ decide: @escaping @Sendable (WriteSnapshot) throws -> (WriteSet, R)) async throws -> R
+}
+
+/// Records and the commit log.
+public protocol RecordStorage: Sendable {
+    /// Records of one kind whose region lies in `scope` (nil: everywhere), ordered by region and id.
+    func records(of entity: EntityKind, in scope: RegionCode?) async throws -> [StoredRecord]
+    /// Up to `limit` logged changes after `position` whose region lies in `scope`, in position order.
+    func changes(after position: Int64, in scope: RegionCode, limit: Int) async throws -> [LoggedChange]
+    /// The current head (last position, generation, clock, audit head), read without locking.
+    func head() async throws -> SyncHead
+}
+
+/// Devices and their credentials. Writes go through ``TransactionalStorage``.
+public protocol DeviceStorage: Sendable {
+    /// The device holding a token hash, whatever its status.
+    func device(tokenHash: String) async throws -> DeviceRow?
+    /// The devices with these ids.
+    func devices(_ ids: [NodeID]) async throws -> [DeviceRow]
+    /// Every device, in creation order.
+    func allDevices() async throws -> [DeviceRow]
+    /// Notes when a device was last seen (best effort, outside the audit chain).
+    func touch(_ device: NodeID, at millis: Int64) async throws
+}
+
+/// Which blobs exist and who may read them; the bytes live in the ``BlobStore`` folder.
+public protocol BlobMetadataStorage: Sendable {
+    /// Notes that a device uploaded a blob (so it may read it back). Idempotent.
+    func recordBlob(_ digest: SHA256Digest, size: Int64, uploader: NodeID, at millis: Int64) async throws
+    /// Whether a blob is referenced by a record in `scope`, or was uploaded by `device`.
+    func blobVisible(_ digest: SHA256Digest, scope: RegionCode, device: NodeID) async throws -> Bool
+}
+
+/// Conflict records. Writes go through ``TransactionalStorage``.
+public protocol ConflictStorage: Sendable {
+    /// Conflicts inside `scope` (nil: everywhere), oldest first.
+    func conflicts(includeResolved: Bool, scope: RegionCode?) async throws -> [ConflictRecord]
+}
+
+/// The append-only audit log. Entries are written through ``TransactionalStorage``.
+public protocol AuditStorage: Sendable {
+    /// Up to `limit` entries with `seq` greater than `after`, in order.
+    func auditEntries(after seq: Int64, limit: Int) async throws -> [AuditEntry]
+}
+
+/// Opening, identity, health and backups.
+public protocol StorageAdministration: Sendable {
+    /// `sqlite` or `postgres`.
+    var backend: String { get }
+    /// The server identity stored at `init`, or nil when this database holds no server.
+    func identity() async throws -> ServerIdentity?
+    /// Stores a new server's identity; fails with `already-initialized` if one exists.
+    func initialize(_ identity: ServerIdentity) async throws
+    /// A cheap query that proves the database answers (the readiness check).
+    func ping() async throws
+    /// Writes a consistent copy of the database into `directory` while the server runs.
+    /// - Returns: the files written.
+    func backup(to directory: String) async throws -> [String]
+    /// Releases connections.
+    func close() async
+}
+
+/// Storage failed (disk full, database locked past its timeout, damaged file, server gone).
+/// Nothing was written by the operation that failed.
+public struct StorageError: FieldRollError {
+    public var code: ErrorCode
+    public var message: String
+
+    public init(_ code: ErrorCode = .storageFailure, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}

@@ -1,0 +1,218 @@
+@preconcurrency import Crypto
+import FieldRollCore
+import Foundation
+
+/// The single row every write transaction locks: where the commit log and the audit chain end,
+/// and the server's clock.
+///
+/// Positions are `generation << 40 + n`: a restore from a backup starts a new generation, so
+/// every position it hands out lies above any cursor a device took from the lost timeline.
+public struct SyncHead: Sendable, Hashable {
+    /// The last position handed out (0: none).
+    public var position: Int64
+    /// How many times this server was restored from a backup.
+    public var generation: Int64
+    /// The server's hybrid logical clock after its last write.
+    public var clock: HLCTimestamp?
+    /// The last audit entry's sequence number and hash (genesis: 0 and 64 zeros).
+    public var auditSeq: Int64
+    public var auditHash: String
+
+    public init(position: Int64 = 0, generation: Int64 = 0, clock: HLCTimestamp? = nil, auditSeq: Int64 = 0, auditHash: String = AuditEntry.genesis) {
+        self.position = position
+        self.generation = generation
+        self.clock = clock
+        self.auditSeq = auditSeq
+        self.auditHash = auditHash
+    }
+
+    /// Bits of a position below the generation.
+    public static let generationShift: Int64 = 40
+}
+
+/// A record's primary key.
+public struct RecordKey: Sendable, Hashable {
+    public var entity: EntityKind
+    public var id: String
+
+    public init(_ entity: EntityKind, _ id: String) {
+        self.entity = entity
+        self.id = id
+    }
+}
+
+/// One change in the commit log: what a pull returns.
+public struct LoggedChange: Sendable, Hashable {
+    public var position: Int64
+    public var changeID: ChangeID
+    public var changeSet: ChangeSetID
+    public var origin: NodeID
+    public var region: RegionCode
+    /// The change as canonical JSON.
+    public var body: String
+
+    public init(position: Int64, changeID: ChangeID, changeSet: ChangeSetID, origin: NodeID, region: RegionCode, body: String) {
+        self.position = position
+        self.changeID = changeID
+        self.changeSet = changeSet
+        self.origin = origin
+        self.region = region
+        self.body = body
+    }
+}
+
+/// The answer once given for a change, kept so a retried push gets the same answer.
+public struct StoredResult: Sendable, Hashable {
+    public var result: ChangeResult
+    /// The device that pushed it.
+    public var device: NodeID
+
+    public init(result: ChangeResult, device: NodeID) {
+        self.result = result
+        self.device = device
+    }
+}
+
+/// A device as stored: its enrolment code (hashed) until redeemed, then its key and token (hashed).
+public struct DeviceRow: Sendable, Hashable, Codable {
+    public var id: NodeID
+    public var name: String
+    public var role: Role
+    public var scope: RegionCode
+    public var codeHash: String?
+    public var codeExpiresAt: Int64?
+    /// Base64 Ed25519 public key, once redeemed.
+    public var publicKey: String?
+    public var tokenHash: String?
+    public var createdAt: Int64
+    public var redeemedAt: Int64?
+    public var revokedAt: Int64?
+    public var lastSeenAt: Int64?
+
+    public init(
+        id: NodeID, name: String, role: Role, scope: RegionCode, codeHash: String? = nil, codeExpiresAt: Int64? = nil, publicKey: String? = nil,
+        tokenHash: String? = nil, createdAt: Int64, redeemedAt: Int64? = nil, revokedAt: Int64? = nil, lastSeenAt: Int64? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.scope = scope
+        self.codeHash = codeHash
+        self.codeExpiresAt = codeExpiresAt
+        self.publicKey = publicKey
+        self.tokenHash = tokenHash
+        self.createdAt = createdAt
+        self.redeemedAt = redeemedAt
+        self.revokedAt = revokedAt
+        self.lastSeenAt = lastSeenAt
+    }
+
+    /// pending (code issued), active (redeemed) or revoked.
+    public var status: DeviceRecord.Status { revokedAt != nil ? .revoked : redeemedAt != nil ? .active : .pending }
+
+    /// The device's verified public key, when it is active.
+    public var activeKey: Curve25519.Signing.PublicKey? {
+        guard status == .active, let publicKey else { return nil }
+        return try? Curve25519.Signing.PublicKey(base64: publicKey)
+    }
+}
+
+/// A device row to write; `replacing` renames a row (a device adopting its own id at enrolment).
+public struct DeviceWrite: Sendable, Hashable {
+    public var row: DeviceRow
+    public var replacing: NodeID?
+
+    public init(_ row: DeviceRow, replacing: NodeID? = nil) {
+        self.row = row
+        self.replacing = replacing
+    }
+}
+
+/// A blob referenced by a record in a region (so devices in scope may read it).
+public struct BlobReference: Sendable, Hashable {
+    public var digest: FieldRollCore.SHA256Digest
+    public var region: RegionCode
+
+    public init(_ digest: FieldRollCore.SHA256Digest, _ region: RegionCode) {
+        self.digest = digest
+        self.region = region
+    }
+}
+
+/// The server's identity: its node id (issuer of its cursors, origin of its own writes) and
+/// signing key. Made once by `fieldroll-server init`.
+public struct ServerIdentity: Sendable {
+    public var node: NodeID
+    public var key: Curve25519.Signing.PrivateKey
+
+    public init(node: NodeID, key: Curve25519.Signing.PrivateKey) {
+        self.node = node
+        self.key = key
+    }
+
+    /// A new identity with a random node id.
+    public static func generate() -> ServerIdentity {
+        let suffix = UUID().uuidString.lowercased().prefix(8)
+        // "server-" plus 8 hex digits is always a valid node id.
+        let node = (try? NodeID("server-\(suffix)")) ?? (try? NodeID("server")) ?? ServerIdentity.fallbackNode
+        return ServerIdentity(node: node, key: Curve25519.Signing.PrivateKey())
+    }
+
+    static let fallbackNode: NodeID = {
+        do { return try NodeID("server") } catch { preconditionFailure("a literal node id is valid") }
+    }()
+}
+
+/// What a write transaction reads for the pipeline to decide on.
+public struct ReadRequest: Sendable, Hashable {
+    public var records: [RecordKey] = []
+    /// Change ids whose earlier answers to look up (idempotency).
+    public var changeIDs: [ChangeID] = []
+    public var deviceIDs: [NodeID] = []
+    public var deviceCodeHash: String?
+    public var conflictIDs: [String] = []
+
+    public init(records: [RecordKey] = [], changeIDs: [ChangeID] = [], deviceIDs: [NodeID] = [], deviceCodeHash: String? = nil, conflictIDs: [String] = []) {
+        self.records = records
+        self.changeIDs = changeIDs
+        self.deviceIDs = deviceIDs
+        self.deviceCodeHash = deviceCodeHash
+        self.conflictIDs = conflictIDs
+    }
+}
+
+/// What a write transaction read, under the lock of the ``SyncHead``.
+public struct WriteSnapshot: Sendable {
+    public var head: SyncHead
+    public var records: [RecordKey: StoredRecord]
+    public var results: [ChangeID: StoredResult]
+    /// The devices named by id, and the one holding the code hash.
+    public var devices: [DeviceRow]
+    public var conflicts: [ConflictRecord]
+
+    public init(head: SyncHead, records: [RecordKey: StoredRecord] = [:], results: [ChangeID: StoredResult] = [:], devices: [DeviceRow] = [], conflicts: [ConflictRecord] = []) {
+        self.head = head
+        self.records = records
+        self.results = results
+        self.devices = devices
+        self.conflicts = conflicts
+    }
+}
+
+/// The rows a transaction writes. Records and conflicts are upserts; changes, results, blob
+/// references and audit entries are inserts (a blob reference that exists is left alone).
+public struct WriteSet: Sendable {
+    /// The new head; nil leaves it as read.
+    public var head: SyncHead?
+    public var records: [StoredRecord] = []
+    /// Each record's last position, by key, for the records above.
+    public var recordPositions: [RecordKey: Int64] = [:]
+    public var changes: [LoggedChange] = []
+    public var results: [StoredResult] = []
+    public var conflicts: [ConflictRecord] = []
+    public var blobReferences: [BlobReference] = []
+    public var devices: [DeviceWrite] = []
+    public var audit: [AuditEntry] = []
+
+    public init(head: SyncHead? = nil) { self.head = head }
+}

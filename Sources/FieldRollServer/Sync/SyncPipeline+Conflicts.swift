@@ -1,0 +1,55 @@
+@preconcurrency import Crypto
+import FieldRollCore
+import Foundation
+
+extension SyncPipeline {
+    /// Conflicts inside `scope` (nil: everywhere).
+    public func conflicts(includeResolved: Bool, scope: RegionCode?) async throws -> [ConflictRecord] {
+        try await storage.conflicts(includeResolved: includeResolved, scope: scope)
+    }
+
+    /// Closes a conflict: keeps the winner, or writes the loser's value anew as the server — a
+    /// signed change like any other, merged by the same rules, pulled by every device in scope.
+    /// - Throws: `not-found` for an unknown id; `invalid-record` (409) when already resolved.
+    public func resolveConflict(id: String, chooseLoser: Bool, by actor: String, now: Int64) async throws -> ConflictRecord {
+        guard let open = try await storage.conflicts(includeResolved: true, scope: nil).first(where: { $0.id == id }) else {
+            throw ProblemDetails(code: .notFound, status: 404, title: "Not found", detail: "no conflict \(id)")
+        }
+        let node = serverNode, key = serverKey, maxDrift = maxClockDrift
+        let request = ReadRequest(records: [RecordKey(open.entity, open.record)], conflictIDs: [id])
+        return try await storage.write(reading: request) { snapshot in
+            guard var conflict = snapshot.conflicts.first(where: { $0.id == id }) else {
+                throw ProblemDetails(code: .notFound, status: 404, title: "Not found", detail: "no conflict \(id)")
+            }
+            guard conflict.resolvedAt == nil else {
+                throw ProblemDetails(code: .invalidRecord, status: 409, title: "Already resolved", detail: "conflict \(id) was resolved by \(conflict.resolvedBy ?? "?")")
+            }
+            var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
+            if chooseLoser {
+                // Choosing the other value is a new write, stamped after everything the server has seen.
+                var base: HLCTimestamp?
+                if case .state(let s)? = batch.record(RecordKey(conflict.entity, conflict.record))?.content {
+                    base = s.fields[conflict.field]?.stamp
+                    if let b = base { _ = try? batch.clock.receive(b, now: now) }
+                }
+                let stamp = batch.clock.tick(now: now)
+                let change = Change(
+                    entity: conflict.entity, record: conflict.record, region: conflict.region,
+                    payload: .writes([FieldWrite(field: conflict.field, value: conflict.loser.value, stamp: stamp, base: base)]))
+                let set = try ChangeSet(origin: node, stamp: stamp, changes: [change]).signed(with: key)
+                let writer = WriterContext(role: .admin, scope: conflict.region.ancestor(at: .province), isServer: true)
+                let result = batch.apply(change, in: set, bodySignature: .notApplicable, writer: writer, maxDrift: maxDrift)
+                guard result.status != .refused else {
+                    throw ProblemDetails(code: result.code ?? .invalidRecord, status: 422, title: "Cannot apply", detail: result.detail)
+                }
+                batch.remember(result, device: node)
+            }
+            conflict.resolvedAt = Instant(millis: now)
+            conflict.resolvedBy = actor
+            conflict.resolution = chooseLoser ? "chose-loser" : "kept-winner"
+            batch.update(conflict)
+            batch.audit(actor: Self.officeActor(actor), action: "conflict.resolved", subject: id, detail: conflict.resolution ?? "")
+            return (batch.finish(), conflict)
+        }
+    }
+}

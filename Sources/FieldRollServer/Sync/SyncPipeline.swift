@@ -1,0 +1,195 @@
+@preconcurrency import Crypto
+import FieldRollCore
+import Foundation
+import Synchronization
+
+/// The server's policy, in one place for every storage backend: who may write, whether it is
+/// signed, in scope, new or a retry, how it merges, what conflicts, and what the audit log says.
+///
+/// Every server-side write — a device's push, an office import, a conflict resolution, a device
+/// enrolment — goes through here and reaches storage as one
+/// ``TransactionalStorage/write(reading:_:)``: storage reads a snapshot under its lock, the
+/// pipeline decides on it without I/O, storage writes the rows.
+///
+/// ```swift
+/// let pipeline = try await SyncPipeline.open(storage)          // fails with no-server if not init'ed
+/// let answer = try await pipeline.push(sets, by: device, now: now)
+/// ```
+public final class SyncPipeline: Sendable {
+    public let storage: any ServerStorage
+    public let identity: ServerIdentity
+    /// How far ahead of the server's clock a stamp may be, in ms.
+    public let maxClockDrift: Int64
+    /// When each device was last noted as seen, to write `last_seen_at` at most once a minute.
+    let lastTouched = Mutex<[NodeID: Int64]>([:])
+
+    public var serverNode: NodeID { identity.node }
+    public var serverKey: Curve25519.Signing.PrivateKey { identity.key }
+
+    public init(storage: any ServerStorage, identity: ServerIdentity, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift) {
+        self.storage = storage
+        self.identity = identity
+        self.maxClockDrift = maxClockDrift
+    }
+
+    /// A pipeline over `storage`, which must hold a server (made by ``initialize(_:)``).
+    /// - Throws: ``StorageError`` `no-server` when it holds none.
+    public static func open(_ storage: any ServerStorage, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift) async throws -> SyncPipeline {
+        guard let identity = try await storage.identity() else {
+            throw StorageError(.noServer, "this \(storage.backend) database holds no FieldRoll server; create one with `fieldroll-server init`")
+        }
+        return SyncPipeline(storage: storage, identity: identity, maxClockDrift: maxClockDrift)
+    }
+
+    /// Makes a new server in empty `storage`: a fresh identity and the first audit entry.
+    /// - Throws: `already-initialized` when it holds one.
+    @discardableResult
+    public static func initialize(_ storage: any ServerStorage, now: Int64) async throws -> SyncPipeline {
+        let identity = ServerIdentity.generate()
+        try await storage.initialize(identity)
+        let pipeline = SyncPipeline(storage: storage, identity: identity)
+        try await pipeline.record(actor: "admin", action: "server.initialized", subject: identity.node.rawValue, detail: "backend \(storage.backend)", now: now)
+        return pipeline
+    }
+
+    // MARK: Push
+
+    /// Applies change sets in one transaction and answers per change, in request order.
+    ///
+    /// Signatures are verified first, on every core; the transaction then checks each set's
+    /// origin is still active, answers retried changes as before, and merges the rest.
+    public func push(_ changeSets: [ChangeSet], pusher: NodeID, writer: WriterContext, now: Int64) async throws -> PushResponse {
+        let origins = Array(Set(changeSets.map(\.origin)))
+        var keys: [NodeID: Curve25519.Signing.PublicKey] = [:]
+        for row in try await storage.devices(origins.filter { $0 != serverNode }) {
+            if let key = row.activeKey { keys[row.id] = key }
+        }
+        if origins.contains(serverNode) { keys[serverNode] = serverKey.publicKey }
+        let verdicts = await SignatureCheck.verify(changeSets, keys: keys)
+        var request = ReadRequest(deviceIDs: origins.filter { $0 != serverNode })
+        for set in changeSets {
+            for change in set.changes {
+                request.changeIDs.append(change.id)
+                request.records.append(RecordKey(change.entity, change.record))
+            }
+        }
+        let node = serverNode, maxDrift = maxClockDrift
+        return try await storage.write(reading: request) { snapshot in
+            var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
+            let active = Set(snapshot.devices.filter { $0.status == .active }.map(\.id)).union([node])
+            var results: [ChangeResult] = []
+            for (set, verdict) in zip(changeSets, verdicts) {
+                // The whole set stands or falls with its origin and signature.
+                var refusal: (ErrorCode, String)?
+                if set.origin != pusher && !writer.isServer {
+                    refusal = (.forbidden, "change set \(set.id) was made by \(set.origin); a device pushes only its own change sets")
+                } else if !active.contains(set.origin) {
+                    refusal = (.badSignature, "change set \(set.id): origin \(set.origin) is not an active device")
+                } else if let why = verdict.setFailure {
+                    refusal = (.badSignature, "change set \(set.id): \(why)")
+                }
+                for (change, body) in zip(set.changes, verdict.bodies) {
+                    if let prior = batch.prior(change.id) {
+                        results.append(prior)
+                        continue
+                    }
+                    let result: ChangeResult
+                    if let (code, detail) = refusal {
+                        result = ChangeResult(change: change.id, status: .refused, code: code, detail: detail)
+                    } else {
+                        result = batch.apply(change, in: set, bodySignature: body, writer: writer, maxDrift: maxDrift)
+                    }
+                    batch.remember(result, device: pusher)
+                    results.append(result)
+                }
+            }
+            let serverTime = batch.clock.tick(now: now)
+            return (batch.finish(), PushResponse(results: results, serverTime: serverTime, generation: snapshot.head.generation))
+        }
+    }
+
+    // MARK: Pull
+
+    /// A page of the commit log after `position`, inside `scope`.
+    public func pull(after position: Int64, scope: RegionCode, limit: Int, now: Int64) async throws -> PullPage {
+        // The head first: every position up to it has committed (writers commit in position
+        // order), so the page read next sees all of them.
+        let head = try await storage.head()
+        let rows = try await storage.changes(after: position, in: scope, limit: limit + 1)
+        var changes: [PulledChange] = []
+        changes.reserveCapacity(min(rows.count, limit))
+        for row in rows.prefix(limit) {
+            let change: Change
+            do { change = try Change(json: JSONValue(parsing: row.body.utf8)) } catch {
+                throw StorageError(.storageFailure, "the change at position \(row.position) cannot be read; the database may be damaged")
+            }
+            changes.append(PulledChange(position: row.position, origin: row.origin, changeSet: row.changeSet, change: change))
+        }
+        // Nothing in scope up to the head: start there next time. Never past the head, so a
+        // change committing after it is not skipped.
+        var last = changes.last?.position ?? position
+        if changes.isEmpty { last = max(position, head.position) }
+        var clock = HybridLogicalClock(node: serverNode, last: head.clock)
+        return PullPage(
+            changes: changes, cursor: SyncCursor(issuer: serverNode, position: last), more: rows.count > limit, serverTime: clock.tick(now: now),
+            generation: head.generation)
+    }
+
+    /// Records of one kind in `scope` (nil: everywhere).
+    public func records(of entity: EntityKind, in scope: RegionCode?) async throws -> [StoredRecord] {
+        try await storage.records(of: entity, in: scope)
+    }
+
+    // MARK: Audit
+
+    /// Appends an office action to the hash-chained audit log.
+    public func record(actor: String, action: String, subject: String, detail: String, now: Int64) async throws {
+        let node = serverNode
+        try await storage.write(reading: ReadRequest()) { snapshot in
+            var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
+            batch.audit(actor: actor, action: action, subject: subject, detail: detail)
+            return (batch.finish(), ())
+        }
+    }
+
+    /// Recomputes the audit chain from its first entry and checks it ends at the recorded head.
+    public func verifyAudit() async throws -> AuditVerification {
+        var previous = AuditEntry.genesis
+        var expected: Int64 = 1
+        while true {
+            let page = try await storage.auditEntries(after: expected - 1, limit: 5000)
+            if page.isEmpty { break }
+            for e in page {
+                if e.seq != expected { return AuditVerification(entries: expected - 1, firstBad: (expected, "entry \(expected) is missing")) }
+                if e.previousHash != previous { return AuditVerification(entries: e.seq - 1, firstBad: (e.seq, "entry \(e.seq) does not follow entry \(e.seq - 1)")) }
+                let hash = AuditEntry.hash(seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail: e.detail, previous: previous)
+                if hash != e.hash { return AuditVerification(entries: e.seq - 1, firstBad: (e.seq, "entry \(e.seq) was altered")) }
+                previous = hash
+                expected += 1
+            }
+        }
+        let count = expected - 1
+        let head = try await storage.head()
+        if head.auditSeq != count || head.auditHash != previous {
+            return AuditVerification(entries: count, firstBad: (count + 1, "entries after \(count) were removed (the recorded head is entry \(head.auditSeq))"))
+        }
+        return AuditVerification(entries: count, firstBad: nil)
+    }
+
+    // MARK: Restore
+
+    /// Starts a new generation after a restore from a backup: positions jump above anything the
+    /// lost timeline handed out, so devices whose cursors ran ahead of the backup still receive
+    /// every change committed from now on, and devices learn (from `generation`) to send again
+    /// what they had pushed since.
+    public func beginGeneration(reason: String, now: Int64) async throws -> SyncHead {
+        let node = serverNode
+        return try await storage.write(reading: ReadRequest()) { snapshot in
+            var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
+            batch.head.generation += 1
+            batch.head.position = max(batch.head.position, batch.head.generation << SyncHead.generationShift)
+            batch.audit(actor: "admin", action: "server.restored", subject: node.rawValue, detail: "generation \(batch.head.generation): \(reason)")
+            return (batch.finish(), batch.head)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import FieldRollCore
+import FieldRollServer
+import Foundation
+
+/// Where the server's data lives, shared by every subcommand. Each option can also come from an
+/// environment variable or a configuration file (flags win over the environment, the
+/// environment over the file).
+struct ServerOptions: ParsableArguments {
+    @Option(name: .long, help: "The server's data folder: fieldroll.sqlite and blobs/ [env FIELDROLL_DATA; default ./fieldroll-data].")
+    var data: String?
+
+    @Option(name: .long, help: "postgres://user:password@host:port/database to use PostgreSQL instead of SQLite [env FIELDROLL_DATABASE_URL].")
+    var database: String?
+
+    @Option(name: .long, help: "The photo folder, shared by every server process [env FIELDROLL_BLOBS; default DATA/blobs].")
+    var blobs: String?
+
+    @Option(name: .long, help: "A KEY=VALUE file of the FIELDROLL_* settings (the same file can be a systemd EnvironmentFile) [env FIELDROLL_CONFIG].")
+    var config: String?
+
+    /// The settings after flags, environment and configuration file.
+    func settings() throws -> Settings {
+        try Settings(configFile: config ?? ProcessInfo.processInfo.environment["FIELDROLL_CONFIG"])
+    }
+
+    /// The server configuration these options and the environment name.
+    func configuration() throws -> ServerConfiguration {
+        let s = try settings()
+        var c = ServerConfiguration(dataDirectory: data ?? s.value("FIELDROLL_DATA") ?? "fieldroll-data")
+        c.databaseURL = database ?? s.value("FIELDROLL_DATABASE_URL")
+        if let url = c.databaseURL, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+            throw CLIFailure(code: .invalidConfiguration, message: "--database must be a postgres:// URL (leave it out for SQLite in --data)")
+        }
+        c.blobDirectoryOverride = blobs ?? s.value("FIELDROLL_BLOBS")
+        return c
+    }
+
+    /// Opens the existing server these options name.
+    /// - Throws: `no-server` when there is none (run `fieldroll-server init`).
+    func open() async throws -> SyncPipeline {
+        try await ServerOpener.open(try configuration()).0
+    }
+}
+
+/// `FIELDROLL_*` settings from the environment and an optional KEY=VALUE file.
+struct Settings {
+    /// Every setting a file may hold; anything else is a typo and refused.
+    static let known: Set<String> = [
+        "FIELDROLL_DATA", "FIELDROLL_DATABASE_URL", "FIELDROLL_BLOBS", "FIELDROLL_HOST", "FIELDROLL_PORT", "FIELDROLL_CONFIG",
+        "FIELDROLL_MAX_PUSH_BYTES", "FIELDROLL_MAX_CHANGES", "FIELDROLL_MAX_BLOB_BYTES", "FIELDROLL_MAX_CLOCK_DRIFT", "FIELDROLL_DRAIN_SECONDS",
+        "FIELDROLL_BACKUP_DIR", "FIELDROLL_BACKUP_KEEP_DAYS",
+    ]
+    var file: [String: String] = [:]
+
+    init(configFile: String?) throws {
+        guard let path = configFile else { return }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CLIFailure(code: .invalidConfiguration, message: "cannot read the configuration file \(path)")
+        }
+        file = try Self.parse(text, path: path)
+    }
+
+    /// Parses `KEY=VALUE` lines; `#` starts a comment line; values may be quoted.
+    static func parse(_ text: String, path: String) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let eq = line.firstIndex(of: "=") else {
+                throw CLIFailure(code: .invalidConfiguration, message: "\(path) line \(i + 1): expected KEY=VALUE")
+            }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q { value = String(value.dropFirst().dropLast()) }
+            guard known.contains(key) else {
+                throw CLIFailure(code: .invalidConfiguration, message: "\(path) line \(i + 1): unknown setting \(key)")
+            }
+            out[key] = value
+        }
+        return out
+    }
+
+    /// The environment's value, else the file's.
+    func value(_ key: String) -> String? {
+        if let v = ProcessInfo.processInfo.environment[key], !v.isEmpty { return v }
+        return file[key]
+    }
+
+    /// A whole-number setting, or nil when unset.
+    func int(_ key: String) throws -> Int? {
+        guard let text = value(key) else { return nil }
+        guard let n = Int(text) else { throw CLIFailure(code: .invalidConfiguration, message: "\(key) must be a whole number, not \"\(text.prefix(40))\"") }
+        return n
+    }
+}
