@@ -80,6 +80,7 @@ func runServerCommand(_ a: [String]) -> String {
     return text
 }
 
+_ = runServerCommand(["init"])
 let village = try RegionCode("139901002201")
 let villages = (1...20).map { try! RegionCode("1399010030\(String(format: "%02d", $0))") }
 var codes: [(role: String, scope: RegionCode, code: String)] = []

@@ -46,7 +46,7 @@ struct ConvergenceTests {
         }
         // Each round's two offline edits of one field are on record as a conflict. (A device that
         // synced early in a round edits on an older base next round: also concurrent, also kept.)
-        let conflicts = try await h.storage.conflicts(includeResolved: true, scope: nil)
+        let conflicts = try await h.pipeline.conflicts(includeResolved: true, scope: nil)
         for pair in pairs { #expect(conflicts.contains { Set([$0.winner.value, $0.loser.value]) == pair }, "\(pair) is not on record") }
         #expect(conflicts.allSatisfy { $0.record == shared.id.description && $0.winner.value != $0.loser.value && $0.winner.stamp > $0.loser.stamp })
         await h.close()
@@ -69,7 +69,7 @@ struct ConvergenceTests {
         }
         _ = try await a.sync()
         _ = try await b.sync()
-        let conflicts = try await h.storage.conflicts(includeResolved: true, scope: nil)
+        let conflicts = try await h.pipeline.conflicts(includeResolved: true, scope: nil)
         // A device that pulled before its rival pushed edits on an older base next round: that is
         // concurrent too and also kept, so there may be more than 30.
         #expect(conflicts.count >= 30, "every race left a conflict record")

@@ -55,7 +55,7 @@ struct FaultTests {
         let half = Int(first.size / 2)
         let faults = FaultyHTTPClient(endpoint: d.endpoint, plan: [("PUT", "/v1/blobs/\(first.digest.hex)", .truncateBody(half))])
         let report = try await d.sync(through: faults)
-        #expect(try await h.storage.blobVisible(first.digest, scope: village, device: d.store.deviceID))
+        #expect(try await h.pipeline.storage.blobVisible(first.digest, scope: village, device: d.store.deviceID))
         // After the cut: the first photo's second half and the whole second photo, nothing more.
         let allBytes = waiting.reduce(0) { $0 + $1.size }
         #expect(report.photoBytesSent == allBytes - Int64(half))
@@ -77,7 +77,7 @@ struct FaultTests {
         #expect(report.restamped && report.refused == 0 && report.changesApplied == 5)
         #expect(try d.store.pending().changes == 0)
         // Its stamps on the server are within the bound of the server's clock.
-        let records = try await h.storage.records(of: .household, in: village)
+        let records = try await h.pipeline.records(of: .household, in: village)
         guard case .state(let s)? = records.first(where: { $0.id == hh.id.description })?.content else { Issue.record("household missing"); return }
         #expect(s.fields.values.allSatisfy { $0.stamp.physical <= DeviceStore.systemClock() + 5 * 60_000 })
         // A later honest edit wins over the fast device's earlier one.
@@ -96,7 +96,7 @@ struct FaultTests {
         defer { d.close() }
         _ = try await d.sync()
         _ = try d.store.editHousehold(hh.id, set: ["notes": "after the last sync"])
-        try await h.storage.revoke(d.store.deviceID, by: "张科长", now: 1)
+        try await h.pipeline.revoke(d.store.deviceID, by: "张科长", now: 1)
         do {
             _ = try await d.sync()
             Issue.record("a revoked device synced")

@@ -27,12 +27,15 @@ final class Harness: Sendable {
     let server: RunningServer
     let directory: URL
     var base: String { "http://127.0.0.1:\(server.port)" }
-    var storage: SQLiteStorage { server.storage }
+    var pipeline: SyncPipeline { server.pipeline }
 
     init() async throws {
         directory = tempDir("server")
         var config = ServerConfiguration(dataDirectory: directory.path)
         config.port = 0
+        let storage = try await ServerOpener.storage(config, create: true)
+        try await SyncPipeline.initialize(storage, now: DeviceStore.systemClock())
+        await storage.close()
         server = try await FieldRollServerApp.start(config, logLevel: .critical)
     }
 
@@ -46,7 +49,7 @@ final class Harness: Sendable {
         func table(_ name: String) throws -> CSVTable {
             try CSVTable(parsing: String(contentsOf: repoRoot.appendingPathComponent("Fixtures/county/\(name)"), encoding: .utf8))
         }
-        _ = try await OfficeImport(storage: storage).run(
+        _ = try await OfficeImport(pipeline: pipeline).run(
             households: table("households.csv"), members: table("members.csv"), enrolments: table("enrolments.csv"), now: DeviceStore.systemClock())
     }
 
@@ -55,7 +58,7 @@ final class Harness: Sendable {
         let dir = tempDir("device")
         let store = try DeviceStore.create(at: dir, credential: credential, name: name, now: clock)
         let code = Secrets.enrolmentCode()
-        _ = try await storage.createDevice(name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
+        _ = try await pipeline.createDevice(name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
         let endpoint = ServerEndpoint(baseURL: base)
         let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(code: code, publicKey: store.publicKey, device: store.deviceID)
         try store.saveEnrolment(EnrolmentRecord(endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role, scope: grant.scope))
@@ -66,7 +69,7 @@ final class Harness: Sendable {
     func state(in scope: RegionCode) async throws -> [String: [String: JSONValue]] {
         var out: [String: [String: JSONValue]] = [:]
         for kind in [EntityKind.household, .member] {
-            for r in try await storage.records(of: kind, in: scope) {
+            for r in try await pipeline.records(of: kind, in: scope) {
                 if case .state(let s) = r.content { out[r.id] = s.values }
             }
         }

@@ -80,6 +80,7 @@ struct ServerKillTests {
         let data = tempDir("killed-server")
         defer { try? FileManager.default.removeItem(at: data) }
         let server = ServerProcess(data: data)
+        _ = try server.run(["init"])
         let issued = try JSONValue(parsing: Data(try server.run(["device", "enroll", "--name", "李敏", "--role", "caseworker", "--scope", village.digits, "--json"]).utf8))
         try await server.start()
         let endpoint = ServerEndpoint(baseURL: "http://127.0.0.1:\(server.port)")

@@ -11,10 +11,10 @@ struct AuditTests {
         let server = try await TestServer()
         let device = try await server.enrol()
         _ = try await device.push([device.newHousehold(), device.newHousehold()])
-        try await server.storage.revoke(device.id, by: "张科长", now: 5)
-        let intact = try await server.storage.verifyAudit()
-        // Issued, enrolled, two changes, revoked.
-        #expect(intact.ok && intact.entries == 5)
+        try await server.pipeline.revoke(device.id, by: "张科长", now: 5)
+        let intact = try await server.pipeline.verifyAudit()
+        // Initialized, issued, enrolled, two changes, revoked.
+        #expect(intact.ok && intact.entries == 6)
         let path = server.directory + "/fieldroll.sqlite"
         await server.server.stop()
 
@@ -27,16 +27,16 @@ struct AuditTests {
             try db.execute(sql: "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3")
         }
         try db.close()
-        let edited = try SQLiteStorage(path: path)
+        let edited = try await SyncPipeline.open(SQLiteStorage.open(path: path, create: false))
         #expect(try await edited.verifyAudit().firstBad?.seq == 3)
 
         let db2 = try DatabaseQueue(path: path)
         try await db2.write { db in
             try db.execute(sql: "DROP TRIGGER audit_log_no_delete")
-            try db.execute(sql: "DELETE FROM audit_log WHERE seq = 5")
+            try db.execute(sql: "DELETE FROM audit_log WHERE seq = 6")
         }
         try db2.close()
-        let truncated = try SQLiteStorage(path: path)
+        let truncated = try await SyncPipeline.open(SQLiteStorage.open(path: path, create: false))
         let result = try await truncated.verifyAudit()
         #expect(result.firstBad?.seq == 3, "the first break is still reported first")
         try? FileManager.default.removeItem(atPath: server.directory)

@@ -34,6 +34,10 @@ struct CLITests {
     @Test("enrol, list, revoke; bad input exits 1 with one line and changes nothing")
     func devices() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
+        let (s0, _, err0) = try CLI.run(["device", "list", "--data", data])
+        #expect(s0 == 1 && err0.hasPrefix("Error: no-server: "), "a missing server is refused, not created")
+        #expect(!FileManager.default.fileExists(atPath: data))
+        #expect(try CLI.run(["init", "--data", data]).0 == 0)
         let (s1, out1, _) = try CLI.run(["device", "enroll", "--data", data, "--name", "李敏的平板", "--role", "caseworker", "--scope", "139901002201", "--json"])
         #expect(s1 == 0)
         let enrolled = try JSONDecoder().decode([String: String].self, from: Data(out1.utf8))
@@ -51,7 +55,7 @@ struct CLITests {
         let (s3, _, err3) = try CLI.run(["device", "revoke", "--data", data, enrolled["device"] ?? ""])
         #expect(s3 == 1 && err3.hasPrefix("Error: not-found: "))
         let (s4, audit, _) = try CLI.run(["audit", "verify", "--data", data])
-        #expect(s4 == 0 && audit.contains("intact: 2 entries"))
+        #expect(s4 == 0 && audit.contains("intact: 3 entries"))
     }
 
     @Test("import refuses a bad file with the bad rows named; a good one imports once")
@@ -60,6 +64,7 @@ struct CLITests {
         let bad = data + "-bad.csv"
         try Data("id,region,address,head_name,phone,housing,housing_area_m2,declared_monthly_income_yuan,assets\n,139901002201,x,王,123,castle,,abc,\n".utf8).write(to: URL(fileURLWithPath: bad))
         defer { try? FileManager.default.removeItem(atPath: bad) }
+        #expect(try CLI.run(["init", "--data", data]).0 == 0)
         let (s1, _, err) = try CLI.run(["import", "--data", data, "--households", bad])
         #expect(s1 == 1 && err.contains("households row 2: phone") && err.contains("housing") && err.contains("declared_monthly_income_yuan"))
         let households = fixturesDirectory.appendingPathComponent("county/households.csv").path

@@ -11,7 +11,7 @@ struct EnrolmentTests {
         let server = try await TestServer()
         defer { Task { await server.close() } }
         let code = Secrets.enrolmentCode()
-        _ = try await server.storage.createDevice(name: "kiosk", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
+        _ = try await server.pipeline.createDevice(name: "kiosk", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
         let key = Curve25519.Signing.PrivateKey().publicKey.base64
         let (first, _) = try await server.request("POST", "/v1/devices/enrol", json: ["code": .string(code.lowercased()), "publicKey": .string(key)])
         #expect(first == 201, "codes are read case-insensitively")
@@ -28,7 +28,7 @@ struct EnrolmentTests {
         let server = try await TestServer()
         defer { Task { await server.close() } }
         let code = Secrets.enrolmentCode()
-        _ = try await server.storage.createDevice(name: "old", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: 1, now: 0)
+        _ = try await server.pipeline.createDevice(name: "old", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: 1, now: 0)
         let (status, body) = try await server.request("POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": .string(Curve25519.Signing.PrivateKey().publicKey.base64)])
         #expect(status == 401 && TestServer.problem(body)?.detail?.contains("expired") == true)
     }
@@ -43,12 +43,12 @@ struct EnrolmentTests {
         let (wrong, _) = try await server.request("GET", "/v1/sync/pull", token: "not-a-token")
         #expect(wrong == 401)
         #expect(try await device.push([device.newHousehold()]).first?.status == .applied)
-        try await server.storage.revoke(device.id, by: "张科长", now: 1)
+        try await server.pipeline.revoke(device.id, by: "张科长", now: 1)
         let (status, _, body) = try await device.push([try device.changeSet([device.newHousehold()])])
         #expect(status == 401 && TestServer.problem(body)?.code == .deviceRevoked)
         let (pull, _) = try await server.request("GET", "/v1/sync/pull", token: device.token)
         #expect(pull == 401)
-        let listed = try await server.storage.devices().first { $0.id == device.id }
+        let listed = try await server.pipeline.devices().first { $0.id == device.id }
         #expect(listed?.status == .revoked)
     }
 }

@@ -14,13 +14,13 @@ struct OfficeCSVTests {
         let server = try await TestServer()
         defer { Task { await server.close() } }
         let households = try fixture("households.csv"), members = try fixture("members.csv"), roll = try fixture("enrolments.csv")
-        let importer = OfficeImport(storage: server.storage)
+        let importer = OfficeImport(pipeline: server.pipeline)
         let first = try await importer.run(households: households, members: members, enrolments: roll, now: 1_795_000_000_000)
         #expect(first.changed == [.household: 200, .member: 621, .enrolment: 107])
         let again = try await importer.run(households: households, members: members, enrolments: roll, now: 1_795_000_100_000)
         #expect(again.changed.isEmpty)
         for (kind, table) in [(EntityKind.household, households), (.member, members), (.enrolment, roll)] {
-            let exported = try await OfficeExport.table(kind, storage: server.storage, scope: nil)
+            let exported = try await OfficeExport.table(kind, pipeline: server.pipeline, scope: nil)
             #expect(exported.header == table.header)
             #expect(Set(exported.rows.map { $0.joined(separator: "|") }) == Set(table.rows.map { $0.joined(separator: "|") }))
         }
@@ -31,7 +31,7 @@ struct OfficeCSVTests {
         let expected = households.records.filter { $0["region"] == village.digits }.count + members.records.filter { $0["region"] == village.digits }.count
             + roll.records.filter { $0["region"] == village.digits }.count
         #expect(pulled.count == expected && expected > 0)
-        #expect(pulled.allSatisfy { $0.origin == server.storage.serverNode })
+        #expect(pulled.allSatisfy { $0.origin == server.pipeline.serverNode })
         // The device cannot write the roll it pulled.
         if let e = pulled.first(where: { $0.change.entity == .enrolment }) {
             let r = try await device.push([device.writes(.enrolment, record: e.change.record, ["status": "terminated"])])
@@ -49,7 +49,7 @@ struct OfficeCSVTests {
         var members = try fixture("members.csv")
         members.rows[0][4] = String(members.rows[0][4].dropLast()) + (members.rows[0][4].hasSuffix("1") ? "2" : "1")  // check digit
         do {
-            _ = try await OfficeImport(storage: server.storage).run(households: households, members: members, enrolments: nil, now: 1)
+            _ = try await OfficeImport(pipeline: server.pipeline).run(households: households, members: members, enrolments: nil, now: 1)
             Issue.record("a bad import was accepted")
         } catch let error as ImportError {
             #expect(error.code == .invalidRecord)
@@ -58,7 +58,7 @@ struct OfficeCSVTests {
             #expect(error.problems.contains { $0.hasPrefix("households row 9: phone") })
             #expect(error.problems.contains { $0.hasPrefix("members row 2: resident_id") })
         }
-        #expect(try await server.storage.records(of: .household, in: nil).isEmpty)
+        #expect(try await server.pipeline.records(of: .household, in: nil).isEmpty)
     }
 
     @Test("CSV parsing: quotes, doubled quotes, CRLF, a byte-order mark; ragged rows are refused")

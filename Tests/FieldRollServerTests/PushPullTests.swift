@@ -28,11 +28,11 @@ struct PushPullTests {
         let set = try device.changeSet([device.newHousehold(), device.newHousehold()])
         let (_, first, _) = try await device.push([set])
         #expect(first?.results.map(\.status) == [.applied, .applied])
-        let auditBefore = try await server.storage.verifyAudit().entries
+        let auditBefore = try await server.pipeline.verifyAudit().entries
         let (_, second, _) = try await device.push([set])
         #expect(second?.results.map(\.status) == [.duplicate, .duplicate])
         #expect(try await device.pullAll().changes.count == 2)
-        #expect(try await server.storage.verifyAudit().entries == auditBefore)
+        #expect(try await server.pipeline.verifyAudit().entries == auditBefore)
     }
 
     @Test("pages follow commit order, and a cursor never skips a later commit")
@@ -72,17 +72,17 @@ struct PushPullTests {
         #expect(try await a.push([fromA]).first?.status == .applied)
         let second = try await b.push([fromB]).first
         #expect(second?.status == .conflictRecorded)
-        let open = try await server.storage.conflicts(includeResolved: false, scope: nil)
+        let open = try await server.pipeline.conflicts(includeResolved: false, scope: nil)
         #expect(open.count == 1)
         #expect(Set([open.first?.winner.value, open.first?.loser.value]) == Set([.string("13900000001"), .string("13900000002")]))
         #expect(open.first?.winnerDevice == b.id && open.first?.loserDevice == a.id)
         // The central office chooses the other value: a new server write every device pulls.
-        let resolved = try await server.storage.resolveConflict(id: open[0].id, chooseLoser: true, by: "张科长", now: b.physical + 10)
+        let resolved = try await server.pipeline.resolveConflict(id: open[0].id, chooseLoser: true, by: "张科长", now: b.physical + 10)
         #expect(resolved.resolution == "chose-loser")
-        let records = try await server.storage.records(of: .household, in: TestServer.village)
+        let records = try await server.pipeline.records(of: .household, in: TestServer.village)
         guard case .state(let state)? = records.first?.content else { Issue.record("no record"); return }
         #expect(state.fields["phone"]?.value == .string("13900000001"))
-        #expect(try await server.storage.conflicts(includeResolved: false, scope: nil).isEmpty)
+        #expect(try await server.pipeline.conflicts(includeResolved: false, scope: nil).isEmpty)
     }
 
     @Test("server-owned fields and kinds are refused per change; the rest of the batch lands")

@@ -77,6 +77,21 @@ enum ClientSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        m.registerMigration("v4-sent") { db in
+            // Change sets the server acknowledged, kept (sealed) so they can be sent again if the
+            // server is restored from a backup that predates them.
+            try db.execute(
+                sql: """
+                    CREATE TABLE sent (
+                        seq INTEGER PRIMARY KEY,
+                        change_set_id TEXT NOT NULL UNIQUE,
+                        body BLOB NOT NULL,
+                        changes INTEGER NOT NULL,
+                        size INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    """)
+        }
         return m
     }
 }

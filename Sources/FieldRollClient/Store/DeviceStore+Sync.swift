@@ -75,8 +75,33 @@ extension DeviceStore {
                         arguments: [change.id.description, set.id.description, verdict.code?.rawValue ?? "refused", verdict.detail ?? "",
                                     try vault.seal(CanonicalJSON.bytes(try JSONValue(encoding: change))), physical])
                 }
+                // Keep it: a server restored from an older backup will need it again.
+                try tx.db.execute(
+                    sql: "INSERT OR IGNORE INTO sent (seq, change_set_id, body, changes, size, created_at) SELECT seq, change_set_id, body, changes, size, created_at FROM outbox WHERE change_set_id = ?",
+                    arguments: [set.id.description])
                 try tx.db.execute(sql: "DELETE FROM outbox WHERE change_set_id = ?", arguments: [set.id.description])
             }
+        }
+    }
+
+    /// Takes note of the server's generation (how often it was restored from a backup). When it
+    /// has grown since the last sync, the server may have lost changes it had acknowledged: every
+    /// sent change set goes back into the outbox, in its original order, and every photo is
+    /// checked again — the server answers what it still has as a duplicate.
+    /// - Returns: how many change sets were put back for sending.
+    @discardableResult
+    public func noteServerGeneration(_ generation: Int64) throws -> Int {
+        try commit { tx in
+            let stored = try Data.fetchOne(tx.db, sql: "SELECT value FROM meta WHERE key = 'server_generation'").flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
+            if stored == generation { return 0 }
+            try tx.db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('server_generation', ?)", arguments: [Data(String(generation).utf8)])
+            guard let stored, generation > stored else { return 0 }
+            let count = try Int.fetchOne(tx.db, sql: "SELECT COUNT(*) FROM sent") ?? 0
+            try tx.db.execute(
+                sql: "INSERT OR IGNORE INTO outbox (seq, change_set_id, body, changes, size, created_at) SELECT seq, change_set_id, body, changes, size, created_at FROM sent")
+            try tx.db.execute(sql: "DELETE FROM sent")
+            try tx.db.execute(sql: "UPDATE photos SET uploaded = 0")
+            return count
         }
     }
 

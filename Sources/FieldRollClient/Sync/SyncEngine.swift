@@ -22,6 +22,8 @@ public struct SyncReport: Sendable, Codable, Hashable {
     public var restamped = false
     public var pulled = 0
     public var retries = 0
+    /// Change sets sent again because the server was restored from an older backup.
+    public var resent = 0
 }
 
 /// Tuning of the sync engine; the defaults suit a township's 3G link.
@@ -68,12 +70,17 @@ public struct SyncEngine: Sendable {
         self.init(store: store, api: SyncAPI(http: CurlHTTPClient(endpoint: e.endpoint), token: e.token), server: e.server, options: options, progress: progress)
     }
 
-    /// Runs photos → push → pull.
+    /// Runs photos → push → pull; and once more photos → push when the server turns out to have
+    /// been restored from a backup (a new generation), so nothing it lost stays lost.
     public func sync() async throws -> SyncReport {
         var report = SyncReport()
         try await uploadPhotos(&report)
         try await push(&report)
         try await pull(&report)
+        if report.resent > 0 {
+            try await uploadPhotos(&report)
+            try await push(&report)
+        }
         progress(SyncProgress(phase: .done, itemsDone: 0, itemsTotal: nil, bytesDone: 0, bytesTotal: nil))
         return report
     }
@@ -165,6 +172,12 @@ public struct SyncEngine: Sendable {
             }
             try store.settle(sets, results: response.results)
             done += sets.count
+            let back = try store.noteServerGeneration(response.generation)
+            if back > 0 {
+                // The server was restored from a backup: what it lost goes out again first.
+                report.resent += back
+                continue
+            }
             if response.results.contains(where: { $0.code == .clockSkew }) {
                 // Our clock runs ahead: take the server's time and stamp the waiting changes anew.
                 restamps += 1
@@ -194,6 +207,7 @@ public struct SyncEngine: Sendable {
                 continue
             }
             try store.apply(pulled: page.changes, cursor: page.cursor)
+            report.resent += try store.noteServerGeneration(page.generation)
             report.pulled += page.changes.count
             progress(SyncProgress(phase: .pull, itemsDone: report.pulled, itemsTotal: nil, bytesDone: 0, bytesTotal: nil))
             cursor = page.cursor

@@ -21,24 +21,13 @@ extension FieldRollServerCommand {
 
         func run() async throws {
             let config = try options.configuration()
-            let fm = FileManager.default
-            if let existing = try? fm.contentsOfDirectory(atPath: out), !existing.isEmpty {
-                throw CLIFailure(code: .invalidConfiguration, message: "\(out) is not empty; back up into a new folder")
-            }
             let pipeline = try await options.open()
-            defer { Task { await pipeline.storage.close() } }
-            let head = try await pipeline.storage.head()
-            let files = try await pipeline.storage.backup(to: out)
-            let photos = try BackupFolder.copyBlobs(from: config.blobDirectory, to: out + "/blobs")
-            let manifest = BackupManifest(
-                server: pipeline.serverNode.rawValue, backend: pipeline.storage.backend, generation: head.generation, position: head.position,
-                auditEntries: head.auditSeq, photos: photos, createdAt: Instant(millis: CLIClock.millis()).description,
-                files: files.map { URL(fileURLWithPath: $0).lastPathComponent })
-            try BackupFolder.write(manifest, to: out)
+            let manifest = try await ServerBackup.backup(pipeline, configuration: config, to: out, now: CLIClock.millis())
+            await pipeline.storage.close()
             if json {
-                print(String(decoding: try BackupFolder.encoder.encode(manifest), as: UTF8.self))
+                print(#"{"server":"\#(manifest.server)","backend":"\#(manifest.backend)","position":\#(manifest.position),"photos":\#(manifest.photos),"out":"\#(out)"}"#)
             } else {
-                print("backed up server \(manifest.server) (\(manifest.backend), position \(head.position), \(photos) photos) to \(out)")
+                print("backed up server \(manifest.server) (\(manifest.backend), position \(manifest.position), \(manifest.photos) photos) to \(out)")
             }
         }
     }
@@ -62,24 +51,11 @@ extension FieldRollServerCommand {
 
         func run() async throws {
             let config = try options.configuration()
-            let manifest = try BackupFolder.read(from)
-            let backend = config.databaseURL == nil ? "sqlite" : "postgres"
-            guard manifest.backend == backend else {
-                throw CLIFailure(code: .invalidConfiguration, message: "the backup is of a \(manifest.backend) server; this one uses \(backend)")
-            }
-            if let url = config.databaseURL {
-                try await PostgresStorage.restore(from: from + "/fieldroll.pgdump", url: url)
-            } else {
-                try BackupFolder.restoreSQLite(from: from + "/fieldroll.sqlite", to: config.databasePath)
-            }
-            let photos = try BackupFolder.copyBlobs(from: from + "/blobs", to: config.blobDirectory)
-            let pipeline = try await ServerOpener.open(config).0
-            let head = try await pipeline.beginGeneration(reason: "restored from the backup of \(manifest.createdAt)", now: CLIClock.millis())
-            await pipeline.storage.close()
+            let (manifest, head, photos) = try await ServerBackup.restore(config, from: from, now: CLIClock.millis())
             if json {
-                print(#"{"server":"\#(pipeline.serverNode)","generation":\#(head.generation),"position":\#(head.position),"photosAdded":\#(photos)}"#)
+                print(#"{"server":"\#(manifest.server)","generation":\#(head.generation),"position":\#(head.position),"photosAdded":\#(photos)}"#)
             } else {
-                print("restored server \(pipeline.serverNode) from \(from) (backup of \(manifest.createdAt)); generation \(head.generation) begins; \(photos) photos added")
+                print("restored server \(manifest.server) from \(from) (backup of \(manifest.createdAt)); generation \(head.generation) begins; \(photos) photos added")
             }
         }
     }

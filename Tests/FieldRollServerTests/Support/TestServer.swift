@@ -12,7 +12,7 @@ import Testing
 final class TestServer: Sendable {
     let server: RunningServer
     let directory: String
-    var storage: SQLiteStorage { server.storage }
+    var pipeline: SyncPipeline { server.pipeline }
     var base: String { "http://127.0.0.1:\(server.port)" }
 
     static let village = try! RegionCode("139901002201")
@@ -24,7 +24,15 @@ final class TestServer: Sendable {
         var config = ServerConfiguration(dataDirectory: directory)
         config.port = 0
         configure(&config)
+        try await Self.initialize(config)
         server = try await FieldRollServerApp.start(config, logLevel: .critical)
+    }
+
+    /// Makes a new server in the configuration's data folder or database, as `fieldroll-server init` does.
+    static func initialize(_ config: ServerConfiguration) async throws {
+        let storage = try await ServerOpener.storage(config, create: true)
+        try await SyncPipeline.initialize(storage, now: Int64(Date().timeIntervalSince1970 * 1000))
+        await storage.close()
     }
 
     /// Stops the server and removes its data.
@@ -36,7 +44,7 @@ final class TestServer: Sendable {
     /// Issues a code in storage and redeems it over HTTP, as a device would.
     func enrol(_ role: Role = .caseworker, scope: RegionCode = village, name: String = "李敏的平板") async throws -> TestDevice {
         let code = Secrets.enrolmentCode()
-        _ = try await storage.createDevice(name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
+        _ = try await pipeline.createDevice(name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
         let key = Curve25519.Signing.PrivateKey()
         let (status, body) = try await request("POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": .string(key.publicKey.base64)])
         #expect(status == 201)
