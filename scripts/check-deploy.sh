@@ -14,7 +14,8 @@
 # Installs the Debian packages it needs when they are missing. Safe to run again: everything it
 # makes lives in a temporary folder that is removed at the end. Needs root for the installs and
 # for running PostgreSQL as the postgres user.
-# Prints one line per check and ends with "deploy checks: N passed, M failed"; exits 1 if M > 0.
+# Prints one line per check (and what a failed check saw; CHECK_DEPLOY_VERBOSE=1 shows it for
+# every check) and ends with "deploy checks: N passed, M failed"; exits 1 if M > 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -22,7 +23,7 @@ repo=$(pwd)
 # ---- packages ------------------------------------------------------------------------------------
 pg_bin=/usr/lib/postgresql/15/bin
 need=()
-for pkg in nginx systemd postgresql-15 postgresql-client-15 shellcheck openssl curl strace python3-yaml util-linux; do
+for pkg in nginx systemd postgresql-15 postgresql-client-15 shellcheck openssl curl strace python3-yaml util-linux procps binutils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -46,14 +47,19 @@ export PATH="$PATH:/usr/sbin:/sbin"
 # ---- bookkeeping ---------------------------------------------------------------------------------
 work=$(mktemp -d /tmp/fieldroll-check-deploy.XXXXXX)
 chmod 0755 "$work"     # nginx workers and the postgres user must reach their folders inside
-pg_data=""
+# Processes a check starts are recorded in $work/*.pid, a PostgreSQL cluster in $work/pg_data,
+# so that they are stopped even when a check fails half-way.
 cleanup() {
-  local pid
+  local pid pg_data
   for pid in "$work"/*.pid; do
-    [ -e "$pid" ] && kill "$(cat "$pid")" 2>/dev/null || true
+    if [ -e "$pid" ]; then kill "$(cat "$pid")" 2>/dev/null || true; fi
   done
-  if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
-    as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m immediate -w stop >/dev/null 2>&1 || true
+  if [ -f "$work/pg_data" ]; then
+    pg_data=$(cat "$work/pg_data")
+    if [ -f "$pg_data/postmaster.pid" ]; then
+      as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$(dirname "$pg_data")"
   fi
   rm -rf "$work"
 }
@@ -71,6 +77,7 @@ check() {
   if wait $!; then status=0; else status=$?; fi
   if [ "$status" -eq 0 ]; then
     printf 'ok    %s\n' "$name"
+    [ -z "${CHECK_DEPLOY_VERBOSE:-}" ] || sed -e 's/^/      | /' "$log"
     passed=$((passed + 1))
   elif [ "$status" -eq 77 ]; then
     printf 'skip  %s (%s)\n' "$name" "$(tail -n 1 "$log")"
@@ -87,14 +94,12 @@ as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# A TCP port on 127.0.0.1 that nothing listens on, searched from $1 upwards.
-taken_ports=" "
+# A TCP port on 127.0.0.1 that nothing listens on, searched from $1 upwards. (Callers that
+# need several ports search from bases 100 apart.)
 free_port() {
   local p
-  for ((p = $1; p < $1 + 500; p++)); do
-    case $taken_ports in *" $p "*) continue ;; esac
+  for ((p = $1; p < $1 + 100; p++)); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      taken_ports+="$p "
       echo "$p"
       return 0
     fi
@@ -261,6 +266,8 @@ nginx_behaviour() {
   curl -sk -o /dev/null --tlsv1.2 --tls-max 1.2 "$url/healthz" || die "TLS 1.2 handshake failed"
 
   nginx -p "$dir/" -c "$dir/nginx.conf" -s quit
+  kill "$(cat "$work/stub-a.pid")" "$(cat "$work/stub-b.pid")"
+  rm -f "$work/stub-a.pid" "$work/stub-b.pid" "$work/nginx-run.pid"
 }
 
 # ---- systemd -------------------------------------------------------------------------------------
@@ -292,12 +299,12 @@ hardening_directives=(
   MemoryDenyWriteExecute=yes SystemCallFilter=@system-service CapabilityBoundingSet= UMask=0077
   User=fieldroll EnvironmentFile=-/etc/fieldroll/fieldroll.env
 )
-hardened_unit() {
-  local unit=$1 d
-  shift
-  for d in "${hardening_directives[@]}" "$@"; do
-    grep -qxF "$d" "$repo/deploy/systemd/$unit" || die "$unit lacks the line '$d'"
+hardened_unit() { # FILE [UNIT-NAME-TO-ANALYSE]
+  local file=$1 unit=${2:-$1} d
+  for d in "${hardening_directives[@]}"; do
+    grep -qxF "$d" "$repo/deploy/systemd/$file" || die "$file lacks the line '$d'"
   done
+  # --threshold is on systemd's internal 0-100 scale: 20 is the 2.0 it prints.
   (cd "$units_dir" && systemd-analyze security --offline=yes --threshold=20 "./$unit" | tail -n 1)
 }
 
@@ -334,14 +341,17 @@ shell_scripts() {
 # ---- files that must agree -----------------------------------------------------------------------
 env_example() {
   local f="$repo/deploy/fieldroll.env.example" line v used
+  local kv='^FIELDROLL_[A-Z_]+=[^ "'"'"']*$'   # no spaces, no quotes: systemd and the server agree
   while IFS= read -r line; do
     case $line in
       '' | '#'*) ;;
-      *) [[ $line =~ ^FIELDROLL_[A-Z_]+=[^\ \"\']*$ ]] || die "not KEY=VALUE: '$line'" ;;
+      *) [[ $line =~ $kv ]] || die "not KEY=VALUE: '$line'" ;;
     esac
   done <"$f"
   # Uncommenting any example line must still give KEY=VALUE.
-  grep -E '^#FIELDROLL_' "$f" | sed 's/^#//' | grep -vE '^FIELDROLL_[A-Z_]+=[^ "'\'']*$' && die "a commented example is not KEY=VALUE"
+  while IFS= read -r line; do
+    [[ ${line#\#} =~ $kv ]] || die "a commented example is not KEY=VALUE: '$line'"
+  done < <(grep -E '^#FIELDROLL_' "$f")
   for v in FIELDROLL_DATA FIELDROLL_DATABASE_URL FIELDROLL_BLOBS FIELDROLL_HOST FIELDROLL_PORT FIELDROLL_CONFIG; do
     grep -qE "^#?$v=" "$f" || die "$v is not in fieldroll.env.example"
   done
@@ -385,14 +395,16 @@ assert "init" in " ".join(svc["init"]["command"]), "the init service does not ru
 print("compose.yaml: %d services, dependencies and mounts consistent" % len(svc))
 EOF
   local df="$d/Dockerfile" src
-  for src in $(sed -n 's/^COPY \([^-][^ ]*\( [^ ]*\)*\) [^ ]*$/\1/p' "$df"); do
-    src=${src%\*}
-    [ -e "$repo/$src" ] || [ "$src" = Package.resolved ] || die "Dockerfile copies missing $src"
-  done
-  for d in '^FROM swift:\${SWIFT_VERSION}-bookworm AS build' '^FROM debian:bookworm-slim' '^USER fieldroll' \
-           '^VOLUME /var/lib/fieldroll' '^HEALTHCHECK .*' 'readyz' '^ENTRYPOINT \["/usr/local/bin/fieldroll-server"\]' \
-           '^CMD \["serve", "--data", "/var/lib/fieldroll", "--host", "0.0.0.0"\]' 'libcurl4' 'libsqlite3-0' 'tzdata'; do
-    grep -qE "$d" "$df" || die "Dockerfile lacks $d"
+  # Every COPY source (not --from=build) exists in the repository; the context is its root.
+  while IFS= read -r src; do
+    [ "$src" = 'Package.resolved*' ] && continue
+    [ -e "$repo/$src" ] || die "Dockerfile copies $src, which is not in the repository"
+  done < <(awk '$1 == "COPY" && $2 !~ /^--/ { for (i = 2; i < NF; i++) print $i }' "$df")
+  # shellcheck disable=SC2016 # the Dockerfile's own ${SWIFT_VERSION}, not ours
+  for d in 'FROM swift:${SWIFT_VERSION}-bookworm AS build' 'FROM debian:bookworm-slim' 'USER fieldroll' \
+           'VOLUME /var/lib/fieldroll' 'HEALTHCHECK ' '/readyz' 'ENTRYPOINT ["/usr/local/bin/fieldroll-server"]' \
+           'CMD ["serve", "--data", "/var/lib/fieldroll", "--host", "0.0.0.0"]' libcurl4 libsqlite3-0 tzdata; do
+    grep -qF -- "$d" "$df" || die "Dockerfile lacks $d"
   done
   echo "Dockerfile: stages, user, volume, health check and copies consistent"
 }
@@ -402,8 +414,8 @@ postgres_setup() {
   local base port sock out url out2 url2 pw3 url3
   base=$(mktemp -d /tmp/fieldroll-pg.XXXXXX)
   chmod 0755 "$base"
-  ln -s "$base" "$work/pg"
-  pg_data="$base/data"
+  local pg_data="$base/data"
+  echo "$pg_data" >"$work/pg_data"
   sock="$base/sock"
   mkdir -p "$sock"
   [ "$(id -u)" -ne 0 ] || chown -R postgres:postgres "$base"
@@ -421,7 +433,7 @@ postgres_setup() {
   [[ $(wc -l <<<"$out") == 1 && $out == FIELDROLL_DATABASE_URL=postgres://fieldroll:*@127.0.0.1:$port/fieldroll ]] \
     || die "first run printed '$out'"
   url=${out#FIELDROLL_DATABASE_URL=}
-  [[ $(env -u PGHOST -u PGPORT -u PGUSER psql -X "$url" -tAc 'SELECT current_user || current_database()') == fieldrollfieldroll ]] \
+  [[ $(env -u PGHOST -u PGPORT -u PGUSER psql -X -w "$url" -tAc 'SELECT current_user || current_database()') == fieldrollfieldroll ]] \
     || die "the role cannot log in to its database with the printed URL"
   echo "first run: role and database made; the printed URL logs in"
 
@@ -429,15 +441,15 @@ postgres_setup() {
   out2=$("$repo/deploy/postgres/setup.sh")
   url2=${out2#FIELDROLL_DATABASE_URL=}
   [[ $url2 == "postgres://fieldroll:PASSWORD@127.0.0.1:$port/fieldroll" ]] || die "second run printed '$out2'"
-  env -u PGHOST -u PGPORT -u PGUSER psql -X "$url" -tAc 'SELECT 1' >/dev/null || die "second run changed the password"
+  env -u PGHOST -u PGPORT -u PGUSER psql -X -w "$url" -tAc 'SELECT 1' >/dev/null || die "second run changed the password"
   echo "second run: succeeded, password unchanged"
 
   # Third run with a password full of URL and quoting hazards: the printed URL must log in.
   pw3="p@ss:w/rd'x\\y %\"中"
   out=$(FIELDROLL_DB_PASSWORD=$pw3 "$repo/deploy/postgres/setup.sh")
   url3=${out#FIELDROLL_DATABASE_URL=}
-  env -u PGHOST -u PGPORT -u PGUSER psql -X "$url3" -tAc 'SELECT 1' >/dev/null || die "the URL for a special password does not log in: $url3"
-  if env -u PGHOST -u PGPORT -u PGUSER PGCONNECT_TIMEOUT=5 psql -X "$url" -tAc 'SELECT 1' >/dev/null 2>&1; then
+  env -u PGHOST -u PGPORT -u PGUSER psql -X -w "$url3" -tAc 'SELECT 1' >/dev/null || die "the URL for a special password does not log in: $url3"
+  if env -u PGHOST -u PGPORT -u PGUSER PGCONNECT_TIMEOUT=5 psql -X -w "$url" -tAc 'SELECT 1' >/dev/null 2>&1; then
     die "the old password still works after setting a new one"
   fi
   echo "third run: password changed to one with ' \\ @ : / % and CJK; its URL logs in"
@@ -459,21 +471,24 @@ SQL
 
   # PUBLIC may not connect: another login role is refused.
   psql -X -d postgres -qc "CREATE ROLE outsider LOGIN PASSWORD 'outsider'"
-  if env -u PGHOST -u PGPORT -u PGUSER psql -X "postgres://outsider:outsider@127.0.0.1:$port/fieldroll" -tAc 'SELECT 1' >"$base/outsider.log" 2>&1; then
+  if env -u PGHOST -u PGPORT -u PGUSER psql -X -w "postgres://outsider:outsider@127.0.0.1:$port/fieldroll" -tAc 'SELECT 1' >"$base/outsider.log" 2>&1; then
     die "a role without grants could connect to the fieldroll database"
   fi
   grep -q 'permission denied' "$base/outsider.log" || { cat "$base/outsider.log"; die "outsider refused for the wrong reason"; }
-  echo "PUBLIC: another role is refused ($(grep -o 'permission denied[^"]*' "$base/outsider.log" | head -n 1))"
+  echo "PUBLIC: another role is refused ($(grep -o 'permission denied for database "[^"]*"' "$base/outsider.log" | head -n 1))"
 
   # The role can create its schema (what `fieldroll-server init` will do).
-  env -u PGHOST -u PGPORT -u PGUSER psql -X "$url3" -qc 'CREATE TABLE probe (id int); DROP TABLE probe' \
+  env -u PGHOST -u PGPORT -u PGUSER psql -X -w "$url3" -qc 'CREATE TABLE probe (id int); DROP TABLE probe' \
     || die "the role cannot create tables in its database"
   echo "schema: the role creates tables in public"
+
+  as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null
+  rm -rf "$base" "$work/pg_data"
 }
 
 # ---- backup script -------------------------------------------------------------------------------
 backup_retention() {
-  local dir="$work/backup" root bin script="$repo/deploy/backup/fieldroll-backup.sh" d now_s stamp
+  local dir="$work/backup" root bin script="$repo/deploy/backup/fieldroll-backup.sh" d now_s
   root="$dir/backups"
   bin="$dir/bin"
   mkdir -p "$root" "$bin"
@@ -487,24 +502,24 @@ mkdir -p "$3/blobs"
 EOF
   chmod 0755 "$bin/fieldroll-server"
   now_s=$(date -u +%s)
-  stamp() { date -u -d "@$((now_s - $1 * 86400))" +%Y%m%dT%H%M%SZ; }
-  for d in 30 20 15 13 1; do mkdir -p "$root/$(stamp "$d")"; done
-  mkdir -p "$root/notes" "$root/$(stamp 40).partial"
+  ago() { date -u -d "@$((now_s - $1 * 86400))" +%Y%m%dT%H%M%SZ; }
+  for d in 30 20 15 13 1; do mkdir -p "$root/$(ago "$d")"; done
+  mkdir -p "$root/notes" "$root/$(ago 40).partial"
   touch "$root/README"
 
   # A failing server: non-zero exit, nothing deleted, no half backup left.
   if STUB_FAIL=yes PATH="$bin:$PATH" FIELDROLL_BACKUP_DIR=$root "$script" >"$dir/fail.log" 2>&1; then
     die "the script succeeded although the server's backup failed"
   fi
-  [ -d "$root/$(stamp 30)" ] || die "a failed backup deleted old backups"
-  ls -d "$root"/*.partial >/dev/null 2>&1 && [ ! -d "$root/$(stamp 40).partial" ] && die "a failed run left a .partial"
+  [ -d "$root/$(ago 30)" ] || die "a failed backup deleted old backups"
+  if compgen -G "$root/*.partial" >/dev/null; then die "a failed run left a .partial folder"; fi
   echo "server fails: exit non-zero, nothing deleted"
 
   # A backup without manifest.json is not a backup.
   if STUB_NO_MANIFEST=yes PATH="$bin:$PATH" FIELDROLL_BACKUP_DIR=$root "$script" >"$dir/nomanifest.log" 2>&1; then
     die "the script accepted a backup without manifest.json"
   fi
-  [ -d "$root/$(stamp 30)" ] || die "a backup without manifest deleted old backups"
+  [ -d "$root/$(ago 30)" ] || die "a backup without manifest deleted old backups"
   echo "no manifest: exit non-zero, nothing deleted"
 
   # Bad retention setting: refused before anything happens.
@@ -515,14 +530,14 @@ EOF
   # A good run with the default 14 days.
   PATH="$bin:$PATH" FIELDROLL_BACKUP_DIR=$root "$script" >"$dir/ok.log" 2>&1 || { cat "$dir/ok.log"; die "the backup failed"; }
   cat "$dir/ok.log"
-  for d in 30 20 15; do [ ! -e "$root/$(stamp "$d")" ] || die "the $d-day-old backup was kept"; done
-  for d in 13 1; do [ -d "$root/$(stamp "$d")" ] || die "the $d-day-old backup was deleted"; done
-  [ -d "$root/notes" ] && [ -f "$root/README" ] || die "something that is not a backup was deleted"
-  ls -d "$root"/*.partial >/dev/null 2>&1 && die "a stale .partial was left"
+  for d in 30 20 15; do [ ! -e "$root/$(ago "$d")" ] || die "the $d-day-old backup was kept"; done
+  for d in 13 1; do [ -d "$root/$(ago "$d")" ] || die "the $d-day-old backup was deleted"; done
+  { [ -d "$root/notes" ] && [ -f "$root/README" ]; } || die "something that is not a backup was deleted"
+  if compgen -G "$root/*.partial" >/dev/null; then die "a stale .partial folder was left"; fi
   local newest
   newest=$(find "$root" -mindepth 1 -maxdepth 1 -type d -name '????????T??????Z' -printf '%f\n' | sort | tail -n 1)
   [ -s "$root/$newest/manifest.json" ] || die "the new backup $newest has no manifest"
-  [[ $newest > $(stamp 1) ]] || die "the newest backup is not the one just made"
+  [[ $newest > $(ago 1) ]] || die "the newest backup is not the one just made"
   [ "$(stat -c %a "$root/$newest")" = 700 ] || die "the new backup is not private (mode $(stat -c %a "$root/$newest"))"
   echo "14 days: 30/20/15-day-old deleted, 13/1-day-old kept, other files untouched, new backup private"
 
@@ -637,7 +652,7 @@ for f in "$units_dir"/*.service "$units_dir"/*.timer; do
   check "systemd-analyze verify $unit" verify_unit "$unit"
 done
 check "hardening + exposure <= 2.0: fieldroll-server.service" hardened_unit fieldroll-server.service
-check "hardening + exposure <= 2.0: fieldroll-server@.service" hardened_unit "fieldroll-server@.service"
+check "hardening + exposure <= 2.0: fieldroll-server@.service" hardened_unit "fieldroll-server@.service" fieldroll-server@8081.service
 check "hardening + exposure <= 2.0: fieldroll-backup.service" hardened_unit fieldroll-backup.service
 check "units: command lines, state folder, timer" server_unit_lines
 

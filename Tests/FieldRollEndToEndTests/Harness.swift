@@ -5,6 +5,7 @@ import FieldRollServer
 import Foundation
 import Synchronization
 import Testing
+import FieldRollTestSupport
 
 let village = try! RegionCode("139901002201")
 let otherVillage = try! RegionCode("139901003201")
@@ -26,13 +27,16 @@ var testOptions: SyncOptions {
 final class Harness: Sendable {
     let server: RunningServer
     let directory: URL
+    let configuration: ServerConfiguration
     var base: String { "http://127.0.0.1:\(server.port)" }
     var pipeline: SyncPipeline { server.pipeline }
 
-    init() async throws {
+    /// A server on `backend`, made as `fieldroll-server init` makes one.
+    init(backend: StorageBackendKind = .sqlite) async throws {
         directory = tempDir("server")
-        var config = ServerConfiguration(dataDirectory: directory.path)
+        var config = ServerConfiguration(dataDirectory: directory.path, databaseURL: try backend.freshDatabaseURL())
         config.port = 0
+        configuration = config
         let storage = try await ServerOpener.storage(config, create: true)
         try await SyncPipeline.initialize(storage, now: DeviceStore.systemClock())
         await storage.close()

@@ -16,11 +16,10 @@
 # Any failure stops it with a non-zero exit before anything is deleted; systemd then marks
 # fieldroll-backup.service as failed (`systemctl --failed`).
 #
-# Environment (all optional; the unit reads /etc/fieldroll/fieldroll.env):
+# Settings (all optional), from the environment or else the FIELDROLL_CONFIG file; the unit
+# loads /etc/fieldroll/fieldroll.env into the environment:
 #   FIELDROLL_BACKUP_DIR        where backups go (default /var/backups/fieldroll)
 #   FIELDROLL_BACKUP_KEEP_DAYS  how many days of backups to keep (default 14)
-#   FIELDROLL_SERVER            the server program (default: fieldroll-server on PATH,
-#                               else /usr/local/bin/fieldroll-server)
 #   FIELDROLL_DATA, FIELDROLL_DATABASE_URL, FIELDROLL_BLOBS, FIELDROLL_CONFIG
 #                               passed through to `fieldroll-server backup` unchanged
 # Folder names are UTC stamps such as 20250301T021503Z.
@@ -29,15 +28,38 @@ set -euo pipefail
 log() { printf 'fieldroll-backup: %s\n' "$*"; }
 die() { printf 'fieldroll-backup: ERROR: %s\n' "$*" >&2; exit 1; }
 
-root=${FIELDROLL_BACKUP_DIR:-/var/backups/fieldroll}
-keep_days=${FIELDROLL_BACKUP_KEEP_DAYS:-14}
+# A setting from the environment, else from the FIELDROLL_CONFIG file (read, never sourced),
+# the same order fieldroll-server uses.
+setting() {
+  local key=$1 line value=""
+  if [[ -n ${!key:-} ]]; then
+    printf '%s' "${!key}"
+    return
+  fi
+  if [[ -n ${FIELDROLL_CONFIG:-} ]]; then
+    [[ -r $FIELDROLL_CONFIG ]] || die "cannot read FIELDROLL_CONFIG=$FIELDROLL_CONFIG"
+    while IFS= read -r line; do
+      line=${line#"${line%%[![:space:]]*}"}
+      if [[ $line == "$key="* ]]; then
+        value=${line#*=}
+        value=${value%"${value##*[![:space:]]}"}
+        [[ $value =~ ^\"(.*)\"$ || $value =~ ^\'(.*)\'$ ]] && value=${BASH_REMATCH[1]}
+      fi
+    done <"$FIELDROLL_CONFIG"
+  fi
+  printf '%s' "$value"
+}
+
+root=$(setting FIELDROLL_BACKUP_DIR)
+root=${root:-/var/backups/fieldroll}
+keep_days=$(setting FIELDROLL_BACKUP_KEEP_DAYS)
+keep_days=${keep_days:-14}
 
 [[ $keep_days =~ ^[0-9]+$ ]] || die "FIELDROLL_BACKUP_KEEP_DAYS must be a whole number of days, not '$keep_days'"
 [[ $root == /* ]] || die "FIELDROLL_BACKUP_DIR must be an absolute path, not '$root'"
 
-if [[ -n ${FIELDROLL_SERVER:-} ]]; then
-  server=$FIELDROLL_SERVER
-elif command -v fieldroll-server >/dev/null 2>&1; then
+# The server program: fieldroll-server on PATH, else where deploy/README.md installs it.
+if command -v fieldroll-server >/dev/null 2>&1; then
   server=$(command -v fieldroll-server)
 else
   server=/usr/local/bin/fieldroll-server
