@@ -47,19 +47,20 @@ export PATH="$PATH:/usr/sbin:/sbin"
 # ---- bookkeeping ---------------------------------------------------------------------------------
 work=$(mktemp -d /tmp/fieldroll-check-deploy.XXXXXX)
 chmod 0755 "$work"     # nginx workers and the postgres user must reach their folders inside
-# Processes a check starts are recorded in $work/*.pid, a PostgreSQL cluster in $work/pg_data,
+# Processes a check starts are recorded in $work/*.pid, PostgreSQL clusters in $work/pg_clusters,
 # so that they are stopped even when a check fails half-way.
 cleanup() {
   local pid pg_data
   for pid in "$work"/*.pid; do
     if [ -e "$pid" ]; then kill "$(cat "$pid")" 2>/dev/null || true; fi
   done
-  if [ -f "$work/pg_data" ]; then
-    pg_data=$(cat "$work/pg_data")
-    if [ -f "$pg_data/postmaster.pid" ]; then
-      as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m immediate -w stop >/dev/null 2>&1 || true
-    fi
-    rm -rf "$(dirname "$pg_data")"
+  if [ -f "$work/pg_clusters" ]; then
+    while IFS= read -r pg_data; do
+      if [ -f "$pg_data/postmaster.pid" ]; then
+        as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m immediate -w stop >/dev/null 2>&1 || true
+      fi
+      rm -rf "$(dirname "$pg_data")"
+    done <"$work/pg_clusters"
   fi
   rm -rf "$work"
 }
@@ -352,7 +353,9 @@ env_example() {
   while IFS= read -r line; do
     [[ ${line#\#} =~ $kv ]] || die "a commented example is not KEY=VALUE: '$line'"
   done < <(grep -E '^#FIELDROLL_' "$f")
-  for v in FIELDROLL_DATA FIELDROLL_DATABASE_URL FIELDROLL_BLOBS FIELDROLL_HOST FIELDROLL_PORT FIELDROLL_CONFIG; do
+  for v in FIELDROLL_DATA FIELDROLL_DATABASE_URL FIELDROLL_BLOBS FIELDROLL_HOST FIELDROLL_PORT FIELDROLL_CONFIG \
+           FIELDROLL_MAX_PUSH_BYTES FIELDROLL_MAX_CHANGES FIELDROLL_MAX_BLOB_BYTES FIELDROLL_MAX_CLOCK_DRIFT \
+           FIELDROLL_DRAIN_SECONDS FIELDROLL_BACKUP_KEEP_DAYS FIELDROLL_BACKUP_DIR; do
     grep -qE "^#?$v=" "$f" || die "$v is not in fieldroll.env.example"
   done
   # Every FIELDROLL_* the units and scripts read is documented there.
@@ -410,23 +413,34 @@ EOF
 }
 
 # ---- PostgreSQL ----------------------------------------------------------------------------------
-postgres_setup() {
-  local base port sock out url out2 url2 pw3 url3
-  base=$(mktemp -d /tmp/fieldroll-pg.XXXXXX)
-  chmod 0755 "$base"
-  local pg_data="$base/data"
-  echo "$pg_data" >"$work/pg_data"
-  sock="$base/sock"
-  mkdir -p "$sock"
-  [ "$(id -u)" -ne 0 ] || chown -R postgres:postgres "$base"
-  port=$(free_port 25432)
+# start_cluster BASE-PORT: a throwaway PostgreSQL 15 cluster on 127.0.0.1 (superuser postgres,
+# trust on its private socket, scram-sha-256 over TCP). Sets pg_base, pg_data, port and the
+# PGHOST/PGPORT/PGUSER a superuser connects with.
+start_cluster() {
+  pg_base=$(mktemp -d /tmp/fieldroll-pg.XXXXXX)
+  chmod 0755 "$pg_base"
+  pg_data="$pg_base/data"
+  echo "$pg_data" >>"$work/pg_clusters"
+  mkdir -p "$pg_base/sock"
+  [ "$(id -u)" -ne 0 ] || chown -R postgres:postgres "$pg_base"
+  port=$(free_port "$1")
   as_postgres "$pg_bin/initdb" -D "$pg_data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
-    -E UTF8 --no-locale >"$base/initdb.log"
-  as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -l "$base/server.log" -w -t 60 \
-    -o "-c port=$port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$sock" start >/dev/null
+    -E UTF8 --no-locale >"$pg_base/initdb.log"
+  as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_base/server.log" -w -t 60 \
+    -o "-c port=$port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$pg_base/sock" start >/dev/null
   echo "cluster: PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
-  export PGHOST=$sock PGPORT=$port PGUSER=postgres
+  export PGHOST=$pg_base/sock PGPORT=$port PGUSER=postgres
   unset PGPASSWORD PGDATABASE FIELDROLL_DB_PASSWORD
+}
+
+stop_cluster() {
+  as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null
+  rm -rf "$pg_base"
+}
+
+postgres_setup() {
+  local pg_base pg_data port out url out2 url2 pw3 url3
+  start_cluster 25432
 
   # First run: a new role with a generated password; stdout is the URL line only.
   out=$("$repo/deploy/postgres/setup.sh")
@@ -471,19 +485,18 @@ SQL
 
   # PUBLIC may not connect: another login role is refused.
   psql -X -d postgres -qc "CREATE ROLE outsider LOGIN PASSWORD 'outsider'"
-  if env -u PGHOST -u PGPORT -u PGUSER psql -X -w "postgres://outsider:outsider@127.0.0.1:$port/fieldroll" -tAc 'SELECT 1' >"$base/outsider.log" 2>&1; then
+  if env -u PGHOST -u PGPORT -u PGUSER psql -X -w "postgres://outsider:outsider@127.0.0.1:$port/fieldroll" -tAc 'SELECT 1' >"$pg_base/outsider.log" 2>&1; then
     die "a role without grants could connect to the fieldroll database"
   fi
-  grep -q 'permission denied' "$base/outsider.log" || { cat "$base/outsider.log"; die "outsider refused for the wrong reason"; }
-  echo "PUBLIC: another role is refused ($(grep -o 'permission denied for database "[^"]*"' "$base/outsider.log" | head -n 1))"
+  grep -q 'permission denied' "$pg_base/outsider.log" || { cat "$pg_base/outsider.log"; die "outsider refused for the wrong reason"; }
+  echo "PUBLIC: another role is refused ($(grep -o 'permission denied for database "[^"]*"' "$pg_base/outsider.log" | head -n 1))"
 
   # The role can create its schema (what `fieldroll-server init` will do).
   env -u PGHOST -u PGPORT -u PGUSER psql -X -w "$url3" -qc 'CREATE TABLE probe (id int); DROP TABLE probe' \
     || die "the role cannot create tables in its database"
   echo "schema: the role creates tables in public"
 
-  as_postgres "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null
-  rm -rf "$base" "$work/pg_data"
+  stop_cluster
 }
 
 # ---- backup script -------------------------------------------------------------------------------
@@ -550,6 +563,135 @@ EOF
   echo "0 days: only the newest backup is left"
 }
 
+# ---- the built server ----------------------------------------------------------------------------
+# The built fieldroll-server, if any: $FIELDROLL_SERVER_BIN, else the release build, else the
+# debug build. Prints nothing when there is none.
+find_server_bin() {
+  local candidate
+  for candidate in "${FIELDROLL_SERVER_BIN:-}" "$repo/.build/release/fieldroll-server" "$repo/.build/debug/fieldroll-server"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
+  done
+}
+
+# serve_until_ready LOG ARGS…: starts ARGS in the background, waits for /readyz 200 on the port
+# in $port; records the pid in $work/server.pid and in $server_pid.
+serve_until_ready() {
+  local log=$1 i code=000
+  shift
+  "$@" >"$log" 2>&1 &
+  server_pid=$!
+  echo "$server_pid" >"$work/server.pid"
+  for ((i = 0; i < 300; i++)); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)
+    [ "$code" = 200 ] && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$log"
+  die "/readyz answered $code"
+}
+
+stop_server() {
+  local status
+  kill -TERM "$server_pid"
+  if wait "$server_pid"; then status=0; else status=$?; fi
+  rm -f "$work/server.pid"
+  [ "$status" = 0 ] || die "the server exited $status after SIGTERM"
+}
+
+# The deployment's own procedure against the real server: the example environment file (every
+# line uncommented) is accepted, init and migrate work from it, the backup script backs up a
+# running server, and restore brings that backup back.
+server_round_trip() {
+  local dir="$work/server" bin port out
+  bin=$(find_server_bin)
+  [ -n "$bin" ] || { echo "no built fieldroll-server: run swift build first"; exit 77; }
+  mkdir -p "$dir/bin"
+  cp "$bin" "$dir/bin/fieldroll-server"
+  bin="$dir/bin/fieldroll-server"
+  # SQLite in a temporary folder; the PostgreSQL URL and shared blob folder are the city's.
+  sed -e 's/^#\(FIELDROLL_[A-Z_]*=\)/\1/' -e '/^FIELDROLL_DATABASE_URL=/d' -e '/^FIELDROLL_BLOBS=/d' \
+      -e '/^FIELDROLL_CONFIG=/d' -e "s|^FIELDROLL_DATA=.*|FIELDROLL_DATA=$dir/data|" \
+      -e "s|^FIELDROLL_BACKUP_DIR=.*|FIELDROLL_BACKUP_DIR=$dir/backups|" \
+      "$repo/deploy/fieldroll.env.example" >"$dir/fieldroll.env"
+  echo "settings: $(grep -c '^FIELDROLL_' "$dir/fieldroll.env") from fieldroll.env.example, all uncommented"
+  export FIELDROLL_CONFIG="$dir/fieldroll.env"
+  unset FIELDROLL_DATA FIELDROLL_DATABASE_URL FIELDROLL_BLOBS FIELDROLL_BACKUP_DIR FIELDROLL_BACKUP_KEEP_DAYS
+
+  "$bin" init
+  "$bin" migrate
+  port=$(free_port 28180)
+  serve_until_ready "$dir/serve.log" "$bin" serve --port "$port"
+
+  # The nightly backup, while the server runs, taking its folder from the config file.
+  PATH="$dir/bin:$PATH" "$repo/deploy/backup/fieldroll-backup.sh"
+  out=$(find "$dir/backups" -mindepth 1 -maxdepth 1 -type d -name '????????T??????Z')
+  { [ -n "$out" ] && [ -s "$out/manifest.json" ]; } || die "no backup with a manifest in $dir/backups"
+  echo "backup of the running server: $(basename "$out") ($(tr -d ' \n' <"$out/manifest.json" | grep -o '"backend":"[a-z]*"'))"
+  stop_server
+
+  # Restore (server stopped), then it serves again.
+  "$bin" restore --from "$out"
+  serve_until_ready "$dir/serve2.log" "$bin" serve --port "$port"
+  stop_server
+  "$bin" audit verify
+  echo "restore: server serves again and its audit chain verifies"
+}
+
+# The city's layout against the real server: setup.sh's role and database, init, two processes
+# sharing one photo folder, the backup script (pg_dump) while both serve, restore with both stopped.
+city_round_trip() {
+  local dir="$work/city" bin pg_base pg_data port p1 p2 url out server_pid pid1
+  bin=$(find_server_bin)
+  [ -n "$bin" ] || { echo "no built fieldroll-server: run swift build first"; exit 77; }
+  command -v pg_dump >/dev/null || die "pg_dump is missing"
+  mkdir -p "$dir/bin" "$dir/blobs"
+  cp "$bin" "$dir/bin/fieldroll-server"
+  bin="$dir/bin/fieldroll-server"
+  start_cluster 25532
+  url=$("$repo/deploy/postgres/setup.sh" 2>/dev/null)
+  url=${url#FIELDROLL_DATABASE_URL=}
+  unset FIELDROLL_CONFIG FIELDROLL_DATA
+  export FIELDROLL_DATABASE_URL=$url FIELDROLL_BLOBS="$dir/blobs"
+  export FIELDROLL_BACKUP_DIR="$dir/backups"
+  if ! out=$(cd "$dir" && "$bin" init --data "$dir/data" 2>&1); then
+    echo "$out"
+    # A build from before PostgreSQL storage landed says so; anything else is a failure.
+    if grep -q 'PostgreSQL is not built' <<<"$out"; then
+      stop_cluster
+      echo "this fieldroll-server has no PostgreSQL storage yet"
+      exit 77
+    fi
+    die "init on PostgreSQL failed"
+  fi
+  echo "$out"
+
+  p1=$(free_port 28280); p2=$(free_port 28380)
+  port=$p1
+  serve_until_ready "$dir/serve1.log" "$bin" serve --data "$dir/data" --port "$p1"
+  pid1=$server_pid
+  mv "$work/server.pid" "$work/server1.pid"
+  port=$p2
+  serve_until_ready "$dir/serve2.log" "$bin" serve --data "$dir/data" --port "$p2"
+  echo "two processes ready on $p1 and $p2 (PostgreSQL, photos in one folder)"
+
+  FIELDROLL_DATA="$dir/data" PATH="$dir/bin:$PATH" "$repo/deploy/backup/fieldroll-backup.sh"
+  out=$(find "$dir/backups" -mindepth 1 -maxdepth 1 -type d -name '????????T??????Z')
+  { [ -n "$out" ] && [ -s "$out/manifest.json" ]; } || die "no backup with a manifest"
+  echo "backup while serving: $(basename "$out"): $(find "$out" -mindepth 1 -maxdepth 1 -printf '%f ')"
+
+  stop_server
+  server_pid=$pid1
+  stop_server
+  rm -f "$work/server1.pid"
+  "$bin" restore --data "$dir/data" --from "$out"
+  port=$p1
+  serve_until_ready "$dir/serve3.log" "$bin" serve --data "$dir/data" --port "$p1"
+  stop_server
+  echo "restore with both stopped: serves again"
+  stop_cluster
+}
+
 # ---- MemoryDenyWriteExecute ----------------------------------------------------------------------
 # The kernel's PR_SET_MDWE refuses W+X mappings and making memory executable, like systemd's
 # MemoryDenyWriteExecute=; strace also catches mprotect(PROT_EXEC), which systemd 252's seccomp
@@ -575,12 +717,10 @@ check_trace() {
 }
 
 mdwe() {
-  local dir="$work/mdwe" bin="" candidate port code status spid child i
+  local dir="$work/mdwe" bin port code status spid child i
   mkdir -p "$dir"
   write_mdwe_wrapper "$dir/mdwe.py"
-  for candidate in "${FIELDROLL_SERVER_BIN:-}" "$repo/.build/release/fieldroll-server" "$repo/.build/debug/fieldroll-server"; do
-    if [ -n "$candidate" ] && [ -x "$candidate" ]; then bin=$candidate; break; fi
-  done
+  bin=$(find_server_bin)
   if [ -z "$bin" ]; then
     # No built server: check that a Swift program using the same runtime pieces (concurrency,
     # Foundation, Dispatch, Regex) runs under MDWE.
@@ -662,6 +802,8 @@ check "container: compose.yaml and Dockerfile consistent (not run: no container 
 
 check "postgres/setup.sh twice on a throwaway PostgreSQL 15" postgres_setup
 check "backup script: retention and loud failures" backup_retention
+check "real fieldroll-server, county: env example, init, backup script while serving, restore" server_round_trip
+check "real fieldroll-server, city: setup.sh, init, 2 processes, backup script (pg_dump), restore" city_round_trip
 check "MemoryDenyWriteExecute: Swift binary runs under PR_SET_MDWE" mdwe
 
 summary="deploy checks: $passed passed, $failed failed"

@@ -1,6 +1,7 @@
 import FieldRollClient
 import FieldRollCore
 import FieldRollServer
+import FieldRollTestSupport
 import Foundation
 import Testing
 
@@ -52,9 +53,9 @@ struct ConvergenceTests {
         await h.close()
     }
 
-    @Test("two devices push conflicting edits of the same field at the same instant, 30 times: never a lost update")
-    func races() async throws {
-        let h = try await Harness()
+    @Test("two devices push conflicting edits of the same field at the same instant, 30 times: never a lost update", arguments: StorageBackendKind.allCases)
+    func races(backend: StorageBackendKind) async throws {
+        let h = try await Harness(backend: backend)
         let a = try await h.device(name: "李敏"), b = try await h.device(name: "王强")
         defer { a.close(); b.close() }
         let household = try a.store.addHousehold(Household(region: village, address: "上河村1组1号", headName: "赵大山", housing: .selfBuilt, declaredMonthlyIncome: .yuan(500)))
@@ -86,9 +87,9 @@ struct ConvergenceTests {
         await h.close()
     }
 
-    @Test("a caseworker of one village never receives another village's households, photos or conflicts")
-    func scope() async throws {
-        let h = try await Harness()
+    @Test("a caseworker of one village never receives another village's households, photos or conflicts", arguments: StorageBackendKind.allCases)
+    func scope(backend: StorageBackendKind) async throws {
+        let h = try await Harness(backend: backend)
         try await h.importCounty()
         let mine = try await h.device(name: "李敏"), theirs = try await h.device(scope: otherVillage, name: "周平")
         defer { mine.close(); theirs.close() }

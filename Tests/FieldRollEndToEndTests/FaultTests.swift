@@ -1,6 +1,7 @@
 @testable import FieldRollClient
 import FieldRollCore
 import FieldRollServer
+import FieldRollTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -26,9 +27,9 @@ struct FaultTests {
         }
     }
 
-    @Test("connection cut before the push, a push body cut midway, a reply lost after the server committed: retried, applied once")
-    func cutAndLostReply() async throws {
-        let h = try await Harness()
+    @Test("connection cut before the push, a push body cut midway, a reply lost after the server committed: retried, applied once", arguments: StorageBackendKind.allCases)
+    func cutAndLostReply(backend: StorageBackendKind) async throws {
+        let h = try await Harness(backend: backend)
         let (d, hh) = try await busyDevice(h)
         defer { d.close() }
         let faults = FaultyHTTPClient(endpoint: d.endpoint, plan: [
@@ -45,9 +46,9 @@ struct FaultTests {
         await h.close()
     }
 
-    @Test("a photo upload cut halfway resumes from the server's offset; the bytes before the cut are not sent again")
-    func photoResume() async throws {
-        let h = try await Harness()
+    @Test("a photo upload cut halfway resumes from the server's offset; the bytes before the cut are not sent again", arguments: StorageBackendKind.allCases)
+    func photoResume(backend: StorageBackendKind) async throws {
+        let h = try await Harness(backend: backend)
         let (d, _) = try await busyDevice(h)
         defer { d.close() }
         let waiting = try d.store.photosToUpload()
@@ -66,9 +67,9 @@ struct FaultTests {
         await h.close()
     }
 
-    @Test("a device whose clock is a day ahead gets its changes in, re-stamped, and wins nothing by it")
-    func clockAhead() async throws {
-        let h = try await Harness()
+    @Test("a device whose clock is a day ahead gets its changes in, re-stamped, and wins nothing by it", arguments: StorageBackendKind.allCases)
+    func clockAhead(backend: StorageBackendKind) async throws {
+        let h = try await Harness(backend: backend)
         let honest = try await h.device(name: "王强")
         defer { honest.close() }
         let (d, hh) = try await busyDevice(h, clock: { DeviceStore.systemClock() + 86_400_000 })
@@ -89,9 +90,9 @@ struct FaultTests {
         await h.close()
     }
 
-    @Test("a device revoked mid-sync is stopped with device-revoked and keeps everything it had")
-    func revokedMidSync() async throws {
-        let h = try await Harness()
+    @Test("a device revoked mid-sync is stopped with device-revoked and keeps everything it had", arguments: StorageBackendKind.allCases)
+    func revokedMidSync(backend: StorageBackendKind) async throws {
+        let h = try await Harness(backend: backend)
         let (d, hh) = try await busyDevice(h)
         defer { d.close() }
         _ = try await d.sync()
@@ -108,9 +109,9 @@ struct FaultTests {
         await h.close()
     }
 
-    @Test("the device's disk full: the action or the pulled page fails whole with storage-failure, and sync completes once there is room")
-    func diskFull() async throws {
-        let h = try await Harness()
+    @Test("the device's disk full: the action or the pulled page fails whole with storage-failure, and sync completes once there is room", arguments: StorageBackendKind.allCases)
+    func diskFull(backend: StorageBackendKind) async throws {
+        let h = try await Harness(backend: backend)
         try await h.importCounty()
         let d = try await h.device()
         defer { d.close() }

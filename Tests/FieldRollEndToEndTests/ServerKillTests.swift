@@ -9,6 +9,8 @@ import Testing
 final class ServerProcess {
     let data: URL
     let port: Int
+    /// Added to every command: `--database URL --blobs DIR` for a PostgreSQL server.
+    let extra: [String]
     var process: Process?
 
     static let binary: URL? = {
@@ -17,15 +19,16 @@ final class ServerProcess {
             .map { $0.appendingPathComponent("fieldroll-server") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
-    init(data: URL) {
+    init(data: URL, extra: [String] = []) {
         self.data = data
+        self.extra = extra
         port = Int.random(in: 20_000...40_000)
     }
 
     func run(_ args: [String]) throws -> String {
         let p = Process()
         p.executableURL = Self.binary
-        p.arguments = args + ["--data", data.path]
+        p.arguments = args + ["--data", data.path] + extra
         let out = Pipe()
         p.standardOutput = out
         p.standardError = Pipe()
@@ -39,7 +42,7 @@ final class ServerProcess {
     func start() async throws {
         let p = Process()
         p.executableURL = Self.binary
-        p.arguments = ["serve", "--data", data.path, "--port", String(port)]
+        p.arguments = ["serve", "--data", data.path, "--port", String(port)] + extra
         p.standardOutput = Pipe()
         p.standardError = Pipe()
         try p.run()

@@ -1,6 +1,7 @@
 import FieldRollGzip
 import FieldRollCore
 import FieldRollServer
+import FieldRollTestSupport
 import Foundation
 import Testing
 
@@ -12,9 +13,9 @@ struct BadInputTests {
         return (status, TestServer.problem(data)?.code)
     }
 
-    @Test("malformed JSON, wrong types, unknown members and a foreign protocol version")
-    func shapes() async throws {
-        let server = try await TestServer()
+    @Test("malformed JSON, wrong types, unknown members and a foreign protocol version", arguments: StorageBackendKind.allCases)
+    func shapes(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         #expect(try await pushRaw(device, Data("{\"protocol\": ".utf8)) == (400, .malformedJSON))
@@ -37,9 +38,9 @@ struct BadInputTests {
         #expect(try await device.pullAll().changes.isEmpty)
     }
 
-    @Test("oversized bodies and batches are refused before anything is written")
-    func limits() async throws {
-        let server = try await TestServer { $0.maxPushBytes = 20_000; $0.maxChangesPerPush = 5 }
+    @Test("oversized bodies and batches are refused before anything is written", arguments: StorageBackendKind.allCases)
+    func limits(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend) { $0.maxPushBytes = 20_000; $0.maxChangesPerPush = 5 }
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let many = try device.changeSet((0..<6).map { _ in device.newHousehold() })
@@ -55,9 +56,9 @@ struct BadInputTests {
         #expect(try await device.pullAll().changes.isEmpty)
     }
 
-    @Test("gzip request and response bodies work")
-    func gzip() async throws {
-        let server = try await TestServer()
+    @Test("gzip request and response bodies work", arguments: StorageBackendKind.allCases)
+    func gzip(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let body = try JSONValue(encoding: PushRequest(changeSets: [try device.changeSet((0..<20).map { _ in device.newHousehold() })]))
@@ -72,9 +73,9 @@ struct BadInputTests {
         #expect(page?.changes.count == 20)
     }
 
-    @Test("unknown routes and methods answer problem+json too")
-    func routes() async throws {
-        let server = try await TestServer()
+    @Test("unknown routes and methods answer problem+json too", arguments: StorageBackendKind.allCases)
+    func routes(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let (status, _, http) = try await server.exchange("GET", "/healthz")
         #expect(status == 200 && http.value(forHTTPHeaderField: "Content-Type") == "application/json")

@@ -1,5 +1,6 @@
 import FieldRollCore
 import FieldRollServer
+import FieldRollTestSupport
 import Foundation
 import Testing
 
@@ -7,9 +8,9 @@ import Testing
 struct BlobTests {
     static let photo: Data = (try? Data(contentsOf: fixturesDirectory.appendingPathComponent("photos/survey-sheet.jpg"))) ?? Data()
 
-    @Test("a cut upload resumes from the server's offset; a wrong offset is told where to resume")
-    func resume() async throws {
-        let server = try await TestServer()
+    @Test("a cut upload resumes from the server's offset; a wrong offset is told where to resume", arguments: StorageBackendKind.allCases)
+    func resume(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let bytes = Self.photo
@@ -36,9 +37,9 @@ struct BlobTests {
         #expect(get == 200 && got == bytes)
     }
 
-    @Test("bytes that do not hash to their name are discarded")
-    func hashMismatch() async throws {
-        let server = try await TestServer()
+    @Test("bytes that do not hash to their name are discarded", arguments: StorageBackendKind.allCases)
+    func hashMismatch(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let claimed = SHA256Digest(of: Data("something else".utf8))
@@ -52,9 +53,9 @@ struct BlobTests {
         #expect(badName == 400)
     }
 
-    @Test("another village's device cannot read a photo, even knowing its hash")
-    func scope() async throws {
-        let server = try await TestServer()
+    @Test("another village's device cannot read a photo, even knowing its hash", arguments: StorageBackendKind.allCases)
+    func scope(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let owner = try await server.enrol()
         let neighbour = try await server.enrol(.kiosk)

@@ -1,14 +1,15 @@
 @preconcurrency import Crypto
 import FieldRollCore
 import FieldRollServer
+import FieldRollTestSupport
 import Foundation
 import Testing
 
 @Suite("Devices enrol once and can be cut off")
 struct EnrolmentTests {
-    @Test("a one-time code works once; an unknown code never")
-    func codeOnce() async throws {
-        let server = try await TestServer()
+    @Test("a one-time code works once; an unknown code never", arguments: StorageBackendKind.allCases)
+    func codeOnce(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let code = Secrets.enrolmentCode()
         _ = try await server.pipeline.createDevice(name: "kiosk", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
@@ -23,9 +24,9 @@ struct EnrolmentTests {
         #expect(badKey == 400 && TestServer.problem(badKeyBody)?.code == .invalidRecord)
     }
 
-    @Test("an expired code is refused")
-    func expired() async throws {
-        let server = try await TestServer()
+    @Test("an expired code is refused", arguments: StorageBackendKind.allCases)
+    func expired(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let code = Secrets.enrolmentCode()
         _ = try await server.pipeline.createDevice(name: "old", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: 1, now: 0)
@@ -33,9 +34,9 @@ struct EnrolmentTests {
         #expect(status == 401 && TestServer.problem(body)?.detail?.contains("expired") == true)
     }
 
-    @Test("no token, a wrong token, and a revoked device are all refused; revocation bites at once")
-    func tokens() async throws {
-        let server = try await TestServer()
+    @Test("no token, a wrong token, and a revoked device are all refused; revocation bites at once", arguments: StorageBackendKind.allCases)
+    func tokens(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let (none, noneBody) = try await server.request("GET", "/v1/sync/pull")

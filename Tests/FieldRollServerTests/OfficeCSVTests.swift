@@ -1,5 +1,6 @@
 import FieldRollCore
 import FieldRollServer
+import FieldRollTestSupport
 import Foundation
 import Testing
 
@@ -9,9 +10,9 @@ struct OfficeCSVTests {
         try CSVTable(parsing: String(contentsOf: fixturesDirectory.appendingPathComponent("county/\(name)"), encoding: .utf8))
     }
 
-    @Test("the fixture county imports, exports row for row, re-imports as a no-op, and reaches devices")
-    func roundTrip() async throws {
-        let server = try await TestServer()
+    @Test("the fixture county imports, exports row for row, re-imports as a no-op, and reaches devices", arguments: StorageBackendKind.allCases)
+    func roundTrip(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let households = try fixture("households.csv"), members = try fixture("members.csv"), roll = try fixture("enrolments.csv")
         let importer = OfficeImport(pipeline: server.pipeline)
@@ -39,9 +40,9 @@ struct OfficeCSVTests {
         }
     }
 
-    @Test("one bad row anywhere imports nothing and names every bad row")
-    func badRows() async throws {
-        let server = try await TestServer()
+    @Test("one bad row anywhere imports nothing and names every bad row", arguments: StorageBackendKind.allCases)
+    func badRows(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         var households = try fixture("households.csv")
         households.rows[3][6] = "-4"  // housing area

@@ -1,13 +1,14 @@
 import FieldRollCore
 import FieldRollServer
+import FieldRollTestSupport
 import Foundation
 import Testing
 
 @Suite("Push and pull")
 struct PushPullTests {
-    @Test("a pushed household reaches every device of its village and no other")
-    func scopeOfPull() async throws {
-        let server = try await TestServer()
+    @Test("a pushed household reaches every device of its village and no other", arguments: StorageBackendKind.allCases)
+    func scopeOfPull(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let writer = try await server.enrol()
         let sameVillage = try await server.enrol(.kiosk)
@@ -20,9 +21,9 @@ struct PushPullTests {
         #expect(try await elsewhere.pullAll().changes.isEmpty)
     }
 
-    @Test("a replayed push changes nothing twice")
-    func replay() async throws {
-        let server = try await TestServer()
+    @Test("a replayed push changes nothing twice", arguments: StorageBackendKind.allCases)
+    func replay(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let set = try device.changeSet([device.newHousehold(), device.newHousehold()])
@@ -35,9 +36,9 @@ struct PushPullTests {
         #expect(try await server.pipeline.verifyAudit().entries == auditBefore)
     }
 
-    @Test("pages follow commit order, and a cursor never skips a later commit")
-    func paging() async throws {
-        let server = try await TestServer()
+    @Test("pages follow commit order, and a cursor never skips a later commit", arguments: StorageBackendKind.allCases)
+    func paging(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         for _ in 0..<7 { _ = try await device.push([device.newHousehold()]) }
@@ -53,9 +54,9 @@ struct PushPullTests {
         #expect(bad == 400 && TestServer.problem(badBody)?.code == .badCursor)
     }
 
-    @Test("concurrent edits keep one winner everywhere and a conflict record with both values")
-    func conflicts() async throws {
-        let server = try await TestServer()
+    @Test("concurrent edits keep one winner everywhere and a conflict record with both values", arguments: StorageBackendKind.allCases)
+    func conflicts(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let a = try await server.enrol(name: "李敏"), b = try await server.enrol(name: "王强")
         let id = HouseholdID()
@@ -85,9 +86,9 @@ struct PushPullTests {
         #expect(try await server.pipeline.conflicts(includeResolved: false, scope: nil).isEmpty)
     }
 
-    @Test("server-owned fields and kinds are refused per change; the rest of the batch lands")
-    func serverOwned() async throws {
-        let server = try await TestServer()
+    @Test("server-owned fields and kinds are refused per change; the rest of the batch lands", arguments: StorageBackendKind.allCases)
+    func serverOwned(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let id = HouseholdID()
@@ -101,9 +102,9 @@ struct PushPullTests {
         #expect(results[1].code == .serverOwnedField && results[2].code == .serverOwnedField)
     }
 
-    @Test("a stamp a day ahead is refused with clock-skew and accepted once re-stamped")
-    func clockSkew() async throws {
-        let server = try await TestServer()
+    @Test("a stamp a day ahead is refused with clock-skew and accepted once re-stamped", arguments: StorageBackendKind.allCases)
+    func clockSkew(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let honest = device.physical
@@ -122,9 +123,9 @@ struct PushPullTests {
         #expect(try await device.push([restamped]).first?.status == .applied)
     }
 
-    @Test("records outside the device's scope are refused, whatever the change claims")
-    func scopeOfPush() async throws {
-        let server = try await TestServer()
+    @Test("records outside the device's scope are refused, whatever the change claims", arguments: StorageBackendKind.allCases)
+    func scopeOfPush(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let other = try await server.enrol(scope: TestServer.otherVillage)
@@ -140,9 +141,9 @@ struct PushPullTests {
         #expect(try await reviewer.push([reviewer.newHousehold(region: TestServer.village)]).first?.code == .forbidden)
     }
 
-    @Test("signatures are checked: a tampered or foreign change set is refused whole")
-    func signatures() async throws {
-        let server = try await TestServer()
+    @Test("signatures are checked: a tampered or foreign change set is refused whole", arguments: StorageBackendKind.allCases)
+    func signatures(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let other = try await server.enrol()
@@ -157,9 +158,9 @@ struct PushPullTests {
         #expect(try await device.pullAll().changes.isEmpty)
     }
 
-    @Test("visits are immutable: identical retry is a no-op, a different body is refused, an unsigned one too")
-    func immutable() async throws {
-        let server = try await TestServer()
+    @Test("visits are immutable: identical retry is a no-op, a different body is refused, an unsigned one too", arguments: StorageBackendKind.allCases)
+    func immutable(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let household = HouseholdID()

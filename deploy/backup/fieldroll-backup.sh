@@ -43,7 +43,7 @@ setting() {
       if [[ $line == "$key="* ]]; then
         value=${line#*=}
         value=${value%"${value##*[![:space:]]}"}
-        [[ $value =~ ^\"(.*)\"$ || $value =~ ^\'(.*)\'$ ]] && value=${BASH_REMATCH[1]}
+        if [[ $value =~ ^\"(.*)\"$ || $value =~ ^\'(.*)\'$ ]]; then value=${BASH_REMATCH[1]}; fi
       fi
     done <"$FIELDROLL_CONFIG"
   fi

@@ -1,6 +1,7 @@
 @preconcurrency import Crypto
 import FieldRollCore
 import FieldRollServer
+import FieldRollTestSupport
 import Foundation
 import Testing
 
@@ -19,9 +20,11 @@ final class TestServer: Sendable {
     static let otherVillage = try! RegionCode("139901003201")
     static let township = try! RegionCode("139901002000")
 
-    init(configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+    /// A new server on `backend` (a fresh PostgreSQL database in the test cluster, or SQLite in a
+    /// temporary folder).
+    init(backend: StorageBackendKind = .sqlite, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-test-\(UUID().uuidString)").path
-        var config = ServerConfiguration(dataDirectory: directory)
+        var config = ServerConfiguration(dataDirectory: directory, databaseURL: try backend.freshDatabaseURL())
         config.port = 0
         configure(&config)
         try await Self.initialize(config)
