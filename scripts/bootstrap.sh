@@ -4,7 +4,8 @@
 set -euo pipefail
 
 need=()
-for pkg in libsqlite3-dev libcurl4-openssl-dev zlib1g-dev openssl; do
+# postgresql: the tests start a throwaway PostgreSQL 15 cluster for the PostgreSQL backend.
+for pkg in libsqlite3-dev libcurl4-openssl-dev zlib1g-dev openssl postgresql; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 

@@ -7,5 +7,8 @@ scripts/bootstrap.sh
 swift build --build-tests
 swift test --skip-build "$@"
 echo
+echo "deploy/ checks (nginx -t, systemd units, the PostgreSQL setup script, backup retention):"
+scripts/check-deploy.sh
+echo
 echo "benchmark, quick mode (figures from a debug build mean nothing; see Benchmarks/RESULTS.md):"
 .build/debug/fieldroll-bench --quick

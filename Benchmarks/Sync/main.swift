@@ -1,7 +1,7 @@
 // The standard workload (DESIGN.md, Performance) against a real fieldroll-server process on
 // 127.0.0.1. Prints figures; asserts only that nothing failed and everything converged.
 //
-//   swift run -c release fieldroll-bench [--records 100000] [--quick] [--markdown]
+//   swift run -c release fieldroll-bench [--records 100000] [--quick] [--markdown] [--database postgres://…]
 @preconcurrency import Crypto
 import FieldRollClient
 import FieldRollCore
@@ -19,6 +19,8 @@ let records = option("--records") ?? (quick ? 2_000 : 100_000)
 let deviceCount = option("--devices") ?? (quick ? 20 : 200)
 let photoCount = option("--photos") ?? (quick ? 20 : 1_000)
 let photoSize = 200 * 1024
+/// With a PostgreSQL URL, the server keeps its records there (the database must be empty).
+let databaseURL = args.firstIndex(of: "--database").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-bench-\(UUID().uuidString.prefix(8))")
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: work) }
@@ -66,11 +68,12 @@ final class CountingClient: HTTPClient {
 let serverBinary = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("fieldroll-server")
 guard FileManager.default.isExecutableFile(atPath: serverBinary.path) else { fail("build fieldroll-server first (it must sit beside fieldroll-bench)") }
 let serverData = work.appendingPathComponent("server")
+let storageArguments = ["--data", serverData.path] + (databaseURL.map { ["--database", $0] } ?? [])
 let port = Int.random(in: 20_000...40_000)
 func runServerCommand(_ a: [String]) -> String {
     let p = Process()
     p.executableURL = serverBinary
-    p.arguments = a + ["--data", serverData.path]
+    p.arguments = a + storageArguments
     let out = Pipe()
     p.standardOutput = out
     p.standardError = Pipe()
@@ -80,7 +83,8 @@ func runServerCommand(_ a: [String]) -> String {
     return text
 }
 
-_ = runServerCommand(["init"])
+let initialized = runServerCommand(["init"])
+guard initialized.hasPrefix("created server") else { fail("fieldroll-server init failed (is the database empty?)") }
 let village = try RegionCode("139901002201")
 let villages = (1...20).map { try! RegionCode("1399010030\(String(format: "%02d", $0))") }
 var codes: [(role: String, scope: RegionCode, code: String)] = []
@@ -94,7 +98,7 @@ let swarmCodes = (0..<deviceCount).map { issue(villages[$0 % villages.count]) }
 
 let server = Process()
 server.executableURL = serverBinary
-server.arguments = ["serve", "--data", serverData.path, "--port", String(port), "--max-blob-bytes", String(photoSize * 2)]
+server.arguments = ["serve"] + storageArguments + ["--port", String(port), "--max-blob-bytes", String(photoSize * 2)]
 server.standardOutput = Pipe()
 server.standardError = Pipe()
 try server.run()
@@ -318,7 +322,7 @@ let rows: [(String, String)] = [
     ("peak RSS during the pull", String(format: "server %.0f MiB (%.0f MiB before), client %.0f MiB", serverRSSPull, serverRSSBeforePull, clientRSSPull)),
 ]
 let host = ProcessInfo.processInfo
-print("FieldRoll standard workload — \(host.processorCount) cores, \(host.physicalMemory / 1_073_741_824) GiB, SQLite store, \(Date())")
+print("FieldRoll standard workload — \(host.processorCount) cores, \(host.physicalMemory / 1_073_741_824) GiB, \(databaseURL == nil ? "SQLite" : "PostgreSQL") store, \(Date())")
 if args.contains("--markdown") {
     print("\n| workload | result |\n| --- | --- |")
     for (k, v) in rows { print("| \(k) | \(v) |") }
