@@ -7,10 +7,14 @@
 #              the hardening directives present, systemd-analyze security exposure <= 2.0
 #   shell      bash -n and shellcheck on every shell script
 #   files      fieldroll.env.example, compose.yaml and the Dockerfile are consistent
-#   postgres   deploy/postgres/setup.sh twice against a throwaway PostgreSQL 15 cluster
+#   postgres   deploy/postgres/setup.sh run three times against a throwaway PostgreSQL 15
+#              cluster: the printed URL logs in, a second run keeps the password, PUBLIC is shut out
 #   backup     deploy/backup/fieldroll-backup.sh with a stub server: retention and failures
-#   mdwe       a Swift binary (the built fieldroll-server if there is one) under
-#              MemoryDenyWriteExecute's kernel equivalent
+#   server     with a built fieldroll-server (.build/release, .build/debug or $FIELDROLL_SERVER_BIN;
+#              skipped without one): the county's init, serve, backup script and restore from the
+#              example settings file; the city's on PostgreSQL with two processes
+#   mdwe       the built fieldroll-server (or, without one, a small Swift program) under
+#              MemoryDenyWriteExecute's kernel equivalent, watched by strace
 # Installs the Debian packages it needs when they are missing. Safe to run again: everything it
 # makes lives in a temporary folder that is removed at the end. Needs root for the installs and
 # for running PostgreSQL as the postgres user.
@@ -38,9 +42,10 @@ if [ ${#need[@]} -gt 0 ]; then
     policy_made=yes
   fi
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  installed=yes
+  { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; } || installed=no
   [ "$policy_made" = no ] || $SUDO rm -f /usr/sbin/policy-rc.d
+  [ "$installed" = yes ] || { echo "check-deploy: could not install ${need[*]}" >&2; exit 1; }
 fi
 export PATH="$PATH:/usr/sbin:/sbin"
 
