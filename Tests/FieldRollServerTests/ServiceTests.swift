@@ -123,6 +123,18 @@ struct ServiceTests {
         #expect(out.contains("listening on http://127.0.0.1:\(port)") && out.contains("stopped"))
     }
 
+    @Test("init makes a server once: a second init is refused, --if-absent keeps the same identity")
+    func initOnce() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let (s1, out1, _) = try CLI.run(["init", "--data", data, "--json"])
+        #expect(s1 == 0 && out1.contains(#""created":true"#))
+        let (s2, _, err2) = try CLI.run(["init", "--data", data])
+        #expect(s2 == 1 && err2.hasPrefix("Error: already-initialized: "))
+        let (s3, out3, _) = try CLI.run(["init", "--data", data, "--if-absent", "--json"])
+        let first = try JSONValue(parsing: Data(out1.utf8)).objectValue?["server"]
+        #expect(s3 == 0 && out3.contains(#""created":false"#) && (try JSONValue(parsing: Data(out3.utf8)).objectValue?["server"]) == first)
+    }
+
     @Test("a mistyped data folder is refused, never created as an empty server")
     func typo() throws {
         let (status, _, err) = try CLI.run(["audit", "verify", "--data", data + "-typo"])

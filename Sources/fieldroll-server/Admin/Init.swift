@@ -16,16 +16,22 @@ extension FieldRollServerCommand {
                   fieldroll-server init --database postgres://fieldroll:…@127.0.0.1:5432/fieldroll --blobs /srv/fieldroll/blobs
                 """)
         @OptionGroup var options: ServerOptions
+        @Flag(help: "Exit 0 without changing anything when a server is already there (for provisioning scripts).") var ifAbsent = false
         @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
             let config = try options.configuration()
             let storage = try await ServerOpener.storage(config, create: true)
+            if ifAbsent, let existing = try await storage.identity() {
+                await storage.close()
+                print(json ? #"{"server":"\#(existing.node)","backend":"\#(storage.backend)","created":false}"# : "server \(existing.node) already exists; nothing changed")
+                return
+            }
             let pipeline = try await SyncPipeline.initialize(storage, now: CLIClock.millis())
             _ = try BlobStore(root: config.blobDirectory)
             await storage.close()
             if json {
-                print(#"{"server":"\#(pipeline.serverNode)","backend":"\#(storage.backend)"}"#)
+                print(#"{"server":"\#(pipeline.serverNode)","backend":"\#(storage.backend)","created":true}"#)
             } else {
                 print("created server \(pipeline.serverNode) (\(storage.backend): \(config.databaseDescription); photos: \(config.blobDirectory))")
             }
