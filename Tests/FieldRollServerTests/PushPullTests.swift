@@ -21,6 +21,25 @@ struct PushPullTests {
         #expect(try await elsewhere.pullAll().changes.isEmpty)
     }
 
+    @Test("mixed-case forms of one record id from two devices make one record", arguments: StorageBackendKind.allCases)
+    func canonicalIDs(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
+        defer { Task { await server.close() } }
+        let a = try await server.enrol(name: "甲")
+        let b = try await server.enrol(name: "乙")
+        let id = HouseholdID()
+        let lower = a.newHousehold(id)
+        let upper = b.writes(record: id.description.uppercased(), ["phone": "13900139000"])
+        #expect(try await a.push([lower]).first?.status == .applied)
+        let second = try await b.push([upper]).first
+        #expect(second?.status == .applied || second?.status == .conflictRecorded, "\(String(describing: second))")
+        let records = try await server.pipeline.records(of: .household, in: TestServer.village)
+        #expect(records.map(\.id) == [id.description.lowercased()])
+        let fresh = try await server.enrol(name: "丙")
+        let pulled = try await fresh.pullAll().changes
+        #expect(Set(pulled.map(\.change.record)) == [id.description.lowercased()])
+    }
+
     @Test("a replayed push changes nothing twice", arguments: StorageBackendKind.allCases)
     func replay(backend: StorageBackendKind) async throws {
         let server = try await TestServer(backend: backend)

@@ -66,6 +66,13 @@ public final class SyncPipeline: Sendable {
         }
         if origins.contains(serverNode) { keys[serverNode] = serverKey.publicKey }
         let verdicts = await SignatureCheck.verify(changeSets, keys: keys)
+        // Signatures hold over the bytes as sent; from here on, record ids are canonical (UUIDs
+        // in lower case), so `ABC…` and `abc…` can never become two records.
+        let changeSets = changeSets.map { set in
+            var set = set
+            for i in set.changes.indices { set.changes[i].record = set.changes[i].record.lowercased() }
+            return set
+        }
         var request = ReadRequest(deviceIDs: origins.filter { $0 != serverNode })
         for set in changeSets {
             for change in set.changes {
