@@ -9,7 +9,7 @@ import Testing
 struct RestoreTests {
     @Test(
         "devices that pulled past the backup receive every later change, and what devices pushed after the backup is sent again",
-        arguments: [StorageBackendKind.sqlite])
+        arguments: StorageBackendKind.allCases)
     func restoreFromOlderBackup(backend: StorageBackendKind) async throws {
         let h = try await Harness(backend: backend)
         let pusher = try await h.device(name: "李敏")

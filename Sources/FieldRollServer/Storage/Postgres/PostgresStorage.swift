@@ -1,13 +1,415 @@
+@preconcurrency import Crypto
+import FieldRollCore
+import Foundation
 import Logging
+import PostgresNIO
 
-/// Placeholder until the PostgreSQL backend lands on this branch.
-public final class PostgresStorage {
-    public static func open(url: String, logger: Logger) async throws -> any ServerStorage {
-        throw StorageError(.invalidConfiguration, "PostgreSQL is not built yet")
+/// ``ServerStorage`` on PostgreSQL (postgres-nio's connection pool): for a central office that
+/// runs several stateless server processes behind a proxy, all state in one database.
+///
+/// Every write transaction starts by locking the single `sync_head` row (`SELECT … FOR UPDATE`),
+/// so writers are serialized across processes and positions become visible in the order they
+/// were handed out: a pull never skips a change that commits after it. Reads take no lock.
+///
+/// ```swift
+/// let storage = try await PostgresStorage.open(url: "postgres://fieldroll:…@127.0.0.1/fieldroll", logger: logger)
+/// defer { Task { await storage.close() } }
+/// ```
+public final class PostgresStorage: ServerStorage {
+    public var backend: String { "postgres" }
+    let client: PostgresClient
+    let location: PostgresLocation
+    let logger: Logger
+    let runner: Task<Void, Never>
+
+    init(client: PostgresClient, location: PostgresLocation, logger: Logger, runner: Task<Void, Never>) {
+        self.client = client
+        self.location = location
+        self.logger = logger
+        self.runner = runner
     }
-}
-extension PostgresStorage {
+
+    /// Connects (within 10 seconds), applies pending migrations, and returns the storage.
+    /// - Throws: ``StorageError`` — `invalid-configuration` for a bad URL, `storage-failure` when
+    ///   the server cannot be reached or refuses the sign-in.
+    public static func open(url: String, logger: Logger) async throws -> PostgresStorage {
+        let location = try PostgresLocation(url: url)
+        guard location.tls == .disable else {
+            throw StorageError(
+                .invalidConfiguration,
+                "sslmode=\(location.tls.rawValue) is not supported yet; reach PostgreSQL on this machine or a private network with sslmode=disable")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password, database: location.database, tls: .disable)
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.maximumConnections = 16
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        let storage = PostgresStorage(client: client, location: location, logger: logger, runner: runner)
+        do {
+            try await Deadline.run(seconds: 10) { try await storage.ping() }
+            _ = try await PostgresSchema.migrate(client, logger: logger)
+        } catch {
+            runner.cancel()
+            if error is Deadline.Expired {
+                throw StorageError(.storageFailure, "cannot reach PostgreSQL at \(location.address) within 10 s")
+            }
+            throw StorageError(.storageFailure, "cannot open PostgreSQL at \(location.address)/\(location.database): \(Self.describe(error))")
+        }
+        return storage
+    }
+
+    /// A one-line reason for a database failure, never echoing a password.
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? StorageError { return e.message }
+        if let e = error as? PSQLError {
+            if let message = e.serverInfo?[.message] { return message }
+            if let underlying = e.underlying { return String(describing: underlying).prefix(200).description }
+            return String(describing: e.code)
+        }
+        return String(describing: error).prefix(200).description
+    }
+
+    /// Runs `body`, turning database failures into ``StorageError`` and letting the pipeline's
+    /// own errors through unchanged.
+    func translating<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as any FieldRollError {
+            throw error
+        } catch {
+            throw StorageError(.storageFailure, "PostgreSQL: \(Self.describe(error))")
+        }
+    }
+
+    /// Rows of one query, decoded.
+    func rows<each T: PostgresDecodable>(_ query: PostgresQuery, on connection: PostgresConnection? = nil, as: (repeat each T).Type) async throws
+        -> [(repeat each T)]
+    {
+        let sequence: PostgresRowSequence
+        if let connection { sequence = try await connection.query(query, logger: logger) } else { sequence = try await client.query(query, logger: logger) }
+        var out: [(repeat each T)] = []
+        for try await row in sequence.decode((repeat each T).self) { out.append(row) }
+        return out
+    }
+
+    // MARK: Transactions
+
+    public func write<R: Sendable>(reading request: ReadRequest, _ decide: @escaping @Sendable (WriteSnapshot) throws -> (WriteSet, R)) async throws -> R {
+        try await translating {
+            try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    let snapshot = try await self.snapshot(request, on: connection)
+                    let (set, result) = try decide(snapshot)
+                    try await self.save(set, on: connection)
+                    try await connection.query("COMMIT", logger: logger)
+                    return result
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        }
+    }
+
+    func snapshot(_ request: ReadRequest, on c: PostgresConnection) async throws -> WriteSnapshot {
+        let heads = try await rows(
+            "SELECT position, generation, clock, audit_seq, audit_hash FROM sync_head WHERE id = 1 FOR UPDATE", on: c,
+            as: (Int64, Int64, String?, Int64, String).self)
+        guard let first = heads.first else { throw StorageError(.storageFailure, "the sync_head row is missing; the database may be damaged") }
+        var snapshot = WriteSnapshot(head: try PostgresRows.head(first))
+        if !request.records.isEmpty {
+            let entities = request.records.map(\.entity.rawValue), ids = request.records.map(\.id)
+            for row in try await rows(
+                """
+                SELECT r.entity, r.id, r.region, r.content FROM records r
+                JOIN UNNEST(\(entities)::text[], \(ids)::text[]) AS k(e, i) ON r.entity = k.e AND r.id = k.i
+                """, on: c, as: (String, String, String, String).self)
+            {
+                let record = try PostgresRows.record(row)
+                snapshot.records[RecordKey(record.entity, record.id)] = record
+            }
+        }
+        if !request.changeIDs.isEmpty {
+            let ids = request.changeIDs.map(\.description)
+            for row in try await rows(
+                "SELECT change_id, device, status, code, detail, conflicts FROM change_results WHERE change_id = ANY(\(ids)::text[])", on: c,
+                as: (String, String, String, String?, String?, String?).self)
+            {
+                let stored = try PostgresRows.result(row)
+                snapshot.results[stored.result.change] = stored
+            }
+        }
+        if !request.deviceIDs.isEmpty || request.deviceCodeHash != nil {
+            let ids = request.deviceIDs.map(\.rawValue)
+            snapshot.devices = try await rows(
+                "SELECT \(unescaped: PostgresRows.deviceColumns) FROM devices WHERE id = ANY(\(ids)::text[]) OR code_hash = \(request.deviceCodeHash ?? "")",
+                on: c, as: PostgresRows.DeviceRowColumns.self
+            ).map(PostgresRows.device)
+        }
+        if !request.conflictIDs.isEmpty {
+            snapshot.conflicts = try await rows(
+                "SELECT \(unescaped: PostgresRows.conflictColumns) FROM conflicts WHERE id = ANY(\(request.conflictIDs)::text[])", on: c,
+                as: PostgresRows.ConflictRow.self
+            ).map(PostgresRows.conflict)
+        }
+        return snapshot
+    }
+
+    func save(_ set: WriteSet, on c: PostgresConnection) async throws {
+        for write in set.devices {
+            let r = write.row
+            if let old = write.replacing, old != r.id {
+                try await c.query("DELETE FROM devices WHERE id = \(old.rawValue)", logger: logger)
+            }
+            try await c.query(
+                """
+                INSERT INTO devices (\(unescaped: PostgresRows.deviceColumns)) VALUES (
+                    \(r.id.rawValue), \(r.name), \(r.role.rawValue), \(r.scope.digits), \(r.codeHash), \(r.codeExpiresAt), \(r.publicKey),
+                    \(r.tokenHash), \(r.createdAt), \(r.redeemedAt), \(r.revokedAt), \(r.lastSeenAt))
+                ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, scope = EXCLUDED.scope, code_hash = EXCLUDED.code_hash,
+                    code_expires_at = EXCLUDED.code_expires_at, public_key = EXCLUDED.public_key, token_hash = EXCLUDED.token_hash,
+                    created_at = EXCLUDED.created_at, redeemed_at = EXCLUDED.redeemed_at, revoked_at = EXCLUDED.revoked_at, last_seen_at = EXCLUDED.last_seen_at
+                """, logger: logger)
+        }
+        if !set.changes.isEmpty {
+            let ch = set.changes
+            try await c.query(
+                """
+                INSERT INTO changes (position, change_id, change_set_id, origin, region, body)
+                SELECT * FROM UNNEST(\(ch.map(\.position))::int8[], \(ch.map(\.changeID.description))::text[], \(ch.map(\.changeSet.description))::text[],
+                    \(ch.map(\.origin.rawValue))::text[], \(ch.map(\.region.digits))::text[], \(ch.map(\.body))::text[])
+                """, logger: logger)
+        }
+        if !set.records.isEmpty {
+            let rs = set.records
+            try await c.query(
+                """
+                INSERT INTO records (entity, id, region, content, position)
+                SELECT * FROM UNNEST(\(rs.map(\.entity.rawValue))::text[], \(rs.map(\.id))::text[], \(rs.map(\.region.digits))::text[],
+                    \(rs.map { CanonicalJSON.string($0.contentJSON) })::text[], \(rs.map { set.recordPositions[RecordKey($0.entity, $0.id)] ?? 0 })::int8[])
+                ON CONFLICT (entity, id) DO UPDATE SET region = EXCLUDED.region, content = EXCLUDED.content, position = EXCLUDED.position
+                """, logger: logger)
+        }
+        if !set.results.isEmpty {
+            let rs = set.results
+            try await c.query(
+                """
+                INSERT INTO change_results (change_id, device, status, code, detail, conflicts)
+                SELECT * FROM UNNEST(\(rs.map(\.result.change.description))::text[], \(rs.map(\.device.rawValue))::text[],
+                    \(rs.map(\.result.status.rawValue))::text[], \(NullableArray(rs.map { $0.result.code?.rawValue }))::text[],
+                    \(NullableArray(rs.map(\.result.detail)))::text[], \(NullableArray(rs.map { PostgresRows.conflictsText($0.result.conflicts) }))::text[])
+                ON CONFLICT (change_id) DO NOTHING
+                """, logger: logger)
+        }
+        for k in set.conflicts {
+            try await c.query(
+                """
+                INSERT INTO conflicts (\(unescaped: PostgresRows.conflictColumns)) VALUES (
+                    \(k.id), \(k.entity.rawValue), \(k.record), \(k.region.digits), \(k.field), \(try PostgresRows.stampedText(k.winner)),
+                    \(try PostgresRows.stampedText(k.loser)), \(k.change.description), \(k.detectedAt.millis), \(k.resolvedAt?.millis), \(k.resolvedBy), \(k.resolution))
+                ON CONFLICT (id) DO UPDATE SET resolved_at = EXCLUDED.resolved_at, resolved_by = EXCLUDED.resolved_by, resolution = EXCLUDED.resolution
+                """, logger: logger)
+        }
+        if !set.blobReferences.isEmpty {
+            let refs = set.blobReferences
+            try await c.query(
+                """
+                INSERT INTO blob_refs (sha256, region) SELECT * FROM UNNEST(\(refs.map(\.digest.hex))::text[], \(refs.map(\.region.digits))::text[])
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+        if !set.audit.isEmpty {
+            let a = set.audit
+            try await c.query(
+                """
+                INSERT INTO audit_log (seq, at, actor, action, subject, detail, previous_hash, hash)
+                SELECT * FROM UNNEST(\(a.map(\.seq))::int8[], \(a.map(\.at.millis))::int8[], \(a.map(\.actor))::text[], \(a.map(\.action))::text[],
+                    \(a.map(\.subject))::text[], \(a.map(\.detail))::text[], \(a.map(\.previousHash))::text[], \(a.map(\.hash))::text[])
+                """, logger: logger)
+        }
+        if let h = set.head {
+            try await c.query(
+                """
+                UPDATE sync_head SET position = \(h.position), generation = \(h.generation), clock = \(h.clock?.description),
+                    audit_seq = \(h.auditSeq), audit_hash = \(h.auditHash) WHERE id = 1
+                """, logger: logger)
+        }
+    }
+
+    // MARK: Records
+
+    public func records(of entity: EntityKind, in scope: RegionCode?) async throws -> [StoredRecord] {
+        let (lo, hi) = scope?.codeRange ?? ("000000000000", "999999999999")
+        return try await translating {
+            try await rows(
+                "SELECT entity, id, region, content FROM records WHERE entity = \(entity.rawValue) AND region BETWEEN \(lo) AND \(hi) ORDER BY region, id",
+                as: (String, String, String, String).self
+            ).map(PostgresRows.record)
+        }
+    }
+
+    public func changes(after position: Int64, in scope: RegionCode, limit: Int) async throws -> [LoggedChange] {
+        let (lo, hi) = scope.codeRange
+        return try await translating {
+            try await rows(
+                """
+                SELECT position, change_id, change_set_id, origin, region, body FROM changes
+                WHERE position > \(position) AND region BETWEEN \(lo) AND \(hi) ORDER BY position LIMIT \(Int64(limit))
+                """, as: (Int64, String, String, String, String, String).self
+            ).map(PostgresRows.change)
+        }
+    }
+
+    public func head() async throws -> SyncHead {
+        try await translating {
+            guard
+                let row = try await rows(
+                    "SELECT position, generation, clock, audit_seq, audit_hash FROM sync_head WHERE id = 1", as: (Int64, Int64, String?, Int64, String).self
+                ).first
+            else { throw StorageError(.storageFailure, "the sync_head row is missing; the database may be damaged") }
+            return try PostgresRows.head(row)
+        }
+    }
+
+    // MARK: Devices
+
+    public func device(tokenHash: String) async throws -> DeviceRow? {
+        try await translating {
+            try await rows(
+                "SELECT \(unescaped: PostgresRows.deviceColumns) FROM devices WHERE token_hash = \(tokenHash)", as: PostgresRows.DeviceRowColumns.self
+            ).first.map(PostgresRows.device)
+        }
+    }
+
+    public func devices(_ ids: [NodeID]) async throws -> [DeviceRow] {
+        guard !ids.isEmpty else { return [] }
+        return try await translating {
+            try await rows(
+                "SELECT \(unescaped: PostgresRows.deviceColumns) FROM devices WHERE id = ANY(\(ids.map(\.rawValue))::text[])",
+                as: PostgresRows.DeviceRowColumns.self
+            ).map(PostgresRows.device)
+        }
+    }
+
+    public func allDevices() async throws -> [DeviceRow] {
+        try await translating {
+            try await rows("SELECT \(unescaped: PostgresRows.deviceColumns) FROM devices ORDER BY created_at, id", as: PostgresRows.DeviceRowColumns.self)
+                .map(PostgresRows.device)
+        }
+    }
+
+    public func touch(_ device: NodeID, at millis: Int64) async throws {
+        try await translating { _ = try await client.query("UPDATE devices SET last_seen_at = \(millis) WHERE id = \(device.rawValue)", logger: logger) }
+    }
+
+    // MARK: Blobs
+
+    public func recordBlob(_ digest: FieldRollCore.SHA256Digest, size: Int64, uploader: NodeID, at millis: Int64) async throws {
+        try await translating {
+            _ = try await client.query(
+                "INSERT INTO blobs (sha256, size, uploader, created_at) VALUES (\(digest.hex), \(size), \(uploader.rawValue), \(millis)) ON CONFLICT DO NOTHING",
+                logger: logger)
+        }
+    }
+
+    public func blobVisible(_ digest: FieldRollCore.SHA256Digest, scope: RegionCode, device: NodeID) async throws -> Bool {
+        let (lo, hi) = scope.codeRange
+        return try await translating {
+            let found = try await rows(
+                """
+                SELECT 1 FROM blob_refs WHERE sha256 = \(digest.hex) AND region BETWEEN \(lo) AND \(hi)
+                UNION ALL SELECT 1 FROM blobs WHERE sha256 = \(digest.hex) AND uploader = \(device.rawValue) LIMIT 1
+                """, as: (Int32).self)
+            return !found.isEmpty
+        }
+    }
+
+    // MARK: Conflicts
+
+    public func conflicts(includeResolved: Bool, scope: RegionCode?) async throws -> [ConflictRecord] {
+        let (lo, hi) = scope?.codeRange ?? ("000000000000", "999999999999")
+        return try await translating {
+            try await rows(
+                """
+                SELECT \(unescaped: PostgresRows.conflictColumns) FROM conflicts
+                WHERE region BETWEEN \(lo) AND \(hi) AND (\(includeResolved) OR resolved_at IS NULL) ORDER BY detected_at, id
+                """, as: PostgresRows.ConflictRow.self
+            ).map(PostgresRows.conflict)
+        }
+    }
+
+    // MARK: Audit
+
+    public func auditEntries(after seq: Int64, limit: Int) async throws -> [AuditEntry] {
+        try await translating {
+            try await rows(
+                "SELECT \(unescaped: PostgresRows.auditColumns) FROM audit_log WHERE seq > \(seq) ORDER BY seq LIMIT \(Int64(limit))", as: PostgresRows.AuditRow.self
+            ).map(PostgresRows.audit)
+        }
+    }
+
+    // MARK: Administration
+
+    public func identity() async throws -> ServerIdentity? {
+        try await translating {
+            let pairs = try await rows("SELECT key, value FROM server_state WHERE key IN ('node', 'key')", as: (String, String).self)
+            let values = Dictionary(pairs, uniquingKeysWith: { a, _ in a })
+            guard let node = values["node"], let keyText = values["key"] else { return nil }
+            guard let id = try? NodeID(node), let raw = Data(base64Encoded: keyText), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
+                throw StorageError(.storageFailure, "the stored server identity cannot be read; the database may be damaged")
+            }
+            return ServerIdentity(node: id, key: key)
+        }
+    }
+
+    public func initialize(_ identity: ServerIdentity) async throws {
+        let keyText = identity.key.rawRepresentation.base64EncodedString()
+        try await translating {
+            try await client.withConnection { c in
+                try await c.query("BEGIN", logger: logger)
+                do {
+                    try await c.query("SELECT 1 FROM sync_head WHERE id = 1 FOR UPDATE", logger: logger)
+                    let existing = try await self.rows("SELECT value FROM server_state WHERE key = 'node'", on: c, as: (String).self)
+                    guard existing.isEmpty else {
+                        throw StorageError(.alreadyInitialized, "PostgreSQL database \(location.database) at \(location.address) already holds a FieldRoll server")
+                    }
+                    try await c.query(
+                        "INSERT INTO server_state (key, value) VALUES ('node', \(identity.node.rawValue)), ('key', \(keyText))", logger: logger)
+                    try await c.query("COMMIT", logger: logger)
+                } catch {
+                    _ = try? await c.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        }
+    }
+
+    public func ping() async throws {
+        try await translating { _ = try await rows("SELECT 1", as: (Int32).self) }
+    }
+
+    /// `pg_dump --format=custom` of the whole database into `directory/fieldroll.pgdump`: one
+    /// consistent snapshot, taken while the server runs.
+    public func backup(to directory: String) async throws -> [String] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let target = directory + "/fieldroll.pgdump"
+        let (arguments, environment) = PostgresTools.connection(location)
+        try await PostgresTools.run("pg_dump", arguments + ["--format=custom", "--no-owner", "--file", target, "--dbname", location.database], environment: environment)
+        return [target]
+    }
+
+    /// Replaces the database at `url` by a `pg_dump` custom-format file, in one transaction.
     public static func restore(from dumpFile: String, url: String) async throws {
-        throw StorageError(.invalidConfiguration, "PostgreSQL is not built yet")
+        let location = try PostgresLocation(url: url)
+        guard FileManager.default.fileExists(atPath: dumpFile) else { throw StorageError(.notFound, "\(dumpFile) is missing from the backup") }
+        let (arguments, environment) = PostgresTools.connection(location)
+        try await PostgresTools.run(
+            "pg_restore", arguments + ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", location.database, dumpFile],
+            environment: environment)
+    }
+
+    public func close() async {
+        runner.cancel()
+        _ = await runner.value
     }
 }
