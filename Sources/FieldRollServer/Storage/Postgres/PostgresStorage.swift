@@ -70,11 +70,18 @@ public final class PostgresStorage: ServerStorage {
         return String(describing: error).prefix(200).description
     }
 
+    /// An error thrown by a write's `decide` closure: passed back to the caller as it was.
+    struct DecisionFailure: Error {
+        var underlying: any Error
+    }
+
     /// Runs `body`, turning database failures into ``StorageError`` and letting the pipeline's
     /// own errors through unchanged.
     func translating<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let error as any FieldRollError {
             throw error
+        } catch let error as DecisionFailure {
+            throw error.underlying
         } catch {
             throw StorageError(.storageFailure, "PostgreSQL: \(Self.describe(error))")
         }
@@ -99,7 +106,9 @@ public final class PostgresStorage: ServerStorage {
                 try await connection.query("BEGIN", logger: logger)
                 do {
                     let snapshot = try await self.snapshot(request, on: connection)
-                    let (set, result) = try decide(snapshot)
+                    let decided: (WriteSet, R)
+                    do { decided = try decide(snapshot) } catch { throw DecisionFailure(underlying: error) }
+                    let (set, result) = decided
                     try await self.save(set, on: connection)
                     try await connection.query("COMMIT", logger: logger)
                     return result
