@@ -32,7 +32,7 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         return try instance!.get()
     }
 
-    /// A new, empty database; returns its `postgres://` URL.
+    /// A new, empty database; returns its `postgres://` URL (plain TCP; append `?sslmode=…` for TLS).
     public func createDatabase() throws -> String {
         lock.lock()
         databases += 1
@@ -58,14 +58,33 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         if getuid() == 0 { try run("/bin/chown", ["-R", "postgres:postgres", folder], asPostgres: false) }
         let data = folder + "/data"
         try run(binaries + "/initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+        try makeCertificates()
         try run(
             binaries + "/pg_ctl",
             [
                 "-D", data, "-l", folder + "/server.log", "-w", "-t", "60", "-o",
-                "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories=\(folder) -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+                "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories=\(folder) -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c ssl=on -c ssl_cert_file=\(folder)/server.crt -c ssl_key_file=\(folder)/server.key",
                 "start",
             ])
         try psql("CREATE ROLE fieldroll LOGIN PASSWORD '\(password)'")
+    }
+
+    /// The certificate authority that signed the cluster's TLS certificate (for `sslrootcert`).
+    public var certificateAuthority: String { folder + "/ca.pem" }
+
+    /// A test CA and a server certificate it signed for 127.0.0.1 and localhost, so the cluster
+    /// accepts TLS connections (and plain ones) and the tests can check certificate verification.
+    func makeCertificates() throws {
+        let openssl = "/usr/bin/openssl"
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        try run(openssl, ["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "3", "-subj", "/CN=FieldRoll test CA"])
+        try run(openssl, ["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"])
+        try "subjectAltName=IP:127.0.0.1,DNS:localhost\n".write(toFile: folder + "/san.ext", atomically: true, encoding: .utf8)
+        if getuid() == 0 { try run("/bin/chown", ["postgres:postgres", folder + "/san.ext"], asPostgres: false) }
+        try run(
+            openssl,
+            ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "3", "-extfile", "san.ext"])
+        try run("/bin/chmod", ["0600", folder + "/server.key"])
     }
 
     /// Stops the shared cluster (at process exit).

@@ -5,8 +5,9 @@ import Foundation
 ///
 /// Accepts `postgres://user:password@host:port/database` and the `postgresql://` spelling, as
 /// libpq does: user, password and database are percent-decoded, the port defaults to 5432 and
-/// the database to the user's name. The only query parameter understood is
-/// `sslmode=disable|prefer|require|verify-full` (default `disable`).
+/// the database to the user's name. The query parameters understood are
+/// `sslmode=disable|prefer|require|verify-full` (default `disable`) and `sslrootcert=FILE`, a PEM
+/// file of the certificate authorities to trust for `verify-full` (default: the system's).
 ///
 /// ```swift
 /// let location = try PostgresLocation(url: "postgres://fieldroll:s%40cret@db.example:5432/county")
@@ -31,6 +32,8 @@ struct PostgresLocation: Sendable, Hashable {
     var password: String?
     var database: String
     var tls: TLSMode
+    /// PEM file of trusted certificate authorities (`sslrootcert`); nil: the system's roots.
+    var rootCertificate: String?
 
     /// `host:port`, for messages (never the password).
     var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
@@ -56,6 +59,7 @@ struct PostgresLocation: Sendable, Hashable {
         if path.hasPrefix("/") { path.removeFirst() }
         guard !path.contains("/") else { throw bad("the database name \"\(path)\" contains a slash") }
         var tls = TLSMode.disable
+        var rootCertificate: String?
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -63,8 +67,11 @@ struct PostgresLocation: Sendable, Hashable {
                     throw bad("sslmode must be one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 tls = mode
+            case "sslrootcert":
+                guard let file = item.value, !file.isEmpty else { throw bad("sslrootcert names no file") }
+                rootCertificate = file
             default:
-                throw bad("unknown parameter \"\(item.name)\" (only sslmode is understood)")
+                throw bad("unknown parameter \"\(item.name)\" (only sslmode and sslrootcert are understood)")
             }
         }
         self.host = host
@@ -73,5 +80,6 @@ struct PostgresLocation: Sendable, Hashable {
         self.password = components.password
         self.database = path.isEmpty ? user : path
         self.tls = tls
+        self.rootCertificate = rootCertificate
     }
 }

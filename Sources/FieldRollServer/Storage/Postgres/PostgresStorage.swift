@@ -2,6 +2,7 @@
 import FieldRollCore
 import Foundation
 import Logging
+import NIOSSL
 import PostgresNIO
 
 /// ``ServerStorage`` on PostgreSQL (postgres-nio's connection pool): for a central office that
@@ -34,13 +35,18 @@ public final class PostgresStorage: ServerStorage {
     ///   the server cannot be reached or refuses the sign-in.
     public static func open(url: String, logger: Logger) async throws -> PostgresStorage {
         let location = try PostgresLocation(url: url)
-        guard location.tls == .disable else {
-            throw StorageError(
-                .invalidConfiguration,
-                "sslmode=\(location.tls.rawValue) is not supported yet; reach PostgreSQL on this machine or a private network with sslmode=disable")
+        do {
+            try await Deadline.run(seconds: 10) { try await probe(location, logger: logger) }
+        } catch let error as StorageError {
+            throw error
+        } catch is Deadline.Expired {
+            throw StorageError(.storageFailure, "cannot reach PostgreSQL at \(location.address) within 10 s")
+        } catch {
+            throw StorageError(.storageFailure, "cannot open PostgreSQL at \(location.address)/\(location.database): \(Self.describe(error))")
         }
         var configuration = PostgresClient.Configuration(
-            host: location.host, port: location.port, username: location.user, password: location.password, database: location.database, tls: .disable)
+            host: location.host, port: location.port, username: location.user, password: location.password, database: location.database,
+            tls: try tls(for: location))
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = 16
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -68,6 +74,49 @@ public final class PostgresStorage: ServerStorage {
             return String(describing: e.code)
         }
         return String(describing: error).prefix(200).description
+    }
+
+    /// The TLS configuration for the URL's `sslmode` and `sslrootcert` (nil: plain TCP).
+    static func tlsConfiguration(for location: PostgresLocation) throws(StorageError) -> TLSConfiguration? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch location.tls {
+        case .disable:
+            return nil
+        case .prefer, .require:
+            configuration.certificateVerification = .none
+        case .verifyFull:
+            configuration.certificateVerification = .fullVerification
+            if let file = location.rootCertificate {
+                guard FileManager.default.isReadableFile(atPath: file) else {
+                    throw StorageError(.invalidConfiguration, "sslrootcert \(file) cannot be read")
+                }
+                configuration.trustRoots = .file(file)
+            }
+        }
+        return configuration
+    }
+
+    /// The pool's TLS setting.
+    static func tls(for location: PostgresLocation) throws(StorageError) -> PostgresClient.Configuration.TLS {
+        guard let configuration = try tlsConfiguration(for: location) else { return .disable }
+        return location.tls == .prefer ? .prefer(configuration) : .require(configuration)
+    }
+
+    /// One direct connection before the pool starts, so that a refused password, an untrusted
+    /// certificate or a closed port is reported as itself and at once (the pool only retries).
+    static func probe(_ location: PostgresLocation, logger: Logger) async throws {
+        let tls: PostgresConnection.Configuration.TLS
+        if let configuration = try tlsConfiguration(for: location) {
+            let context = try NIOSSLContext(configuration: configuration)
+            tls = location.tls == .prefer ? .prefer(context) : .require(context)
+        } else {
+            tls = .disable
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password, database: location.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(5)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        try await connection.close()
     }
 
     /// An error thrown by a write's `decide` closure: passed back to the caller as it was.
