@@ -78,10 +78,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "fieldroll-device-bench", dependencies: ["FieldRollClient"], path: "Benchmarks/DeviceBench"),
+        .executableTarget(
+            name: "fieldroll-device-bench", dependencies: ["FieldRollClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/DeviceBench"),
         .executableTarget(
             name: "fieldroll-bench",
-            dependencies: ["FieldRollClient", "FieldRollServer", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "FieldRollClient", "FieldRollServer", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/Sync"
         ),
         .testTarget(

@@ -23,8 +23,7 @@ func percentile(_ xs: [Double], _ p: Double) -> Double {
     return s[min(s.count - 1, Int(Double(s.count - 1) * p))]
 }
 
-let args = CommandLine.arguments
-let householdCount = args.firstIndex(of: "--households").flatMap { Int(args[$0 + 1]) } ?? 2000
+let householdCount = DeviceBenchOptions.parseOrExit().households
 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-bench-\(UUID().uuidString)")
 defer { try? FileManager.default.removeItem(at: dir) }
 

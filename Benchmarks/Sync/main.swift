@@ -12,15 +12,14 @@ import Synchronization
 
 // MARK: Setup
 
-let args = CommandLine.arguments
-func option(_ name: String) -> Int? { args.firstIndex(of: name).flatMap { $0 + 1 < args.count ? Int(args[$0 + 1]) : nil } }
-let quick = args.contains("--quick")
-let records = option("--records") ?? (quick ? 2_000 : 100_000)
-let deviceCount = option("--devices") ?? (quick ? 20 : 200)
-let photoCount = option("--photos") ?? (quick ? 20 : 1_000)
+let options = BenchOptions.parseOrExit()
+let quick = options.quick
+let records = options.records ?? (quick ? 2_000 : 100_000)
+let deviceCount = options.devices ?? (quick ? 20 : 200)
+let photoCount = options.photos ?? (quick ? 20 : 1_000)
 let photoSize = 200 * 1024
 /// With a PostgreSQL URL, the server keeps its records there (the database must be empty).
-let databaseURL = args.firstIndex(of: "--database").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
+let databaseURL = options.database
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-bench-\(UUID().uuidString.prefix(8))")
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: work) }
@@ -65,7 +64,7 @@ final class CountingClient: HTTPClient {
 
 // MARK: The server process
 
-let serverBinary = URL(fileURLWithPath: args[0]).deletingLastPathComponent().appendingPathComponent("fieldroll-server")
+let serverBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fieldroll-server")
 guard FileManager.default.isExecutableFile(atPath: serverBinary.path) else { fail("build fieldroll-server first (it must sit beside fieldroll-bench)") }
 let serverData = work.appendingPathComponent("server")
 let storageArguments = ["--data", serverData.path] + (databaseURL.map { ["--database", $0] } ?? [])
@@ -323,7 +322,7 @@ let rows: [(String, String)] = [
 ]
 let host = ProcessInfo.processInfo
 print("FieldRoll standard workload — \(host.processorCount) cores, \(host.physicalMemory / 1_073_741_824) GiB, \(databaseURL == nil ? "SQLite" : "PostgreSQL") store, \(Date())")
-if args.contains("--markdown") {
+if options.markdown {
     print("\n| workload | result |\n| --- | --- |")
     for (k, v) in rows { print("| \(k) | \(v) |") }
 } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FieldRollCore
 import Foundation
 
 #if canImport(Glibc)
@@ -27,6 +28,7 @@ struct FieldRollServerCommand: AsyncParsableCommand {
               fieldroll-server device enroll --name "李敏的平板" --role caseworker --scope 139901002201
               fieldroll-server serve --port 8080
             """,
+        version: FieldRollRelease.versionLine,
         subcommands: [
             Demo.self, Init.self, Serve.self, Migrate.self, Backup.self, Restore.self, Device.self, Conflicts.self, Import.self, Export.self, Audit.self,
             Fixtures.self,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FieldRollCore
 
 /// `fieldroll`: a caseworker's or kiosk's offline work. Errors print as one line,
 /// `Error: <code>: <message>`, and exit 1.
@@ -21,6 +22,7 @@ struct FieldRollCommand: AsyncParsableCommand {
               fieldroll enroll https://fieldroll.county.example K7QM-2XHP-9R4T
               fieldroll sync
             """,
+        version: FieldRollRelease.versionLine,
         subcommands: [Init.self, Enroll.self, Household.self, Member.self, Visit.self, Photo.self, CheckIn.self, Sync.self, Status.self]
     )
 }

@@ -12,7 +12,7 @@ struct CLI {
     }()
 
     /// Runs with `args`; returns exit status, stdout and stderr.
-    static func run(_ args: [String]) throws -> (Int32, String, String) {
+    static func run(_ args: [String], binary: URL? = CLI.binary) throws -> (Int32, String, String) {
         guard let binary else { throw CocoaError(.fileNoSuchFile) }
         let p = Process()
         p.executableURL = binary
@@ -30,6 +30,21 @@ struct CLI {
 @Suite("fieldroll-server on the command line")
 struct CLITests {
     let data = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-cli-\(UUID().uuidString)").path
+
+    @Test("--version on every tool prints the release and the protocol; the benchmarks parse their options")
+    func versions() throws {
+        let folder = try #require(CLI.binary).deletingLastPathComponent()
+        for tool in ["fieldroll", "fieldroll-server", "fieldroll-bench", "fieldroll-device-bench"] {
+            let (status, out, _) = try CLI.run(["--version"], binary: folder.appendingPathComponent(tool))
+            #expect(status == 0 && out == FieldRollRelease.versionLine + "\n", "\(tool): \(out)")
+        }
+        // --help describes and exits; it never starts a run.
+        let (status, out, _) = try CLI.run(["--help"], binary: folder.appendingPathComponent("fieldroll-bench"))
+        #expect(status == 0 && out.contains("USAGE: fieldroll-bench") && !out.contains("records/s"))
+        // A missing value is a usage error with one message, not a crash.
+        let (bad, _, err) = try CLI.run(["--households"], binary: folder.appendingPathComponent("fieldroll-device-bench"))
+        #expect(bad == 64 && err.hasPrefix("Error: Missing value for '--households"))
+    }
 
     @Test("enrol, list, revoke; bad input exits 1 with one line and changes nothing")
     func devices() throws {

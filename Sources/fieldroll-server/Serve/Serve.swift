@@ -18,7 +18,8 @@ extension FieldRollServerCommand {
                 --config file (KEY=VALUE lines of those variables); flags win. /healthz answers while \
                 the process runs; /readyz also checks the database. Examples:
                   fieldroll-server serve --data /var/lib/fieldroll --host 0.0.0.0 --port 8080
-                  FIELDROLL_DATABASE_URL=postgres://fieldroll:…@127.0.0.1/fieldroll fieldroll-server serve --blobs /srv/fieldroll/blobs --port 8081
+                  fieldroll-server serve --database postgres://fieldroll:…@127.0.0.1/fieldroll \\
+                    --blobs /srv/fieldroll/blobs --port 8081
                 """
         )
 

@@ -10,7 +10,7 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: "The server's data folder: fieldroll.sqlite and blobs/ [env FIELDROLL_DATA; default ./fieldroll-data].")
     var data: String?
 
-    @Option(name: .long, help: "postgres://user:password@host:port/database to use PostgreSQL instead of SQLite [env FIELDROLL_DATABASE_URL].")
+    @Option(name: .long, help: "postgres://user:password@host:port/database to use PostgreSQL instead of SQLite; add ?sslmode=verify-full&sslrootcert=CA.pem for a database on another machine [env FIELDROLL_DATABASE_URL].")
     var database: String?
 
     @Option(name: .long, help: "The photo folder, shared by every server process [env FIELDROLL_BLOBS; default DATA/blobs].")
