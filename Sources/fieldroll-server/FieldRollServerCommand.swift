@@ -50,7 +50,17 @@ struct FieldRollServerCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            exit(withError: error)
+            exitMappingUsage(error)
         }
+    }
+
+    /// Exits for `error`: a wrong command line with status 2 (``ExitStatus/usage``) rather than
+    /// ArgumentParser's 64, everything else as ArgumentParser does.
+    static func exitMappingUsage(_ error: any Error) -> Never {
+        if exitCode(for: error) == .validationFailure {
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Glibc.exit(ExitStatus.usage.rawValue)
+        }
+        exit(withError: error)
     }
 }

@@ -1,8 +1,13 @@
 import ArgumentParser
 import FieldRollCore
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `fieldroll`: a caseworker's or kiosk's offline work. Errors print as one line,
-/// `Error: <code>: <message>`, and exit 1.
+/// `Error: <code>: <message>`, and exit 1; see ``ExitStatus`` for the others.
 @main
 struct FieldRollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,4 +30,26 @@ struct FieldRollCommand: AsyncParsableCommand {
         version: FieldRollRelease.versionLine,
         subcommands: [Init.self, Enroll.self, Household.self, Member.self, Visit.self, Photo.self, CheckIn.self, Sync.self, Status.self]
     )
+
+    /// Line-buffers stdout (progress under a pipe shows as it happens), runs the command, and
+    /// exits with status 2 for a wrong command line (``ExitStatus/usage``).
+    static func main() async {
+        if let symbol = dlsym(nil, "stdout"), let file = symbol.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee {
+            setvbuf(file, nil, _IOLBF, 0)
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Glibc.exit(ExitStatus.usage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -35,7 +35,11 @@ extension FieldRollCommand {
     struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Upload photos, push what was recorded offline, and pull the region's changes.",
-            discussion: "Safe to interrupt and to run again: nothing is sent twice or lost.")
+            discussion: """
+                Safe to interrupt and to run again: nothing is sent twice or lost. Exits 3 when the \
+                server refused changes in this sync (they stay on this device and are listed), 1 \
+                when the sync could not finish.
+                """)
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -55,15 +59,20 @@ extension FieldRollCommand {
                 }
             }
             let report = try await engine.sync()
-            if store.json { return try Output.json(report) }
+            let rejected = try s.rejected()
+            if store.json {
+                try Output.json(report)
+                if report.refused > 0 { throw ExitCode(ExitStatus.refused.rawValue) }
+                return
+            }
             print("photos: \(report.photosUploaded) uploaded (\(report.photoBytesSent / 1024) KiB)")
             print("pushed: \(report.changesApplied) applied, \(report.conflictsRecorded) with conflicts recorded, \(report.duplicates) already there, \(report.refused) refused")
             print("pulled: \(report.pulled) changes\(report.restamped ? "   (this device's clock was corrected from the server)" : "")")
-            let rejected = try s.rejected()
             if !rejected.isEmpty {
                 print("refused by the server (kept on this device):")
                 for r in rejected { print("  \(r.entity.rawValue) \(r.record): \(r.code): \(r.detail)") }
             }
+            if report.refused > 0 { throw ExitCode(ExitStatus.refused.rawValue) }
         }
     }
 }
