@@ -25,7 +25,7 @@ public enum FieldRollServerApp {
         // Readiness: the database answers too.
         router.get("readyz") { request, _ in
             do { try await pipeline.storage.ping() } catch {
-                throw ProblemResponse(.notReady, "the \(pipeline.storage.backend) database does not answer: \((error as? any FieldRollError)?.message ?? "\(error)")", status: 503)
+                throw ProblemResponse(.notReady, "the \(pipeline.storage.backend) database does not answer: \((error as? any FieldRollError)?.message ?? "\(error)")")
             }
             return try JSONBody.response(["status": "ready", "server": pipeline.serverNode.rawValue, "database": pipeline.storage.backend], request: request)
         }
