@@ -37,6 +37,8 @@ public enum FieldRollServerApp {
         let protected = v1.group().add(middleware: Authenticator(pipeline: pipeline))
         SyncRoutes(pipeline: pipeline, configuration: configuration, metrics: metrics).register(on: protected)
         BlobRoutes(pipeline: pipeline, blobs: blobs, configuration: configuration, metrics: metrics).register(on: protected)
+        // Last, so it wraps only the not-found responder: 405 with Allow, or a problem 404.
+        router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes))
         return router
     }
 
