@@ -81,5 +81,74 @@ struct BadInputTests {
         #expect(status == 200 && http.value(forHTTPHeaderField: "Content-Type") == "application/json")
         let (metrics, body) = try await server.request("GET", "/metrics")
         #expect(metrics == 200 && String(decoding: body, as: UTF8.self).contains("fieldroll_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"))
+        // An unknown route: 404 not-found as problem+json (the checker holds it to the shared NotFound answer).
+        for path in ["/nowhere", "/v1/sync/nowhere", "/v1/blobs/\(String(repeating: "a", count: 64))/more"] {
+            let (missing, data, answer) = try await server.exchange("GET", path)
+            #expect(missing == 404 && TestServer.problem(data)?.code == .notFound, "\(path)")
+            #expect(answer.value(forHTTPHeaderField: "Content-Type") == WireProtocol.problemMediaType)
+        }
+        // A known path with a method it does not answer: 405 with Allow, before any token is asked for.
+        let blob = "/v1/blobs/\(String(repeating: "b", count: 64))"
+        for (method, path, allow) in [("DELETE", "/v1/sync/push", "POST"), ("POST", "/v1/sync/pull", "GET"), ("PATCH", blob, "GET, HEAD, PUT"), ("POST", "/healthz", "GET")] {
+            let (status, data, answer) = try await server.exchange(method, path)
+            let problem = TestServer.problem(data)
+            #expect(status == 405 && problem?.code == .methodNotAllowed && problem?.status == 405, "\(method) \(path)")
+            #expect(answer.value(forHTTPHeaderField: "Allow") == allow, "\(method) \(path)")
+            #expect(answer.value(forHTTPHeaderField: "Content-Type") == WireProtocol.problemMediaType)
+        }
+    }
+
+    @Test("a bad query parameter, header or path segment has its own code, the same on every route", arguments: StorageBackendKind.allCases)
+    func parameters(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
+        defer { Task { await server.close() } }
+        let device = try await server.enrol()
+        for limit in ["lots", "0", "-3"] {
+            let (status, data) = try await server.request("GET", "/v1/sync/pull?limit=\(limit)", token: device.token)
+            #expect(status == 400 && TestServer.problem(data)?.code == .invalidQuery, "limit=\(limit)")
+        }
+        let (cursor, cursorBody) = try await server.request("GET", "/v1/sync/pull?after=elsewhere:12", token: device.token)
+        #expect(cursor == 400 && TestServer.problem(cursorBody)?.code == .badCursor)
+        let blob = "/v1/blobs/\(String(repeating: "c", count: 64))"
+        for headers in [["Upload-Length": "lots"], [:], ["Upload-Length": "4", "Upload-Offset": "first"]] {
+            let (status, data) = try await server.request("PUT", blob, token: device.token, body: Data("abcd".utf8), headers: headers)
+            #expect(status == 400 && TestServer.problem(data)?.code == .invalidHeader, "\(headers)")
+        }
+        for method in ["GET", "PUT"] {
+            let (status, data) = try await server.request(method, "/v1/blobs/not-a-digest", token: device.token, body: method == "PUT" ? Data("x".utf8) : nil, headers: ["Upload-Length": "1"])
+            #expect(status == 400 && TestServer.problem(data)?.code == .invalidPath, "\(method)")
+        }
+        // invalid-record is 422 wherever it is raised: a push naming one change id twice, a bad enrolment key.
+        let change = device.newHousehold()
+        let twice = try JSONValue(encoding: PushRequest(changeSets: [try device.changeSet([change, change])]))
+        #expect(try await pushRaw(device, Data(twice.canonicalBytes)) == (422, .invalidRecord))
+        #expect(try await device.pullAll().changes.isEmpty)
+    }
+
+    @Test("a CSV file that is not UTF-8, not CSV or not there gets its own code, in the library and the CLI")
+    func csvFiles() throws {
+        // 户主,地址 / 王建国,东岗村 as a GBK spreadsheet export writes it.
+        let gbk = Data([0xBB, 0xA7, 0xD6, 0xF7, 0x2C, 0xB5, 0xD8, 0xD6, 0xB7, 0x0A, 0xCD, 0xF5, 0xBD, 0xA8, 0xB9, 0xFA, 0x2C, 0xB6, 0xAB, 0xB8, 0xDA, 0xB4, 0xE5, 0x0A])
+        #expect(String(validating: gbk, as: UTF8.self) == nil)
+        func code(_ body: () throws -> Void) -> ErrorCode? {
+            do { try body() } catch { return (error as? CSVFileError)?.code ?? "not-a-csv-file-error" }
+            return nil
+        }
+        #expect(code { _ = try CSVTable(data: gbk, name: "households.csv") } == .unsupportedEncoding)
+        #expect(code { _ = try CSVTable(data: Data("a,b\n\"open,2\n".utf8), name: "households.csv") } == .invalidCSV)
+        #expect(code { _ = try CSVTable(contentsOfFile: "/nonexistent/households.csv") } == .notFound)
+        #expect(code { _ = try CSVTable(data: Data("\u{FEFF}户主,地址\n王建国,东岗村\n".utf8), name: "households.csv") } == nil)
+        // The import command reads the files before it opens a server, so no server is needed here.
+        guard CLI.binary != nil else { return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("households.csv")
+        try gbk.write(to: file)
+        let (status, _, err) = try CLI.run(["import", "--data", folder.appendingPathComponent("data").path, "--households", file.path])
+        #expect(status == 1 && err.hasPrefix("Error: unsupported-encoding: "), "\(err)")
+        try Data("a,b\n1\n".utf8).write(to: file)
+        let (ragged, _, raggedErr) = try CLI.run(["import", "--data", folder.appendingPathComponent("data").path, "--households", file.path])
+        #expect(ragged == 1 && raggedErr.hasPrefix("Error: invalid-csv: "), "\(raggedErr)")
     }
 }

@@ -46,8 +46,11 @@ public struct SyncAPI: Sendable {
         if let p = try? JSONValue(parsing: r.body).decode(as: ProblemDetails.self) {
             throw RemoteProblem(status: r.status, problem: p, headers: r.headers)
         }
+        // No problem body: a proxy or gateway answered. 502–504 mean the server behind it is
+        // out of reach; any other status takes the code it stands for (413 stays payload-too-large).
+        let code: ErrorCode = (502...504).contains(r.status) ? .network : ErrorCode(httpStatus: r.status)
         throw RemoteProblem(
-            status: r.status, problem: ProblemDetails(code: r.status >= 500 ? .storageFailure : .malformedJSON, status: r.status, title: "HTTP \(r.status)", detail: "the server answered \(r.status) without a problem body"),
+            status: r.status, problem: ProblemDetails(code: code, status: r.status, title: "HTTP \(r.status)", detail: "the server answered \(r.status) without a problem body"),
             headers: r.headers)
     }
 

@@ -25,7 +25,7 @@ public enum FieldRollServerApp {
         // Readiness: the database answers too.
         router.get("readyz") { request, _ in
             do { try await pipeline.storage.ping() } catch {
-                throw ProblemResponse(.notReady, "the \(pipeline.storage.backend) database does not answer: \((error as? any FieldRollError)?.message ?? "\(error)")", status: 503)
+                throw ProblemResponse(.notReady, "the \(pipeline.storage.backend) database does not answer: \((error as? any FieldRollError)?.message ?? "\(error)")")
             }
             return try JSONBody.response(["status": "ready", "server": pipeline.serverNode.rawValue, "database": pipeline.storage.backend], request: request)
         }
@@ -37,6 +37,8 @@ public enum FieldRollServerApp {
         let protected = v1.group().add(middleware: Authenticator(pipeline: pipeline))
         SyncRoutes(pipeline: pipeline, configuration: configuration, metrics: metrics).register(on: protected)
         BlobRoutes(pipeline: pipeline, blobs: blobs, configuration: configuration, metrics: metrics).register(on: protected)
+        // Last, so it wraps only the not-found responder: 405 with Allow, or a problem 404.
+        router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes))
         return router
     }
 

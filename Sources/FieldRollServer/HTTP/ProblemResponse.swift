@@ -4,20 +4,23 @@ import HTTPTypes
 import Hummingbird
 
 /// An error answered as `application/problem+json` (RFC 9457) with FieldRoll's stable code.
+///
+/// The status and title always come from the code's row in ``ErrorCode/table``, never from the
+/// throw site, so the same code has the same status on every route.
 public struct ProblemResponse: HTTPResponseError {
-    public var problem: ProblemDetails
-    /// Extra headers that tell the client what to do next (e.g. `Upload-Offset`).
+    public private(set) var problem: ProblemDetails
+    /// Extra headers that tell the client what to do next (e.g. `Upload-Offset`, `Allow`).
     public var headers: HTTPFields
 
+    /// Answers `problem` with the status and title its code owns (whatever `problem` says).
     public init(_ problem: ProblemDetails, headers: HTTPFields = [:]) {
-        self.problem = problem
+        self.problem = ProblemDetails(problem.code, detail: problem.detail, issues: problem.issues)
         self.headers = headers
     }
 
-    public init(_ code: ErrorCode, _ detail: String, status: Int? = nil, headers: HTTPFields = [:]) {
-        self.init(
-            ProblemDetails(code: code, status: status ?? ProblemDetails.status(for: code), title: ProblemDetails.title(for: code), detail: detail),
-            headers: headers)
+    /// A problem with `code` and a detail fit for a person.
+    public init(_ code: ErrorCode, _ detail: String, headers: HTTPFields = [:]) {
+        self.init(ProblemDetails(code, detail: detail), headers: headers)
     }
 
     public var status: HTTPResponse.Status { HTTPResponse.Status(code: problem.status) }
@@ -30,25 +33,33 @@ public struct ProblemResponse: HTTPResponseError {
         return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// Any error as a problem: FieldRoll errors keep their code; Hummingbird's HTTP errors map to
-    /// the nearest code; anything else is an internal error whose details stay in the log.
+    /// Any error as a problem: FieldRoll errors keep their code; Hummingbird's HTTP errors take
+    /// the code their status stands for; anything else is an internal error whose details stay
+    /// in the log.
     public static func from(_ error: any Error) -> ProblemResponse {
         switch error {
         case let p as ProblemResponse: return p
         case let p as ProblemDetails: return ProblemResponse(p)
         case let e as any FieldRollError: return ProblemResponse(ProblemDetails(e))
         case let e as HTTPError:
-            switch e.status.code {
-            case 413: return ProblemResponse(.payloadTooLarge, "the request body is larger than this server accepts")
-            case 404: return ProblemResponse(.notFound, "no such route", status: 404)
-            case 405: return ProblemResponse(.notFound, "method not allowed on this route", status: 405)
-            case 401: return ProblemResponse(.unauthorized, e.body ?? "sign in with a device token")
-            default: return ProblemResponse(.malformedJSON, e.body ?? "bad request", status: e.status.code)
-            }
-        case let e as any HTTPResponseError where e.status.code == 413:
-            return ProblemResponse(.payloadTooLarge, "the request body is larger than this server accepts")
+            let code = ErrorCode(httpStatus: e.status.code)
+            return ProblemResponse(code, e.body ?? Self.defaultDetail(code), headers: e.headers)
+        case let e as any HTTPResponseError:
+            let code = ErrorCode(httpStatus: e.status.code)
+            return ProblemResponse(code, Self.defaultDetail(code))
         case is DecodingError: return ProblemResponse(.malformedJSON, "the body is not the JSON this route expects: \(ChangeApplier.describe(error))")
-        default: return ProblemResponse(.internalError, "the server failed; nothing was written", status: 500)
+        default: return ProblemResponse(.internalError, "the server failed; nothing was written")
+        }
+    }
+
+    /// What to say when a framework error carries no text of its own.
+    static func defaultDetail(_ code: ErrorCode) -> String {
+        switch code {
+        case .payloadTooLarge: "the request body is larger than this server accepts"
+        case .notFound: "no such route"
+        case .unauthorized: "sign in with a device token"
+        case .internalError: "the server failed; nothing was written"
+        default: code.definition?.meaning ?? "bad request"
         }
     }
 }

@@ -33,7 +33,7 @@ struct BlobRoutes {
 
     func digest(_ context: ServerRequestContext) throws -> SHA256Digest {
         do { return try SHA256Digest(hex: context.parameters.get("sha256") ?? "") } catch {
-            throw ProblemResponse(.malformedJSON, "a blob is named by its SHA-256: 64 hex digits", status: 400)
+            throw ProblemResponse(.invalidPath, "a blob is named by its SHA-256: 64 hex digits")
         }
     }
 
@@ -57,19 +57,21 @@ struct BlobRoutes {
             return try JSONBody.response(BlobStatus(sha256: d, size: size, received: size, complete: true), request: request)
         }
         guard let lengthText = request.headers[.uploadLength], let total = Int64(lengthText), total > 0 else {
-            throw ProblemResponse(.malformedJSON, "send Upload-Length: the blob's total size in bytes", status: 400)
+            throw ProblemResponse(.invalidHeader, "send Upload-Length: the blob's total size in bytes, at least 1")
         }
         guard total <= configuration.maxBlobBytes else {
             throw ProblemResponse(.payloadTooLarge, "a blob may be at most \(configuration.maxBlobBytes) bytes, this one is \(total)")
         }
-        let offset = Int64(request.headers[.uploadOffset] ?? "0") ?? -1
+        guard let offset = Int64(request.headers[.uploadOffset] ?? "0"), offset >= 0 else {
+            throw ProblemResponse(.invalidHeader, "Upload-Offset must be the number of bytes already sent, 0 or more")
+        }
         guard blobs.claim(d) else {
-            throw ProblemResponse(.uploadInProgress, "another upload of \(d.hex.prefix(12))… is under way; try again shortly", status: 409)
+            throw ProblemResponse(.uploadInProgress, "another upload of \(d.hex.prefix(12))… is under way; try again shortly")
         }
         defer { blobs.release(d) }
         let held = blobs.partialSize(of: d)
         guard offset == held else {
-            throw ProblemResponse(.offsetMismatch, "the server holds \(held) bytes of this blob; resume from there", status: 409, headers: [.uploadOffset: String(held)])
+            throw ProblemResponse(.offsetMismatch, "the server holds \(held) bytes of this blob; resume from there", headers: [.uploadOffset: String(held)])
         }
         let handle = try blobs.openPartial(d)
         var received = held

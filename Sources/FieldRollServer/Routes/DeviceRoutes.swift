@@ -33,11 +33,11 @@ struct DeviceRoutes {
             try JSONBody.checkKeys(try JSONBody.value(bytes), allowed: ["code", "publicKey", "device"], at: "the enrolment")
             let body = try JSONBody.decode(EnrolRequest.self, from: bytes)
             guard let key = try? Curve25519.Signing.PublicKey(base64: body.publicKey) else {
-                throw ProblemResponse(.invalidRecord, "publicKey must be an Ed25519 public key: 32 bytes, base64", status: 400)
+                throw ProblemResponse(.invalidRecord, "publicKey must be an Ed25519 public key: 32 bytes, base64")
             }
             var proposed: NodeID?
             if let d = body.device {
-                guard let id = try? NodeID(d) else { throw ProblemResponse(.invalidRecord, "device must be 1–64 characters of a-z 0-9 - _ .", status: 400) }
+                guard let id = try? NodeID(d) else { throw ProblemResponse(.invalidRecord, "device must be 1–64 characters of a-z 0-9 - _ .") }
                 proposed = id
             }
             let token = Secrets.token()

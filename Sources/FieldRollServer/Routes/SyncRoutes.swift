@@ -20,7 +20,7 @@ struct SyncRoutes {
         try Self.checkShape(raw)
         let push: PushRequest
         do { push = try PushRequest(json: raw) } catch {
-            throw ProblemResponse(.malformedJSON, "the body is not a valid push: \(error.message)", status: 400)
+            throw ProblemResponse(.malformedJSON, "the body is not a valid push: \(error.message)")
         }
         guard push.protocol == WireProtocol.version else {
             throw ProblemResponse(.unsupportedVersion, "this server speaks \(WireProtocol.version), the request \(push.protocol.prefix(40))")
@@ -29,7 +29,7 @@ struct SyncRoutes {
             throw ProblemResponse(.batchTooLarge, "\(push.changeCount) changes in one push; at most \(configuration.maxChangesPerPush)")
         }
         let ids = push.changeSets.flatMap { $0.changes.map(\.id) }
-        guard Set(ids).count == ids.count else { throw ProblemResponse(.invalidRecord, "a push names the same change id twice", status: 400) }
+        guard Set(ids).count == ids.count else { throw ProblemResponse(.invalidRecord, "a push names the same change id twice") }
         let response = try await pipeline.push(push.changeSets, pusher: device.id, writer: WriterContext(device: device), now: Clock.millis())
         for r in response.results { metrics.add("fieldroll_push_changes_total{status=\"\(r.status.rawValue)\"}", 1) }
         return try JSONBody.response(response, request: request)
@@ -61,7 +61,7 @@ struct SyncRoutes {
         }
         var limit = WireProtocol.defaultPullPageSize
         if let text = request.uri.queryParameters.get("limit") {
-            guard let n = Int(text), n >= 1 else { throw ProblemResponse(.malformedJSON, "limit must be a whole number of at least 1", status: 400) }
+            guard let n = Int(text), n >= 1 else { throw ProblemResponse(.invalidQuery, "limit must be a whole number of at least 1") }
             limit = min(n, configuration.maxPullPage)
         }
         let page = try await pipeline.pull(after: position, scope: device.scope, limit: limit, now: Clock.millis())

@@ -13,16 +13,16 @@ extension SyncPipeline {
     /// - Throws: `not-found` for an unknown id; `invalid-record` (409) when already resolved.
     public func resolveConflict(id: String, chooseLoser: Bool, by actor: String, now: Int64) async throws -> ConflictRecord {
         guard let open = try await storage.conflicts(includeResolved: true, scope: nil).first(where: { $0.id == id }) else {
-            throw ProblemDetails(code: .notFound, status: 404, title: "Not found", detail: "no conflict \(id)")
+            throw ProblemDetails(.notFound, detail: "no conflict \(id)")
         }
         let node = serverNode, key = serverKey, maxDrift = maxClockDrift
         let request = ReadRequest(records: [RecordKey(open.entity, open.record)], conflictIDs: [id])
         return try await storage.write(reading: request) { snapshot in
             guard var conflict = snapshot.conflicts.first(where: { $0.id == id }) else {
-                throw ProblemDetails(code: .notFound, status: 404, title: "Not found", detail: "no conflict \(id)")
+                throw ProblemDetails(.notFound, detail: "no conflict \(id)")
             }
             guard conflict.resolvedAt == nil else {
-                throw ProblemDetails(code: .invalidRecord, status: 409, title: "Already resolved", detail: "conflict \(id) was resolved by \(conflict.resolvedBy ?? "?")")
+                throw ProblemDetails(.alreadyResolved, detail: "conflict \(id) was resolved by \(conflict.resolvedBy ?? "?")")
             }
             var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
             if chooseLoser {
@@ -40,7 +40,7 @@ extension SyncPipeline {
                 let writer = WriterContext(role: .admin, scope: conflict.region.ancestor(at: .province), isServer: true)
                 let result = batch.apply(change, in: set, bodySignature: .notApplicable, writer: writer, maxDrift: maxDrift)
                 guard result.status != .refused else {
-                    throw ProblemDetails(code: result.code ?? .invalidRecord, status: 422, title: "Cannot apply", detail: result.detail)
+                    throw ProblemDetails(result.code ?? .invalidRecord, detail: result.detail)
                 }
                 batch.remember(result, device: node)
             }

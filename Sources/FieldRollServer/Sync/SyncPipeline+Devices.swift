@@ -29,15 +29,15 @@ extension SyncPipeline {
         let request = ReadRequest(deviceIDs: proposedID.map { [$0] } ?? [], deviceCodeHash: codeHash)
         return try await storage.write(reading: request) { snapshot in
             guard var row = snapshot.devices.first(where: { $0.codeHash == codeHash }), row.redeemedAt == nil, row.revokedAt == nil else {
-                throw ProblemDetails(code: .unauthorized, status: 401, title: "Not signed in", detail: "this enrolment code is unknown or was already used")
+                throw ProblemDetails(.unauthorized, detail: "this enrolment code is unknown or was already used")
             }
             if let expires = row.codeExpiresAt, expires < now {
-                throw ProblemDetails(code: .unauthorized, status: 401, title: "Not signed in", detail: "this enrolment code has expired; ask the central office for a new one")
+                throw ProblemDetails(.unauthorized, detail: "this enrolment code has expired; ask the central office for a new one")
             }
             let issued = row.id
             if let proposedID, proposedID != issued {
                 guard !snapshot.devices.contains(where: { $0.id == proposedID }), proposedID != node else {
-                    throw ProblemDetails(code: .invalidRecord, status: 409, title: "Device id taken", detail: "device id \(proposedID) is already enrolled")
+                    throw ProblemDetails(.deviceIDTaken, detail: "device id \(proposedID) is already enrolled")
                 }
                 row.id = proposedID
             }
@@ -58,10 +58,10 @@ extension SyncPipeline {
     /// - Throws: `unauthorized` for an unknown token, `device-revoked` for a revoked device.
     public func authenticate(tokenHash: String, now: Int64) async throws -> DeviceIdentity {
         guard let row = try await storage.device(tokenHash: tokenHash), let keyText = row.publicKey else {
-            throw ProblemDetails(code: .unauthorized, status: 401, title: "Not signed in", detail: "the token is unknown; enrol the device again")
+            throw ProblemDetails(.unauthorized, detail: "the token is unknown; enrol the device again")
         }
         if row.revokedAt != nil {
-            throw ProblemDetails(code: .deviceRevoked, status: 401, title: "Device revoked", detail: "this device was revoked by the central office")
+            throw ProblemDetails(.deviceRevoked, detail: "this device was revoked by the central office")
         }
         guard let key = try? Curve25519.Signing.PublicKey(base64: keyText) else {
             throw StorageError(.storageFailure, "device \(row.id)'s stored key cannot be read")
@@ -81,7 +81,7 @@ extension SyncPipeline {
         let node = serverNode
         try await storage.write(reading: ReadRequest(deviceIDs: [device])) { snapshot in
             guard var row = snapshot.devices.first(where: { $0.id == device }), row.revokedAt == nil else {
-                throw ProblemDetails(code: .notFound, status: 404, title: "Not found", detail: "no active device \(device)")
+                throw ProblemDetails(.notFound, detail: "no active device \(device)")
             }
             row.revokedAt = now
             row.codeHash = nil

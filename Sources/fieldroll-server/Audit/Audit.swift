@@ -18,7 +18,7 @@ extension FieldRollServerCommand {
             let pipeline = try await options.open()
             let result = try await pipeline.verifyAudit()
             if let bad = result.firstBad {
-                throw CLIFailure(code: "audit-broken", message: "\(bad.reason) (\(result.entries) entries verify before it)")
+                throw CLIFailure(code: .auditBroken, message: "\(bad.reason) (\(result.entries) entries verify before it)")
             }
             print("audit log intact: \(result.entries) entries")
         }

@@ -29,13 +29,7 @@ extension FieldRollServerCommand {
         func run() async throws {
             func load(_ path: String?) throws -> CSVTable? {
                 guard let path else { return nil }
-                let text: String
-                do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-                    throw CLIFailure(code: .notFound, message: "cannot read \(path) as UTF-8 text")
-                }
-                do { return try CSVTable(parsing: text) } catch {
-                    throw CLIFailure(code: .malformedJSON, message: "\(path) line \(error.line): \(error.message)")
-                }
+                return try CSVTable(contentsOfFile: path)
             }
             let tables = (try load(households), try load(members), try load(enrolments))
             let pipeline = try await options.open()

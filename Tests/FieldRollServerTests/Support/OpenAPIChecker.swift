@@ -18,12 +18,26 @@ struct OpenAPIChecker: Sendable {
     /// Returns the problems found; empty when the response conforms.
     func check(method: String, path: String, status: Int, contentType: String?, body: Data) -> [String] {
         guard let paths = document.objectValue?["paths"]?.objectValue else { return ["no paths in the OpenAPI document"] }
-        guard let (template, item) = paths.first(where: { Self.matches(template: $0.key, path: path) }) else {
-            return ["\(path) is not in the OpenAPI document"]
-        }
-        guard let operation = item.objectValue?[method.lowercased()]?.objectValue else { return ["\(method) \(template) is not documented"] }
-        guard let response = operation["responses"]?.objectValue?[String(status)]?.objectValue else {
-            return ["\(method) \(template) answered \(status), which is not documented"]
+        let shared = document.objectValue?["components"]?.objectValue?["responses"]?.objectValue ?? [:]
+        let template: String
+        let response: [String: JSONValue]
+        if let (t, item) = paths.first(where: { Self.matches(template: $0.key, path: path) }) {
+            template = t
+            if let operation = item.objectValue?[method.lowercased()]?.objectValue {
+                guard let r = operation["responses"]?.objectValue?[String(status)]?.objectValue else {
+                    return ["\(method) \(template) answered \(status), which is not documented"]
+                }
+                response = r
+            } else {
+                // A method the path does not list: the shared 405 answer, documented once.
+                guard status == 405, let r = shared["MethodNotAllowed"]?.objectValue else { return ["\(method) \(template) is not documented"] }
+                response = r
+            }
+        } else {
+            // A path no route answers: the shared 404 answer, documented once.
+            guard status == 404, let r = shared["NotFound"]?.objectValue else { return ["\(path) is not in the OpenAPI document"] }
+            template = path
+            response = r
         }
         guard let content = response["content"]?.objectValue else { return [] }
         let type = (contentType ?? "").split(separator: ";").first.map(String.init) ?? ""

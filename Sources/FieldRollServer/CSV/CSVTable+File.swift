@@ -1,0 +1,32 @@
+import FieldRollCore
+import Foundation
+
+extension CSVTable {
+    /// Reads and parses a CSV file as offices keep them: UTF-8, with or without a byte-order mark.
+    ///
+    /// ```swift
+    /// let households = try CSVTable(contentsOfFile: "households.csv")
+    /// ```
+    /// - Throws: ``CSVFileError``: `not-found` when the file cannot be read,
+    ///   `unsupported-encoding` when it is not UTF-8, `invalid-csv` naming the line.
+    public init(contentsOfFile path: String) throws(CSVFileError) {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw CSVFileError(.notFound, "cannot read \(path)")
+        }
+        try self.init(data: data, name: path)
+    }
+
+    /// Parses the bytes of a CSV file called `name` (used in messages).
+    /// - Throws: ``CSVFileError``: `unsupported-encoding` when the bytes are not UTF-8,
+    ///   `invalid-csv` naming the line.
+    public init(data: Data, name: String) throws(CSVFileError) {
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw CSVFileError(
+                .unsupportedEncoding, "\(name) is not UTF-8 text (a GBK or UTF-16 export?); save it as \"CSV UTF-8\" and import again")
+        }
+        do { try self.init(parsing: text) } catch {
+            throw CSVFileError(.invalidCSV, "\(name) line \(error.line): \(error.message)")
+        }
+    }
+}
