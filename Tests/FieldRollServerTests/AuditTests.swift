@@ -39,6 +39,16 @@ struct AuditTests {
         let truncated = try await SyncPipeline.open(SQLiteStorage.open(path: path, create: false))
         let result = try await truncated.verifyAudit()
         #expect(result.firstBad?.seq == 3, "the first break is still reported first")
+        await truncated.storage.close()
+
+        // The CLI: 4 for a broken chain (named on stderr), distinct from 1 for a database it cannot read.
+        let (status, out, err) = try CLI.run(["audit", "verify", "--data", server.directory, "--json"])
+        #expect(status == ExitStatus.auditBroken.rawValue)
+        #expect(err.hasPrefix("Error: audit-broken: ") && err.split(separator: "\n").count == 1, "\(err)")
+        let report = try JSONValue(parsing: Data(out.utf8)).objectValue
+        #expect(report?["intact"] == .bool(false) && report?["firstBad"]?.objectValue?["seq"] == .int(3))
+        let (unreadable, _, _) = try CLI.run(["audit", "verify", "--data", server.directory + "-typo"])
+        #expect(unreadable == ExitStatus.failed.rawValue)
         try? FileManager.default.removeItem(atPath: server.directory)
     }
 }
