@@ -65,8 +65,9 @@ struct CLITests {
         let (_, list, _) = try CLI.run(["device", "list", "--data", data, "--json"])
         let devices = try JSONDecoder().decode([DeviceRecordView].self, from: Data(list.utf8))
         #expect(devices.count == 1 && devices[0].status == "pending")
-        let (s2, _, _) = try CLI.run(["device", "revoke", "--data", data, enrolled["device"] ?? ""])
-        #expect(s2 == 0)
+        let (s2, out2, _) = try CLI.run(["device", "revoke", "--data", data, enrolled["device"] ?? "", "--json"])
+        let revoked = try JSONValue(parsing: Data(out2.utf8)).objectValue?["status"]
+        #expect(s2 == 0 && revoked == .string("revoked"))
         let (s3, _, err3) = try CLI.run(["device", "revoke", "--data", data, enrolled["device"] ?? ""])
         #expect(s3 == 1 && err3.hasPrefix("Error: not-found: "))
         let (s4, audit, _) = try CLI.run(["audit", "verify", "--data", data])
@@ -85,8 +86,14 @@ struct CLITests {
         let households = fixturesDirectory.appendingPathComponent("county/households.csv").path
         let (s2, out2, _) = try CLI.run(["import", "--data", data, "--households", households])
         #expect(s2 == 0 && out2.contains("200 new or changed"))
-        let (_, out3, _) = try CLI.run(["import", "--data", data, "--households", households])
-        #expect(out3.contains("0 new or changed"))
+        let (_, out3, _) = try CLI.run(["import", "--data", data, "--households", households, "--json"])
+        let again = try JSONValue(parsing: Data(out3.utf8)).objectValue?["households"]?.objectValue
+        #expect(again?["rows"] == .int(200) && again?["changed"] == .int(0), "\(out3)")
+        let (s5, out5, _) = try CLI.run(["migrate", "--data", data, "--json"])
+        let migrated = try JSONValue(parsing: Data(out5.utf8)).objectValue?["upToDate"]
+        #expect(s5 == 0 && migrated == .bool(true))
+        let (s6, out6, err6) = try CLI.run(["conflicts", "resolve", "--data", data, "no-such-conflict", "--choose", "kept", "--by", "张科长", "--json"])
+        #expect(s6 == 1 && out6.isEmpty && err6.hasPrefix("Error: not-found: "), "\(err6)")
         let (s4, _, err4) = try CLI.run(["import", "--data", data, "--households", data + "-missing.csv"])
         #expect(s4 == 1 && err4.hasPrefix("Error: not-found: "))
     }

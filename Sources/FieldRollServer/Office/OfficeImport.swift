@@ -24,9 +24,13 @@ public struct OfficeImport: Sendable {
         }
     }
 
-    /// Imports the given tables (any may be nil) as of `now` (ms).
+    /// Imports the given tables (any may be nil) as of `now` (ms). `progress` is told, after each
+    /// batch of writes, how many of the new or changed records are written so far.
     /// - Throws: ``ImportError`` (code `invalid-record`) listing bad rows; nothing is written then.
-    public func run(households: CSVTable?, members: CSVTable?, enrolments: CSVTable?, now: Int64) async throws -> Summary {
+    public func run(
+        households: CSVTable?, members: CSVTable?, enrolments: CSVTable?, now: Int64,
+        progress: (@Sendable (_ written: Int, _ total: Int) -> Void)? = nil
+    ) async throws -> Summary {
         var problems: [String] = []
         func read<T>(_ table: CSVTable?, _ file: String, _ header: [String], _ parse: ([String: String]) throws(ValidationError) -> T) -> [T] {
             guard let table else { return [] }
@@ -82,6 +86,7 @@ public struct OfficeImport: Sendable {
             if let refused = response.results.first(where: { $0.status == .refused }) {
                 throw ImportError(problems: ["the server refused an imported record: \(refused.code?.rawValue ?? "?"): \(refused.detail ?? "")"])
             }
+            progress?(start + batch.count, changes.count)
         }
         try await pipeline.record(actor: "admin:import", action: "office.import", subject: "csv", detail: summary.description, now: now)
         return summary

@@ -25,7 +25,10 @@ extension FieldRollServerCommand {
             let manifest = try await ServerBackup.backup(pipeline, configuration: config, to: out, now: CLIClock.millis())
             await pipeline.storage.close()
             if json {
-                print(#"{"server":"\#(manifest.server)","backend":"\#(manifest.backend)","position":\#(manifest.position),"photos":\#(manifest.photos),"out":"\#(out)"}"#)
+                CLIOutput.json([
+                    "server": .string(manifest.server.description), "backend": .string(manifest.backend), "position": .int(manifest.position),
+                    "photos": .int(Int64(manifest.photos)), "out": .string(out),
+                ])
             } else {
                 print("backed up server \(manifest.server) (\(manifest.backend), position \(manifest.position), \(manifest.photos) photos) to \(out)")
             }
@@ -53,7 +56,10 @@ extension FieldRollServerCommand {
             let config = try options.configuration()
             let (manifest, head, photos) = try await ServerBackup.restore(config, from: from, now: CLIClock.millis())
             if json {
-                print(#"{"server":"\#(manifest.server)","generation":\#(head.generation),"position":\#(head.position),"photosAdded":\#(photos)}"#)
+                CLIOutput.json([
+                    "server": .string(manifest.server.description), "generation": .int(head.generation), "position": .int(head.position),
+                    "photosAdded": .int(Int64(photos)),
+                ])
             } else {
                 print("restored server \(manifest.server) from \(from) (backup of \(manifest.createdAt)); generation \(head.generation) begins; \(photos) photos added")
             }

@@ -24,14 +24,18 @@ extension FieldRollServerCommand {
             let storage = try await ServerOpener.storage(config, create: true)
             if ifAbsent, let existing = try await storage.identity() {
                 await storage.close()
-                print(json ? #"{"server":"\#(existing.node)","backend":"\#(storage.backend)","created":false}"# : "server \(existing.node) already exists; nothing changed")
+                if json {
+                    CLIOutput.json(["server": .string(existing.node.rawValue), "backend": .string(storage.backend), "created": false])
+                } else {
+                    print("server \(existing.node) already exists; nothing changed")
+                }
                 return
             }
             let pipeline = try await SyncPipeline.initialize(storage, now: CLIClock.millis())
             _ = try BlobStore(root: config.blobDirectory)
             await storage.close()
             if json {
-                print(#"{"server":"\#(pipeline.serverNode)","backend":"\#(storage.backend)","created":true}"#)
+                CLIOutput.json(["server": .string(pipeline.serverNode.rawValue), "backend": .string(storage.backend), "created": true])
             } else {
                 print("created server \(pipeline.serverNode) (\(storage.backend): \(config.databaseDescription); photos: \(config.blobDirectory))")
             }
@@ -42,12 +46,17 @@ extension FieldRollServerCommand {
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Upgrade an existing server's database schema, then exit.")
         @OptionGroup var options: ServerOptions
+        @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
             // Opening applies pending migrations on either backend.
             let pipeline = try await options.open()
             await pipeline.storage.close()
-            print("schema up to date (\(pipeline.storage.backend))")
+            if json {
+                CLIOutput.json(["server": .string(pipeline.serverNode.rawValue), "backend": .string(pipeline.storage.backend), "upToDate": true])
+            } else {
+                print("schema up to date (\(pipeline.storage.backend))")
+            }
         }
     }
 }

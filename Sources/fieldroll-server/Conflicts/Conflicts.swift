@@ -49,12 +49,18 @@ extension FieldRollServerCommand {
         @Argument(help: "The conflict id.") var id: String
         @Option(help: "kept (the merged winner) or other (the losing value).") var choose: String
         @Option(help: "Who decides (recorded in the audit log).") var by: String
+        @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
             guard choose == "kept" || choose == "other" else { throw CLIFailure(code: .invalidRecord, message: "--choose must be kept or other") }
             let pipeline = try await options.open()
             let c = try await pipeline.resolveConflict(id: id, chooseLoser: choose == "other", by: by, now: CLIClock.millis())
-            print("conflict \(c.id) resolved: \(c.resolution ?? "") by \(by)")
+            await pipeline.storage.close()
+            if json {
+                CLIOutput.json(["id": .string(c.id), "resolution": .string(c.resolution ?? ""), "by": .string(by)])
+            } else {
+                print("conflict \(c.id) resolved: \(c.resolution ?? "") by \(by)")
+            }
         }
     }
 }

@@ -77,13 +77,15 @@ extension FieldRollServerCommand {
         @OptionGroup var options: ServerOptions
         @Argument(help: "The device id.") var device: String
         @Option(help: "Who revokes it (recorded in the audit log).") var by = "admin"
+        @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
             let id: NodeID
             do { id = try NodeID(device) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
             let pipeline = try await options.open()
             try await pipeline.revoke(id, by: by, now: CLIClock.millis())
-            print("revoked \(id)")
+            await pipeline.storage.close()
+            if json { CLIOutput.json(["device": .string(id.rawValue), "status": "revoked"]) } else { print("revoked \(id)") }
         }
     }
 }

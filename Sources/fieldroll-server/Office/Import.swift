@@ -19,6 +19,7 @@ extension FieldRollServerCommand {
         @Option(help: "households.csv") var households: String?
         @Option(help: "members.csv") var members: String?
         @Option(help: "enrolments.csv (the roll)") var enrolments: String?
+        @Flag(help: "Print JSON instead of text: rows and new or changed records per kind.") var json = false
 
         func validate() throws {
             guard households != nil || members != nil || enrolments != nil else {
@@ -33,8 +34,23 @@ extension FieldRollServerCommand {
             }
             let tables = (try load(households), try load(members), try load(enrolments))
             let pipeline = try await options.open()
-            let summary = try await OfficeImport(pipeline: pipeline).run(households: tables.0, members: tables.1, enrolments: tables.2, now: CLIClock.millis())
-            print("imported \(summary)")
+            var progress: (@Sendable (Int, Int) -> Void)?
+            if !json && CLIOutput.isTerminal {
+                progress = { done, total in CLIOutput.progress("writing", done: done, total: total) }
+            }
+            let summary = try await OfficeImport(pipeline: pipeline).run(
+                households: tables.0, members: tables.1, enrolments: tables.2, now: CLIClock.millis(), progress: progress)
+            await pipeline.storage.close()
+            if json {
+                var out: [String: JSONValue] = [:]
+                for kind in [EntityKind.household, .member, .enrolment] {
+                    guard let rows = summary.rows[kind] else { continue }
+                    out[kind.rawValue + "s"] = .object(["rows": .int(Int64(rows)), "changed": .int(Int64(summary.changed[kind] ?? 0))])
+                }
+                CLIOutput.json(out)
+            } else {
+                print("imported \(summary)")
+            }
         }
     }
 
