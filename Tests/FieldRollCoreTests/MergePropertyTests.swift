@@ -11,51 +11,6 @@ struct MergePropertyTests {
         return s
     }
 
-    @Test("merge is commutative: a ⊔ b == b ⊔ a")
-    func commutative() {
-        forAll(300) { seed, rng in
-            let writes = randomHistory(&rng, replicas: 3, steps: 30, fields: fields)
-            let a = state(from: writes.filter { _ in rng.chance(0.5) })
-            let b = state(from: writes.filter { _ in rng.chance(0.5) })
-            #expect(a.merged(with: b) == b.merged(with: a), "seed \(seed)")
-        }
-    }
-
-    @Test("merge is associative: (a ⊔ b) ⊔ c == a ⊔ (b ⊔ c)")
-    func associative() {
-        forAll(300) { seed, rng in
-            let writes = randomHistory(&rng, replicas: 4, steps: 40, fields: fields)
-            let parts = (0..<3).map { _ in state(from: writes.filter { _ in rng.chance(0.4) }) }
-            #expect(parts[0].merged(with: parts[1]).merged(with: parts[2]) == parts[0].merged(with: parts[1].merged(with: parts[2])), "seed \(seed)")
-        }
-    }
-
-    @Test("merge is idempotent: a ⊔ a == a, and a second delivery changes nothing")
-    func idempotent() {
-        forAll(300) { seed, rng in
-            let writes = randomHistory(&rng, replicas: 3, steps: 30, fields: fields)
-            let a = state(from: writes)
-            #expect(a.merged(with: a) == a, "seed \(seed)")
-            #expect(state(from: writes + writes) == a, "seed \(seed)")
-        }
-    }
-
-    @Test("every delivery order, with duplicates, converges to the per-field greatest stamp")
-    func deliveryOrderConverges() {
-        forAll(200) { seed, rng in
-            let writes = randomHistory(&rng, replicas: rng.int(2...5), steps: rng.int(5...60), fields: fields)
-            // The oracle, computed without FieldMerge: per field the write with the greatest stamp.
-            var expected: [String: StampedValue] = [:]
-            for w in writes where expected[w.field].map({ w.stamp > $0.stamp }) ?? true { expected[w.field] = w.stamped }
-            for _ in 0..<5 {
-                var delivery = writes.shuffled(using: &rng)
-                delivery += (0..<rng.int(0...10)).compactMap { _ in writes.randomElement(using: &rng) }
-                delivery.shuffle(using: &rng)
-                #expect(state(from: delivery).fields == expected, "seed \(seed)")
-            }
-        }
-    }
-
     @Test("any partition of the writes across replicas, merged pairwise in any order, converges")
     func partitionsConverge() {
         forAll(200) { seed, rng in
