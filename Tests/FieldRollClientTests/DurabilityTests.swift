@@ -131,7 +131,7 @@ struct FieldRollCLITests {
         #expect(try fieldroll(["init", "--name", "李敏的平板"] + d).0 == 0)
         let (s1, out1, _) = try fieldroll(["household", "add", "--region", "139901002201", "--address", "上河村3组12号", "--head", "王建国", "--housing", "self-built", "--income", "600.50", "--json"] + d)
         #expect(s1 == 0)
-        let h = try JSONValue(parsing: Data(out1.utf8)).objectValue?["id"]?.stringValue ?? ""
+        let h = try #require(try JSONValue(parsing: Data(out1.utf8)).objectValue?["id"]?.stringValue, "household add --json printed no id")
         #expect(try fieldroll(["member", "add", "--household", h, "--name", "王建国", "--resident-id", "11010519491231002X", "--relation", "head", "--work", "farming", "--income", "600"] + d).0 == 0)
         let photo = fixtures.appendingPathComponent("photos/house.jpg").path
         #expect(try fieldroll(["visit", "record", "--household", h, "--author", "李敏", "--answer", "income.wages=1200", "--photo", "house:\(photo)"] + d).0 == 0)

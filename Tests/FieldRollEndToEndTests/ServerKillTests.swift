@@ -90,7 +90,7 @@ struct ServerKillTests {
         let dir = tempDir("device")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try DeviceStore.create(at: dir, credential: credential, name: "李敏")
-        let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(code: issued.objectValue?["code"]?.stringValue ?? "", publicKey: store.publicKey, device: store.deviceID)
+        let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(code: try #require(issued.objectValue?["code"]?.stringValue), publicKey: store.publicKey, device: store.deviceID)
         for i in 0..<600 {
             _ = try store.addHousehold(Household(region: village, address: "上河村\(i)号", headName: "王建国", housing: .owned, declaredMonthlyIncome: .yuan(Int64(i))))
         }

@@ -65,10 +65,11 @@ struct CLITests {
         let (_, list, _) = try CLI.run(["device", "list", "--data", data, "--json"])
         let devices = try JSONDecoder().decode([DeviceRecordView].self, from: Data(list.utf8))
         #expect(devices.count == 1 && devices[0].status == "pending")
-        let (s2, out2, _) = try CLI.run(["device", "revoke", "--data", data, enrolled["device"] ?? "", "--json"])
+        let deviceID = try #require(enrolled["device"])
+        let (s2, out2, _) = try CLI.run(["device", "revoke", "--data", data, deviceID, "--json"])
         let revoked = try JSONValue(parsing: Data(out2.utf8)).objectValue?["status"]
         #expect(s2 == 0 && revoked == .string("revoked"))
-        let (s3, _, err3) = try CLI.run(["device", "revoke", "--data", data, enrolled["device"] ?? ""])
+        let (s3, _, err3) = try CLI.run(["device", "revoke", "--data", data, deviceID])
         #expect(s3 == 1 && err3.hasPrefix("Error: not-found: "))
         let (s4, audit, _) = try CLI.run(["audit", "verify", "--data", data])
         #expect(s4 == 0 && audit.contains("intact: 3 entries"))

@@ -50,11 +50,12 @@ final class TestServer: Sendable {
         _ = try await pipeline.createDevice(name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
         let key = Curve25519.Signing.PrivateKey()
         let (status, body) = try await request("POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": .string(key.publicKey.base64)])
-        #expect(status == 201)
-        let answer = try JSONValue(parsing: body).objectValue ?? [:]
-        return TestDevice(
-            server: self, id: try NodeID(answer["device"]?.stringValue ?? ""), key: key, token: answer["token"]?.stringValue ?? "",
-            scope: scope)
+        try #require(status == 201, "enrolment failed: \(String(decoding: body, as: UTF8.self))")
+        let answer = try #require(try JSONValue(parsing: body).objectValue)
+        let device = try #require(answer["device"]?.stringValue)
+        let token = try #require(answer["token"]?.stringValue, "no token: the test stops here rather than go on unauthenticated")
+        try #require(!token.isEmpty)
+        return TestDevice(server: self, id: try NodeID(device), key: key, token: token, scope: scope)
     }
 
     /// One HTTP exchange; every answer is checked against the OpenAPI document.
