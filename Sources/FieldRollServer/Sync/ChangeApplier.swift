@@ -28,6 +28,8 @@ public struct ChangeDecision: Sendable {
     public var record: StoredRecord?
     /// Concurrent edits to keep as conflict records.
     public var conflicts: [ConcurrentEdit] = []
+    /// Photo bytes the stored record refers to (so devices in its region may read them).
+    public var blobs: [FieldRollCore.SHA256Digest] = []
 
     static func refuse(_ code: ErrorCode, _ detail: String) -> ChangeDecision {
         ChangeDecision(status: .refused, code: code, detail: detail, record: nil)
@@ -124,40 +126,26 @@ public enum ChangeApplier {
         guard case .body(let body) = change.payload else {
             return .refuse(.invalidRecord, "a \(change.entity.rawValue) is sent whole as a body, not as field writes")
         }
-        let issues: [FieldIssue]
-        let id: String
-        let region: RegionCode
+        let record: any ImmutableRecord
         do {
-            switch change.entity {
-            case .visit:
-                let v = try body.decode(as: Visit.self)
-                if v.device != origin { return .refuse(.invalidRecord, "visit \(v.id) names device \(v.device) but comes from \(origin)") }
-                if case .failed(let why) = bodySignature { return .refuse(.badSignature, "visit \(v.id): \(why)") }
-                (issues, id, region) = (v.validate(), v.id.description, v.region)
-            case .checkIn:
-                let c = try body.decode(as: CheckIn.self)
-                if c.device != origin { return .refuse(.invalidRecord, "check-in \(c.id) names device \(c.device) but comes from \(origin)") }
-                if case .failed(let why) = bodySignature { return .refuse(.badSignature, "check-in \(c.id): \(why)") }
-                (issues, id, region) = (c.validate(), c.id.description, c.region)
-            case .photo:
-                let p = try body.decode(as: Photo.self)
-                (issues, id, region) = (p.validate(), p.id.description, p.region)
-            case .reviewAction:
-                let r = try body.decode(as: ReviewAction.self)
-                (issues, id, region) = (r.validate(), r.id.description, r.region)
-            default:
-                return .refuse(.invalidRecord, "\(change.entity.rawValue) is not an immutable kind")
-            }
+            record = try body.immutableRecord(of: change.entity)
         } catch {
             return .refuse(.invalidRecord, "the \(change.entity.rawValue) body does not decode: \(Self.describe(error))")
         }
+        let (id, region) = (record.recordID, record.region)
+        if let signer = record.signingDevice {
+            if signer != origin { return .refuse(.invalidRecord, "\(change.entity.rawValue) \(id) names device \(signer) but comes from \(origin)") }
+            if case .failed(let why) = bodySignature { return .refuse(.badSignature, "\(change.entity.rawValue) \(id): \(why)") }
+        }
+        let issues = record.validate()
         if !issues.isEmpty { return .refuse(.invalidRecord, ValidationError(issues).message) }
         guard id == change.record.lowercased() else { return .refuse(.invalidRecord, "the body's id \(id) differs from the change's record \(change.record)") }
         guard region == change.region else { return .refuse(.invalidRecord, "the body's region \(region) differs from the change's region \(change.region)") }
         let existingBody: JSONValue? = if case .body(let b)? = existing?.content { b } else { nil }
         switch ImmutableRecordRule.decide(existing: existingBody, incoming: body) {
         case .store:
-            return ChangeDecision(status: .applied, record: StoredRecord(entity: change.entity, id: id, region: region, content: .body(body)))
+            return ChangeDecision(
+                status: .applied, record: StoredRecord(entity: change.entity, id: id, region: region, content: .body(body)), blobs: record.blobReferences)
         case .duplicate:
             return ChangeDecision(status: .duplicate, record: nil)
         case .conflict:

@@ -33,15 +33,4 @@ public struct StoredRecord: Sendable, Hashable {
         let content: Content = entity.replication == .immutable ? .body(json) : .state(try RecordState(json: json))
         self.init(entity: entity, id: id, region: region, content: content)
     }
-
-    /// Content-addressed blobs this record refers to (photos, face-match photos).
-    public var blobReferences: [SHA256Digest] {
-        guard case .body(let body) = content, let o = body.objectValue else { return [] }
-        switch entity {
-        case .photo: return [o["sha256"]?.stringValue].compactMap { $0.flatMap { try? SHA256Digest(hex: $0) } }
-        case .checkIn: return [o["photo"]?.stringValue].compactMap { $0.flatMap { try? SHA256Digest(hex: $0) } }
-        case .visit: return (o["photos"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { try? SHA256Digest(hex: $0) } }
-        default: return []
-        }
-    }
 }

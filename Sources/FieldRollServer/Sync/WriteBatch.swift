@@ -64,7 +64,7 @@ struct WriteBatch {
         records[key] = record
         staged[key] = record
         set.recordPositions[key] = position
-        for digest in record.blobReferences { set.blobReferences.append(BlobReference(digest, record.region)) }
+        for digest in decision.blobs { set.blobReferences.append(BlobReference(digest, record.region)) }
         var conflictIDs: [String] = []
         for edit in decision.conflicts {
             let id = UUID().uuidString.lowercased()
