@@ -16,18 +16,6 @@ public struct RemoteProblem: FieldRollError {
     public var isTransient: Bool { status >= 500 || status == 429 || code == .uploadInProgress }
 }
 
-/// What `POST /v1/devices/enrol` answers.
-public struct EnrolmentGrant: Sendable, Codable {
-    public var device: NodeID
-    public var name: String
-    public var role: Role
-    public var scope: RegionCode
-    public var token: String
-    public var server: NodeID
-    public var serverPublicKey: String
-    public var serverTime: Instant
-}
-
 /// The v1 sync API over an ``HTTPClient``: JSON and gzip in, typed answers or
 /// ``RemoteProblem`` out.
 public struct SyncAPI: Sendable {
@@ -39,7 +27,7 @@ public struct SyncAPI: Sendable {
         self.token = token
     }
 
-    var authHeaders: [String: String] { token.map { ["Authorization": "Bearer \($0)"] } ?? [:] }
+    var authHeaders: [String: String] { token.map { [WireHeader.authorization: "Bearer \($0)"] } ?? [:] }
 
     func check(_ r: HTTPResponse, _ ok: Set<Int>) throws {
         guard !ok.contains(r.status) else { return }
@@ -62,17 +50,19 @@ public struct SyncAPI: Sendable {
 
     /// Redeems a one-time code with this device's key and id.
     public func enrol(code: String, publicKey: Curve25519.Signing.PublicKey, device: NodeID) async throws -> EnrolmentGrant {
-        let body: JSONValue = ["code": .string(code), "publicKey": .string(publicKey.base64), "device": .string(device.rawValue)]
-        let r = try await http.send(HTTPRequest(method: "POST", path: "/v1/devices/enrol", headers: ["Content-Type": "application/json"], body: Data(body.canonicalBytes)))
+        let body = try JSONValue(encoding: EnrolmentRequest(code: code, publicKey: publicKey.base64, device: device.rawValue))
+        let route = WireRoute.enrol
+        let r = try await http.send(HTTPRequest(method: route.method, path: route.path(), headers: ["Content-Type": "application/json"], body: Data(body.canonicalBytes)))
         try check(r, [201])
         return try decode(EnrolmentGrant.self, r)
     }
 
     /// Pushes change sets (gzip-compressed).
     public func push(_ request: PushRequest) async throws -> PushResponse {
-        let json = JSONValue.object(["protocol": .string(request.protocol), "changeSets": .array(request.changeSets.map(\.json))]).canonicalBytes
+        let json = request.json.canonicalBytes
         let r = try await http.send(HTTPRequest(
-            method: "POST", path: "/v1/sync/push", headers: authHeaders.merging(["Content-Type": "application/json", "Content-Encoding": "gzip"]) { a, _ in a },
+            method: WireRoute.push.method, path: WireRoute.push.path(),
+            headers: authHeaders.merging(["Content-Type": "application/json", WireHeader.contentEncoding: "gzip"]) { a, _ in a },
             body: Data(Gzip.compress(json))))
         try check(r, [200])
         return try decode(PushResponse.self, r)
@@ -80,9 +70,9 @@ public struct SyncAPI: Sendable {
 
     /// One page after `cursor` (nil: from the start).
     public func pull(after cursor: SyncCursor?, limit: Int) async throws -> PullPage {
-        var path = "/v1/sync/pull?limit=\(limit)"
+        var path = WireRoute.pull.path() + "?limit=\(limit)"
         if let cursor { path += "&after=\(cursor.description.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? cursor.description)" }
-        let r = try await http.send(HTTPRequest(method: "GET", path: path, headers: authHeaders))
+        let r = try await http.send(HTTPRequest(method: WireRoute.pull.method, path: path, headers: authHeaders))
         try check(r, [200])
         do { return try PullPage(json: JSONValue(parsing: r.body)) } catch {
             throw ClientError(.malformedJSON, "the server's answer is not a valid pull page")
@@ -91,16 +81,19 @@ public struct SyncAPI: Sendable {
 
     /// How much of a blob the server holds, and whether it is complete.
     public func blobOffset(_ d: FieldRollCore.SHA256Digest) async throws -> (complete: Bool, offset: Int64) {
-        let r = try await http.send(HTTPRequest(method: "HEAD", path: "/v1/blobs/\(d.hex)", headers: authHeaders))
+        let route = WireRoute.blobStatus
+        let r = try await http.send(HTTPRequest(method: route.method, path: route.path(["sha256": d.hex]), headers: authHeaders))
         guard r.status == 200 || r.status == 404 else { try check(r, []); return (false, 0) }
-        return (r.status == 200, Int64(r.headers["upload-offset"] ?? "0") ?? 0)
+        return (r.status == 200, Int64(r.headers[WireHeader.uploadOffset.lowercased()] ?? "0") ?? 0)
     }
 
     /// Sends `bytes[offset...]` of a blob; answers whether the server now has all of it.
     public func putBlob(_ d: FieldRollCore.SHA256Digest, bytes: Data, from offset: Int64) async throws -> Bool {
         let r = try await http.send(HTTPRequest(
-            method: "PUT", path: "/v1/blobs/\(d.hex)",
-            headers: authHeaders.merging(["Upload-Offset": String(offset), "Upload-Length": String(bytes.count), "Content-Type": "application/octet-stream"]) { a, _ in a },
+            method: WireRoute.blobUpload.method, path: WireRoute.blobUpload.path(["sha256": d.hex]),
+            headers: authHeaders.merging([
+                WireHeader.uploadOffset: String(offset), WireHeader.uploadLength: String(bytes.count), "Content-Type": "application/octet-stream",
+            ]) { a, _ in a },
             body: bytes.subdata(in: Int(offset)..<bytes.count)))
         try check(r, [200, 201, 202])
         return r.status != 202

@@ -10,6 +10,11 @@ public struct FieldWrite: Hashable, Codable, Sendable {
     /// edit on its hands.
     public var base: HLCTimestamp?
 
+    enum CodingKeys: String, CodingKey, CaseIterable { case field, value, stamp, base }
+
+    /// The members a write may carry on the wire; a server refuses others.
+    public static let wireMembers = Set(CodingKeys.allCases.map(\.rawValue))
+
     public init(field: String, value: JSONValue, stamp: HLCTimestamp, base: HLCTimestamp?) {
         self.field = field
         self.value = value

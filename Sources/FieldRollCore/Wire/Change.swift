@@ -31,7 +31,10 @@ public struct Change: Hashable, Codable, Sendable {
         self.payload = payload
     }
 
-    enum CodingKeys: String, CodingKey { case id, entity, record, region, writes, body }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id, entity, record, region, writes, body }
+
+    /// The members a change may carry on the wire; a server refuses others.
+    public static let wireMembers = Set(CodingKeys.allCases.map(\.rawValue))
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

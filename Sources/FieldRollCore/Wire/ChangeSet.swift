@@ -11,6 +11,11 @@ public struct ChangeSet: SignedRecord, Hashable {
     /// Base64 Ed25519 signature by `origin` over the canonical JSON of every other field.
     public var signature: String?
 
+    enum CodingKeys: String, CodingKey, CaseIterable { case id, origin, stamp, changes, signature }
+
+    /// The members a change set may carry on the wire; a server refuses others.
+    public static let wireMembers = Set(CodingKeys.allCases.map(\.rawValue))
+
     public init(id: ChangeSetID = ChangeSetID(), origin: NodeID, stamp: HLCTimestamp, changes: [Change], signature: String? = nil) {
         self.id = id
         self.origin = origin

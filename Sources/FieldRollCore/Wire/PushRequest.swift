@@ -4,6 +4,11 @@ public struct PushRequest: Hashable, Codable, Sendable {
     public var `protocol`: String
     public var changeSets: [ChangeSet]
 
+    enum CodingKeys: String, CodingKey, CaseIterable { case `protocol`, changeSets }
+
+    /// The members a push may carry; a server refuses others.
+    public static let wireMembers = Set(CodingKeys.allCases.map(\.rawValue))
+
     public init(changeSets: [ChangeSet]) {
         self.protocol = WireProtocol.version
         self.changeSets = changeSets

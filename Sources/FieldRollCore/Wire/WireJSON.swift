@@ -84,6 +84,9 @@ extension ChangeSet {
 }
 
 extension PushRequest {
+    /// The request as JSON, converted directly.
+    public var json: JSONValue { ["protocol": .string(self.protocol), "changeSets": .array(changeSets.map(\.json))] }
+
     public init(json: JSONValue) throws(ValidationError) {
         guard let o = json.objectValue, let proto = o["protocol"]?.stringValue, case .array(let sets)? = o["changeSets"] else {
             throw ValidationError([FieldIssue(field: "push", reason: "bad-format", message: "a push has protocol and changeSets")])

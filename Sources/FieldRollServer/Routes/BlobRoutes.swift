@@ -5,9 +5,15 @@ import Hummingbird
 
 extension HTTPField.Name {
     /// How many bytes of a blob the server holds (HEAD), or where a PUT's bytes begin.
-    static let uploadOffset = HTTPField.Name("Upload-Offset")!
+    static let uploadOffset = wire(WireHeader.uploadOffset)
     /// The blob's total size, sent with every PUT so the server knows when it is complete.
-    static let uploadLength = HTTPField.Name("Upload-Length")!
+    static let uploadLength = wire(WireHeader.uploadLength)
+
+    /// A header name of the v1 API (``WireHeader``); those are valid field names.
+    static func wire(_ name: String) -> HTTPField.Name {
+        guard let field = HTTPField.Name(name) else { preconditionFailure("\(name) is not a valid header name") }
+        return field
+    }
 }
 
 /// `HEAD|PUT|GET /v1/blobs/{sha256}`: content-addressed photo bytes, resumable uploads.
@@ -26,9 +32,9 @@ struct BlobRoutes {
     let metrics: ServerMetrics
 
     func register(on group: RouterGroup<ServerRequestContext>) {
-        group.head("blobs/:sha256") { request, context in try await head(request, context) }
-        group.put("blobs/:sha256") { request, context in try await put(request, context) }
-        group.get("blobs/:sha256") { request, context in try await get(request, context) }
+        group.head(RouterPath(WireRoute.blobStatus.routerPath)) { request, context in try await head(request, context) }
+        group.put(RouterPath(WireRoute.blobUpload.routerPath)) { request, context in try await put(request, context) }
+        group.get(RouterPath(WireRoute.blobDownload.routerPath)) { request, context in try await get(request, context) }
     }
 
     func digest(_ context: ServerRequestContext) throws -> SHA256Digest {

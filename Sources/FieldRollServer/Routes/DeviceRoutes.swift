@@ -7,31 +7,11 @@ import Hummingbird
 struct DeviceRoutes {
     let pipeline: SyncPipeline
 
-    struct EnrolRequest: Codable {
-        var code: String
-        var publicKey: String
-        /// The device's own id (its node id), when it was set up before enrolment.
-        var device: String?
-    }
-
-    /// What a freshly enrolled device needs to sync.
-    struct EnrolResponse: Codable {
-        var device: NodeID
-        var name: String
-        var role: Role
-        var scope: RegionCode
-        /// The bearer token; shown once, stored by the server only as a hash.
-        var token: String
-        var server: NodeID
-        var serverPublicKey: String
-        var serverTime: Instant
-    }
-
     func register(on group: RouterGroup<ServerRequestContext>) {
-        group.post("devices/enrol") { request, _ in
+        group.post(RouterPath(WireRoute.enrol.routerPath)) { request, _ in
             let bytes = try await JSONBody.bytes(request, limit: 16 * 1024)
-            try JSONBody.checkKeys(try JSONBody.value(bytes), allowed: ["code", "publicKey", "device"], at: "the enrolment")
-            let body = try JSONBody.decode(EnrolRequest.self, from: bytes)
+            try JSONBody.checkKeys(try JSONBody.value(bytes), allowed: EnrolmentRequest.wireMembers, at: "the enrolment")
+            let body = try JSONBody.decode(EnrolmentRequest.self, from: bytes)
             guard let key = try? Curve25519.Signing.PublicKey(base64: body.publicKey) else {
                 throw ProblemResponse(.invalidRecord, "publicKey must be an Ed25519 public key: 32 bytes, base64")
             }
@@ -43,7 +23,7 @@ struct DeviceRoutes {
             let token = Secrets.token()
             let now = Clock.millis()
             let identity = try await pipeline.redeem(codeHash: Secrets.hash(body.code), publicKey: key, tokenHash: Secrets.hashToken(token), proposedID: proposed, now: now)
-            let answer = EnrolResponse(
+            let answer = EnrolmentGrant(
                 device: identity.id, name: identity.name, role: identity.role, scope: identity.scope, token: token, server: pipeline.serverNode,
                 serverPublicKey: pipeline.serverKey.publicKey.base64, serverTime: Instant(millis: now))
             return try JSONBody.response(answer, status: .created, request: request)

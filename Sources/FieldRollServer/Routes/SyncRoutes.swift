@@ -9,8 +9,8 @@ struct SyncRoutes {
     let metrics: ServerMetrics
 
     func register(on group: RouterGroup<ServerRequestContext>) {
-        group.post("sync/push") { request, context in try await push(request, context) }
-        group.get("sync/pull") { request, context in try await pull(request, context) }
+        group.post(RouterPath(WireRoute.push.routerPath)) { request, context in try await push(request, context) }
+        group.get(RouterPath(WireRoute.pull.routerPath)) { request, context in try await pull(request, context) }
     }
 
     func push(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
@@ -37,13 +37,13 @@ struct SyncRoutes {
 
     /// The v1 members of a push body; anything else is `unknown-field`.
     static func checkShape(_ raw: JSONValue) throws {
-        try JSONBody.checkKeys(raw, allowed: ["protocol", "changeSets"], at: "the push")
+        try JSONBody.checkKeys(raw, allowed: PushRequest.wireMembers, at: "the push")
         for (i, set) in (raw.objectValue?["changeSets"]?.arrayValue ?? []).enumerated() {
-            try JSONBody.checkKeys(set, allowed: ["id", "origin", "stamp", "changes", "signature"], at: "changeSets[\(i)]")
+            try JSONBody.checkKeys(set, allowed: ChangeSet.wireMembers, at: "changeSets[\(i)]")
             for (j, change) in (set.objectValue?["changes"]?.arrayValue ?? []).enumerated() {
-                try JSONBody.checkKeys(change, allowed: ["id", "entity", "record", "region", "writes", "body"], at: "changeSets[\(i)].changes[\(j)]")
+                try JSONBody.checkKeys(change, allowed: Change.wireMembers, at: "changeSets[\(i)].changes[\(j)]")
                 for (k, write) in (change.objectValue?["writes"]?.arrayValue ?? []).enumerated() {
-                    try JSONBody.checkKeys(write, allowed: ["field", "value", "stamp", "base"], at: "changeSets[\(i)].changes[\(j)].writes[\(k)]")
+                    try JSONBody.checkKeys(write, allowed: FieldWrite.wireMembers, at: "changeSets[\(i)].changes[\(j)].writes[\(k)]")
                 }
             }
         }
