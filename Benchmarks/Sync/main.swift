@@ -29,6 +29,19 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
+/// Says which phase runs, on stderr (the table goes to stdout): a redrawn bar on a terminal,
+/// plain lines otherwise.
+func progress(_ phase: String, _ done: Int = 0, of total: Int = 0) {
+    let terminal = isatty(STDERR_FILENO) == 1
+    if total > 0 && terminal {
+        let filled = min(30, done * 30 / total)
+        let end = done >= total ? "\n" : ""
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(phase) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: 30 - filled))] \(done)/\(total)\(end)".utf8))
+    } else if total == 0 || done == 0 {
+        FileHandle.standardError.write(Data("fieldroll-bench: \(phase)…\n".utf8))
+    }
+}
+
 func millis() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e6 }
 
 func percentile(_ xs: [Double], _ p: Double) -> Double {
@@ -156,16 +169,19 @@ for start in stride(from: 0, to: records, by: batch) {
     batches.append(PushRequest(changeSets: sets))
 }
 let pushStart = millis()
-for request in batches {
+for (n, request) in batches.enumerated() {
+    progress("push \(records) visits", n, of: batches.count)
     let r = try await pusher.api.push(request)
     pushErrors += r.results.filter { $0.status != .applied }.count
 }
 let pushMs = millis() - pushStart
+progress("push \(records) visits", batches.count, of: batches.count)
 let pushWire = Double(pushCounter.sent.withLock { $0 } + pushCounter.received.withLock { $0 }) / Double(records)
 // Drop the prebuilt batches so the pull's peak memory is the device's, not the benchmark's.
 batches = []
 
 // MARK: 2. A fresh device pulls all N into its local store
+progress("a fresh device pulls all records")
 
 let serverRSSBeforePull = peakRSS(server.processIdentifier)
 resetPeak(server.processIdentifier)
@@ -183,6 +199,7 @@ if pullReport.pulled != records { fail("the fresh device pulled \(pullReport.pul
 let pullWire = Double(pullCounter.received.withLock { $0 } + pullCounter.sent.withLock { $0 }) / Double(records)
 
 // MARK: 3. An up-to-date device asks for changes
+progress("no-op pulls")
 
 let noop = try await SimDevice(code: noopCode, http: CurlHTTPClient(endpoint: endpoint))
 var cursor: SyncCursor?
@@ -200,6 +217,7 @@ for _ in 0..<(quick ? 50 : 500) {
 }
 
 // MARK: 4. 200 devices sync at once
+progress("devices sync at once")
 
 let swarm = try await withThrowingTaskGroup(of: SimDevice.self) { group in
     for (i, code) in swarmCodes.enumerated() {
@@ -271,6 +289,7 @@ for d in swarm.prefix(quick ? swarm.count : 40) {
 }
 
 // MARK: 5. Photos
+progress("photo uploads")
 
 let photoDevice = try await SimDevice(code: photoCode, http: CurlHTTPClient(endpoint: endpoint))
 var rng = SeededRandom(seed: 42)
@@ -294,6 +313,7 @@ _ = try await cutAPI.putBlob(cutDigest, bytes: cutPhoto, from: offset)
 let resent = cutCounter.sent.withLock { $0 } - sentBeforeCut - Int64(photoSize - photoSize / 2)
 
 // MARK: 6. The ceiling: raw SQLite inserts of the same rows
+progress("raw SQLite inserts")
 
 let raw = try DatabaseQueue(path: work.appendingPathComponent("raw.sqlite").path)
 try await raw.write { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
