@@ -14,7 +14,8 @@ struct FieldRollCommand: AsyncParsableCommand {
         commandName: "fieldroll",
         abstract: "Record casework offline on a field device: households, members, visits, photos, check-ins.",
         discussion: """
-            Everything is kept in an encrypted store (default ./fieldroll-device) until it is \
+            Everything is kept in an encrypted store (--data, FIELDROLL_DEVICE, default \
+            ~/.local/share/fieldroll) until it is \
             synced. Unlock it with FIELDROLL_PASSPHRASE, --passphrase-file or --key-file (kiosks); \
             on a terminal you are asked for the passphrase.
 

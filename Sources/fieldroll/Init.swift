@@ -30,9 +30,9 @@ extension FieldRollCommand {
             }
             let s = try DeviceStore.create(at: store.directory, credential: credential, name: name)
             if store.json {
-                try Output.json(["device": s.deviceID.rawValue, "publicKey": s.publicKey.base64, "data": store.data])
+                try Output.json(["device": s.deviceID.rawValue, "publicKey": s.publicKey.base64, "data": store.directory.path])
             } else {
-                print("device \(s.deviceID) (\(name)) ready in \(store.data)")
+                print("device \(s.deviceID) (\(name)) ready in \(store.directory.path)")
                 print("public key \(s.publicKey.base64)")
             }
         }

@@ -123,6 +123,36 @@ struct DurabilityTests {
 
 @Suite("fieldroll on the command line")
 struct FieldRollCLITests {
+    @Test("the store lives in --data, else FIELDROLL_DEVICE, else the user's data folder; a weak passphrase leaves no folder")
+    func storeFolder() throws {
+        let home = temporaryFolder("home")
+        defer { cleanup(home) }
+        func run(_ args: [String], _ environment: [String: String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = try #require(fieldrollBinary)
+            p.arguments = args
+            p.environment = environment.merging(["HOME": home.path, "PATH": "/usr/bin:/bin"]) { a, _ in a }
+            p.currentDirectoryURL = FileManager.default.temporaryDirectory
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = Pipe()
+            try p.run()
+            let o = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: o, as: UTF8.self))
+        }
+        let weak = home.appendingPathComponent("weak")
+        #expect(try run(["init", "--name", "x", "--data", weak.path], ["FIELDROLL_PASSPHRASE": "short"]).0 == 1)
+        #expect(!FileManager.default.fileExists(atPath: weak.path), "a refused init leaves nothing behind")
+        let (status, out) = try run(["init", "--name", "x", "--json"], ["FIELDROLL_PASSPHRASE": "correct horse battery"])
+        let expected = home.appendingPathComponent(".local/share/fieldroll").path
+        #expect(status == 0 && out.contains(expected), "\(out)")
+        #expect(FileManager.default.fileExists(atPath: expected + "/" + DeviceStore.databaseName))
+        let chosen = home.appendingPathComponent("chosen")
+        #expect(try run(["init", "--name", "y"], ["FIELDROLL_PASSPHRASE": "correct horse battery", "FIELDROLL_DEVICE": chosen.path]).0 == 0)
+        #expect(FileManager.default.fileExists(atPath: chosen.appendingPathComponent(DeviceStore.databaseName).path))
+    }
+
     @Test("a person's day through the CLI; bad input exits 1 with one line and changes nothing")
     func cli() throws {
         let dir = temporaryFolder("cli")

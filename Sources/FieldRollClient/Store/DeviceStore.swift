@@ -73,20 +73,28 @@ public final class DeviceStore: Sendable {
         if FileManager.default.fileExists(atPath: directory.appendingPathComponent(databaseName).path) {
             throw ClientError(.invalidRecord, "a store already exists in \(directory.path)")
         }
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("photos"), withIntermediateDirectories: true)
-        let pool = try openPool(directory)
-        try ClientSchema.migrator.migrate(pool)
+        // The credential is checked (and the key derived) before anything is written, so a weak
+        // passphrase leaves no folder behind.
         let (vault, wrapped, salt) = try Vault.create(credential)
-        let key = Curve25519.Signing.PrivateKey()
-        let id = try NodeID(UUID().uuidString.lowercased())
-        let sealedKey = try vault.seal(key.rawRepresentation)
-        try pool.write { db in
-            for (k, v) in [("device", Data(id.rawValue.utf8)), ("name", Data(name.utf8)), ("wrapped_key", wrapped), ("salt", salt), ("signing_key", sealedKey),
-                           ("credential", Data((credential.isKeyFile ? "key-file" : "passphrase").utf8))] {
-                try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [k, v])
+        let existed = FileManager.default.fileExists(atPath: directory.path)
+        do {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent("photos"), withIntermediateDirectories: true)
+            let pool = try openPool(directory)
+            try ClientSchema.migrator.migrate(pool)
+            let key = Curve25519.Signing.PrivateKey()
+            let id = try NodeID(UUID().uuidString.lowercased())
+            let sealedKey = try vault.seal(key.rawRepresentation)
+            try pool.write { db in
+                for (k, v) in [("device", Data(id.rawValue.utf8)), ("name", Data(name.utf8)), ("wrapped_key", wrapped), ("salt", salt), ("signing_key", sealedKey),
+                               ("credential", Data((credential.isKeyFile ? "key-file" : "passphrase").utf8))] {
+                    try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [k, v])
+                }
             }
+            return DeviceStore(deviceID: id, name: name, signingKey: key, vault: vault, pool: pool, directory: directory, now: now)
+        } catch {
+            if !existed { try? FileManager.default.removeItem(at: directory) }
+            throw error
         }
-        return DeviceStore(deviceID: id, name: name, signingKey: key, vault: vault, pool: pool, directory: directory, now: now)
     }
 
     /// Opens an existing store, migrating an older schema.

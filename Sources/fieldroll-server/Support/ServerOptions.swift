@@ -27,12 +27,14 @@ struct ServerOptions: ParsableArguments {
     /// The server configuration these options and the environment name.
     func configuration() throws -> ServerConfiguration {
         let s = try settings()
-        var c = ServerConfiguration(dataDirectory: data ?? s.value("FIELDROLL_DATA") ?? "fieldroll-data")
+        // Absolute from here on, so every message names the folder actually used.
+        let folder = data ?? s.value("FIELDROLL_DATA") ?? "fieldroll-data"
+        var c = ServerConfiguration(dataDirectory: URL(fileURLWithPath: folder).standardizedFileURL.path)
         c.databaseURL = database ?? s.value("FIELDROLL_DATABASE_URL")
         if let url = c.databaseURL, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
             throw CLIFailure(code: .invalidConfiguration, message: "--database must be a postgres:// URL (leave it out for SQLite in --data)")
         }
-        c.blobDirectoryOverride = blobs ?? s.value("FIELDROLL_BLOBS")
+        c.blobDirectoryOverride = (blobs ?? s.value("FIELDROLL_BLOBS")).map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         return c
     }
 

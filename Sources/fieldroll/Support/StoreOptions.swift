@@ -5,12 +5,21 @@ import Foundation
 
 /// Where the store is and how to unlock it: shared by every subcommand.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The device store's folder.") var data: String = "fieldroll-device"
+    @Option(help: "The device store's folder [env FIELDROLL_DEVICE; default $XDG_DATA_HOME/fieldroll, else ~/.local/share/fieldroll].")
+    var data: String?
     @Option(help: "A file whose first line is the passphrase (else FIELDROLL_PASSPHRASE, else a prompt).") var passphraseFile: String?
     @Option(help: "A kiosk's 32-byte key file instead of a passphrase.") var keyFile: String?
     @Flag(help: "Print JSON for scripts instead of text for people.") var json = false
 
-    var directory: URL { URL(fileURLWithPath: data) }
+    /// The store's folder, absolute: `--data`, else `FIELDROLL_DEVICE`, else the user's data
+    /// folder — never silently the folder the command happens to run in.
+    var directory: URL {
+        let environment = ProcessInfo.processInfo.environment
+        if let path = data ?? environment["FIELDROLL_DEVICE"] { return URL(fileURLWithPath: path).standardizedFileURL }
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { return URL(fileURLWithPath: xdg).appendingPathComponent("fieldroll") }
+        let home = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
+        return home.appendingPathComponent(".local/share/fieldroll")
+    }
 
     func credential() throws -> Credential {
         if let keyFile { return .keyFile(URL(fileURLWithPath: keyFile)) }
