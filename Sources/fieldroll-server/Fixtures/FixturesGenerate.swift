@@ -29,6 +29,9 @@ extension FieldRollServerCommand {
         @Option(help: "The folder to write regions.csv, households.csv, members.csv, standards.csv and enrolments.csv into (created if missing).")
         var out: String
 
+        @Flag(help: "Print JSON instead of text: counts and the files written.")
+        var json = false
+
         func validate() throws {
             guard (0...1_000_000).contains(households) else {
                 throw ValidationError("--households must be between 0 and 1000000, got \(households)")
@@ -43,6 +46,14 @@ extension FieldRollServerCommand {
                 files = try CountyFixtureWriter(county: county).write(to: URL(fileURLWithPath: out))
             } catch {
                 throw CLIFailure(code: .storageFailure, message: "cannot write to \(out): \(error.localizedDescription)")
+            }
+            if json {
+                CLIOutput.json([
+                    "households": .int(Int64(county.households.count)), "members": .int(Int64(county.members.count)),
+                    "enrolments": .int(Int64(county.enrolments.count)), "villages": .int(Int64(county.villages.count)),
+                    "townships": .int(Int64(county.townships.count)), "files": .array(files.map { .string($0.path) }),
+                ])
+                return
             }
             print("wrote \(county.households.count) households, \(county.members.count) members, \(county.enrolments.count) enrolments in \(county.villages.count) villages of \(county.townships.count) townships")
             for f in files { print("  \(f.path)") }

@@ -64,6 +64,7 @@ extension FieldRollServerCommand {
         @Argument(help: "households, members or enrolments") var what: String
         @Option(help: "Only records inside this region (default: all).") var scope: String?
         @Option(help: "The file to write (default: standard output).") var out: String?
+        @Flag(help: "With --out: print JSON (rows written, file) instead of text.") var json = false
 
         func run() async throws {
             let kinds: [String: EntityKind] = ["households": .household, "members": .member, "enrolments": .enrolment]
@@ -80,7 +81,11 @@ extension FieldRollServerCommand {
                 do { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
                     throw CLIFailure(code: .storageFailure, message: "cannot write \(out)")
                 }
-                print("wrote \(rows.count) \(what) to \(out)")
+                if json {
+                    CLIOutput.json(["rows": .int(Int64(rows.count)), "kind": .string(what), "out": .string(out)])
+                } else {
+                    print("wrote \(rows.count) \(what) to \(out)")
+                }
             } else {
                 print(text, terminator: "")
             }
