@@ -61,6 +61,10 @@ extension ErrorCode {
     public static let badCursor: ErrorCode = "bad-cursor"
     /// A conflict that was already resolved cannot be resolved again.
     public static let alreadyResolved: ErrorCode = "already-resolved"
+    /// A review action for a step the application is not waiting for (the review chain's order).
+    public static let illegalTransition: ErrorCode = "illegal-transition"
+    /// The public notice has not run its minimum number of days yet.
+    public static let noticeNotOver: ErrorCode = "notice-not-over"
 
     // Security
     /// A change set's Ed25519 signature does not verify against its origin's key.
@@ -176,6 +180,10 @@ extension ErrorCode {
             "A different body arrived under the id of an immutable record that already exists."),
         .init(.deviceIDTaken, 409, "Device id taken", "The device id proposed at enrolment already belongs to an enrolled device."),
         .init(.alreadyResolved, 409, "Already resolved", "The conflict was already resolved."),
+        .init(
+            .illegalTransition, 409, "Not at this step",
+            "A review action for a step the application is not waiting for; the review chain's order decides."),
+        .init(.noticeNotOver, 409, "Notice not over", "The public notice has not run its minimum number of days yet."),
         .init(
             .offsetMismatch, 409, "Wrong upload offset",
             "A resumed upload's offset differs from what the server holds; `Upload-Offset` says where to resume."),

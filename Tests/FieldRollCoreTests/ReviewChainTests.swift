@@ -1,0 +1,69 @@
+import FieldRollCore
+import Testing
+
+@Suite("Days on the calendar")
+struct CalendarDaysTests {
+    @Test("day numbers, weekdays and working days, worked by hand")
+    func days() throws {
+        let d = try CalendarDate("2026-11-25")
+        #expect(d.dayNumber == 20_782 && d.weekday == 3, "a Wednesday")
+        #expect(CalendarDate(dayNumber: 0).description == "1970-01-01")
+        #expect(try CalendarDate("2024-02-28").adding(days: 1).description == "2024-02-29")
+        #expect(try CalendarDate("2026-12-31").adding(days: 1).description == "2027-01-01")
+        #expect(try CalendarDate("2026-11-27").workingDays(until: try CalendarDate("2026-11-30")) == 1, "Friday to Monday")
+        #expect(CalendarDate(chinaDayOf: try Instant("2026-11-24T16:30:00Z")).description == "2026-11-25", "00:30 in Beijing")
+        for n in [-800_000, -1, 0, 59, 60, 20_782, 100_000] { #expect(CalendarDate(dayNumber: n).dayNumber == n) }
+    }
+}
+
+@Suite("The review chain")
+struct ReviewChainTests {
+    let chain = ReviewChain.standard
+    let day = try! CalendarDate("2026-11-25")
+
+    func approve(_ status: EnrolmentStatus, at step: ReviewStep, by role: Role, since: CalendarDate? = nil, today: CalendarDate? = nil) -> Result<ReviewTransition, ReviewRefusal> {
+        chain.decide(.approve, at: step, by: role, status: status, since: since, today: today ?? day)
+    }
+
+    @Test("two-level: village survey, township review, county approval, seven days of notice, enrolled")
+    func fullChain() throws {
+        #expect(try approve(.applied, at: .villageSurvey, by: .reviewer).get().status == .surveyed)
+        #expect(try approve(.surveyed, at: .townshipReview, by: .reviewer).get().status == .townshipReviewed)
+        #expect(try approve(.townshipReviewed, at: .countyApproval, by: .approver).get().status == .publicNotice)
+        let early = approve(.publicNotice, at: .publicNotice, by: .approver, since: day, today: day.adding(days: 6))
+        #expect((try? early.get()) == nil)
+        if case .failure(let why) = early { #expect(why.code == .noticeNotOver && why.message.contains("2026-12-02")) }
+        let done = try? approve(.publicNotice, at: .publicNotice, by: .approver, since: day, today: day.adding(days: 7)).get()
+        #expect(done == ReviewTransition(status: .enrolled, since: day.adding(days: 7)))
+    }
+
+    @Test("one-level: the township approves and the notice starts; the county step is skipped")
+    func oneLevel() throws {
+        let township = try ReviewChain(townshipApproves: true, noticeDays: 5, deadlines: [.villageSurvey: 15, .townshipReview: 20])
+        #expect(try township.decide(.approve, at: .townshipReview, by: .approver, status: .surveyed, since: nil, today: day).get().status == .publicNotice)
+        #expect(throws: ValidationError.self) { try ReviewChain(townshipApproves: true, noticeDays: 4, deadlines: [:]) }
+    }
+
+    @Test("refusals: the wrong step, the wrong role, a closed application; a rejection and a return at any step")
+    func refusals() {
+        func code(_ r: Result<ReviewTransition, ReviewRefusal>) -> ErrorCode? { if case .failure(let e) = r { e.code } else { nil } }
+        #expect(code(approve(.applied, at: .countyApproval, by: .approver)) == .illegalTransition, "no skipping the survey")
+        #expect(code(approve(.townshipReviewed, at: .countyApproval, by: .reviewer)) == .forbidden, "a reviewer does not approve for the county")
+        #expect(code(approve(.enrolled, at: .publicNotice, by: .approver)) == .illegalTransition)
+        #expect(code(approve(.rejected, at: .villageSurvey, by: .reviewer)) == .illegalTransition, "a refused application stays refused")
+        for (status, step, role) in [(EnrolmentStatus.applied, ReviewStep.villageSurvey, Role.reviewer), (.surveyed, .townshipReview, .reviewer), (.townshipReviewed, .countyApproval, .approver), (.publicNotice, .publicNotice, .approver)] {
+            #expect((try? chain.decide(.reject, at: step, by: role, status: status, since: day, today: day).get().status) == .rejected)
+        }
+        #expect((try? chain.decide(.returnForSurvey, at: .countyApproval, by: .approver, status: .townshipReviewed, since: day, today: day).get().status) == .applied)
+        #expect(code(chain.decide(.returnForSurvey, at: .villageSurvey, by: .reviewer, status: .applied, since: day, today: day)) == .illegalTransition)
+    }
+
+    @Test("deadlines count working days: 15 from Wednesday 2026-11-25 end on 2026-12-16")
+    func deadlines() throws {
+        #expect(chain.dueDate(status: .applied, since: day)?.description == "2026-12-16")
+        #expect(chain.dueDate(status: .surveyed, since: day)?.description == "2026-12-23")
+        let holiday = try CalendarDate("2026-12-01")
+        #expect(chain.dueDate(status: .applied, since: day, holidays: [holiday])?.description == "2026-12-17", "a holiday pushes it a day")
+        #expect(chain.dueDate(status: .publicNotice, since: day) == nil && chain.dueDate(status: .enrolled, since: day) == nil)
+    }
+}
