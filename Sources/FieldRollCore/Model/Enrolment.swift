@@ -16,11 +16,14 @@ public struct Enrolment: FieldMergedRecord {
     public var appliedOn: CalendarDate
     public var startDate: CalendarDate?
     public var endDate: CalendarDate?
+    /// The day the current status began (the review chain's deadlines and the public notice's
+    /// days count from it); nil for records imported without it.
+    public var statusSince: CalendarDate?
 
     public init(
         id: EnrolmentID = EnrolmentID(), householdID: HouseholdID, region: RegionCode, programme: Programme,
         status: EnrolmentStatus, monthlyAmount: Fen, appliedOn: CalendarDate, startDate: CalendarDate? = nil,
-        endDate: CalendarDate? = nil
+        endDate: CalendarDate? = nil, statusSince: CalendarDate? = nil
     ) {
         self.id = id
         self.householdID = householdID
@@ -31,6 +34,7 @@ public struct Enrolment: FieldMergedRecord {
         self.appliedOn = appliedOn
         self.startDate = startDate
         self.endDate = endDate
+        self.statusSince = statusSince
     }
 
     public static let schema = EntitySchema(
@@ -44,6 +48,7 @@ public struct Enrolment: FieldMergedRecord {
             "appliedOn": FieldRule(.date, writer: .server),
             "startDate": FieldRule(.date, writer: .server, nullable: true),
             "endDate": FieldRule(.date, writer: .server, nullable: true),
+            "statusSince": FieldRule(.date, writer: .server, nullable: true),
         ],
         required: ["householdID", "region", "programme", "status", "monthlyAmount", "appliedOn"]
     )

@@ -20,25 +20,32 @@ public final class SyncPipeline: Sendable {
     public let identity: ServerIdentity
     /// How far ahead of the server's clock a stamp may be, in ms.
     public let maxClockDrift: Int64
+    /// How this county runs its review chain; review actions move enrolments by it.
+    public let reviewChain: ReviewChain
     /// When each device was last noted as seen, to write `last_seen_at` at most once a minute.
     let lastTouched = Mutex<[NodeID: Int64]>([:])
 
     public var serverNode: NodeID { identity.node }
     public var serverKey: Curve25519.Signing.PrivateKey { identity.key }
 
-    public init(storage: any ServerStorage, identity: ServerIdentity, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift) {
+    public init(
+        storage: any ServerStorage, identity: ServerIdentity, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift, reviewChain: ReviewChain = .standard
+    ) {
         self.storage = storage
         self.identity = identity
         self.maxClockDrift = maxClockDrift
+        self.reviewChain = reviewChain
     }
 
     /// A pipeline over `storage`, which must hold a server (made by ``initialize(_:)``).
     /// - Throws: ``StorageError`` `no-server` when it holds none.
-    public static func open(_ storage: any ServerStorage, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift) async throws -> SyncPipeline {
+    public static func open(
+        _ storage: any ServerStorage, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift, reviewChain: ReviewChain = .standard
+    ) async throws -> SyncPipeline {
         guard let identity = try await storage.identity() else {
             throw StorageError(.noServer, "this \(storage.backend) database holds no FieldRoll server; create one with `fieldroll-server init`")
         }
-        return SyncPipeline(storage: storage, identity: identity, maxClockDrift: maxClockDrift)
+        return SyncPipeline(storage: storage, identity: identity, maxClockDrift: maxClockDrift, reviewChain: reviewChain)
     }
 
     /// Makes a new server in empty `storage`: a fresh identity and the first audit entry.
@@ -78,9 +85,11 @@ public final class SyncPipeline: Sendable {
             for change in set.changes {
                 request.changeIDs.append(change.id)
                 request.records.append(RecordKey(change.entity, change.record))
+                // A review action moves an enrolment: read it in the same transaction.
+                if let action = Self.reviewAction(in: change) { request.records.append(RecordKey(.enrolment, action.enrolmentID.description)) }
             }
         }
-        let node = serverNode, maxDrift = maxClockDrift
+        let node = serverNode, maxDrift = maxClockDrift, key = serverKey, chain = reviewChain
         return try await storage.write(reading: request) { snapshot in
             var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
             let active = Set(snapshot.devices.filter { $0.status == .active }.map(\.id)).union([node])
@@ -103,6 +112,9 @@ public final class SyncPipeline: Sendable {
                     let result: ChangeResult
                     if let (code, detail) = refusal {
                         result = ChangeResult(change: change.id, status: .refused, code: code, detail: detail)
+                    } else if let action = Self.reviewAction(in: change) {
+                        result = batch.applyReview(
+                            action, change: change, in: set, bodySignature: body, writer: writer, chain: chain, serverKey: key, node: node, maxDrift: maxDrift)
                     } else {
                         result = batch.apply(change, in: set, bodySignature: body, writer: writer, maxDrift: maxDrift)
                     }

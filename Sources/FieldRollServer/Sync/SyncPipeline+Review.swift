@@ -1,0 +1,64 @@
+@preconcurrency import Crypto
+import FieldRollCore
+import Foundation
+
+/// An application waiting at a step of the review chain.
+public struct ReviewQueueEntry: Sendable, Hashable, Codable {
+    public var enrolment: Enrolment
+    /// The step it waits for.
+    public var step: ReviewStep
+    /// When it reached its status (nil: imported without a date).
+    public var since: CalendarDate?
+    /// The last day to decide, in working days from `since` (nil for the public notice).
+    public var due: CalendarDate?
+    /// Working days past `due` (0: on time).
+    public var daysLate: Int
+    /// For the public notice: the first day enrolment may be approved.
+    public var noticeEnds: CalendarDate?
+}
+
+extension SyncPipeline {
+    /// The office decides at a step of the review chain: a review action signed by the server,
+    /// pushed through the same pipeline as a device's (so the same checks, the same audit chain,
+    /// and devices in scope pull both the action and the enrolment's move).
+    /// - Throws: ``ProblemDetails`` with the refusal's code (`illegal-transition`, `forbidden`,
+    ///   `notice-not-over`, `not-found`, `invalid-record`); nothing is written then.
+    @discardableResult
+    public func review(
+        enrolment id: EnrolmentID, step: ReviewStep, decision: ReviewDecision, reason: String, by reviewer: String, role: Role, now: Int64
+    ) async throws -> ReviewAction {
+        let key = RecordKey(.enrolment, id.description)
+        let stored = try await storage.write(reading: ReadRequest(records: [key])) { snapshot in (WriteSet(), snapshot.records[key]) }
+        guard let stored else { throw ProblemDetails(.notFound, detail: "no enrolment \(id)") }
+        let action = ReviewAction(enrolmentID: id, region: stored.region, reviewer: reviewer, role: role, step: step, decision: decision, reason: reason, at: Instant(millis: now))
+        do { try action.validated() } catch { throw ProblemDetails(.invalidRecord, detail: error.message) }
+        let body = try JSONValue(encoding: action)
+        var clock = HybridLogicalClock(node: serverNode, last: nil)
+        let stamp = clock.tick(now: now)
+        let change = Change(entity: .reviewAction, record: action.id.description, region: action.region, payload: .body(body))
+        let set = try ChangeSet(origin: serverNode, stamp: stamp, changes: [change]).signed(with: serverKey)
+        let writer = WriterContext(role: .admin, scope: action.region.ancestor(at: .province), isServer: true)
+        let answer = try await push([set], pusher: serverNode, writer: writer, now: now)
+        if let result = answer.results.first, result.status == .refused {
+            throw ProblemDetails(result.code ?? .invalidRecord, detail: result.detail)
+        }
+        return action
+    }
+
+    /// Applications waiting at a step inside `scope` (nil: everywhere), oldest first, with their
+    /// deadlines as of `today`.
+    public func reviewQueue(in scope: RegionCode?, today: CalendarDate, holidays: Set<CalendarDate> = []) async throws -> [ReviewQueueEntry] {
+        var out: [ReviewQueueEntry] = []
+        for record in try await storage.records(of: .enrolment, in: scope) {
+            guard case .state(let state) = record.content, !state.isDeleted, let id = try? EnrolmentID(record.id),
+                let enrolment = try? Enrolment(id: id, values: state.values), let step = reviewChain.step(awaitedBy: enrolment.status)
+            else { continue }
+            let since = enrolment.statusSince
+            let due = since.flatMap { reviewChain.dueDate(status: enrolment.status, since: $0, holidays: holidays) }
+            let late = due.map { $0.workingDays(until: today, holidays: holidays) } ?? 0
+            let noticeEnds = enrolment.status == .publicNotice ? since.map { $0.adding(days: reviewChain.noticeDays) } : nil
+            out.append(ReviewQueueEntry(enrolment: enrolment, step: step, since: since, due: due, daysLate: late, noticeEnds: noticeEnds))
+        }
+        return out.sorted { ($0.since?.dayNumber ?? Int.min, $0.enrolment.id.description) < ($1.since?.dayNumber ?? Int.min, $1.enrolment.id.description) }
+    }
+}
