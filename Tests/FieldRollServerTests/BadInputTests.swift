@@ -80,7 +80,7 @@ struct BadInputTests {
         let (status, _, http) = try await server.exchange("GET", "/healthz")
         #expect(status == 200 && http.value(forHTTPHeaderField: "Content-Type") == "application/json")
         let (metrics, body) = try await server.request("GET", "/metrics")
-        #expect(metrics == 200 && String(decoding: body, as: UTF8.self).contains("fieldroll_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"))
+        #expect(metrics == 200 && String(decoding: body, as: UTF8.self).contains("fieldroll_http_request_duration_seconds_count{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"))
         // An unknown route: 404 not-found as problem+json (the checker holds it to the shared NotFound answer).
         for path in ["/nowhere", "/v1/sync/nowhere", "/v1/blobs/\(String(repeating: "a", count: 64))/more"] {
             let (missing, data, answer) = try await server.exchange("GET", path)

@@ -13,15 +13,19 @@ public struct ProblemDetails: FieldRollError, Hashable, Codable {
     public var code: ErrorCode
     /// Per-field issues for `invalid-record`.
     public var issues: [FieldIssue]?
+    /// The request's `X-Request-ID`, so a report from the field finds the server's log line.
+    /// Optional: servers before it did not send it, and a client decodes problems without it.
+    public var requestId: String?
 
     /// A problem as it was answered: every member given (a client records what it received).
-    public init(code: ErrorCode, status: Int, title: String, detail: String? = nil, issues: [FieldIssue]? = nil) {
+    public init(code: ErrorCode, status: Int, title: String, detail: String? = nil, issues: [FieldIssue]? = nil, requestId: String? = nil) {
         self.type = "urn:fieldroll:problem:\(code.rawValue)"
         self.title = title
         self.status = status
         self.detail = detail
         self.code = code
         self.issues = issues
+        self.requestId = requestId
     }
 
     /// A problem with `code`, its status and title taken from ``ErrorCode/table``.

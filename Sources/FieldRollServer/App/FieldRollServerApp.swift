@@ -15,9 +15,13 @@ import UnixSignals
 /// ```
 public enum FieldRollServerApp {
     /// Builds the router over `pipeline`.
-    static func router(configuration: ServerConfiguration, pipeline: SyncPipeline, blobs: BlobStore, metrics: ServerMetrics) -> Router<ServerRequestContext> {
+    static func router(configuration: ServerConfiguration, pipeline: SyncPipeline, blobs: BlobStore, metrics: ServerMetrics, logger: Logger)
+        -> Router<ServerRequestContext>
+    {
         let router = Router(context: ServerRequestContext.self)
-        router.add(middleware: ProblemMiddleware(metrics: metrics))
+        // Outermost: the request id, the access log line and the request duration.
+        router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
+        router.add(middleware: ProblemMiddleware())
         // Liveness: the process answers. It does not touch the database.
         router.get("healthz") { request, _ in
             try JSONBody.response(["status": "ok", "server": pipeline.serverNode.rawValue, "protocol": WireProtocol.version], request: request)
@@ -30,7 +34,10 @@ public enum FieldRollServerApp {
             return try JSONBody.response(["status": "ready", "server": pipeline.serverNode.rawValue, "database": pipeline.storage.backend], request: request)
         }
         router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+            let text = metrics.render()
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .contentLength: String(text.count)],
+                body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }
         let v1 = router.group("v1")
         DeviceRoutes(pipeline: pipeline).register(on: v1)
@@ -49,22 +56,35 @@ public enum FieldRollServerApp {
     public static func start(_ configuration: ServerConfiguration, logLevel: Logger.Level = .warning, stopOnSignals: Bool = false) async throws -> RunningServer {
         var logger = Logger(label: "fieldroll-server")
         logger.logLevel = logLevel
-        let (pipeline, blobs) = try await ServerOpener.open(configuration, logger: logger)
+        return try await start(configuration, logger: logger, stopOnSignals: stopOnSignals)
+    }
+
+    /// Opens the server and starts listening, logging through `logger` (whose level is kept):
+    /// one access line per request at `.info`, failures at `.error`.
+    ///
+    /// ```swift
+    /// var logger = Logger(label: "fieldroll-server") { StreamLogHandler.standardOutput(label: $0) }
+    /// logger.logLevel = .info
+    /// let server = try await FieldRollServerApp.start(configuration, logger: logger)
+    /// ```
+    public static func start(_ configuration: ServerConfiguration, logger: Logger, stopOnSignals: Bool = false) async throws -> RunningServer {
+        // One registry per server: tests run many servers in one process.
+        let metrics = ServerMetrics()
+        let (pipeline, blobs) = try await ServerOpener.open(configuration, logger: logger, metrics: metrics)
         do {
-            return try await start(configuration, pipeline: pipeline, blobs: blobs, logger: logger, stopOnSignals: stopOnSignals)
+            return try await start(configuration, pipeline: pipeline, blobs: blobs, metrics: metrics, logger: logger, stopOnSignals: stopOnSignals)
         } catch {
             await pipeline.storage.close()
             throw error
         }
     }
 
-    static func start(_ configuration: ServerConfiguration, pipeline: SyncPipeline, blobs: BlobStore, logger: Logger, stopOnSignals: Bool) async throws
-        -> RunningServer
-    {
-        let metrics = ServerMetrics()
+    static func start(
+        _ configuration: ServerConfiguration, pipeline: SyncPipeline, blobs: BlobStore, metrics: ServerMetrics, logger: Logger, stopOnSignals: Bool
+    ) async throws -> RunningServer {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
-            router: router(configuration: configuration, pipeline: pipeline, blobs: blobs, metrics: metrics),
+            router: router(configuration: configuration, pipeline: pipeline, blobs: blobs, metrics: metrics, logger: logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "fieldroll"),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? configuration.port)
@@ -89,7 +109,7 @@ public enum FieldRollServerApp {
             }
             throw StorageError(.cannotListen, "the server stopped before it listened on \(configuration.host):\(configuration.port)")
         }
-        return RunningServer(port: port, pipeline: pipeline, group: group, task: task)
+        return RunningServer(port: port, pipeline: pipeline, metrics: metrics, group: group, task: task)
     }
 
     /// A one-line reason for a failure to listen.
@@ -106,15 +126,18 @@ public enum FieldRollServerApp {
 public final class RunningServer: Sendable {
     public let port: Int
     public let pipeline: SyncPipeline
+    /// What `GET /metrics` renders.
+    public let metrics: ServerMetrics
     let group: ServiceGroup
     let task: Task<Void, any Error>
 
     /// The server's storage.
     public var storage: any ServerStorage { pipeline.storage }
 
-    init(port: Int, pipeline: SyncPipeline, group: ServiceGroup, task: Task<Void, any Error>) {
+    init(port: Int, pipeline: SyncPipeline, metrics: ServerMetrics, group: ServiceGroup, task: Task<Void, any Error>) {
         self.port = port
         self.pipeline = pipeline
+        self.metrics = metrics
         self.group = group
         self.task = task
     }

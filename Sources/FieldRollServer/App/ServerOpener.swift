@@ -24,11 +24,14 @@ public enum ServerOpener {
     }
 
     /// Opens an existing server: its storage, its pipeline and its blob folder.
+    /// - Parameter metrics: where the pipeline records the time of its storage calls.
     /// - Throws: `no-server` when the data folder or database holds none.
-    public static func open(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "fieldroll-server")) async throws -> (SyncPipeline, BlobStore) {
+    public static func open(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "fieldroll-server"), metrics: ServerMetrics? = nil)
+        async throws -> (SyncPipeline, BlobStore)
+    {
         let storage = try await storage(configuration, create: false, logger: logger)
         do {
-            let pipeline = try await SyncPipeline.open(storage, maxClockDrift: configuration.maxClockDrift)
+            let pipeline = try await SyncPipeline.open(storage, maxClockDrift: configuration.maxClockDrift, metrics: metrics)
             let blobs = try BlobStore(root: configuration.blobDirectory)
             return (pipeline, blobs)
         } catch {

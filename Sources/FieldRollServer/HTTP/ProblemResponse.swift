@@ -15,6 +15,7 @@ public struct ProblemResponse: HTTPResponseError {
     /// Answers `problem` with the status and title its code owns (whatever `problem` says).
     public init(_ problem: ProblemDetails, headers: HTTPFields = [:]) {
         self.problem = ProblemDetails(problem.code, detail: problem.detail, issues: problem.issues)
+        self.problem.requestId = problem.requestId
         self.headers = headers
     }
 
@@ -24,6 +25,12 @@ public struct ProblemResponse: HTTPResponseError {
     }
 
     public var status: HTTPResponse.Status { HTTPResponse.Status(code: problem.status) }
+
+    /// The request id the body names as `requestId` (set by ``ProblemMiddleware``).
+    public var requestID: String? {
+        get { problem.requestId }
+        set { problem.requestId = newValue }
+    }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = (try? JSONEncoder().encode(problem)) ?? Data()
@@ -64,21 +71,19 @@ public struct ProblemResponse: HTTPResponseError {
     }
 }
 
-/// Turns every error thrown below it into problem+json, and counts responses for `/metrics`.
+/// Turns every error thrown below it into problem+json naming the request's id.
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = ServerRequestContext
-    let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let route = context.endpointPath ?? "unmatched"
         do {
-            let response = try await next(request, context)
-            metrics.count(route: route, method: request.method.rawValue, status: response.status.code)
-            return response
+            return try await next(request, context)
         } catch {
-            let problem = ProblemResponse.from(error)
-            if problem.problem.code == .internalError { context.logger.error("request failed: \(String(describing: error))") }
-            metrics.count(route: route, method: request.method.rawValue, status: problem.problem.status)
+            var problem = ProblemResponse.from(error)
+            if problem.problem.code == .internalError {
+                context.logger.error("request failed: \(String(describing: error))", metadata: ["request_id": .string(context.requestID)])
+            }
+            problem.requestID = context.requestID.isEmpty ? nil : context.requestID
             return try problem.response(from: request, context: context)
         }
     }

@@ -1,34 +1,137 @@
+import FieldRollCore
 import Foundation
-import Synchronization
+import HTTPTypes
+import Prometheus
 
-/// Counters for `/metrics`, in Prometheus text format. Counts only — never ids or contents.
+/// The server's metrics for `GET /metrics`, in a Prometheus registry that belongs to one running
+/// server (never the process-wide `MetricsSystem`, so many servers in one process never mix).
+///
+/// Counts and durations only — never ids, hashes or contents. Every label has a bounded set of
+/// values: route patterns (`/v1/blobs/{sha256}`, never the raw path), a fixed list of methods,
+/// status codes, error codes, push results and storage operations.
+///
+/// ```swift
+/// let metrics = ServerMetrics()
+/// metrics.pulled(12)
+/// print(String(decoding: metrics.render(), as: UTF8.self))   // # HELP … # TYPE … samples
+/// ```
 public final class ServerMetrics: Sendable {
-    private let counters = Mutex<[String: Int64]>([:])
+    /// The registry `render()` writes out.
+    public let registry: PrometheusCollectorRegistry
 
-    public init() {}
+    /// Upper bounds of the request and database duration buckets.
+    static let durationBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+    ]
 
-    func count(route: String, method: String, status: Int) {
-        add("fieldroll_http_requests_total{route=\"\(route)\",method=\"\(method)\",status=\"\(status)\"}", 1)
+    // Descriptors are not Sendable, so each is made where it is used.
+    static var requestDuration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "fieldroll", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+            helpText: "Time from routing a request to its response head, by route pattern, method and status.")
+    }
+    static var pushChanges: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "fieldroll", subsystem: "push", metricName: "changes", unitName: "total",
+            helpText: "Pushed changes by result: applied, duplicate, conflict (applied with a conflict record) or refused.")
+    }
+    static var pushRefusals: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "fieldroll", subsystem: "push", metricName: "refusals", unitName: "total",
+            helpText: "Pushed changes refused, by error code.")
+    }
+    static var conflicts: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "fieldroll", subsystem: "conflicts", metricName: "recorded", unitName: "total",
+            helpText: "Conflict records kept for the central office by pushes.")
+    }
+    static var pullChanges: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "fieldroll", subsystem: "pull", metricName: "changes", unitName: "total",
+            helpText: "Changes answered to pulls.")
+    }
+    static var blobReceived: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "fieldroll", subsystem: "blob", metricName: "received_bytes", unitName: "total",
+            helpText: "Photo bytes received by blob uploads (complete or not).")
+    }
+    static var blobSent: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "fieldroll", subsystem: "blob", metricName: "sent_bytes", unitName: "total",
+            helpText: "Photo bytes sent by blob downloads.")
+    }
+    static var databaseDuration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "fieldroll", subsystem: "database", metricName: "duration", unitName: "seconds",
+            helpText: "Time spent in storage calls of the sync pipeline, by operation.")
     }
 
-    /// Adds `n` to a named counter (with labels in Prometheus syntax).
-    public func add(_ key: String, _ n: Int64) {
-        counters.withLock { $0[key, default: 0] += n }
-    }
+    /// The results a push answers, as metric labels.
+    static let pushResults: [ChangeResult.Status: String] = [
+        .applied: "applied", .duplicate: "duplicate", .conflictRecorded: "conflict", .refused: "refused",
+    ]
 
-    /// The exposition text.
-    public func render() -> String {
-        let snapshot = counters.withLock { $0 }
-        var families: [String: [(String, Int64)]] = [:]
-        for (k, v) in snapshot {
-            let name = String(k.prefix { $0 != "{" })
-            families[name, default: []].append((k, v))
+    /// Methods counted under their own name; any other is `OTHER`.
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+
+    private let pushCounters: [ChangeResult.Status: Counter]
+    private let conflictCounter: Counter
+    private let pullCounter: Counter
+    private let blobReceivedCounter: Counter
+    private let blobSentCounter: Counter
+
+    /// A fresh registry; the counters start at 0 and show in `render()` from the start.
+    public init() {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        var push: [ChangeResult.Status: Counter] = [:]
+        for (status, label) in Self.pushResults {
+            push[status] = registry.makeCounter(descriptor: Self.pushChanges, labels: [("result", label)])
         }
-        var out = ""
-        for name in families.keys.sorted() {
-            out += "# TYPE \(name) counter\n"
-            for (k, v) in families[name, default: []].sorted(by: { $0.0 < $1.0 }) { out += "\(k) \(v)\n" }
-        }
-        return out
+        pushCounters = push
+        conflictCounter = registry.makeCounter(descriptor: Self.conflicts)
+        pullCounter = registry.makeCounter(descriptor: Self.pullChanges)
+        blobReceivedCounter = registry.makeCounter(descriptor: Self.blobReceived)
+        blobSentCounter = registry.makeCounter(descriptor: Self.blobSent)
     }
+
+    /// Records one answered request. `route` must be a route pattern or `unmatched`.
+    func requestFinished(route: String, method: HTTPRequest.Method, status: Int, duration: Duration) {
+        let method = Self.knownMethods.contains(method.rawValue) ? method.rawValue : "OTHER"
+        registry.makeDurationHistogram(
+            descriptor: Self.requestDuration, labels: [("route", route), ("method", method), ("status", String(status))],
+            buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    /// Counts a push's answers: by result, refusals by code, and the conflict records kept.
+    func pushed(_ results: [ChangeResult]) {
+        for result in results {
+            pushCounters[result.status]?.increment()
+            if result.status == .refused {
+                let code = result.code?.rawValue ?? "unknown"
+                registry.makeCounter(descriptor: Self.pushRefusals, labels: [("code", code)]).increment()
+            }
+            if let conflicts = result.conflicts, !conflicts.isEmpty { conflictCounter.increment(by: Int64(conflicts.count)) }
+        }
+    }
+
+    /// Counts changes answered to a pull.
+    func pulled(_ count: Int) { pullCounter.increment(by: Int64(count)) }
+
+    /// Counts photo bytes that arrived in an upload.
+    func blobReceived(_ bytes: Int64) { if bytes > 0 { blobReceivedCounter.increment(by: bytes) } }
+
+    /// Counts photo bytes sent in a download.
+    func blobSent(_ bytes: Int64) { if bytes > 0 { blobSentCounter.increment(by: bytes) } }
+
+    /// Records the time of one storage call; `operation` is one of a fixed set of names.
+    func databaseCall(_ operation: String, duration: Duration) {
+        registry.makeDurationHistogram(descriptor: Self.databaseDuration, labels: [("operation", operation)], buckets: Self.durationBuckets)
+            .record(duration)
+    }
+
+    /// The Prometheus text exposition (version 0.0.4) of every metric.
+    public func render() -> [UInt8] { registry.emitToBuffer() }
 }

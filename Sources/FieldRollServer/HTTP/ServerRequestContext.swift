@@ -5,11 +5,21 @@ import Hummingbird
 public struct ServerRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by the authentication step of protected routes.
-    public var device: DeviceIdentity?
+    public var device: DeviceIdentity? {
+        didSet { trace.device = device?.id }
+    }
+    /// The request's `X-Request-ID`: the client's when it is sane, else one the server made.
+    /// Set by ``AccessLogMiddleware`` before anything else runs.
+    public var requestID: String
+    /// What inner steps learned for the access log, shared with the outer middleware (a
+    /// context is a value, so a copy changed inside would not be seen outside).
+    let trace: RequestTrace
 
     public init(source: Source) {
         coreContext = .init(source: source)
         device = nil
+        requestID = ""
+        trace = RequestTrace()
     }
 
     /// Bodies are limited per route by ``ServerConfiguration``; this is the outer bound.

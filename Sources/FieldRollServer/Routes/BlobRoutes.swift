@@ -81,6 +81,8 @@ struct BlobRoutes {
         }
         let handle = try blobs.openPartial(d)
         var received = held
+        // Counted however the upload ends: a cut connection keeps what arrived.
+        defer { metrics.blobReceived(received - held) }
         do {
             defer { try? handle.close() }
             for try await chunk in request.body {
@@ -95,7 +97,6 @@ struct BlobRoutes {
             }
             try handle.synchronize()
         }
-        metrics.add("fieldroll_blob_bytes_received_total", received - held)
         guard received == total else {
             return try JSONBody.response(BlobStatus(sha256: d, size: total, received: received, complete: false), status: .accepted, request: request)
         }
@@ -114,6 +115,7 @@ struct BlobRoutes {
             throw ProblemResponse(.notFound, "no blob \(d.hex) in your region")
         }
         let data = try Data(contentsOf: blobs.finalURL(d))
+        metrics.blobSent(Int64(data.count))
         return Response(status: .ok, headers: [.contentType: "application/octet-stream", .contentLength: String(size)], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

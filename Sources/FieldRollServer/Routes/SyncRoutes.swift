@@ -31,7 +31,7 @@ struct SyncRoutes {
         let ids = push.changeSets.flatMap { $0.changes.map(\.id) }
         guard Set(ids).count == ids.count else { throw ProblemResponse(.invalidRecord, "a push names the same change id twice") }
         let response = try await pipeline.push(push.changeSets, pusher: device.id, writer: WriterContext(device: device), now: Clock.millis())
-        for r in response.results { metrics.add("fieldroll_push_changes_total{status=\"\(r.status.rawValue)\"}", 1) }
+        metrics.pushed(response.results)
         return try JSONBody.response(response, request: request)
     }
 
@@ -65,7 +65,7 @@ struct SyncRoutes {
             limit = min(n, configuration.maxPullPage)
         }
         let page = try await pipeline.pull(after: position, scope: device.scope, limit: limit, now: Clock.millis())
-        metrics.add("fieldroll_pull_changes_total", Int64(page.changes.count))
+        metrics.pulled(page.changes.count)
         return JSONBody.response(json: page.json, request: request)
     }
 }

@@ -57,7 +57,7 @@ extension SyncPipeline {
     /// The active device holding `token`; notes it as seen (at most once a minute).
     /// - Throws: `unauthorized` for an unknown token, `device-revoked` for a revoked device.
     public func authenticate(tokenHash: String, now: Int64) async throws -> DeviceIdentity {
-        guard let row = try await storage.device(tokenHash: tokenHash), let keyText = row.publicKey else {
+        guard let row = try await timed("authenticate", { try await storage.device(tokenHash: tokenHash) }), let keyText = row.publicKey else {
             throw ProblemDetails(.unauthorized, detail: "the token is unknown; enrol the device again")
         }
         if row.revokedAt != nil {

@@ -24,28 +24,43 @@ public final class SyncPipeline: Sendable {
     public let reviewChain: ReviewChain
     /// When each device was last noted as seen, to write `last_seen_at` at most once a minute.
     let lastTouched = Mutex<[NodeID: Int64]>([:])
+    /// Where ``timed(_:_:)`` records storage time; nil outside a running server.
+    let metrics: ServerMetrics?
 
     public var serverNode: NodeID { identity.node }
     public var serverKey: Curve25519.Signing.PrivateKey { identity.key }
 
     public init(
-        storage: any ServerStorage, identity: ServerIdentity, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift, reviewChain: ReviewChain = .standard
+        storage: any ServerStorage, identity: ServerIdentity, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift, reviewChain: ReviewChain = .standard,
+        metrics: ServerMetrics? = nil
     ) {
         self.storage = storage
         self.identity = identity
         self.maxClockDrift = maxClockDrift
         self.reviewChain = reviewChain
+        self.metrics = metrics
     }
 
     /// A pipeline over `storage`, which must hold a server (made by ``initialize(_:)``).
     /// - Throws: ``StorageError`` `no-server` when it holds none.
+    /// - Parameter metrics: where to record the time of storage calls (`fieldroll_database_duration_seconds`).
     public static func open(
-        _ storage: any ServerStorage, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift, reviewChain: ReviewChain = .standard
+        _ storage: any ServerStorage, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift, reviewChain: ReviewChain = .standard,
+        metrics: ServerMetrics? = nil
     ) async throws -> SyncPipeline {
         guard let identity = try await storage.identity() else {
             throw StorageError(.noServer, "this \(storage.backend) database holds no FieldRoll server; create one with `fieldroll-server init`")
         }
-        return SyncPipeline(storage: storage, identity: identity, maxClockDrift: maxClockDrift, reviewChain: reviewChain)
+        return SyncPipeline(storage: storage, identity: identity, maxClockDrift: maxClockDrift, reviewChain: reviewChain, metrics: metrics)
+    }
+
+    /// Runs one storage call and records how long it took under `operation` (a fixed name,
+    /// never an id), whether it succeeded or not.
+    func timed<T>(_ operation: String, _ call: () async throws -> T) async throws -> T {
+        guard let metrics else { return try await call() }
+        let start = ContinuousClock.now
+        defer { metrics.databaseCall(operation, duration: ContinuousClock.now - start) }
+        return try await call()
     }
 
     /// Makes a new server in empty `storage`: a fresh identity and the first audit entry.
@@ -68,7 +83,7 @@ public final class SyncPipeline: Sendable {
     public func push(_ changeSets: [ChangeSet], pusher: NodeID, writer: WriterContext, now: Int64) async throws -> PushResponse {
         let origins = Array(Set(changeSets.map(\.origin)))
         var keys: [NodeID: Curve25519.Signing.PublicKey] = [:]
-        for row in try await storage.devices(origins.filter { $0 != serverNode }) {
+        for row in try await timed("devices", { try await storage.devices(origins.filter { $0 != serverNode }) }) {
             if let key = row.activeKey { keys[row.id] = key }
         }
         if origins.contains(serverNode) { keys[serverNode] = serverKey.publicKey }
@@ -90,7 +105,7 @@ public final class SyncPipeline: Sendable {
             }
         }
         let node = serverNode, maxDrift = maxClockDrift, key = serverKey, chain = reviewChain
-        return try await storage.write(reading: request) { snapshot in
+        return try await timed("push") { try await storage.write(reading: request) { snapshot in
             var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
             let active = Set(snapshot.devices.filter { $0.status == .active }.map(\.id)).union([node])
             var results: [ChangeResult] = []
@@ -124,7 +139,7 @@ public final class SyncPipeline: Sendable {
             }
             let serverTime = batch.clock.tick(now: now)
             return (batch.finish(), PushResponse(results: results, serverTime: serverTime, generation: snapshot.head.generation))
-        }
+        } }
     }
 
     // MARK: Pull
@@ -133,8 +148,8 @@ public final class SyncPipeline: Sendable {
     public func pull(after position: Int64, scope: RegionCode, limit: Int, now: Int64) async throws -> PullPage {
         // The head first: every position up to it has committed (writers commit in position
         // order), so the page read next sees all of them.
-        let head = try await storage.head()
-        let rows = try await storage.changes(after: position, in: scope, limit: limit + 1)
+        let head = try await timed("head") { try await storage.head() }
+        let rows = try await timed("changes") { try await storage.changes(after: position, in: scope, limit: limit + 1) }
         var changes: [PulledChange] = []
         changes.reserveCapacity(min(rows.count, limit))
         for row in rows.prefix(limit) {

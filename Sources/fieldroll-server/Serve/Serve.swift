@@ -2,6 +2,7 @@ import ArgumentParser
 import FieldRollCore
 import FieldRollServer
 import Foundation
+import Logging
 
 extension FieldRollServerCommand {
     /// `fieldroll-server serve`
@@ -16,7 +17,9 @@ extension FieldRollServerCommand {
                 with one line when the port is taken or the database cannot be opened.
                 Every option can also be set by the environment variable in brackets, or in the \
                 --config file (KEY=VALUE lines of those variables); flags win. /healthz answers while \
-                the process runs; /readyz also checks the database. Examples:
+                the process runs; /readyz also checks the database; /metrics answers Prometheus text. \
+                Every request is logged on stdout as one line with its method, route, status, time \
+                in ms, device and X-Request-ID. Examples:
                   fieldroll-server serve --data /var/lib/fieldroll --host 0.0.0.0 --port 8080
                   fieldroll-server serve --database postgres://fieldroll:…@127.0.0.1/fieldroll \\
                     --blobs /srv/fieldroll/blobs --port 8081
@@ -47,7 +50,10 @@ extension FieldRollServerCommand {
             guard config.maxPushBytes > 0, config.maxChangesPerPush > 0, config.maxBlobBytes > 0, config.maxClockDrift > 0, config.drainSeconds >= 0 else {
                 throw CLIFailure(code: .invalidConfiguration, message: "limits must be positive")
             }
-            let server = try await FieldRollServerApp.start(config, logLevel: .info, stopOnSignals: true)
+            // One access line per request on stdout, beside the lines this command prints.
+            var logger = Logger(label: "fieldroll-server") { StreamLogHandler.standardOutput(label: $0) }
+            logger.logLevel = .info
+            let server = try await FieldRollServerApp.start(config, logger: logger, stopOnSignals: true)
             print("fieldroll-server \(server.pipeline.serverNode) listening on http://\(config.host):\(server.port) (\(server.storage.backend): \(config.databaseDescription); photos: \(config.blobDirectory))")
             try await server.wait()
             print("fieldroll-server stopped")

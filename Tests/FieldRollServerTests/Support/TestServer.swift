@@ -3,6 +3,7 @@ import FieldRollCore
 import FieldRollServer
 import FieldRollTestSupport
 import Foundation
+import Logging
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -21,14 +22,18 @@ final class TestServer: Sendable {
     static let township = try! RegionCode("139901002000")
 
     /// A new server on `backend` (a fresh PostgreSQL database in the test cluster, or SQLite in a
-    /// temporary folder).
-    init(backend: StorageBackendKind = .sqlite, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+    /// temporary folder). `logger` (e.g. one that captures lines) replaces the quiet default.
+    init(backend: StorageBackendKind = .sqlite, logger: Logger? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-test-\(UUID().uuidString)").path
         var config = ServerConfiguration(dataDirectory: directory, databaseURL: try backend.freshDatabaseURL())
         config.port = 0
         configure(&config)
         try await Self.initialize(config)
-        server = try await FieldRollServerApp.start(config, logLevel: .critical)
+        if let logger {
+            server = try await FieldRollServerApp.start(config, logger: logger)
+        } else {
+            server = try await FieldRollServerApp.start(config, logLevel: .critical)
+        }
     }
 
     /// Makes a new server in the configuration's data folder or database, as `fieldroll-server init` does.
