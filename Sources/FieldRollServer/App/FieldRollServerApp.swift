@@ -17,6 +17,8 @@ public enum FieldRollServerApp {
     /// Builds the router over `pipeline`.
     static func router(configuration: ServerConfiguration, pipeline: SyncPipeline, blobs: BlobStore, metrics: ServerMetrics) -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
+        // First, so every later middleware and route reads the body through it.
+        router.add(middleware: ExpectContinueMiddleware())
         router.add(middleware: ProblemMiddleware(metrics: metrics))
         // Liveness: the process answers. It does not touch the database.
         router.get("healthz") { request, _ in
@@ -65,6 +67,8 @@ public enum FieldRollServerApp {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router(configuration: configuration, pipeline: pipeline, blobs: blobs, metrics: metrics),
+            // Answers `Expect: 100-continue`, which neither NIO's HTTP/1 codec nor Hummingbird does.
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "fieldroll"),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? configuration.port)
