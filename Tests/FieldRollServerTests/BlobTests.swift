@@ -37,13 +37,13 @@ struct BlobTests {
         #expect(get == 200 && got == bytes)
     }
 
-    @Test("a 40 MB photo uploads in two parts and downloads byte for byte")
+    @Test("a 32 MB photo uploads in two parts and downloads byte for byte")
     func largeRoundTrip() async throws {
         let server = try await TestServer { $0.maxBlobBytes = 64 * 1024 * 1024 }
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         var generator = SystemRandomNumberGenerator()
-        let words = (0..<(40 * 1024 * 1024 / 8)).map { _ in generator.next() as UInt64 }
+        let words = (0..<(32 * 1024 * 1024 / 8)).map { _ in generator.next() as UInt64 }
         let bytes = words.withUnsafeBytes { Data($0) }
         let d = SHA256Digest(of: bytes)
         let path = "/v1/blobs/\(d.hex)"
