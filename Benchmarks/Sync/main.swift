@@ -18,6 +18,8 @@ let records = options.records ?? (quick ? 2_000 : 100_000)
 let deviceCount = options.devices ?? (quick ? 20 : 200)
 let photoCount = options.photos ?? (quick ? 20 : 1_000)
 let photoSize = 200 * 1024
+/// One photo far larger than the rest: the server streams it both ways, so its memory should hardly move.
+let largePhotoSize = 50 * 1024 * 1024
 /// With a PostgreSQL URL, the server keeps its records there (the database must be empty).
 let databaseURL = options.database
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-bench-\(UUID().uuidString.prefix(8))")
@@ -110,7 +112,7 @@ let swarmCodes = (0..<deviceCount).map { issue(villages[$0 % villages.count]) }
 
 let server = Process()
 server.executableURL = serverBinary
-server.arguments = ["serve"] + storageArguments + ["--port", String(port), "--max-blob-bytes", String(photoSize * 2)]
+server.arguments = ["serve"] + storageArguments + ["--port", String(port), "--max-blob-bytes", String(largePhotoSize)]
 server.standardOutput = Pipe()
 server.standardError = Pipe()
 try server.run()
@@ -312,6 +314,22 @@ let (_, offset) = try await cutAPI.blobOffset(cutDigest)
 _ = try await cutAPI.putBlob(cutDigest, bytes: cutPhoto, from: offset)
 let resent = cutCounter.sent.withLock { $0 } - sentBeforeCut - Int64(photoSize - photoSize / 2)
 
+// One 50 MB photo up and down, with the server's peak memory measured around it alone.
+let large = (0..<(largePhotoSize / 8)).map { _ in rng.next() }.withUnsafeBytes { Data($0) }
+let largeDigest = SHA256Digest(of: large)
+resetPeak(server.processIdentifier)
+let serverRSSBeforeLarge = peakRSS(server.processIdentifier)
+let largeUpStart = millis()
+_ = try await photoDevice.api.putBlob(largeDigest, bytes: large, from: 0)
+let largeUpMs = millis() - largeUpStart
+let largeDownStart = millis()
+// The uploader may read back what it uploaded, with no photo record needed.
+let largeBack = try await CurlHTTPClient(endpoint: endpoint).send(
+    HTTPRequest(method: "GET", path: "/v1/blobs/\(largeDigest.hex)", headers: ["Authorization": "Bearer \(photoDevice.api.token ?? "")"]))
+let largeDownMs = millis() - largeDownStart
+guard largeBack.status == 200, largeBack.body == large else { fail("the 50 MB photo did not come back intact (status \(largeBack.status))") }
+let serverRSSLarge = peakRSS(server.processIdentifier)
+
 // MARK: 6. The ceiling: raw SQLite inserts of the same rows
 progress("raw SQLite inserts")
 
@@ -338,6 +356,7 @@ let rows: [(String, String)] = [
     ("\(deviceCount) devices sync at once (push 100 + pull)", String(format: "p50 %.0f ms, p99 %.0f ms per sync, %d errors, %.1f s in all, converged: %@", percentile(swarmTimes, 0.5), percentile(swarmTimes, 0.99), swarmErrors.withLock { $0 }, swarmMs / 1000, converged ? "yes" : "NO")),
     ("\(photoCount) photos of 200 KB", String(format: "%.1f MB/s", Double(photoCount * photoSize) / photoMs / 1000)),
     ("one upload cut at half, resumed", "\(max(0, resent)) bytes re-sent beyond the cut"),
+    ("one 50 MB photo up, then down", String(format: "%.1f MB/s up, %.1f MB/s down; server peak RSS %.0f MiB (%.0f MiB before)", Double(largePhotoSize) / largeUpMs / 1000, Double(largePhotoSize) / largeDownMs / 1000, serverRSSLarge, serverRSSBeforeLarge)),
     ("peak RSS during the pull", String(format: "server %.0f MiB (%.0f MiB before), client %.0f MiB", serverRSSPull, serverRSSBeforePull, clientRSSPull)),
 ]
 let host = ProcessInfo.processInfo

@@ -37,6 +37,27 @@ struct BlobTests {
         #expect(get == 200 && got == bytes)
     }
 
+    @Test("a 32 MB photo uploads in two parts and downloads byte for byte")
+    func largeRoundTrip() async throws {
+        let server = try await TestServer { $0.maxBlobBytes = 64 * 1024 * 1024 }
+        defer { Task { await server.close() } }
+        let device = try await server.enrol()
+        var generator = SystemRandomNumberGenerator()
+        let words = (0..<(32 * 1024 * 1024 / 8)).map { _ in generator.next() as UInt64 }
+        let bytes = words.withUnsafeBytes { Data($0) }
+        let d = SHA256Digest(of: bytes)
+        let path = "/v1/blobs/\(d.hex)"
+        let cut = 15 * 1024 * 1024 + 3
+        let (first, _) = try await server.request("PUT", path, token: device.token, body: bytes.prefix(cut), headers: ["Upload-Length": "\(bytes.count)", "Upload-Offset": "0"])
+        #expect(first == 202)
+        // The rest completes it: the server hashes the part it holds, then the new bytes as they come.
+        let (second, _) = try await server.request("PUT", path, token: device.token, body: bytes.suffix(from: cut), headers: ["Upload-Length": "\(bytes.count)", "Upload-Offset": "\(cut)"])
+        #expect(second == 201)
+        let (status, got) = try await server.request("GET", path, token: device.token)
+        #expect(status == 200)
+        #expect(got.count == bytes.count && got == bytes)
+    }
+
     @Test("bytes that do not hash to their name are discarded", arguments: StorageBackendKind.allCases)
     func hashMismatch(backend: StorageBackendKind) async throws {
         let server = try await TestServer(backend: backend)

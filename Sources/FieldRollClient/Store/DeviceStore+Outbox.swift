@@ -13,8 +13,14 @@ public struct OutboxEntry: Sendable {
 
 extension DeviceStore {
     /// The oldest change sets not yet acknowledged, in device order.
-    public func outbox(limit: Int = 100) throws -> [OutboxEntry] {
-        try read { db in
+    public func outbox(limit: Int = 100) throws -> [OutboxEntry] { try read(oldest(limit)) }
+
+    /// ``outbox(limit:)`` for async callers.
+    func outboxAsync(limit: Int = 100) async throws -> [OutboxEntry] { try await read(oldest(limit)) }
+
+    private func oldest(_ limit: Int) -> @Sendable (Database) throws -> [OutboxEntry] {
+        let vault = self.vault
+        return { db in
             try Row.fetchAll(db, sql: "SELECT seq, body, size FROM outbox ORDER BY seq LIMIT ?", arguments: [limit]).map { row in
                 OutboxEntry(seq: row["seq"], changeSet: try ChangeSet(json: JSONValue(parsing: vault.open(row["body"]))), size: row["size"])
             }
@@ -30,9 +36,14 @@ extension DeviceStore {
 
     /// Applies changes pulled from `cursor.issuer` through the shared merge, and stores the
     /// cursor in the same transaction — so a cursor never runs ahead of what was applied.
-    public func apply(pulled: [PulledChange], cursor: SyncCursor) throws {
+    public func apply(pulled: [PulledChange], cursor: SyncCursor) throws { _ = try commit(applying(pulled, cursor: cursor)) }
+
+    /// ``apply(pulled:cursor:)`` for async callers.
+    func applyAsync(pulled: [PulledChange], cursor: SyncCursor) async throws { _ = try await commit(applying(pulled, cursor: cursor)) }
+
+    private func applying(_ pulled: [PulledChange], cursor: SyncCursor) -> @Sendable (inout LocalTransaction) throws -> Void {
         let physical = now()
-        _ = try commit { tx in
+        return { tx in
             for p in pulled {
                 let c = p.change
                 switch c.payload {
@@ -57,7 +68,12 @@ extension DeviceStore {
     }
 
     /// The stored cursor for a server, if this device has pulled from it.
-    public func cursor(for server: NodeID) throws -> SyncCursor? {
-        try read { db in try String.fetchOne(db, sql: "SELECT cursor FROM sync_state WHERE server = ?", arguments: [server.rawValue]).flatMap { try? SyncCursor($0) } }
+    public func cursor(for server: NodeID) throws -> SyncCursor? { try read(Self.storedCursor(server)) }
+
+    /// ``cursor(for:)`` for async callers.
+    func cursorAsync(for server: NodeID) async throws -> SyncCursor? { try await read(Self.storedCursor(server)) }
+
+    private static func storedCursor(_ server: NodeID) -> @Sendable (Database) throws -> SyncCursor? {
+        { db in try String.fetchOne(db, sql: "SELECT cursor FROM sync_state WHERE server = ?", arguments: [server.rawValue]).flatMap { try? SyncCursor($0) } }
     }
 }

@@ -77,15 +77,18 @@ extension DeviceStore {
     }
 
     /// What the next sync has to send.
-    public func pending() throws -> PendingSummary {
-        try read { db in
-            let outbox = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(changes), 0) AS c, COALESCE(SUM(size), 0) AS b FROM outbox")
-            let photos = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS b FROM photos WHERE uploaded = 0")
-            let last = try Int64.fetchOne(db, sql: "SELECT MAX(last_sync_at) FROM sync_state")
-            return PendingSummary(
-                changeSets: outbox?["n"] ?? 0, changes: outbox?["c"] ?? 0, bytes: outbox?["b"] ?? 0, photosNotUploaded: photos?["n"] ?? 0,
-                photoBytesNotUploaded: photos?["b"] ?? 0, lastSyncAt: last.map { Instant(millis: $0) })
-        }
+    public func pending() throws -> PendingSummary { try read(Self.summary) }
+
+    /// ``pending()`` for async callers.
+    func pendingAsync() async throws -> PendingSummary { try await read(Self.summary) }
+
+    private static let summary: @Sendable (Database) throws -> PendingSummary = { db in
+        let outbox = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(changes), 0) AS c, COALESCE(SUM(size), 0) AS b FROM outbox")
+        let photos = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS b FROM photos WHERE uploaded = 0")
+        let last = try Int64.fetchOne(db, sql: "SELECT MAX(last_sync_at) FROM sync_state")
+        return PendingSummary(
+            changeSets: outbox?["n"] ?? 0, changes: outbox?["c"] ?? 0, bytes: outbox?["b"] ?? 0, photosNotUploaded: photos?["n"] ?? 0,
+            photoBytesNotUploaded: photos?["b"] ?? 0, lastSyncAt: last.map { Instant(millis: $0) })
     }
 
     /// Enrolled households in `scope` whose last check-in (by any member) is older than

@@ -39,33 +39,50 @@ extension DeviceStore {
     }
 
     /// The saved enrolment, if this device is enrolled.
-    public func enrolment() throws -> EnrolmentRecord? {
-        guard let sealed = try read({ try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'enrolment'") }) else { return nil }
+    public func enrolment() throws -> EnrolmentRecord? { try openEnrolment(read(Self.sealedEnrolment)) }
+
+    private static let sealedEnrolment: @Sendable (Database) throws -> Data? = { try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'enrolment'") }
+
+    private func openEnrolment(_ sealed: Data?) throws -> EnrolmentRecord? {
+        guard let sealed else { return nil }
         return try JSONValue(parsing: vault.open(sealed)).decode(as: EnrolmentRecord.self)
     }
 
     /// Photos not yet on the server: digest and size, oldest first.
-    public func photosToUpload() throws -> [(digest: FieldRollCore.SHA256Digest, size: Int64)] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT sha256, size FROM photos WHERE uploaded = 0 ORDER BY created_at, sha256").map {
-                (try FieldRollCore.SHA256Digest(hex: $0["sha256"] as String), $0["size"] as Int64)
-            }
+    public func photosToUpload() throws -> [(digest: FieldRollCore.SHA256Digest, size: Int64)] { try read(Self.photosNotUploaded) }
+
+    /// ``photosToUpload()`` for async callers.
+    func photosToUploadAsync() async throws -> [(digest: FieldRollCore.SHA256Digest, size: Int64)] { try await read(Self.photosNotUploaded) }
+
+    private static let photosNotUploaded: @Sendable (Database) throws -> [(digest: FieldRollCore.SHA256Digest, size: Int64)] = { db in
+        try Row.fetchAll(db, sql: "SELECT sha256, size FROM photos WHERE uploaded = 0 ORDER BY created_at, sha256").map {
+            (try FieldRollCore.SHA256Digest(hex: $0["sha256"] as String), $0["size"] as Int64)
         }
     }
 
     /// Notes that the server holds a photo, so it is never sent again.
-    public func markUploaded(_ d: FieldRollCore.SHA256Digest) throws {
-        _ = try commit { tx in try tx.db.execute(sql: "UPDATE photos SET uploaded = 1 WHERE sha256 = ?", arguments: [d.hex]) }
+    public func markUploaded(_ d: FieldRollCore.SHA256Digest) throws { _ = try commit(Self.markingUploaded(d)) }
+
+    /// ``markUploaded(_:)`` for async callers.
+    func markUploadedAsync(_ d: FieldRollCore.SHA256Digest) async throws { _ = try await commit(Self.markingUploaded(d)) }
+
+    private static func markingUploaded(_ d: FieldRollCore.SHA256Digest) -> @Sendable (inout LocalTransaction) throws -> Void {
+        { tx in try tx.db.execute(sql: "UPDATE photos SET uploaded = 1 WHERE sha256 = ?", arguments: [d.hex]) }
     }
 
     /// Takes the server's verdicts on pushed change sets: acknowledged sets leave the outbox;
     /// changes refused for good are moved to the rejected list (never silently dropped). Sets
     /// with a change refused for `clock-skew` stay, to be re-stamped.
-    public func settle(_ sets: [ChangeSet], results: [ChangeResult]) throws {
+    public func settle(_ sets: [ChangeSet], results: [ChangeResult]) throws { _ = try commit(settling(sets, results: results)) }
+
+    /// ``settle(_:results:)`` for async callers.
+    func settleAsync(_ sets: [ChangeSet], results: [ChangeResult]) async throws { _ = try await commit(settling(sets, results: results)) }
+
+    private func settling(_ sets: [ChangeSet], results: [ChangeResult]) -> @Sendable (inout LocalTransaction) throws -> Void {
         let byChange = Dictionary(results.map { ($0.change, $0) }, uniquingKeysWith: { a, _ in a })
         let physical = now()
         let vault = self.vault
-        _ = try commit { tx in
+        return { tx in
             for set in sets {
                 let verdicts = set.changes.compactMap { byChange[$0.id] }
                 guard verdicts.count == set.changes.count, verdicts.allSatisfy(\.isAcknowledged) else { continue }
@@ -90,8 +107,14 @@ extension DeviceStore {
     /// checked again — the server answers what it still has as a duplicate.
     /// - Returns: how many change sets were put back for sending.
     @discardableResult
-    public func noteServerGeneration(_ generation: Int64) throws -> Int {
-        try commit { tx in
+    public func noteServerGeneration(_ generation: Int64) throws -> Int { try commit(Self.noting(generation)) }
+
+    /// ``noteServerGeneration(_:)`` for async callers.
+    @discardableResult
+    func noteServerGenerationAsync(_ generation: Int64) async throws -> Int { try await commit(Self.noting(generation)) }
+
+    private static func noting(_ generation: Int64) -> @Sendable (inout LocalTransaction) throws -> Int {
+        { tx in
             let stored = try Data.fetchOne(tx.db, sql: "SELECT value FROM meta WHERE key = 'server_generation'").flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
             if stored == generation { return 0 }
             try tx.db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('server_generation', ?)", arguments: [Data(String(generation).utf8)])
@@ -120,10 +143,22 @@ extension DeviceStore {
     /// every change still in the outbox, updating the local records to the new stamps. Values,
     /// bases between the device's own edits, and order are kept.
     public func restampOutbox(serverTime: HLCTimestamp) throws {
+        let offset = serverTime.physical - now()
+        _ = try commit(restamping(serverTime: serverTime, offset: offset))
+        clockOffset.withLock { $0 = offset }
+    }
+
+    /// ``restampOutbox(serverTime:)`` for async callers.
+    func restampOutboxAsync(serverTime: HLCTimestamp) async throws {
+        let offset = serverTime.physical - now()
+        _ = try await commit(restamping(serverTime: serverTime, offset: offset))
+        clockOffset.withLock { $0 = offset }
+    }
+
+    private func restamping(serverTime: HLCTimestamp, offset: Int64) -> @Sendable (inout LocalTransaction) throws -> Void {
         let (id, key) = (deviceID, signingKey)
         let vault = self.vault
-        let offset = serverTime.physical - now()
-        _ = try commit { tx in
+        return { tx in
             try tx.db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('clock_offset', ?)", arguments: [Data(String(offset).utf8)])
             tx.clock = HybridLogicalClock(node: id, last: serverTime)
             var renamed: [HLCTimestamp: HLCTimestamp] = [:]
@@ -154,6 +189,5 @@ extension DeviceStore {
                 try tx.db.execute(sql: "UPDATE outbox SET body = ?, size = ? WHERE seq = ?", arguments: [try vault.seal(json), json.count, row["seq"] as Int64])
             }
         }
-        clockOffset.withLock { $0 = offset }
     }
 }

@@ -125,28 +125,53 @@ public final class DeviceStore: Sendable {
     /// Runs `body` in one write transaction with the device clock and a change-set builder; the
     /// staged changes are signed and appended to the outbox in the same transaction.
     func commit<T: Sendable>(_ body: @escaping @Sendable (inout LocalTransaction) throws -> T) throws -> T {
+        let transaction = self.transaction(body)
+        return try storageErrors { try pool.write(transaction) }
+    }
+
+    /// ``commit(_:)`` for async callers (the sync engine): GRDB runs the transaction on its
+    /// writer queue while the task is suspended, so no thread of the cooperative pool waits on
+    /// SQLite or the disk.
+    func commit<T: Sendable>(_ body: @escaping @Sendable (inout LocalTransaction) throws -> T) async throws -> T {
+        let transaction = self.transaction(body)
+        do { return try await pool.write(transaction) } catch let e as DatabaseError { throw Self.storageError(e) }
+    }
+
+    /// The body of one ``commit(_:)``, the same for its sync and async forms.
+    private func transaction<T>(_ body: @escaping @Sendable (inout LocalTransaction) throws -> T) -> @Sendable (Database) throws -> T {
         let (id, key, vault, physical) = (deviceID, signingKey, vault, now())
-        do {
-            return try pool.write { db in
-                var tx = LocalTransaction(db: db, vault: vault, clock: try Self.loadClock(db, node: id), physical: physical)
-                let result = try body(&tx)
-                if !tx.staged.isEmpty {
-                    let set = try ChangeSet(origin: id, stamp: tx.tick(), changes: tx.staged).signed(with: key)
-                    let json = set.json.canonicalBytes
-                    try db.execute(
-                        sql: "INSERT INTO outbox (change_set_id, body, changes, size, created_at) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [set.id.description, try vault.seal(json), set.changes.count, json.count, physical])
-                }
-                try Self.saveClock(db, tx.clock)
-                return result
+        return { db in
+            var tx = LocalTransaction(db: db, vault: vault, clock: try Self.loadClock(db, node: id), physical: physical)
+            let result = try body(&tx)
+            if !tx.staged.isEmpty {
+                let set = try ChangeSet(origin: id, stamp: tx.tick(), changes: tx.staged).signed(with: key)
+                let json = set.json.canonicalBytes
+                try db.execute(
+                    sql: "INSERT INTO outbox (change_set_id, body, changes, size, created_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [set.id.description, try vault.seal(json), set.changes.count, json.count, physical])
             }
-        } catch let e as DatabaseError {
-            throw ClientError(.storageFailure, e.resultCode == .SQLITE_FULL ? "the device's disk is full; nothing was saved" : "the store failed: \(e.message ?? "")")
+            try Self.saveClock(db, tx.clock)
+            return result
         }
+    }
+
+    private func storageErrors<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as DatabaseError { throw Self.storageError(e) }
+    }
+
+    static func storageError(_ e: DatabaseError) -> ClientError {
+        ClientError(.storageFailure, e.resultCode == .SQLITE_FULL ? "the device's disk is full; nothing was saved" : "the store failed: \(e.message ?? "")")
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.read(body) } catch let e as DatabaseError {
+            throw ClientError(.storageFailure, "the store failed: \(e.message ?? "")")
+        }
+    }
+
+    /// ``read(_:)`` for async callers: the read runs on one of GRDB's reader queues.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await pool.read(body) } catch let e as DatabaseError {
             throw ClientError(.storageFailure, "the store failed: \(e.message ?? "")")
         }
     }

@@ -107,7 +107,7 @@ public struct SyncEngine: Sendable {
     // MARK: Photos
 
     func uploadPhotos(_ report: inout SyncReport) async throws {
-        let todo = try store.photosToUpload()
+        let todo = try await store.photosToUploadAsync()
         let total = todo.reduce(0) { $0 + $1.size }
         var sent: Int64 = 0
         for (i, (digest, _)) in todo.enumerated() {
@@ -128,7 +128,7 @@ public struct SyncEngine: Sendable {
             sent = before + delivered
             report.photoBytesSent += delivered
             report.photosUploaded += delivered > 0 ? 1 : 0
-            try store.markUploaded(digest)
+            try await store.markUploadedAsync(digest)
         }
         progress(SyncProgress(phase: .photos, itemsDone: todo.count, itemsTotal: todo.count, bytesDone: sent, bytesTotal: total))
     }
@@ -139,9 +139,9 @@ public struct SyncEngine: Sendable {
         var batch = options.initialBatch
         var restamps = 0
         var done = 0
-        let total = try store.pending().changeSets
+        let total = try await store.pendingAsync().changeSets
         while true {
-            var entries = try store.outbox(limit: batch)
+            var entries = try await store.outboxAsync(limit: batch)
             guard !entries.isEmpty else { return }
             // Keep under the server's change limit.
             var changes = 0
@@ -170,9 +170,9 @@ public struct SyncEngine: Sendable {
                 case .refused: if r.code != .clockSkew { report.refused += 1 }
                 }
             }
-            try store.settle(sets, results: response.results)
+            try await store.settleAsync(sets, results: response.results)
             done += sets.count
-            let back = try store.noteServerGeneration(response.generation)
+            let back = try await store.noteServerGenerationAsync(response.generation)
             if back > 0 {
                 // The server was restored from a backup: what it lost goes out again first.
                 report.resent += back
@@ -182,7 +182,7 @@ public struct SyncEngine: Sendable {
                 // Our clock runs ahead: take the server's time and stamp the waiting changes anew.
                 restamps += 1
                 guard restamps <= 2 else { throw ClientError(.clockSkew, "the server keeps refusing this device's clock; check the date and time") }
-                try store.restampOutbox(serverTime: response.serverTime)
+                try await store.restampOutboxAsync(serverTime: response.serverTime)
                 report.restamped = true
                 continue
             }
@@ -193,7 +193,7 @@ public struct SyncEngine: Sendable {
     // MARK: Pull
 
     func pull(_ report: inout SyncReport) async throws {
-        var cursor = try store.cursor(for: server)
+        var cursor = try await store.cursorAsync(for: server)
         var restarted = false
         while true {
             let page: PullPage
@@ -206,8 +206,8 @@ public struct SyncEngine: Sendable {
                 restarted = true
                 continue
             }
-            try store.apply(pulled: page.changes, cursor: page.cursor)
-            report.resent += try store.noteServerGeneration(page.generation)
+            try await store.applyAsync(pulled: page.changes, cursor: page.cursor)
+            report.resent += try await store.noteServerGenerationAsync(page.generation)
             report.pulled += page.changes.count
             progress(SyncProgress(phase: .pull, itemsDone: report.pulled, itemsTotal: nil, bytesDone: 0, bytesTotal: nil))
             cursor = page.cursor

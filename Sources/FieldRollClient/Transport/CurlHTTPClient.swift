@@ -57,10 +57,18 @@ public struct ServerEndpoint: Sendable, Codable, Hashable {
 /// HTTP/1.1 through the system's libcurl, with TLS verification always on.
 ///
 /// libcurl rather than URLSession because it gives full control of trust (a county's own CA, a
-/// pinned key), of timeouts on stalled links, and of request headers (no `Expect: 100-continue`).
+/// pinned key), of timeouts on stalled links, and of request headers.
 /// Each request runs `curl_easy_perform` on a background thread.
+///
+/// A body of ``expectContinueBytes`` or more is sent with `Expect: 100-continue`: the server
+/// answers `100 Continue` before the bytes go out, or refuses (a revoked token, a photo over the
+/// limit) without them crossing a slow link. Smaller bodies go at once, since the extra round
+/// trip would cost more than the bytes.
 public struct CurlHTTPClient: HTTPClient {
     public let endpoint: ServerEndpoint
+
+    /// The smallest body sent with `Expect: 100-continue`.
+    public static let expectContinueBytes = 64 * 1024
 
     public init(endpoint: ServerEndpoint) {
         _ = Self.globalInit
@@ -114,6 +122,8 @@ public struct CurlHTTPClient: HTTPClient {
         let header: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { ptr, size, n, user in
             guard let ptr, let user else { return 0 }
             let line = String(decoding: UnsafeRawBufferPointer(start: ptr, count: size * n), as: UTF8.self)
+            // A status line starts a response: the final one's headers replace an interim 100's.
+            if line.hasPrefix("HTTP/") { Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue().headers = [:] }
             if let colon = line.firstIndex(of: ":") {
                 let name = line[..<colon].lowercased()
                 let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -149,8 +159,9 @@ public struct CurlHTTPClient: HTTPClient {
             _ = fr_setopt_str(handle, CURLOPT_CUSTOMREQUEST, request.method)
         }
         var list: UnsafeMutablePointer<curl_slist>?
-        // An empty Expect stops curl from waiting for a 100-continue the server never sends.
-        for (name, value) in request.headers.merging(["Expect": ""], uniquingKeysWith: { a, _ in a }) {
+        // curl decides on its own (over 1 KiB in older versions, 1 MiB in newer); say it outright.
+        let expect = (request.body?.count ?? 0) >= Self.expectContinueBytes ? "100-continue" : ""
+        for (name, value) in request.headers.merging(["Expect": expect], uniquingKeysWith: { a, _ in a }) {
             list = curl_slist_append(list, "\(name): \(value)")
         }
         defer { curl_slist_free_all(list) }

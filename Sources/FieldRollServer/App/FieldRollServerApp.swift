@@ -21,6 +21,8 @@ public enum FieldRollServerApp {
         let router = Router(context: ServerRequestContext.self)
         // Outermost: the request id, the access log line and the request duration.
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
+        // Next, so every later middleware and route reads the body through it.
+        router.add(middleware: ExpectContinueMiddleware())
         router.add(middleware: ProblemMiddleware())
         // Liveness: the process answers. It does not touch the database.
         router.get("healthz") { request, _ in
@@ -85,6 +87,8 @@ public enum FieldRollServerApp {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router(configuration: configuration, pipeline: pipeline, blobs: blobs, metrics: metrics, logger: logger),
+            // Answers `Expect: 100-continue`, which neither NIO's HTTP/1 codec nor Hummingbird does.
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "fieldroll"),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? configuration.port)

@@ -1,5 +1,6 @@
 import FieldRollCore
 import Hummingbird
+import NIOCore
 
 /// The per-request context: Hummingbird's core storage plus the authenticated device.
 public struct ServerRequestContext: RequestContext {
@@ -14,12 +15,16 @@ public struct ServerRequestContext: RequestContext {
     /// What inner steps learned for the access log, shared with the outer middleware (a
     /// context is a value, so a copy changed inside would not be seen outside).
     let trace: RequestTrace
+    /// The connection the request came on (nil in router tests without one); used to answer
+    /// `Expect: 100-continue` when the body is first read.
+    public let channel: (any Channel)?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         device = nil
         requestID = ""
         trace = RequestTrace()
+        channel = source.channel
     }
 
     /// Bodies are limited per route by ``ServerConfiguration``; this is the outer bound.

@@ -46,10 +46,10 @@ struct BlobRoutes {
     func head(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
         _ = try context.requireDevice()
         let d = try digest(context)
-        if let size = blobs.size(of: d) {
+        if let size = await blobs.size(of: d) {
             return Response(status: .ok, headers: [.uploadOffset: String(size), .contentLength: String(size)])
         }
-        return Response(status: .notFound, headers: [.uploadOffset: String(blobs.partialSize(of: d)), .contentLength: "0"])
+        return Response(status: .notFound, headers: [.uploadOffset: String(await blobs.partialSize(of: d)), .contentLength: "0"])
     }
 
     func put(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
@@ -58,7 +58,7 @@ struct BlobRoutes {
             throw ProblemResponse(.forbidden, "a \(device.role.rawValue) may not upload photos")
         }
         let d = try digest(context)
-        if let size = blobs.size(of: d) {
+        if let size = await blobs.size(of: d) {
             try await pipeline.storage.recordBlob(d, size: size, uploader: device.id, at: Clock.millis())
             return try JSONBody.response(BlobStatus(sha256: d, size: size, received: size, complete: true), request: request)
         }
@@ -75,33 +75,30 @@ struct BlobRoutes {
             throw ProblemResponse(.uploadInProgress, "another upload of \(d.hex.prefix(12))… is under way; try again shortly")
         }
         defer { blobs.release(d) }
-        let held = blobs.partialSize(of: d)
+        let held = await blobs.partialSize(of: d)
         guard offset == held else {
             throw ProblemResponse(.offsetMismatch, "the server holds \(held) bytes of this blob; resume from there", headers: [.uploadOffset: String(held)])
         }
-        let handle = try blobs.openPartial(d)
-        var received = held
-        // Counted however the upload ends: a cut connection keeps what arrived.
-        defer { metrics.blobReceived(received - held) }
-        do {
-            defer { try? handle.close() }
-            for try await chunk in request.body {
-                received += Int64(chunk.readableBytes)
-                guard received <= total else {
-                    blobs.discardPartial(d)
-                    throw ProblemResponse(.payloadTooLarge, "more bytes than the announced Upload-Length \(total); the upload was discarded")
-                }
-                do { try handle.write(contentsOf: Data(chunk.readableBytesView)) } catch {
-                    throw StorageError(.storageFailure, "cannot store the upload (is the disk full?); \(received - Int64(chunk.readableBytes)) bytes are kept")
-                }
-            }
-            try handle.synchronize()
+        let outcome: BlobStore.AppendOutcome
+        do { outcome = try await blobs.append(request.body, to: d, at: held, total: total) } catch let failure as BlobStore.WriteFailure {
+            metrics.blobReceived(failure.kept - held)
+            throw StorageError(.storageFailure, "cannot store the upload (is the disk full?); \(failure.kept) bytes are kept")
+        } catch {
+            // A cut connection: what arrived is kept, and counted.
+            metrics.blobReceived(await blobs.partialSize(of: d) - held)
+            throw error
         }
-        guard received == total else {
+        switch outcome {
+        case .tooLong:
+            throw ProblemResponse(.payloadTooLarge, "more bytes than the announced Upload-Length \(total); the upload was discarded")
+        case .incomplete(let received):
+            metrics.blobReceived(received - held)
             return try JSONBody.response(BlobStatus(sha256: d, size: total, received: received, complete: false), status: .accepted, request: request)
-        }
-        guard try blobs.finish(d) else {
+        case .hashMismatch:
+            metrics.blobReceived(total - held)
             throw ProblemResponse(.hashMismatch, "the \(total) bytes received do not hash to \(d.hex); the upload was discarded, send it again")
+        case .complete:
+            metrics.blobReceived(total - held)
         }
         try await pipeline.storage.recordBlob(d, size: total, uploader: device.id, at: Clock.millis())
         return try JSONBody.response(BlobStatus(sha256: d, size: total, received: total, complete: true), status: .created, request: request)
@@ -111,12 +108,20 @@ struct BlobRoutes {
         let device = try context.requireDevice()
         let d = try digest(context)
         // Out of scope and absent look the same, so a caller learns nothing of other regions.
-        guard let size = blobs.size(of: d), try await pipeline.storage.blobVisible(d, scope: device.scope, device: device.id) else {
+        guard let size = await blobs.size(of: d), try await pipeline.storage.blobVisible(d, scope: device.scope, device: device.id) else {
             throw ProblemResponse(.notFound, "no blob \(d.hex) in your region")
         }
-        let data = try Data(contentsOf: blobs.finalURL(d))
-        metrics.blobSent(Int64(data.count))
-        return Response(status: .ok, headers: [.contentType: "application/octet-stream", .contentLength: String(size)], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        // Streamed: each chunk is read from disk when the connection has taken the one before.
+        let blobs = self.blobs
+        let metrics = self.metrics
+        let body = ResponseBody(contentLength: Int(size)) { writer in
+            try await blobs.read(d, size: size) { chunk in
+                try await writer.write(chunk)
+                metrics.blobSent(Int64(chunk.readableBytes))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/octet-stream", .contentLength: String(size)], body: body)
     }
 }
 
