@@ -75,6 +75,27 @@ struct CLITests {
         #expect(s4 == 0 && audit.contains("intact: 3 entries"))
     }
 
+    @Test("review: list what waits, approve at the awaited step, a refusal by the chain exits 1 with its code")
+    func review() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try CLI.run(["init", "--data", data]).0 == 0)
+        let county = fixturesDirectory.appendingPathComponent("county")
+        #expect(try CLI.run(["import", "--data", data, "--enrolments", county.appendingPathComponent("enrolments.csv").path]).0 == 0)
+        let (s0, listed, _) = try CLI.run(["review", "list", "--data", data, "--json"])
+        let queue = try #require(try JSONValue(parsing: Data(listed.utf8)).arrayValue)
+        #expect(s0 == 0 && queue.count == 20, "6 applied, 6 surveyed, 6 township-reviewed, 2 on notice in the fixture county")
+        let waiting = try #require(queue.first { $0.objectValue?["step"]?.stringValue == "county-approval" })
+        let id = try #require(waiting.objectValue?["enrolment"]?.objectValue?["id"]?.stringValue)
+        let (wrong, _, err) = try CLI.run(["review", "approve", id, "--step", "public-notice", "--by", "张科长", "--data", data])
+        #expect(wrong == 1 && err.hasPrefix("Error: illegal-transition: "), "\(err)")
+        let (ok, out, _) = try CLI.run(["review", "approve", id, "--step", "county-approval", "--by", "张科长", "--data", data, "--json"])
+        #expect(ok == 0 && out.contains("\"decision\":\"approve\""))
+        let (_, after, _) = try CLI.run(["review", "list", "--data", data, "--json"])
+        let moved = try #require(try JSONValue(parsing: Data(after.utf8)).arrayValue?.first { $0.objectValue?["enrolment"]?.objectValue?["id"]?.stringValue == id })
+        #expect(moved.objectValue?["step"]?.stringValue == "public-notice" && moved.objectValue?["noticeEnds"] != nil)
+        #expect(try CLI.run(["audit", "verify", "--data", data]).0 == 0)
+    }
+
     @Test("import refuses a bad file with the bad rows named; a good one imports once")
     func importing() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }

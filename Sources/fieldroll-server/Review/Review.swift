@@ -1,0 +1,106 @@
+import ArgumentParser
+import FieldRollCore
+import FieldRollServer
+import Foundation
+
+extension ReviewStep: ExpressibleByArgument {}
+extension Role: ExpressibleByArgument {}
+
+extension FieldRollServerCommand {
+    /// `fieldroll-server review …`
+    struct Review: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move applications along the review chain: see what waits, approve, refuse, return for survey.",
+            discussion: """
+                The chain: village survey → township review → county approval → public notice (at least \
+                5 days) → enrolled. Every decision is a signed review action in the audit log; devices in \
+                the region pull it and the enrolment's new status. A decision the chain does not allow \
+                (the wrong step, the wrong role, a notice not over) is refused with its code and changes nothing.
+                  fieldroll-server review list --scope 139901002000
+                  fieldroll-server review approve ENROLMENT --step county-approval --by 张科长
+                  fieldroll-server review refuse ENROLMENT --step township-review --by 王干事 --role reviewer --reason "存款超标"
+                """,
+            subcommands: [ReviewList.self, ReviewApprove.self, ReviewRefuse.self, ReviewReturn.self])
+    }
+
+    struct ReviewList: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "What waits at each step, oldest first, with its deadline and how late it is.")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "Only applications inside this region code (county, township or village).") var scope: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            var region: RegionCode?
+            if let scope {
+                do { region = try RegionCode(scope) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
+            }
+            let pipeline = try await options.open()
+            let queue = try await pipeline.reviewQueue(in: region, today: CalendarDate(chinaDayOf: Instant(millis: CLIClock.millis())))
+            await pipeline.storage.close()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(queue), as: UTF8.self))
+                return
+            }
+            if queue.isEmpty { print("nothing waits for review") }
+            for e in queue {
+                let since = e.since.map { "since \($0)" } ?? "since ?"
+                let due = e.noticeEnds.map { "notice ends \($0)" } ?? e.due.map { "due \($0)" } ?? ""
+                let late = e.daysLate > 0 ? "  LATE \(e.daysLate) working days" : ""
+                print("\(e.enrolment.id)  \(e.step.rawValue)  \(e.enrolment.programme.rawValue)  region \(e.enrolment.region)  \(since)  \(due)\(late)")
+            }
+        }
+    }
+
+    /// What every decision command takes.
+    struct DecisionOptions: ParsableArguments {
+        @Argument(help: "The enrolment (application) id.") var enrolment: String
+        @Option(help: "The step decided: village-survey, township-review, county-approval or public-notice.") var step: ReviewStep
+        @Option(help: "Who decides (recorded with the action and in the audit log).") var by: String
+        @Option(help: "The decider's role: reviewer (village, township) or approver (county).") var role: Role = .approver
+        @Option(help: "Why (required to refuse or return).") var reason: String = ""
+        @Flag(help: "Print JSON instead of text.") var json = false
+
+        func decide(_ decision: ReviewDecision, with options: ServerOptions) async throws {
+            let id: EnrolmentID
+            do { id = try EnrolmentID(enrolment) } catch { throw CLIFailure(code: .invalidRecord, message: "\(enrolment) is not an enrolment id") }
+            let pipeline = try await options.open()
+            let action: ReviewAction
+            do {
+                action = try await pipeline.review(enrolment: id, step: step, decision: decision, reason: reason, by: by, role: role, now: CLIClock.millis())
+            } catch let problem as ProblemDetails {
+                await pipeline.storage.close()
+                throw CLIFailure(code: problem.code, message: problem.detail ?? problem.title)
+            }
+            await pipeline.storage.close()
+            if json {
+                CLIOutput.json(["action": .string(action.id.description), "enrolment": .string(id.description), "step": .string(step.rawValue), "decision": .string(decision.rawValue)])
+            } else {
+                print("\(decision.rawValue) at \(step.rawValue) for \(id) by \(by) (action \(action.id))")
+            }
+        }
+    }
+
+    struct ReviewApprove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve at a step; the application moves to the next.")
+        @OptionGroup var options: ServerOptions
+        @OptionGroup var decision: DecisionOptions
+        func run() async throws { try await decision.decide(.approve, with: options) }
+    }
+
+    struct ReviewRefuse: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "refuse", abstract: "Refuse at a step, with a reason; the application ends.")
+        @OptionGroup var options: ServerOptions
+        @OptionGroup var decision: DecisionOptions
+        func run() async throws { try await decision.decide(.reject, with: options) }
+    }
+
+    struct ReviewReturn: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "return", abstract: "Send an application back for a new village survey, with a reason.")
+        @OptionGroup var options: ServerOptions
+        @OptionGroup var decision: DecisionOptions
+        func run() async throws { try await decision.decide(.returnForSurvey, with: options) }
+    }
+}
