@@ -1,0 +1,45 @@
+import FieldRollClient
+import FieldRollCore
+import FieldRollServer
+import FieldRollTestSupport
+import Foundation
+import Testing
+
+/// Approvers decide offline on their devices; the decision syncs like any change, the server
+/// moves the enrolment, and every device in the region pulls the new status.
+@Suite("Review decisions made offline on devices")
+struct ReviewSyncTests {
+    @Test("two approvers approve the same application offline: one decision applies, the other is refused and kept", arguments: StorageBackendKind.allCases)
+    func twoApprovers(backend: StorageBackendKind) async throws {
+        let h = try await Harness(backend: backend)
+        try await h.importCounty()
+        let county = try RegionCode("139901000000")
+        let today = CalendarDate(chinaDayOf: Instant(millis: DeviceStore.systemClock()))
+        let waiting = try #require(try await h.pipeline.reviewQueue(in: county, today: today).first { $0.step == .countyApproval })
+        let id = waiting.enrolment.id
+
+        let first = try await h.device(.approver, scope: county, name: "张科长")
+        let second = try await h.device(.approver, scope: county, name: "刘科长")
+        defer { first.close(); second.close() }
+        _ = try await first.sync()
+        _ = try await second.sync()
+        #expect(try first.store.enrolments(in: county).first { $0.id == id }?.status == .townshipReviewed)
+
+        try first.store.recordReview(enrolment: id, step: .countyApproval, decision: .approve, reason: "", reviewer: "张科长", role: .approver)
+        try second.store.recordReview(enrolment: id, step: .countyApproval, decision: .approve, reason: "", reviewer: "刘科长", role: .approver)
+        let a = try await first.sync()
+        let b = try await second.sync()
+        #expect(a.refused == 0 && b.refused == 1, "one decision applies, never both")
+        let kept = try second.store.rejected()
+        #expect(kept.count == 1 && kept[0].code == .illegalTransition && kept[0].entity == .reviewAction)
+
+        // Both devices now hold the server's move.
+        _ = try await first.sync()
+        for d in [first, second] {
+            let e = try #require(try d.store.enrolments(in: county).first { $0.id == id })
+            #expect(e.status == .publicNotice && e.statusSince == today)
+        }
+        #expect(try await h.pipeline.verifyAudit().ok)
+        await h.close()
+    }
+}
