@@ -25,7 +25,11 @@ struct ReviewSyncTests {
         _ = try await second.sync()
         #expect(try first.store.enrolments(in: county).first { $0.id == id }?.status == .townshipReviewed)
 
-        try first.store.recordReview(enrolment: id, step: .countyApproval, decision: .approve, reason: "", reviewer: "张科长", role: .approver)
+        // The first approver uses the CLI, the second the library.
+        let cli = try SyncExitTests().fieldroll(["review", "decide", id.description, "--step", "county-approval", "--decision", "approve", "--by", "张科长", "--data", first.directory.path])
+        #expect(cli.status == 0, "\(cli.err)")
+        let listed = try SyncExitTests().fieldroll(["review", "list", "--json", "--data", second.directory.path])
+        #expect(listed.out.contains(id.description))
         try second.store.recordReview(enrolment: id, step: .countyApproval, decision: .approve, reason: "", reviewer: "刘科长", role: .approver)
         let a = try await first.sync()
         let b = try await second.sync()
