@@ -44,6 +44,16 @@ token=$(curl -sS --fail -H 'Content-Type: application/json' \
   -d "{\"code\":\"$code\",\"publicKey\":\"$key\"}" "$url/v1/devices/enrol" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 
+# A blob the device uploaded (so it may read it back) and a cursor of this server: see the
+# dictionaries in scripts/schemathesis.toml.
+printf 'fieldroll schemathesis\n' >"$work/blob"
+blob=$(sha256sum "$work/blob" | cut -c1-64)
+curl -sS --fail -o /dev/null -X PUT -H "Authorization: Bearer $token" -H "Upload-Length: $(wc -c <"$work/blob")" \
+  -H 'Expect:' --data-binary @"$work/blob" "$url/v1/blobs/$blob"
+export FIELDROLL_SCHEMATHESIS_BLOB="$blob"
+FIELDROLL_SCHEMATHESIS_CURSOR="$(curl -sS --fail "$url/healthz" | python3 -c 'import json, sys; print(json.load(sys.stdin)["server"])'):0"
+export FIELDROLL_SCHEMATHESIS_CURSOR
+
 status=0
 # One worker: the machine is shared, and the run stays well under three minutes.
 schemathesis --config-file scripts/schemathesis.toml run docs/openapi.json \
