@@ -19,3 +19,12 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 command -v swift >/dev/null || { echo "bootstrap: the Swift toolchain (6.1 or later) is not on PATH" >&2; exit 1; }
+
+# Schemathesis checks the server against docs/openapi.json (scripts/schemathesis.sh); pinned, so
+# a new release cannot fail a run that passed.
+schemathesis_version=4.32.5
+if ! python3 -m pip show schemathesis 2>/dev/null | grep -qx "Version: $schemathesis_version"; then
+  command -v python3 >/dev/null || { echo "bootstrap: python3 (with pip) is needed for schemathesis" >&2; exit 1; }
+  echo "bootstrap: installing schemathesis $schemathesis_version"
+  python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+fi

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Builds FieldRoll and runs every test, then checks that the benchmark still runs (--quick).
+# Builds FieldRoll, runs every test and Schemathesis against docs/openapi.json, then checks that
+# the benchmark still runs (--quick).
 # Installs what a fresh machine lacks first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 swift build --build-tests
 swift test --skip-build "$@"
+echo
+echo "Schemathesis: the server against docs/openapi.json (every check):"
+scripts/schemathesis.sh
 echo
 echo "deploy/ checks (nginx -t, systemd units, the PostgreSQL setup script, backup retention):"
 scripts/check-deploy.sh

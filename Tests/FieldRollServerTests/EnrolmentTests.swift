@@ -5,6 +5,10 @@ import FieldRollTestSupport
 import Foundation
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 @Suite("Devices enrol once and can be cut off")
 struct EnrolmentTests {
     @Test("a one-time code works once; an unknown code never", arguments: StorageBackendKind.allCases)
@@ -39,16 +43,17 @@ struct EnrolmentTests {
         let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
-        let (none, noneBody) = try await server.request("GET", "/v1/sync/pull")
+        let (none, noneBody, noneAnswer) = try await server.exchange("GET", "/v1/sync/pull")
         #expect(none == 401 && TestServer.problem(noneBody)?.code == .unauthorized)
-        let (wrong, _) = try await server.request("GET", "/v1/sync/pull", token: "not-a-token")
-        #expect(wrong == 401)
+        #expect(noneAnswer.value(forHTTPHeaderField: "WWW-Authenticate") == "Bearer")
+        let (wrong, _, wrongAnswer) = try await server.exchange("GET", "/v1/sync/pull", token: "not-a-token")
+        #expect(wrong == 401 && wrongAnswer.value(forHTTPHeaderField: "WWW-Authenticate") == #"Bearer error="invalid_token""#)
         #expect(try await device.push([device.newHousehold()]).first?.status == .applied)
         try await server.pipeline.revoke(device.id, by: "张科长", now: 1)
         let (status, _, body) = try await device.push([try device.changeSet([device.newHousehold()])])
         #expect(status == 401 && TestServer.problem(body)?.code == .deviceRevoked)
-        let (pull, _) = try await server.request("GET", "/v1/sync/pull", token: device.token)
-        #expect(pull == 401)
+        let (pull, _, pullAnswer) = try await server.exchange("GET", "/v1/sync/pull", token: device.token)
+        #expect(pull == 401 && pullAnswer.value(forHTTPHeaderField: "WWW-Authenticate") == #"Bearer error="invalid_token""#)
         let listed = try await server.pipeline.devices().first { $0.id == device.id }
         #expect(listed?.status == .revoked)
     }

@@ -14,7 +14,14 @@ struct Authenticator: RouterMiddleware {
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         var context = context
-        context.device = try await pipeline.authenticate(tokenHash: Secrets.hashToken(token), now: Clock.millis())
+        do {
+            context.device = try await pipeline.authenticate(tokenHash: Secrets.hashToken(token), now: Clock.millis())
+        } catch {
+            // RFC 6750: every 401 names the scheme, and says when a token was sent but refused.
+            let problem = ProblemResponse.from(error)
+            guard problem.status == .unauthorized else { throw error }
+            throw ProblemResponse(problem.problem, headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#])
+        }
         return try await next(request, context)
     }
 }

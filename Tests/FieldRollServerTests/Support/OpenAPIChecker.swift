@@ -49,6 +49,33 @@ struct OpenAPIChecker: Sendable {
         return validate(value, against: schema, at: "$")
     }
 
+    /// Returns the documented headers marked `required` that the response lacks (names compared
+    /// case-insensitively); empty when the status is not documented (``check`` reports that).
+    func missingHeaders(method: String, path: String, status: Int, headers: [String]) -> [String] {
+        guard let paths = document.objectValue?["paths"]?.objectValue else { return [] }
+        let components = document.objectValue?["components"]?.objectValue ?? [:]
+        func resolve(_ value: JSONValue?, in section: String) -> [String: JSONValue] {
+            guard let o = value?.objectValue else { return [:] }
+            guard let ref = o["$ref"]?.stringValue else { return o }
+            let name = String(ref.split(separator: "/").last ?? "")
+            return components[section]?.objectValue?[name]?.objectValue ?? [:]
+        }
+        let response: [String: JSONValue]
+        if let (_, item) = paths.first(where: { Self.matches(template: $0.key, path: path) }) {
+            if let operation = item.objectValue?[method.lowercased()]?.objectValue {
+                response = resolve(operation["responses"]?.objectValue?[String(status)], in: "responses")
+            } else {
+                response = resolve(components["responses"]?.objectValue?["MethodNotAllowed"], in: "responses")
+            }
+        } else {
+            response = resolve(components["responses"]?.objectValue?["NotFound"], in: "responses")
+        }
+        let present = Set(headers.map { $0.lowercased() })
+        return (response["headers"]?.objectValue ?? [:]).compactMap { name, header in
+            resolve(header, in: "headers")["required"] == .bool(true) && !present.contains(name.lowercased()) ? name : nil
+        }.sorted()
+    }
+
     /// Compiled patterns, shared: compiling one per checked string is slow.
     static let regexes = Mutex<[String: NSRegularExpression]>([:])
 

@@ -90,6 +90,9 @@ final class TestServer: Sendable {
         for (k, v) in headers { req.setValue(v, forHTTPHeaderField: k) }
         let (data, response) = try await URLSession.shared.data(for: req)
         guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
+        let missing = OpenAPIChecker.shared.missingHeaders(
+            method: method, path: path, status: http.statusCode, headers: http.allHeaderFields.keys.compactMap { $0 as? String })
+        #expect(missing.isEmpty, "\(method) \(path) → \(http.statusCode) lacks the documented headers \(missing)")
         if method != "HEAD" {
             let problems = OpenAPIChecker.shared.check(
                 method: method, path: path, status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type"), body: data)
