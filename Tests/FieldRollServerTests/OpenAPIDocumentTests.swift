@@ -1,6 +1,7 @@
 import FieldRollCore
 import FieldRollTestSupport
 import Foundation
+import Logging
 import Testing
 
 @testable import FieldRollServer
@@ -39,7 +40,7 @@ struct OpenAPIDocumentTests {
         let blobs = try BlobStore(root: server.directory + "/blobs-router")
         let router = FieldRollServerApp.router(
             configuration: ServerConfiguration(dataDirectory: server.directory), pipeline: server.pipeline, blobs: blobs,
-            metrics: ServerMetrics())
+            metrics: ServerMetrics(), logger: Logger(label: "openapi-test"))
         let routed = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
         await server.close()
         let documented = Set(operations.map(\.key))
