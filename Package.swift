@@ -86,12 +86,14 @@ let package = Package(
             ]
         ),
         .executableTarget(
-            name: "fieldroll-device-bench", dependencies: ["FieldRollClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            name: "fieldroll-device-bench",
+            dependencies: ["FieldRollClient", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Benchmarks/DeviceBench"),
         .executableTarget(
             name: "fieldroll-bench",
             dependencies: [
-                "FieldRollClient", "FieldRollServer", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+                "FieldRollClient", "FieldRollServer", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/Sync"
@@ -99,12 +101,16 @@ let package = Package(
         .testTarget(
             name: "FieldRollCoreTests",
             dependencies: [
-                "FieldRollCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "PropertyBased", package: "swift-property-based"),
+                "FieldRollCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "FieldRollClientTests",
-            dependencies: ["FieldRollClient", "FieldRollCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "FieldRollClient", "FieldRollCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "FieldRollEndToEndTests",

@@ -28,7 +28,9 @@ let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fieldro
 defer { try? FileManager.default.removeItem(at: dir) }
 
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-let photos = ["house.jpg", "id-document.jpg", "survey-sheet.jpg"].compactMap { try? Data(contentsOf: root.appendingPathComponent("Fixtures/photos/\($0)")) }
+let photos = ["house.jpg", "id-document.jpg", "survey-sheet.jpg"].compactMap {
+    try? Data(contentsOf: root.appendingPathComponent("Fixtures/photos/\($0)"))
+}
 
 let (store, openMs) = try time { try DeviceStore.create(at: dir, credential: .passphrase("benchmark passphrase"), name: "bench") }
 let county = CountyGenerator(seed: 7, households: householdCount * 10).generate()
@@ -46,9 +48,13 @@ var visitTimes: [Double] = []
 for i in 0..<50 {
     let h = households[i]
     // Distinct bytes each time, as real photos are.
-    let inputs = photos.enumerated().map { j, p in PhotoInput(data: p + Data("\(i)-\(j)".utf8), kind: [.house, .idDocument, .surveySheet][j]) }
+    let inputs = photos.enumerated().map { j, p in
+        PhotoInput(data: p + Data("\(i)-\(j)".utf8), kind: [.house, .idDocument, .surveySheet][j])
+    }
     let (_, ms) = try time {
-        try store.recordVisit(household: h.id, author: "李敏", startedAt: Instant(millis: 0), endedAt: Instant(millis: 1), answers: ["income.wages": 120_000, "housing.condition": "漏雨"], photos: inputs)
+        try store.recordVisit(
+            household: h.id, author: "李敏", startedAt: Instant(millis: 0), endedAt: Instant(millis: 1),
+            answers: ["income.wages": 120_000, "housing.condition": "漏雨"], photos: inputs)
     }
     visitTimes.append(ms)
 }
@@ -61,7 +67,13 @@ for _ in 0..<10 {
 }
 print("FieldRoll device store, \(ProcessInfo.processInfo.processorCount) cores, \(Date())")
 print("open/create store (scrypt key derivation)    \(String(format: "%8.1f", openMs)) ms")
-print("add \(householdCount) households (one transaction each)  \(String(format: "%8.1f", fillMs)) ms  (\(String(format: "%.0f", Double(householdCount) / fillMs * 1000))/s)")
-print("record a visit with 3 photos (~36 KB)        p50 \(String(format: "%6.2f", percentile(visitTimes, 0.5))) ms   p99 \(String(format: "%6.2f", percentile(visitTimes, 0.99))) ms")
-print("list a village of \(listed) households          p50 \(String(format: "%6.2f", percentile(listTimes, 0.5))) ms   p99 \(String(format: "%6.2f", percentile(listTimes, 0.99))) ms")
+print(
+    "add \(householdCount) households (one transaction each)  \(String(format: "%8.1f", fillMs)) ms  (\(String(format: "%.0f", Double(householdCount) / fillMs * 1000))/s)"
+)
+print(
+    "record a visit with 3 photos (~36 KB)        p50 \(String(format: "%6.2f", percentile(visitTimes, 0.5))) ms   p99 \(String(format: "%6.2f", percentile(visitTimes, 0.99))) ms"
+)
+print(
+    "list a village of \(listed) households          p50 \(String(format: "%6.2f", percentile(listTimes, 0.5))) ms   p99 \(String(format: "%6.2f", percentile(listTimes, 0.99))) ms"
+)
 print("peak RSS                                     \(String(format: "%8.1f", peakRSSMiB())) MiB")

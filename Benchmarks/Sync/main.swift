@@ -38,7 +38,10 @@ func progress(_ phase: String, _ done: Int = 0, of total: Int = 0) {
     if total > 0 && terminal {
         let filled = min(30, done * 30 / total)
         let end = done >= total ? "\n" : ""
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(phase) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: 30 - filled))] \(done)/\(total)\(end)".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "\r\u{1B}[K\(phase) [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: 30 - filled))] \(done)/\(total)\(end)"
+                    .utf8))
     } else if total == 0 || done == 0 {
         FileHandle.standardError.write(Data("fieldroll-bench: \(phase)…\n".utf8))
     }
@@ -80,7 +83,9 @@ final class CountingClient: HTTPClient {
 // MARK: The server process
 
 let serverBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fieldroll-server")
-guard FileManager.default.isExecutableFile(atPath: serverBinary.path) else { fail("build fieldroll-server first (it must sit beside fieldroll-bench)") }
+guard FileManager.default.isExecutableFile(atPath: serverBinary.path) else {
+    fail("build fieldroll-server first (it must sit beside fieldroll-bench)")
+}
 let serverData = work.appendingPathComponent("server")
 let storageArguments = ["--data", serverData.path] + (databaseURL.map { ["--database", $0] } ?? [])
 let port = Int.random(in: 20_000...40_000)
@@ -104,10 +109,15 @@ let villages = (1...20).map { try! RegionCode("1399010030\(String(format: "%02d"
 var codes: [(role: String, scope: RegionCode, code: String)] = []
 func issue(_ scope: RegionCode) -> String {
     let out = runServerCommand(["device", "enroll", "--name", "bench", "--role", "caseworker", "--scope", scope.digits, "--json"])
-    guard let code = (try? JSONValue(parsing: Data(out.utf8)))?.objectValue?["code"]?.stringValue else { fail("device enroll failed: \(out)") }
+    guard let code = (try? JSONValue(parsing: Data(out.utf8)))?.objectValue?["code"]?.stringValue else {
+        fail("device enroll failed: \(out)")
+    }
     return code
 }
-let pusherCode = issue(village), pullerCode = issue(village), noopCode = issue(village), photoCode = issue(village)
+let pusherCode = issue(village)
+let pullerCode = issue(village)
+let noopCode = issue(village)
+let photoCode = issue(village)
 let swarmCodes = (0..<deviceCount).map { issue(villages[$0 % villages.count]) }
 
 let server = Process()
@@ -116,7 +126,10 @@ server.arguments = ["serve"] + storageArguments + ["--port", String(port), "--ma
 server.standardOutput = Pipe()
 server.standardError = Pipe()
 try server.run()
-defer { kill(server.processIdentifier, SIGTERM); server.waitUntilExit() }
+defer {
+    kill(server.processIdentifier, SIGTERM)
+    server.waitUntilExit()
+}
 let endpoint = ServerEndpoint(baseURL: "http://127.0.0.1:\(port)")
 for i in 0..<200 {
     if (try? await CurlHTTPClient(endpoint: endpoint).send(HTTPRequest(method: "GET", path: "/healthz")))?.status == 200 { break }
@@ -151,8 +164,10 @@ let answers: [String: JSONValue] = [
 ]
 func visitChange(_ i: Int) throws -> Change {
     let v = try Visit(
-        householdID: household, region: village, author: "李敏", device: pusher.id, startedAt: Instant(millis: 1_795_000_000_000 + Int64(i) * 1000),
-        endedAt: Instant(millis: 1_795_000_600_000 + Int64(i) * 1000), location: GeoPoint(latitude: 38.0421, longitude: 114.5143, accuracy: 8),
+        householdID: household, region: village, author: "李敏", device: pusher.id,
+        startedAt: Instant(millis: 1_795_000_000_000 + Int64(i) * 1000),
+        endedAt: Instant(millis: 1_795_000_600_000 + Int64(i) * 1000),
+        location: GeoPoint(latitude: 38.0421, longitude: 114.5143, accuracy: 8),
         answers: answers
     ).signed(with: pusher.key)
     let body = try JSONValue(encoding: v)
@@ -189,7 +204,8 @@ let serverRSSBeforePull = peakRSS(server.processIdentifier)
 resetPeak(server.processIdentifier)
 resetPeak(getpid())
 let pullCounter = CountingClient(CurlHTTPClient(endpoint: endpoint))
-let pullStore = try DeviceStore.create(at: work.appendingPathComponent("puller"), credential: .passphrase("benchmark passphrase"), name: "puller")
+let pullStore = try DeviceStore.create(
+    at: work.appendingPathComponent("puller"), credential: .passphrase("benchmark passphrase"), name: "puller")
 let pullGrant = try await SyncAPI(http: pullCounter).enrol(code: pullerCode, publicKey: pullStore.publicKey, device: pullStore.deviceID)
 let pullEngine = SyncEngine(store: pullStore, api: SyncAPI(http: pullCounter, token: pullGrant.token), server: pullGrant.server)
 let pullStart = millis()
@@ -245,13 +261,16 @@ let swarmTimes = await withTaskGroup(of: Double?.self) { group in
                 var changes: [Change] = []
                 for i in 0..<100 {
                     let stamp = d.stamp()
-                    changes.append(Change(entity: .household, record: HouseholdID().description, region: region, payload: .writes([
-                        FieldWrite(field: "region", value: .string(region.digits), stamp: stamp, base: nil),
-                        FieldWrite(field: "address", value: .string("\(i)号"), stamp: stamp, base: nil),
-                        FieldWrite(field: "headName", value: "王建国", stamp: stamp, base: nil),
-                        FieldWrite(field: "housing", value: "owned", stamp: stamp, base: nil),
-                        FieldWrite(field: "declaredMonthlyIncome", value: .int(Int64(i * 100)), stamp: stamp, base: nil),
-                    ])))
+                    changes.append(
+                        Change(
+                            entity: .household, record: HouseholdID().description, region: region,
+                            payload: .writes([
+                                FieldWrite(field: "region", value: .string(region.digits), stamp: stamp, base: nil),
+                                FieldWrite(field: "address", value: .string("\(i)号"), stamp: stamp, base: nil),
+                                FieldWrite(field: "headName", value: "王建国", stamp: stamp, base: nil),
+                                FieldWrite(field: "housing", value: "owned", stamp: stamp, base: nil),
+                                FieldWrite(field: "declaredMonthlyIncome", value: .int(Int64(i * 100)), stamp: stamp, base: nil),
+                            ])))
                 }
                 let set = try ChangeSet(origin: d.id, stamp: d.stamp(), changes: changes).signed(with: d.key)
                 let r = try await d.api.push(PushRequest(changeSets: [set]))
@@ -306,9 +325,11 @@ let cutCounter = CountingClient(CurlHTTPClient(endpoint: endpoint))
 var cutAPI = photoDevice.api
 cutAPI = SyncAPI(http: cutCounter, token: photoDevice.api.token)
 // The link drops after half the bytes: the server keeps what arrived.
-_ = try? await cutCounter.send(HTTPRequest(
-    method: "PUT", path: "/v1/blobs/\(cutDigest.hex)",
-    headers: ["Authorization": "Bearer \(photoDevice.api.token ?? "")", "Upload-Offset": "0", "Upload-Length": String(photoSize)], body: cutPhoto.prefix(photoSize / 2)))
+_ = try? await cutCounter.send(
+    HTTPRequest(
+        method: "PUT", path: "/v1/blobs/\(cutDigest.hex)",
+        headers: ["Authorization": "Bearer \(photoDevice.api.token ?? "")", "Upload-Offset": "0", "Upload-Length": String(photoSize)],
+        body: cutPhoto.prefix(photoSize / 2)))
 let sentBeforeCut = cutCounter.sent.withLock { $0 }
 let (_, offset) = try await cutAPI.blobOffset(cutDigest)
 _ = try await cutAPI.putBlob(cutDigest, bytes: cutPhoto, from: offset)
@@ -327,7 +348,9 @@ let largeDownStart = millis()
 let largeBack = try await CurlHTTPClient(endpoint: endpoint).send(
     HTTPRequest(method: "GET", path: "/v1/blobs/\(largeDigest.hex)", headers: ["Authorization": "Bearer \(photoDevice.api.token ?? "")"]))
 let largeDownMs = millis() - largeDownStart
-guard largeBack.status == 200, largeBack.body == large else { fail("the 50 MB photo did not come back intact (status \(largeBack.status))") }
+guard largeBack.status == 200, largeBack.body == large else {
+    fail("the 50 MB photo did not come back intact (status \(largeBack.status))")
+}
 let serverRSSLarge = peakRSS(server.processIdentifier)
 
 // MARK: 6. The ceiling: raw SQLite inserts of the same rows
@@ -347,20 +370,48 @@ let rawMs = millis() - rawStart
 
 // MARK: Report
 
-let pushRate = Double(records) / pushMs * 1000, rawRate = Double(records) / rawMs * 1000
+let pushRate = Double(records) / pushMs * 1000
+let rawRate = Double(records) / rawMs * 1000
 let rows: [(String, String)] = [
-    ("push \(records) visits (\(sampleBytes) B JSON each, \(batch)/batch)", String(format: "%.0f records/s, %.0f B/record on the wire, %d errors", pushRate, pushWire, pushErrors)),
-    ("raw SQLite insert, same rows, one transaction", String(format: "%.0f rows/s — push is %.1f%% of it", rawRate, pushRate / rawRate * 100)),
-    ("fresh device pulls all \(records) into its store", String(format: "%.0f records/s end to end, %.0f B/record on the wire", Double(records) / pullMs * 1000, pullWire)),
-    ("no-op pull of an up-to-date device", String(format: "p50 %.2f ms, p99 %.2f ms", percentile(noopTimes, 0.5), percentile(noopTimes, 0.99))),
-    ("\(deviceCount) devices sync at once (push 100 + pull)", String(format: "p50 %.0f ms, p99 %.0f ms per sync, %d errors, %.1f s in all, converged: %@", percentile(swarmTimes, 0.5), percentile(swarmTimes, 0.99), swarmErrors.withLock { $0 }, swarmMs / 1000, converged ? "yes" : "NO")),
+    (
+        "push \(records) visits (\(sampleBytes) B JSON each, \(batch)/batch)",
+        String(format: "%.0f records/s, %.0f B/record on the wire, %d errors", pushRate, pushWire, pushErrors)
+    ),
+    (
+        "raw SQLite insert, same rows, one transaction",
+        String(format: "%.0f rows/s — push is %.1f%% of it", rawRate, pushRate / rawRate * 100)
+    ),
+    (
+        "fresh device pulls all \(records) into its store",
+        String(format: "%.0f records/s end to end, %.0f B/record on the wire", Double(records) / pullMs * 1000, pullWire)
+    ),
+    (
+        "no-op pull of an up-to-date device",
+        String(format: "p50 %.2f ms, p99 %.2f ms", percentile(noopTimes, 0.5), percentile(noopTimes, 0.99))
+    ),
+    (
+        "\(deviceCount) devices sync at once (push 100 + pull)",
+        String(
+            format: "p50 %.0f ms, p99 %.0f ms per sync, %d errors, %.1f s in all, converged: %@", percentile(swarmTimes, 0.5),
+            percentile(swarmTimes, 0.99), swarmErrors.withLock { $0 }, swarmMs / 1000, converged ? "yes" : "NO")
+    ),
     ("\(photoCount) photos of 200 KB", String(format: "%.1f MB/s", Double(photoCount * photoSize) / photoMs / 1000)),
     ("one upload cut at half, resumed", "\(max(0, resent)) bytes re-sent beyond the cut"),
-    ("one 50 MB photo up, then down", String(format: "%.1f MB/s up, %.1f MB/s down; server peak RSS %.0f MiB (%.0f MiB before)", Double(largePhotoSize) / largeUpMs / 1000, Double(largePhotoSize) / largeDownMs / 1000, serverRSSLarge, serverRSSBeforeLarge)),
-    ("peak RSS during the pull", String(format: "server %.0f MiB (%.0f MiB before), client %.0f MiB", serverRSSPull, serverRSSBeforePull, clientRSSPull)),
+    (
+        "one 50 MB photo up, then down",
+        String(
+            format: "%.1f MB/s up, %.1f MB/s down; server peak RSS %.0f MiB (%.0f MiB before)", Double(largePhotoSize) / largeUpMs / 1000,
+            Double(largePhotoSize) / largeDownMs / 1000, serverRSSLarge, serverRSSBeforeLarge)
+    ),
+    (
+        "peak RSS during the pull",
+        String(format: "server %.0f MiB (%.0f MiB before), client %.0f MiB", serverRSSPull, serverRSSBeforePull, clientRSSPull)
+    ),
 ]
 let host = ProcessInfo.processInfo
-print("FieldRoll standard workload — \(host.processorCount) cores, \(host.physicalMemory / 1_073_741_824) GiB, \(databaseURL == nil ? "SQLite" : "PostgreSQL") store, \(Date())")
+print(
+    "FieldRoll standard workload — \(host.processorCount) cores, \(host.physicalMemory / 1_073_741_824) GiB, \(databaseURL == nil ? "SQLite" : "PostgreSQL") store, \(Date())"
+)
 if options.markdown {
     print("\n| workload | result |\n| --- | --- |")
     for (k, v) in rows { print("| \(k) | \(v) |") }

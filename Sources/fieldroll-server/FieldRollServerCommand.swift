@@ -30,7 +30,8 @@ struct FieldRollServerCommand: AsyncParsableCommand {
             """,
         version: FieldRollRelease.versionLine,
         subcommands: [
-            Demo.self, Init.self, Serve.self, Migrate.self, Backup.self, Restore.self, Device.self, Conflicts.self, Import.self, Export.self, Audit.self,
+            Demo.self, Init.self, Serve.self, Migrate.self, Backup.self, Restore.self, Device.self, Conflicts.self, Import.self,
+            Export.self, Audit.self,
             Fixtures.self, Review.self,
         ]
     )

@@ -29,7 +29,9 @@ struct FieldRollCommand: AsyncParsableCommand {
               fieldroll sync
             """,
         version: FieldRollRelease.versionLine,
-        subcommands: [Init.self, Enroll.self, Household.self, Member.self, Visit.self, Photo.self, CheckIn.self, Review.self, Sync.self, Status.self]
+        subcommands: [
+            Init.self, Enroll.self, Household.self, Member.self, Visit.self, Photo.self, CheckIn.self, Review.self, Sync.self, Status.self,
+        ]
     )
 
     /// Line-buffers stdout (progress under a pipe shows as it happens), runs the command, and

@@ -22,7 +22,9 @@ extension FieldRollCommand {
             let credential: Credential
             if let newKeyFile {
                 let url = URL(fileURLWithPath: newKeyFile)
-                if FileManager.default.fileExists(atPath: url.path) { throw ClientError(.invalidRecord, "\(newKeyFile) exists; not overwriting a key file") }
+                if FileManager.default.fileExists(atPath: url.path) {
+                    throw ClientError(.invalidRecord, "\(newKeyFile) exists; not overwriting a key file")
+                }
                 try Vault.makeKeyFile(at: url)
                 credential = .keyFile(url)
             } else {

@@ -16,8 +16,12 @@ struct DeviceStoreTests {
         let head = try store.addMember(sampleMember(h.id))
         let visit = try store.recordVisit(
             household: h.id, author: "李敏", startedAt: Instant(millis: 1_795_000_000_000), endedAt: Instant(millis: 1_795_000_900_000),
-            location: GeoPoint(latitude: 38.04, longitude: 114.51, accuracy: 8), answers: ["income.wages": 120_000, "housing.condition": "漏雨"],
-            photos: [PhotoInput(data: housePhoto, kind: .house), PhotoInput(data: sheetPhoto, kind: .surveySheet), PhotoInput(data: housePhoto, kind: .house)])
+            location: GeoPoint(latitude: 38.04, longitude: 114.51, accuracy: 8),
+            answers: ["income.wages": 120_000, "housing.condition": "漏雨"],
+            photos: [
+                PhotoInput(data: housePhoto, kind: .house), PhotoInput(data: sheetPhoto, kind: .surveySheet),
+                PhotoInput(data: housePhoto, kind: .house),
+            ])
         #expect(visit.photos.count == 2, "the same image twice is one photo")
         try visit.verifySignature(with: store.publicKey)
         let checkIn = try store.recordCheckIn(member: head.id, method: .kiosk, place: "城关镇便民服务大厅")
@@ -50,7 +54,9 @@ struct DeviceStoreTests {
         let edited = try store.editHousehold(h.id, set: ["phone": "13900000000", "notes": "屋顶漏雨"])
         #expect(edited.phone?.rawValue == "13900000000" && edited.address == h.address)
         let sets = try store.outbox()
-        guard case .writes(let created) = sets[0].changeSet.changes[0].payload, case .writes(let edit) = sets[1].changeSet.changes[0].payload else {
+        guard case .writes(let created) = sets[0].changeSet.changes[0].payload,
+            case .writes(let edit) = sets[1].changeSet.changes[0].payload
+        else {
             Issue.record("writes expected")
             return
         }
@@ -62,9 +68,11 @@ struct DeviceStoreTests {
         #expect(try store.editHousehold(h.id, set: ["phone": .null]).phone == nil)
     }
 
-    @Test("bad input is refused with its code and changes nothing", arguments: [
-        "unknown household", "bad resident ID", "unknown field", "server-owned field", "not a photo", "bad check-in",
-    ])
+    @Test(
+        "bad input is refused with its code and changes nothing",
+        arguments: [
+            "unknown household", "bad resident ID", "unknown field", "server-owned field", "not a photo", "bad check-in",
+        ])
     func badInput(_ what: String) throws {
         let dir = temporaryFolder()
         defer { cleanup(dir) }
@@ -122,7 +130,9 @@ struct EncryptionTests {
         let store = try newStore(dir)
         let h = try store.addHousehold(sampleHousehold("13812345678"))
         _ = try store.addMember(sampleMember(h.id))
-        _ = try store.recordVisit(household: h.id, author: "李敏", startedAt: Instant(millis: 0), endedAt: Instant(millis: 1), answers: ["secret.answer": "存款约五千元"], photos: [PhotoInput(data: sheetPhoto, kind: .surveySheet)])
+        _ = try store.recordVisit(
+            household: h.id, author: "李敏", startedAt: Instant(millis: 0), endedAt: Instant(millis: 1), answers: ["secret.answer": "存款约五千元"],
+            photos: [PhotoInput(data: sheetPhoto, kind: .surveySheet)])
         let bytes = try diskBytes(dir)
         for secret in ["13812345678", "11010519491231002X", "存款约五千元"] {
             #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) is on disk in the clear")
@@ -138,19 +148,31 @@ struct EncryptionTests {
         defer { cleanup(dir) }
         _ = try newStore(dir)
         #expect(throws: ClientError.self) { try DeviceStore.open(at: dir, credential: .passphrase("not the passphrase")) }
-        do { _ = try DeviceStore.open(at: dir, credential: .passphrase("not the passphrase")) } catch let e as ClientError { #expect(e.code == .wrongKey) }
+        do { _ = try DeviceStore.open(at: dir, credential: .passphrase("not the passphrase")) } catch let e as ClientError {
+            #expect(e.code == .wrongKey)
+        }
         #expect(try DeviceStore.open(at: dir, credential: passphrase).households(in: village).isEmpty)
 
         let kiosk = temporaryFolder("kiosk")
         defer { cleanup(kiosk) }
-        let keyFile = kiosk.appendingPathExtension("key"), otherKey = kiosk.appendingPathExtension("other")
-        defer { cleanup(keyFile); cleanup(otherKey) }
+        let keyFile = kiosk.appendingPathExtension("key")
+        let otherKey = kiosk.appendingPathExtension("other")
+        defer {
+            cleanup(keyFile)
+            cleanup(otherKey)
+        }
         try Vault.makeKeyFile(at: keyFile)
         try Vault.makeKeyFile(at: otherKey)
         let k = try DeviceStore.create(at: kiosk, credential: .keyFile(keyFile), name: "城关镇大厅")
         _ = try k.addHousehold(sampleHousehold())
         #expect(try DeviceStore.open(at: kiosk, credential: .keyFile(keyFile)).households(in: village).count == 1)
-        do { _ = try DeviceStore.open(at: kiosk, credential: .keyFile(otherKey)); Issue.record("a foreign key file opened the store") } catch let e as ClientError { #expect(e.code == .wrongKey) }
-        do { _ = try DeviceStore.open(at: kiosk, credential: .passphrase("correct horse battery")); Issue.record("a passphrase opened a key-file store") } catch let e as ClientError { #expect(e.code == .wrongKey) }
+        do {
+            _ = try DeviceStore.open(at: kiosk, credential: .keyFile(otherKey))
+            Issue.record("a foreign key file opened the store")
+        } catch let e as ClientError { #expect(e.code == .wrongKey) }
+        do {
+            _ = try DeviceStore.open(at: kiosk, credential: .passphrase("correct horse battery"))
+            Issue.record("a passphrase opened a key-file store")
+        } catch let e as ClientError { #expect(e.code == .wrongKey) }
     }
 }

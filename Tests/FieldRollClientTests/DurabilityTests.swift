@@ -44,7 +44,9 @@ struct DurabilityTests {
             // A distinct photo each time, so photo files are written too.
             var photo = housePhoto
             photo.append(contentsOf: withUnsafeBytes(of: n) { Array($0) })
-            _ = try store.recordVisit(household: h.id, author: "李敏", startedAt: Instant(millis: 0), endedAt: Instant(millis: 1), answers: ["n": .int(Int64(n))], photos: [PhotoInput(data: photo, kind: .house)])
+            _ = try store.recordVisit(
+                household: h.id, author: "李敏", startedAt: Instant(millis: 0), endedAt: Instant(millis: 1), answers: ["n": .int(Int64(n))],
+                photos: [PhotoInput(data: photo, kind: .house)])
         }
     }
 
@@ -80,7 +82,7 @@ struct DurabilityTests {
         let store = try DeviceStore.open(at: dir, credential: passphrase)
         let households = try store.households(in: village)
         let outbox = try store.outbox(limit: 100_000)
-                #expect(!households.isEmpty, "the writer got to write before it was killed")
+        #expect(!households.isEmpty, "the writer got to write before it was killed")
         // Every household and visit has its changes in the outbox, and every change its record.
         let records = Set(households.map(\.id.description))
         #expect(records == Set(outbox.flatMap { $0.changeSet.changes.filter { $0.entity == .household }.map(\.record) }))
@@ -105,9 +107,15 @@ struct DurabilityTests {
         let head = try store.addMember(sampleMember(h.id))
         let server = try NodeID("server-1")
         let stamp = HLCTimestamp(physical: 1_790_000_000_000, logical: 0, node: server)
-        let enrolment = Enrolment(householdID: h.id, region: village, programme: .ruralDibao, status: .enrolled, monthlyAmount: .yuan(520), appliedOn: try CalendarDate("2026-01-05"), startDate: try CalendarDate("2026-02-01"))
-        let writes = try enrolment.fieldValues.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil) }
-        let pulled = PulledChange(position: 1, origin: server, changeSet: ChangeSetID(), change: Change(entity: .enrolment, record: enrolment.id.description, region: village, payload: .writes(writes)))
+        let enrolment = Enrolment(
+            householdID: h.id, region: village, programme: .ruralDibao, status: .enrolled, monthlyAmount: .yuan(520),
+            appliedOn: try CalendarDate("2026-01-05"), startDate: try CalendarDate("2026-02-01"))
+        let writes = try enrolment.fieldValues.sorted { $0.key < $1.key }.map {
+            FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil)
+        }
+        let pulled = PulledChange(
+            position: 1, origin: server, changeSet: ChangeSetID(),
+            change: Change(entity: .enrolment, record: enrolment.id.description, region: village, payload: .writes(writes)))
         try store.apply(pulled: [pulled], cursor: SyncCursor(issuer: server, position: 1))
         #expect(try store.cursor(for: server)?.position == 1)
         #expect(try store.household(h.id).enrolments == [enrolment])
@@ -149,7 +157,8 @@ struct FieldRollCLITests {
         #expect(status == 0 && out.contains(expected), "\(out)")
         #expect(FileManager.default.fileExists(atPath: expected + "/" + DeviceStore.databaseName))
         let chosen = home.appendingPathComponent("chosen")
-        #expect(try run(["init", "--name", "y"], ["FIELDROLL_PASSPHRASE": "correct horse battery", "FIELDROLL_DEVICE": chosen.path]).0 == 0)
+        #expect(
+            try run(["init", "--name", "y"], ["FIELDROLL_PASSPHRASE": "correct horse battery", "FIELDROLL_DEVICE": chosen.path]).0 == 0)
         #expect(FileManager.default.fileExists(atPath: chosen.appendingPathComponent(DeviceStore.databaseName).path))
     }
 
@@ -159,16 +168,35 @@ struct FieldRollCLITests {
         defer { cleanup(dir) }
         let d = ["--data", dir.path]
         #expect(try fieldroll(["init", "--name", "李敏的平板"] + d).0 == 0)
-        let (s1, out1, _) = try fieldroll(["household", "add", "--region", "139901002201", "--address", "上河村3组12号", "--head", "王建国", "--housing", "self-built", "--income", "600.50", "--json"] + d)
+        let (s1, out1, _) = try fieldroll(
+            [
+                "household", "add", "--region", "139901002201", "--address", "上河村3组12号", "--head", "王建国", "--housing", "self-built",
+                "--income", "600.50", "--json",
+            ] + d)
         #expect(s1 == 0)
         let h = try #require(try JSONValue(parsing: Data(out1.utf8)).objectValue?["id"]?.stringValue, "household add --json printed no id")
-        #expect(try fieldroll(["member", "add", "--household", h, "--name", "王建国", "--resident-id", "11010519491231002X", "--relation", "head", "--work", "farming", "--income", "600"] + d).0 == 0)
+        #expect(
+            try fieldroll(
+                [
+                    "member", "add", "--household", h, "--name", "王建国", "--resident-id", "11010519491231002X", "--relation", "head",
+                    "--work", "farming", "--income", "600",
+                ] + d
+            ).0 == 0)
         let photo = fixtures.appendingPathComponent("photos/house.jpg").path
-        #expect(try fieldroll(["visit", "record", "--household", h, "--author", "李敏", "--answer", "income.wages=1200", "--photo", "house:\(photo)"] + d).0 == 0)
+        #expect(
+            try fieldroll(
+                ["visit", "record", "--household", h, "--author", "李敏", "--answer", "income.wages=1200", "--photo", "house:\(photo)"] + d
+            ).0 == 0)
         let before = try fieldroll(["status", "--json"] + d).1
         let bad: [[String]] = [
-            ["member", "add", "--household", h, "--name", "王芳", "--resident-id", "110105194912310021", "--relation", "spouse", "--work", "farming", "--income", "300"],
-            ["member", "add", "--household", "00000000-0000-4000-8000-000000000000", "--name", "王芳", "--resident-id", "11010519491231002X", "--relation", "spouse", "--work", "farming", "--income", "300"],
+            [
+                "member", "add", "--household", h, "--name", "王芳", "--resident-id", "110105194912310021", "--relation", "spouse", "--work",
+                "farming", "--income", "300",
+            ],
+            [
+                "member", "add", "--household", "00000000-0000-4000-8000-000000000000", "--name", "王芳", "--resident-id",
+                "11010519491231002X", "--relation", "spouse", "--work", "farming", "--income", "300",
+            ],
             ["household", "add", "--region", "139901002201", "--address", "x", "--head", "y", "--housing", "castle", "--income", "1"],
             ["household", "add", "--region", "139901002201", "--address", "x", "--head", "y", "--housing", "owned", "--income", "1.234"],
             ["visit", "record", "--household", h, "--author", "李敏", "--answers-file", fixtures.appendingPathComponent("README.md").path],

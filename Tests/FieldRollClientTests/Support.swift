@@ -19,11 +19,15 @@ func newStore(_ dir: URL = temporaryFolder(), now: @escaping @Sendable () -> Int
 }
 
 func sampleHousehold(_ phone: String = "13800138000") -> Household {
-    Household(region: village, address: "上河村3组12号", headName: "王建国", phone: try? PhoneNumber(phone), housing: .selfBuilt, housingArea: 80, declaredMonthlyIncome: .yuan(600))
+    Household(
+        region: village, address: "上河村3组12号", headName: "王建国", phone: try? PhoneNumber(phone), housing: .selfBuilt, housingArea: 80,
+        declaredMonthlyIncome: .yuan(600))
 }
 
 func sampleMember(_ household: HouseholdID, id: String = "11010519491231002X", relation: Relation = .head) -> Member {
-    Member(householdID: household, region: village, name: "王芳", residentID: try! ResidentID(id), relation: relation, work: .farming, monthlyIncome: .yuan(300))
+    Member(
+        householdID: household, region: village, name: "王芳", residentID: try! ResidentID(id), relation: relation, work: .farming,
+        monthlyIncome: .yuan(300))
 }
 
 let housePhoto = (try? Data(contentsOf: fixtures.appendingPathComponent("photos/house.jpg"))) ?? Data()
@@ -32,8 +36,11 @@ let sheetPhoto = (try? Data(contentsOf: fixtures.appendingPathComponent("photos/
 /// The built `fieldroll` binary, next to the test bundle.
 let fieldrollBinary: URL? = {
     let argv0 = URL(fileURLWithPath: CommandLine.arguments[0])
-    return [argv0.deletingLastPathComponent(), argv0.deletingLastPathComponent().deletingLastPathComponent(), repoRoot.appendingPathComponent(".build/debug")]
-        .map { $0.appendingPathComponent("fieldroll") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    return [
+        argv0.deletingLastPathComponent(), argv0.deletingLastPathComponent().deletingLastPathComponent(),
+        repoRoot.appendingPathComponent(".build/debug"),
+    ]
+    .map { $0.appendingPathComponent("fieldroll") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
 }()
 
 /// Runs `fieldroll` with the test passphrase; returns status, stdout, stderr.
@@ -43,11 +50,13 @@ func fieldroll(_ args: [String]) throws -> (Int32, String, String) {
     p.executableURL = binary
     p.arguments = args
     p.environment = ["FIELDROLL_PASSPHRASE": "correct horse battery", "PATH": "/usr/bin:/bin"]
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     p.standardOutput = out
     p.standardError = err
     try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
 }

@@ -4,12 +4,14 @@ import Testing
 
 @Suite("RFC 8785 canonical JSON")
 struct CanonicalJSONTests {
-    @Test("numbers print as ECMAScript prints them", arguments: [
-        (0.0, "0"), (-0.0, "0"), (1.0, "1"), (4.5, "4.5"), (0.002, "0.002"), (1e-7, "1e-7"), (0.000001, "0.000001"),
-        (1e21, "1e+21"), (1e20, "100000000000000000000"), (123456789012345680000.0, "123456789012345680000"),
-        (333333333.3333333, "333333333.3333333"), (-1.5e-9, "-1.5e-9"), (9007199254740992.0, "9007199254740992"),
-        (Double.leastNonzeroMagnitude, "5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"), (116.397128, "116.397128"),
-    ])
+    @Test(
+        "numbers print as ECMAScript prints them",
+        arguments: [
+            (0.0, "0"), (-0.0, "0"), (1.0, "1"), (4.5, "4.5"), (0.002, "0.002"), (1e-7, "1e-7"), (0.000001, "0.000001"),
+            (1e21, "1e+21"), (1e20, "100000000000000000000"), (123456789012345680000.0, "123456789012345680000"),
+            (333333333.3333333, "333333333.3333333"), (-1.5e-9, "-1.5e-9"), (9007199254740992.0, "9007199254740992"),
+            (Double.leastNonzeroMagnitude, "5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"), (116.397128, "116.397128"),
+        ])
     func numbers(_ value: Double, _ expected: String) {
         #expect(CanonicalJSON.number(value) == expected)
     }
@@ -45,10 +47,13 @@ struct JSONParserTests {
         #expect(try JSONValue(parsing: Array(text.utf8)) == JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))
     }
 
-    @Test("refuses what RFC 8259 refuses", arguments: [
-        "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "tru", "\"\\x\"", "\"\u{01}\"", "{\"a\":1,\"a\":2}", "[1] 2", "\"\\ud800\"", "NaN",
-        String(repeating: "[", count: 100) + String(repeating: "]", count: 100),
-    ])
+    @Test(
+        "refuses what RFC 8259 refuses",
+        arguments: [
+            "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "-", "tru", "\"\\x\"", "\"\u{01}\"", "{\"a\":1,\"a\":2}", "[1] 2", "\"\\ud800\"",
+            "NaN",
+            String(repeating: "[", count: 100) + String(repeating: "]", count: 100),
+        ])
     func refuses(_ text: String) {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: Array(text.utf8)) }
     }

@@ -16,7 +16,8 @@ struct ClockTests {
                 let next: HLCTimestamp
                 if rng.chance(0.4) {
                     // A remote reading: behind, equal, or ahead within the bound; sometimes repeated.
-                    let remote = HLCTimestamp(physical: physical + Int64(rng.int(-10_000...59_000)), logical: UInt16(rng.int(0...3)), node: other)
+                    let remote = HLCTimestamp(
+                        physical: physical + Int64(rng.int(-10_000...59_000)), logical: UInt16(rng.int(0...3)), node: other)
                     guard let r = try? clock.receive(remote, now: physical) else {
                         Issue.record("seed \(seed): a reading within the bound was refused")
                         return
@@ -80,8 +81,10 @@ struct ClockTests {
     @Test("the wire form round-trips and sorts as the stamps do")
     func wireForm() throws {
         forAll(200) { seed, rng in
-            let x = HLCTimestamp(physical: Int64(rng.int(0...2_000_000_000_000)), logical: UInt16(rng.int(0...65535)), node: nodes[rng.int(0..<5)])
-            let y = HLCTimestamp(physical: Int64(rng.int(0...2_000_000_000_000)), logical: UInt16(rng.int(0...65535)), node: nodes[rng.int(0..<5)])
+            let x = HLCTimestamp(
+                physical: Int64(rng.int(0...2_000_000_000_000)), logical: UInt16(rng.int(0...65535)), node: nodes[rng.int(0..<5)])
+            let y = HLCTimestamp(
+                physical: Int64(rng.int(0...2_000_000_000_000)), logical: UInt16(rng.int(0...65535)), node: nodes[rng.int(0..<5)])
             #expect((try? HLCTimestamp(x.description)) == x, "seed \(seed)")
             #expect((x < y) == (x.description < y.description), "seed \(seed)")
         }

@@ -67,17 +67,23 @@ struct IdentifierTests {
 
     @Test("the most specific standard in force is chosen")
     func standardLookup() throws {
-        let county = try RegionCode("139901000000"), township = try RegionCode("139901002000"), village = try RegionCode("139901002201")
+        let county = try RegionCode("139901000000")
+        let township = try RegionCode("139901002000")
+        let village = try RegionCode("139901002201")
         let standards = [
-            ProgrammeStandard(region: county, programme: .ruralDibao, monthlyPerCapita: .yuan(500), effectiveFrom: try CalendarDate("2025-01-01")),
-            ProgrammeStandard(region: county, programme: .ruralDibao, monthlyPerCapita: .yuan(560), effectiveFrom: try CalendarDate("2026-01-01")),
-            ProgrammeStandard(region: township, programme: .ruralDibao, monthlyPerCapita: .yuan(600), effectiveFrom: try CalendarDate("2026-07-01")),
+            ProgrammeStandard(
+                region: county, programme: .ruralDibao, monthlyPerCapita: .yuan(500), effectiveFrom: try CalendarDate("2025-01-01")),
+            ProgrammeStandard(
+                region: county, programme: .ruralDibao, monthlyPerCapita: .yuan(560), effectiveFrom: try CalendarDate("2026-01-01")),
+            ProgrammeStandard(
+                region: township, programme: .ruralDibao, monthlyPerCapita: .yuan(600), effectiveFrom: try CalendarDate("2026-07-01")),
         ]
         let june = BenefitCalculator.standard(for: village, programme: .ruralDibao, on: try CalendarDate("2026-06-30"), among: standards)
         #expect(june?.monthlyPerCapita == .yuan(560))
         let july = BenefitCalculator.standard(for: village, programme: .ruralDibao, on: try CalendarDate("2026-07-01"), among: standards)
         #expect(july?.monthlyPerCapita == .yuan(600))
-        #expect(BenefitCalculator.standard(for: village, programme: .urbanDibao, on: try CalendarDate("2026-07-01"), among: standards) == nil)
+        #expect(
+            BenefitCalculator.standard(for: village, programme: .urbanDibao, on: try CalendarDate("2026-07-01"), among: standards) == nil)
     }
 
     @Test("dates, instants and phones parse strictly and round-trip")
@@ -101,7 +107,9 @@ struct ValidationTests {
     let village = try! RegionCode("139901002201")
 
     func household() -> Household {
-        Household(region: village, address: "东岗村3组12号", headName: "王建国", phone: try? PhoneNumber("13800138000"), housing: .selfBuilt, housingArea: 80, declaredMonthlyIncome: .yuan(600))
+        Household(
+            region: village, address: "东岗村3组12号", headName: "王建国", phone: try? PhoneNumber("13800138000"), housing: .selfBuilt,
+            housingArea: 80, declaredMonthlyIncome: .yuan(600))
     }
 
     @Test("a household round-trips through its replicated fields")
@@ -127,7 +135,10 @@ struct ValidationTests {
             _ = try Household(id: HouseholdID(), values: values)
         } catch let error as ValidationError {
             let reasons = Dictionary(error.issues.map { ($0.field, $0.reason) }, uniquingKeysWith: { a, _ in a })
-            #expect(reasons == ["housing": "not-a-choice", "declaredMonthlyIncome": "out-of-range", "headName": "required", "address": "required"])
+            #expect(
+                reasons == [
+                    "housing": "not-a-choice", "declaredMonthlyIncome": "out-of-range", "headName": "required", "address": "required",
+                ])
         }
     }
 
@@ -146,7 +157,9 @@ struct ValidationTests {
 
     @Test("a member's birth date and sex must agree with the resident ID")
     func memberCrossChecks() throws {
-        var m = Member(householdID: HouseholdID(), region: village, name: "王芳", residentID: try ResidentID("11010519491231002X"), relation: .spouse, work: .farming, monthlyIncome: .yuan(300))
+        var m = Member(
+            householdID: HouseholdID(), region: village, name: "王芳", residentID: try ResidentID("11010519491231002X"), relation: .spouse,
+            work: .farming, monthlyIncome: .yuan(300))
         #expect(m.validate().isEmpty)
         m.sex = .male
         m.birthDate = try CalendarDate("1950-01-01")
@@ -155,7 +168,9 @@ struct ValidationTests {
 
     @Test("a remote face-match check-in needs its score and photo")
     func checkIn() throws {
-        let c = CheckIn(memberID: MemberID(), householdID: HouseholdID(), region: village, at: Instant(millis: 0), place: "home", method: .remoteFaceMatch, device: try NodeID("kiosk-1"))
+        let c = CheckIn(
+            memberID: MemberID(), householdID: HouseholdID(), region: village, at: Instant(millis: 0), place: "home",
+            method: .remoteFaceMatch, device: try NodeID("kiosk-1"))
         #expect(Set(c.validate().map(\.field)) == ["matchScore", "photo"])
     }
 }

@@ -17,7 +17,10 @@ struct ImmutableRecordTests {
     func visit() throws {
         let set = try WireFormatTests.sampleChangeSet()
         let change = try #require(set.changes.first { $0.entity == .visit })
-        guard case .body(let body) = change.payload else { Issue.record("a visit travels as a body"); return }
+        guard case .body(let body) = change.payload else {
+            Issue.record("a visit travels as a body")
+            return
+        }
         let record = try body.immutableRecord(of: .visit)
         let visit = try body.decode(as: Visit.self)
         #expect(record.recordID == change.record && record.region == change.region)
@@ -30,7 +33,8 @@ struct ImmutableRecordTests {
     func photo() throws {
         let digest = SHA256Digest(of: Data("bytes".utf8))
         let photo = Photo(
-            sha256: digest, size: 5, kind: .house, householdID: HouseholdID(), region: try RegionCode("139901002201"), takenAt: Instant(millis: 0))
+            sha256: digest, size: 5, kind: .house, householdID: HouseholdID(), region: try RegionCode("139901002201"),
+            takenAt: Instant(millis: 0))
         let record = try JSONValue(encoding: photo).immutableRecord(of: .photo)
         #expect(record.blobReferences == [digest] && record.signingDevice == nil)
         #expect(record.recordID == photo.id.description)

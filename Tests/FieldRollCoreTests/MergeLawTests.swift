@@ -42,7 +42,8 @@ struct MergeLawTests {
                 if let last = states[j].lastStamp { _ = try? clocks[i].receive(last, now: physical[i]) }
             } else {
                 let field = fields[step.field % fields.count]
-                let write = FieldWrite(field: field, value: values[step.value], stamp: clocks[i].tick(now: physical[i]), base: states[i].fields[field]?.stamp)
+                let write = FieldWrite(
+                    field: field, value: values[step.value], stamp: clocks[i].tick(now: physical[i]), base: states[i].fields[field]?.stamp)
                 _ = FieldMerge.apply(write, to: &states[i])
                 out.append(write)
             }
@@ -65,7 +66,8 @@ struct MergeLawTests {
     func commutative() async {
         await propertyCheck(count: 300, input: Self.histories, Self.masks) { steps, mask in
             let w = Self.writes(of: steps)
-            let a = Self.part(0, of: w, mask: mask), b = Self.part(1, of: w, mask: mask)
+            let a = Self.part(0, of: w, mask: mask)
+            let b = Self.part(1, of: w, mask: mask)
             #expect(a.merged(with: b) == b.merged(with: a))
         }
     }

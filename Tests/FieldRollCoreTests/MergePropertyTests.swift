@@ -21,7 +21,8 @@ struct MergePropertyTests {
             var states = replicas.map(state(from:))
             // Gossip in a random order until everyone has merged everyone.
             for _ in 0..<(states.count * states.count * 2) {
-                let i = rng.int(0..<states.count), j = rng.int(0..<states.count)
+                let i = rng.int(0..<states.count)
+                let j = rng.int(0..<states.count)
                 states[i].merge(states[j])
             }
             for i in states.indices { for j in states.indices { states[i].merge(states[j]) } }
@@ -32,12 +33,15 @@ struct MergePropertyTests {
     @Test("a concurrent edit is reported once, whichever arrives first; a sequential one never")
     func concurrentDetection() {
         forAll(200) { seed, rng in
-            var a = HybridLogicalClock(node: nodes[0]), b = HybridLogicalClock(node: nodes[1])
+            var a = HybridLogicalClock(node: nodes[0])
+            var b = HybridLogicalClock(node: nodes[1])
             let t = Int64(rng.int(1_000...2_000))
             let base = FieldWrite(field: "phone", value: .string("13800000000"), stamp: a.tick(now: t), base: nil)
             // Both devices saw `base`, then edited offline.
-            let fromA = FieldWrite(field: "phone", value: .string("13900000001"), stamp: a.tick(now: t + Int64(rng.int(0...5))), base: base.stamp)
-            let fromB = FieldWrite(field: "phone", value: .string("13900000002"), stamp: b.tick(now: t + Int64(rng.int(0...5))), base: base.stamp)
+            let fromA = FieldWrite(
+                field: "phone", value: .string("13900000001"), stamp: a.tick(now: t + Int64(rng.int(0...5))), base: base.stamp)
+            let fromB = FieldWrite(
+                field: "phone", value: .string("13900000002"), stamp: b.tick(now: t + Int64(rng.int(0...5))), base: base.stamp)
             for order in [[fromA, fromB], [fromB, fromA]] {
                 var server = RecordState()
                 _ = FieldMerge.apply(base, to: &server)
@@ -65,7 +69,9 @@ struct RecordStateJSONTests {
     func roundTrip() throws {
         try forAll(100) { (seed: UInt64, rng: inout SeededRandom) throws in
             var state = RecordState()
-            for w in randomHistory(&rng, replicas: 3, steps: 20, fields: ["phone", "notes", RecordState.deletedField]) { _ = FieldMerge.apply(w, to: &state) }
+            for w in randomHistory(&rng, replicas: 3, steps: 20, fields: ["phone", "notes", RecordState.deletedField]) {
+                _ = FieldMerge.apply(w, to: &state)
+            }
             #expect(state.json.canonicalBytes == (try JSONValue(encoding: state)).canonicalBytes, "seed \(seed)")
             #expect(try RecordState(json: state.json) == state, "seed \(seed)")
         }

@@ -49,4 +49,3 @@ func randomHistory(_ rng: inout SeededRandom, replicas: Int, steps: Int, fields:
     }
     return writes
 }
-

@@ -21,7 +21,9 @@ struct ReviewChainTests {
     let chain = ReviewChain.standard
     let day = try! CalendarDate("2026-11-25")
 
-    func approve(_ status: EnrolmentStatus, at step: ReviewStep, by role: Role, since: CalendarDate? = nil, today: CalendarDate? = nil) -> Result<ReviewTransition, ReviewRefusal> {
+    func approve(_ status: EnrolmentStatus, at step: ReviewStep, by role: Role, since: CalendarDate? = nil, today: CalendarDate? = nil)
+        -> Result<ReviewTransition, ReviewRefusal>
+    {
         chain.decide(.approve, at: step, by: role, status: status, since: since, today: today ?? day)
     }
 
@@ -40,7 +42,9 @@ struct ReviewChainTests {
     @Test("one-level: the township approves and the notice starts; the county step is skipped")
     func oneLevel() throws {
         let township = try ReviewChain(townshipApproves: true, noticeDays: 5, deadlines: [.villageSurvey: 15, .townshipReview: 20])
-        #expect(try township.decide(.approve, at: .townshipReview, by: .approver, status: .surveyed, since: nil, today: day).get().status == .publicNotice)
+        #expect(
+            try township.decide(.approve, at: .townshipReview, by: .approver, status: .surveyed, since: nil, today: day).get().status
+                == .publicNotice)
         #expect(throws: ValidationError.self) { try ReviewChain(townshipApproves: true, noticeDays: 4, deadlines: [:]) }
     }
 
@@ -48,14 +52,23 @@ struct ReviewChainTests {
     func refusals() {
         func code(_ r: Result<ReviewTransition, ReviewRefusal>) -> ErrorCode? { if case .failure(let e) = r { e.code } else { nil } }
         #expect(code(approve(.applied, at: .countyApproval, by: .approver)) == .illegalTransition, "no skipping the survey")
-        #expect(code(approve(.townshipReviewed, at: .countyApproval, by: .reviewer)) == .forbidden, "a reviewer does not approve for the county")
+        #expect(
+            code(approve(.townshipReviewed, at: .countyApproval, by: .reviewer)) == .forbidden, "a reviewer does not approve for the county"
+        )
         #expect(code(approve(.enrolled, at: .publicNotice, by: .approver)) == .illegalTransition)
         #expect(code(approve(.rejected, at: .villageSurvey, by: .reviewer)) == .illegalTransition, "a refused application stays refused")
-        for (status, step, role) in [(EnrolmentStatus.applied, ReviewStep.villageSurvey, Role.reviewer), (.surveyed, .townshipReview, .reviewer), (.townshipReviewed, .countyApproval, .approver), (.publicNotice, .publicNotice, .approver)] {
+        for (status, step, role) in [
+            (EnrolmentStatus.applied, ReviewStep.villageSurvey, Role.reviewer), (.surveyed, .townshipReview, .reviewer),
+            (.townshipReviewed, .countyApproval, .approver), (.publicNotice, .publicNotice, .approver),
+        ] {
             #expect((try? chain.decide(.reject, at: step, by: role, status: status, since: day, today: day).get().status) == .rejected)
         }
-        #expect((try? chain.decide(.returnForSurvey, at: .countyApproval, by: .approver, status: .townshipReviewed, since: day, today: day).get().status) == .applied)
-        #expect(code(chain.decide(.returnForSurvey, at: .villageSurvey, by: .reviewer, status: .applied, since: day, today: day)) == .illegalTransition)
+        #expect(
+            (try? chain.decide(.returnForSurvey, at: .countyApproval, by: .approver, status: .townshipReviewed, since: day, today: day)
+                .get().status) == .applied)
+        #expect(
+            code(chain.decide(.returnForSurvey, at: .villageSurvey, by: .reviewer, status: .applied, since: day, today: day))
+                == .illegalTransition)
     }
 
     @Test("deadlines count working days: 15 from Wednesday 2026-11-25 end on 2026-12-16")

@@ -12,7 +12,8 @@ struct WireContractTests {
         let push = PushRequest(changeSets: [set])
         #expect(Set(try #require(push.json.objectValue).keys) == PushRequest.wireMembers)
         #expect(Set(try #require(set.json.objectValue).keys) == ChangeSet.wireMembers)
-        var changeKeys = Set<String>(), writeKeys = Set<String>()
+        var changeKeys = Set<String>()
+        var writeKeys = Set<String>()
         for change in set.changes {
             changeKeys.formUnion(try #require(change.json.objectValue).keys)
             if case .writes(let writes) = change.payload {

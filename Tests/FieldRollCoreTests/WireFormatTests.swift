@@ -50,7 +50,10 @@ struct WireFormatTests {
         let again = try JSONDecoder().decode(ChangeSet.self, from: encoder.encode(set))
         try again.verifySignature(with: Self.key.publicKey)
         // The visit inside is signed whole too.
-        guard case .body(let body) = again.changes[1].payload else { Issue.record("visit lost its body"); return }
+        guard case .body(let body) = again.changes[1].payload else {
+            Issue.record("visit lost its body")
+            return
+        }
         try body.decode(as: Visit.self).verifySignature(with: Self.key.publicKey)
 
         var tampered = again
@@ -85,7 +88,8 @@ struct WireFormatTests {
 
     @Test("a change carries exactly one of writes and body")
     func changeShape() {
-        let both = #"{"id":"11111111-2222-4333-8444-555555555555","entity":"visit","record":"x","region":"139901002201","writes":[],"body":{}}"#
+        let both =
+            #"{"id":"11111111-2222-4333-8444-555555555555","entity":"visit","record":"x","region":"139901002201","writes":[],"body":{}}"#
         let neither = #"{"id":"11111111-2222-4333-8444-555555555555","entity":"visit","record":"x","region":"139901002201"}"#
         let badEntity = #"{"id":"11111111-2222-4333-8444-555555555555","entity":"castle","record":"x","region":"139901002201","body":{}}"#
         for text in [both, neither, badEntity] {
@@ -109,7 +113,9 @@ struct WireFormatTests {
         #expect(p.status == 422 && p.code == .invalidRecord && p.type == "urn:fieldroll:problem:invalid-record")
         let json = try JSONValue(encoding: p).objectValue
         #expect(Set(json?.keys ?? [:].keys) == ["type", "title", "status", "detail", "code", "issues"])
-        #expect(ProblemDetails(ClockSkewError(stamp: HLCTimestamp(physical: 0, logical: 0, node: issuerNode), ahead: 1, maxDrift: 0)).status == 422)
+        #expect(
+            ProblemDetails(ClockSkewError(stamp: HLCTimestamp(physical: 0, logical: 0, node: issuerNode), ahead: 1, maxDrift: 0)).status
+                == 422)
         #expect(ProblemDetails.status(for: .scopeViolation) == 403)
     }
 
@@ -123,18 +129,25 @@ struct WireJSONTests {
         let set = try WireFormatTests.sampleChangeSet()
         #expect(set.json == (try JSONValue(encoding: set)))
         #expect(try ChangeSet(json: set.json) == set)
-        #expect(try set.signingBytes() == {
-            guard case .object(var o) = try JSONValue(encoding: set) else { return [] }
-            o["signature"] = nil
-            return JSONValue.object(o).canonicalBytes
-        }())
+        #expect(
+            try set.signingBytes()
+                == {
+                    guard case .object(var o) = try JSONValue(encoding: set) else { return [] }
+                    o["signature"] = nil
+                    return JSONValue.object(o).canonicalBytes
+                }())
         let push = PushRequest(changeSets: [set])
         #expect(try PushRequest(json: JSONValue(encoding: push)) == push)
-        let page = PullPage(changes: [PulledChange(position: 7, origin: set.origin, changeSet: set.id, change: set.changes[0])], cursor: SyncCursor(issuer: try NodeID("server-1"), position: 7), more: false, serverTime: set.stamp)
+        let page = PullPage(
+            changes: [PulledChange(position: 7, origin: set.origin, changeSet: set.id, change: set.changes[0])],
+            cursor: SyncCursor(issuer: try NodeID("server-1"), position: 7), more: false, serverTime: set.stamp)
         #expect(page.json == (try JSONValue(encoding: page)))
         #expect(try PullPage(json: page.json) == page)
         // A visit's signature checks over the body as received.
-        guard case .body(let body) = set.changes[1].payload else { Issue.record("no visit body"); return }
+        guard case .body(let body) = set.changes[1].payload else {
+            Issue.record("no visit body")
+            return
+        }
         try RawSignature.verify(body, with: WireFormatTests.key.publicKey)
         var tampered = body.objectValue ?? [:]
         tampered["author"] = "someone else"

@@ -7,14 +7,23 @@ import Testing
 
 @Suite("Devices and the server converge")
 struct ConvergenceTests {
-    @Test("random offline edits, synced in random orders, leave every replica equal; every concurrent edit is on record", arguments: [11, 12, 13] as [UInt64])
+    @Test(
+        "random offline edits, synced in random orders, leave every replica equal; every concurrent edit is on record",
+        arguments: [11, 12, 13] as [UInt64])
     func converge(seed: UInt64) async throws {
         let h = try await Harness()
-        let a = try await h.device(name: "李敏"), b = try await h.device(name: "王强"), kiosk = try await h.device(.kiosk, scope: township, name: "城关镇大厅")
-        defer { a.close(); b.close(); kiosk.close() }
+        let a = try await h.device(name: "李敏")
+        let b = try await h.device(name: "王强")
+        let kiosk = try await h.device(.kiosk, scope: township, name: "城关镇大厅")
+        defer {
+            a.close()
+            b.close()
+            kiosk.close()
+        }
         var rng = SeededRandom(seed: seed)
         // A shared household everyone knows.
-        let shared = try a.store.addHousehold(Household(region: village, address: "上河村1组1号", headName: "赵大山", housing: .selfBuilt, declaredMonthlyIncome: .yuan(500)))
+        let shared = try a.store.addHousehold(
+            Household(region: village, address: "上河村1组1号", headName: "赵大山", housing: .selfBuilt, declaredMonthlyIncome: .yuan(500)))
         _ = try await a.sync()
         _ = try await b.sync()
         _ = try await kiosk.sync()
@@ -32,7 +41,10 @@ struct ConvergenceTests {
             pairs.append([value("x"), value("y")])
             // Other edits that do not collide: new households and members here and there.
             for d in devices where rng.chance(0.6) {
-                let nh = try d.store.addHousehold(Household(region: village, address: "上河村\(rng.int(1...9))组\(rng.int(1...99))号", headName: "孙\(round)", housing: .owned, declaredMonthlyIncome: .yuan(Int64(rng.int(0...2000)))))
+                let nh = try d.store.addHousehold(
+                    Household(
+                        region: village, address: "上河村\(rng.int(1...9))组\(rng.int(1...99))号", headName: "孙\(round)", housing: .owned,
+                        declaredMonthlyIncome: .yuan(Int64(rng.int(0...2000)))))
                 if rng.chance(0.5) { _ = try d.store.editHousehold(nh.id, set: ["notes": "first visit"]) }
             }
             // Everyone syncs, in a random order.
@@ -49,16 +61,26 @@ struct ConvergenceTests {
         // synced early in a round edits on an older base next round: also concurrent, also kept.)
         let conflicts = try await h.pipeline.conflicts(includeResolved: true, scope: nil)
         for pair in pairs { #expect(conflicts.contains { Set([$0.winner.value, $0.loser.value]) == pair }, "\(pair) is not on record") }
-        #expect(conflicts.allSatisfy { $0.record == shared.id.description && $0.winner.value != $0.loser.value && $0.winner.stamp > $0.loser.stamp })
+        #expect(
+            conflicts.allSatisfy {
+                $0.record == shared.id.description && $0.winner.value != $0.loser.value && $0.winner.stamp > $0.loser.stamp
+            })
         await h.close()
     }
 
-    @Test("two devices push conflicting edits of the same field at the same instant, 30 times: never a lost update", arguments: StorageBackendKind.allCases)
+    @Test(
+        "two devices push conflicting edits of the same field at the same instant, 30 times: never a lost update",
+        arguments: StorageBackendKind.allCases)
     func races(backend: StorageBackendKind) async throws {
         let h = try await Harness(backend: backend)
-        let a = try await h.device(name: "李敏"), b = try await h.device(name: "王强")
-        defer { a.close(); b.close() }
-        let household = try a.store.addHousehold(Household(region: village, address: "上河村1组1号", headName: "赵大山", housing: .selfBuilt, declaredMonthlyIncome: .yuan(500)))
+        let a = try await h.device(name: "李敏")
+        let b = try await h.device(name: "王强")
+        defer {
+            a.close()
+            b.close()
+        }
+        let household = try a.store.addHousehold(
+            Household(region: village, address: "上河村1组1号", headName: "赵大山", housing: .selfBuilt, declaredMonthlyIncome: .yuan(500)))
         _ = try await a.sync()
         _ = try await b.sync()
         for round in 0..<30 {
@@ -87,15 +109,24 @@ struct ConvergenceTests {
         await h.close()
     }
 
-    @Test("a caseworker of one village never receives another village's households, photos or conflicts", arguments: StorageBackendKind.allCases)
+    @Test(
+        "a caseworker of one village never receives another village's households, photos or conflicts",
+        arguments: StorageBackendKind.allCases)
     func scope(backend: StorageBackendKind) async throws {
         let h = try await Harness(backend: backend)
         try await h.importCounty()
-        let mine = try await h.device(name: "李敏"), theirs = try await h.device(scope: otherVillage, name: "周平")
-        defer { mine.close(); theirs.close() }
+        let mine = try await h.device(name: "李敏")
+        let theirs = try await h.device(scope: otherVillage, name: "周平")
+        defer {
+            mine.close()
+            theirs.close()
+        }
         let photo = try Data(contentsOf: repoRoot.appendingPathComponent("Fixtures/photos/id-document.jpg"))
-        let hh = try theirs.store.addHousehold(Household(region: otherVillage, address: "其他村1号", headName: "周平", housing: .owned, declaredMonthlyIncome: .yuan(100)))
-        _ = try theirs.store.recordVisit(household: hh.id, author: "周平", startedAt: Instant(millis: 0), endedAt: Instant(millis: 1), answers: [:], photos: [PhotoInput(data: photo, kind: .idDocument)])
+        let hh = try theirs.store.addHousehold(
+            Household(region: otherVillage, address: "其他村1号", headName: "周平", housing: .owned, declaredMonthlyIncome: .yuan(100)))
+        _ = try theirs.store.recordVisit(
+            household: hh.id, author: "周平", startedAt: Instant(millis: 0), endedAt: Instant(millis: 1), answers: [:],
+            photos: [PhotoInput(data: photo, kind: .idDocument)])
         _ = try await theirs.sync()
         _ = try await mine.sync()
         let households = try mine.store.households(in: try RegionCode("139901000000"))
@@ -104,10 +135,14 @@ struct ConvergenceTests {
         let api = SyncAPI(http: CurlHTTPClient(endpoint: mine.endpoint), token: mine.token)
         let digest = SHA256Digest(of: photo)
         #expect(try await api.blobOffset(digest).complete, "the server has the photo")
-        await #expect(throws: RemoteProblem.self) { _ = try await api.pull(after: SyncCursor(issuer: try NodeID("elsewhere"), position: 0), limit: 1) }
-        let get = try await CurlHTTPClient(endpoint: mine.endpoint).send(HTTPRequest(method: "GET", path: "/v1/blobs/\(digest.hex)", headers: ["Authorization": "Bearer \(mine.token)"]))
+        await #expect(throws: RemoteProblem.self) {
+            _ = try await api.pull(after: SyncCursor(issuer: try NodeID("elsewhere"), position: 0), limit: 1)
+        }
+        let get = try await CurlHTTPClient(endpoint: mine.endpoint).send(
+            HTTPRequest(method: "GET", path: "/v1/blobs/\(digest.hex)", headers: ["Authorization": "Bearer \(mine.token)"]))
         #expect(get.status == 404, "another village's photo is not served")
-        let own = try await CurlHTTPClient(endpoint: theirs.endpoint).send(HTTPRequest(method: "GET", path: "/v1/blobs/\(digest.hex)", headers: ["Authorization": "Bearer \(theirs.token)"]))
+        let own = try await CurlHTTPClient(endpoint: theirs.endpoint).send(
+            HTTPRequest(method: "GET", path: "/v1/blobs/\(digest.hex)", headers: ["Authorization": "Bearer \(theirs.token)"]))
         #expect(own.status == 200 && own.body == photo)
         await h.close()
     }

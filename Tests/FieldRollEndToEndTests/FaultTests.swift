@@ -1,19 +1,30 @@
-@testable import FieldRollClient
 import FieldRollCore
 import FieldRollServer
 import FieldRollTestSupport
 import Foundation
 import Testing
 
+@testable import FieldRollClient
+
 @Suite("Faults in the field lose nothing and apply nothing twice")
 struct FaultTests {
     /// A device with a household, a member and a visit with two photos waiting.
     func busyDevice(_ h: Harness, clock: @escaping @Sendable () -> Int64 = DeviceStore.systemClock) async throws -> (Device, Household) {
         let d = try await h.device(clock: clock)
-        let hh = try d.store.addHousehold(Household(region: village, address: "上河村3组12号", headName: "王建国", phone: try PhoneNumber("13800138000"), housing: .selfBuilt, declaredMonthlyIncome: .yuan(600)))
-        _ = try d.store.addMember(Member(householdID: hh.id, region: village, name: "王建国", residentID: try ResidentID("11010519491231002X"), relation: .head, work: .farming, monthlyIncome: .yuan(600)))
-        let photos = try ["house.jpg", "survey-sheet.jpg"].map { PhotoInput(data: try Data(contentsOf: repoRoot.appendingPathComponent("Fixtures/photos/\($0)")), kind: .house) }
-        _ = try d.store.recordVisit(household: hh.id, author: "李敏", startedAt: Instant(millis: 0), endedAt: Instant(millis: 1), answers: ["income.wages": 120_000], photos: photos)
+        let hh = try d.store.addHousehold(
+            Household(
+                region: village, address: "上河村3组12号", headName: "王建国", phone: try PhoneNumber("13800138000"), housing: .selfBuilt,
+                declaredMonthlyIncome: .yuan(600)))
+        _ = try d.store.addMember(
+            Member(
+                householdID: hh.id, region: village, name: "王建国", residentID: try ResidentID("11010519491231002X"), relation: .head,
+                work: .farming, monthlyIncome: .yuan(600)))
+        let photos = try ["house.jpg", "survey-sheet.jpg"].map {
+            PhotoInput(data: try Data(contentsOf: repoRoot.appendingPathComponent("Fixtures/photos/\($0)")), kind: .house)
+        }
+        _ = try d.store.recordVisit(
+            household: hh.id, author: "李敏", startedAt: Instant(millis: 0), endedAt: Instant(millis: 1), answers: ["income.wages": 120_000],
+            photos: photos)
         return (d, hh)
     }
 
@@ -31,18 +42,25 @@ struct FaultTests {
         return counts
     }
 
-    @Test("connection cut before the push, a push body cut midway, a reply lost after the server committed: retried, applied once", arguments: StorageBackendKind.allCases)
+    @Test(
+        "connection cut before the push, a push body cut midway, a reply lost after the server committed: retried, applied once",
+        arguments: StorageBackendKind.allCases)
     func cutAndLostReply(backend: StorageBackendKind) async throws {
         let h = try await Harness(backend: backend)
         let (d, hh) = try await busyDevice(h)
         defer { d.close() }
-        let faults = FaultyHTTPClient(endpoint: d.endpoint, plan: [
-            ("POST", "/v1/sync/push", .cutBeforeSend), ("POST", "/v1/sync/push", .truncateBody(200)), ("POST", "/v1/sync/push", .loseReply),
-            ("GET", "/v1/sync/pull", .loseReply),
-        ])
+        let faults = FaultyHTTPClient(
+            endpoint: d.endpoint,
+            plan: [
+                ("POST", "/v1/sync/push", .cutBeforeSend), ("POST", "/v1/sync/push", .truncateBody(200)),
+                ("POST", "/v1/sync/push", .loseReply),
+                ("GET", "/v1/sync/pull", .loseReply),
+            ])
         let report = try await d.sync(through: faults)
         #expect(report.retries == 4)
-        #expect(report.changesApplied + report.duplicates == 5 && report.duplicates == 5, "the retry after the lost reply found everything already applied")
+        #expect(
+            report.changesApplied + report.duplicates == 5 && report.duplicates == 5,
+            "the retry after the lost reply found everything already applied")
         #expect(try d.store.pending().changes == 0)
         #expect(try await logCounts(h).values.allSatisfy { $0 == 1 }, "nothing applied twice")
         #expect(try d.state(in: village) == (try await h.state(in: village)))
@@ -50,7 +68,9 @@ struct FaultTests {
         await h.close()
     }
 
-    @Test("a photo upload cut halfway resumes from the server's offset; the bytes before the cut are not sent again", arguments: StorageBackendKind.allCases)
+    @Test(
+        "a photo upload cut halfway resumes from the server's offset; the bytes before the cut are not sent again",
+        arguments: StorageBackendKind.allCases)
     func photoResume(backend: StorageBackendKind) async throws {
         let h = try await Harness(backend: backend)
         let (d, _) = try await busyDevice(h)
@@ -71,7 +91,9 @@ struct FaultTests {
         await h.close()
     }
 
-    @Test("a device whose clock is a day ahead gets its changes in, re-stamped, and wins nothing by it", arguments: StorageBackendKind.allCases)
+    @Test(
+        "a device whose clock is a day ahead gets its changes in, re-stamped, and wins nothing by it",
+        arguments: StorageBackendKind.allCases)
     func clockAhead(backend: StorageBackendKind) async throws {
         let h = try await Harness(backend: backend)
         let honest = try await h.device(name: "王强")
@@ -83,7 +105,10 @@ struct FaultTests {
         #expect(try d.store.pending().changes == 0)
         // Its stamps on the server are within the bound of the server's clock.
         let records = try await h.pipeline.records(of: .household, in: village)
-        guard case .state(let s)? = records.first(where: { $0.id == hh.id.description })?.content else { Issue.record("household missing"); return }
+        guard case .state(let s)? = records.first(where: { $0.id == hh.id.description })?.content else {
+            Issue.record("household missing")
+            return
+        }
         #expect(s.fields.values.allSatisfy { $0.stamp.physical <= DeviceStore.systemClock() + 5 * 60_000 })
         // A later honest edit wins over the fast device's earlier one.
         _ = try await honest.sync()
@@ -113,7 +138,9 @@ struct FaultTests {
         await h.close()
     }
 
-    @Test("the device's disk full: the action or the pulled page fails whole with storage-failure, and sync completes once there is room", arguments: StorageBackendKind.allCases)
+    @Test(
+        "the device's disk full: the action or the pulled page fails whole with storage-failure, and sync completes once there is room",
+        arguments: StorageBackendKind.allCases)
     func diskFull(backend: StorageBackendKind) async throws {
         let h = try await Harness(backend: backend)
         try await h.importCounty()
@@ -135,7 +162,8 @@ struct FaultTests {
         var failure: ClientError?
         for i in 0..<5000 {
             do {
-                _ = try d.store.addHousehold(Household(region: village, address: "上河村\(i)号", headName: "王建国", housing: .owned, declaredMonthlyIncome: .zero))
+                _ = try d.store.addHousehold(
+                    Household(region: village, address: "上河村\(i)号", headName: "王建国", housing: .owned, declaredMonthlyIncome: .zero))
                 added += 1
             } catch let e as ClientError {
                 failure = e

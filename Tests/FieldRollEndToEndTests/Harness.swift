@@ -1,11 +1,12 @@
 @preconcurrency import Crypto
-@testable import FieldRollClient
 import FieldRollCore
 import FieldRollServer
+import FieldRollTestSupport
 import Foundation
 import Synchronization
 import Testing
-import FieldRollTestSupport
+
+@testable import FieldRollClient
 
 let village = try! RegionCode("139901002201")
 let otherVillage = try! RegionCode("139901003201")
@@ -13,7 +14,9 @@ let township = try! RegionCode("139901002000")
 let credential = Credential.passphrase("correct horse battery")
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-func tempDir(_ name: String) -> URL { FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-e2e-\(name)-\(UUID().uuidString)") }
+func tempDir(_ name: String) -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-e2e-\(name)-\(UUID().uuidString)")
+}
 
 /// Fast retries for tests: the same logic, shorter waits.
 var testOptions: SyncOptions {
@@ -54,18 +57,27 @@ final class Harness: Sendable {
             try CSVTable(parsing: String(contentsOf: repoRoot.appendingPathComponent("Fixtures/county/\(name)"), encoding: .utf8))
         }
         _ = try await OfficeImport(pipeline: pipeline).run(
-            households: table("households.csv"), members: table("members.csv"), enrolments: table("enrolments.csv"), now: DeviceStore.systemClock())
+            households: table("households.csv"), members: table("members.csv"), enrolments: table("enrolments.csv"),
+            now: DeviceStore.systemClock())
     }
 
     /// A new device store, enrolled over HTTP with its own key and id.
-    func device(_ role: Role = .caseworker, scope: RegionCode = village, name: String = "李敏", clock: @escaping @Sendable () -> Int64 = DeviceStore.systemClock) async throws -> Device {
+    func device(
+        _ role: Role = .caseworker, scope: RegionCode = village, name: String = "李敏",
+        clock: @escaping @Sendable () -> Int64 = DeviceStore.systemClock
+    ) async throws -> Device {
         let dir = tempDir("device")
         let store = try DeviceStore.create(at: dir, credential: credential, name: name, now: clock)
         let code = Secrets.enrolmentCode()
-        _ = try await pipeline.createDevice(name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
+        _ = try await pipeline.createDevice(
+            name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
         let endpoint = ServerEndpoint(baseURL: base)
-        let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(code: code, publicKey: store.publicKey, device: store.deviceID)
-        try store.saveEnrolment(EnrolmentRecord(endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role, scope: grant.scope))
+        let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(
+            code: code, publicKey: store.publicKey, device: store.deviceID)
+        try store.saveEnrolment(
+            EnrolmentRecord(
+                endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role,
+                scope: grant.scope))
         return Device(store: store, directory: dir, token: grant.token, server: grant.server, endpoint: endpoint)
     }
 

@@ -1,13 +1,16 @@
-@testable import FieldRollClient
 import FieldRollCore
 import FieldRollServer
 import FieldRollTestSupport
 import Foundation
 import Testing
 
+@testable import FieldRollClient
+
 @Suite("Several server processes on one PostgreSQL")
 struct MultiProcessTests {
-    @Test("two processes, many devices pushing and pulling at once: every device ends with exactly the server's changes, none skipped, none twice")
+    @Test(
+        "two processes, many devices pushing and pulling at once: every device ends with exactly the server's changes, none skipped, none twice"
+    )
     func twoProcesses() async throws {
         guard ServerProcess.binary != nil else {
             Issue.record("the fieldroll-server binary is not built")
@@ -20,7 +23,9 @@ struct MultiProcessTests {
         let a = ServerProcess(data: shared.appendingPathComponent("a"), extra: extra)
         let b = ServerProcess(data: shared.appendingPathComponent("b"), extra: extra)
         _ = try a.run(["init"])
-        let deviceCount = 8, rounds = 4, perRound = 6
+        let deviceCount = 8
+        let rounds = 4
+        let perRound = 6
         var codes: [String] = []
         for i in 0..<deviceCount {
             let out = try a.run(["device", "enroll", "--name", "平板\(i)", "--role", "caseworker", "--scope", village.digits, "--json"])
@@ -39,10 +44,17 @@ struct MultiProcessTests {
             let endpoint = ServerEndpoint(baseURL: "http://127.0.0.1:\(server.port)")
             let dir = tempDir("device")
             let store = try DeviceStore.create(at: dir, credential: credential, name: "平板\(i)")
-            let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(code: code, publicKey: store.publicKey, device: store.deviceID)
+            let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(
+                code: code, publicKey: store.publicKey, device: store.deviceID)
             var options = testOptions
             options.pullPageSize = 7  // small pages: many pulls interleave with other processes' commits
-            devices.append((store, SyncEngine(store: store, api: SyncAPI(http: CurlHTTPClient(endpoint: endpoint), token: grant.token), server: grant.server, options: options), dir))
+            devices.append(
+                (
+                    store,
+                    SyncEngine(
+                        store: store, api: SyncAPI(http: CurlHTTPClient(endpoint: endpoint), token: grant.token), server: grant.server,
+                        options: options), dir
+                ))
         }
         defer { for d in devices { try? FileManager.default.removeItem(at: d.2) } }
 
@@ -53,7 +65,9 @@ struct MultiProcessTests {
                     for round in 0..<rounds {
                         for k in 0..<perRound {
                             _ = try store.addHousehold(
-                                Household(region: village, address: "设备\(i)第\(round)轮\(k)号", headName: "王建国", housing: .owned, declaredMonthlyIncome: .yuan(1)))
+                                Household(
+                                    region: village, address: "设备\(i)第\(round)轮\(k)号", headName: "王建国", housing: .owned,
+                                    declaredMonthlyIncome: .yuan(1)))
                         }
                         total += try await engine.sync().pulled
                     }

@@ -1,9 +1,10 @@
-@testable import FieldRollClient
 import FieldRollCore
 import FieldRollServer
-import Foundation
 import FieldRollTestSupport
+import Foundation
 import Testing
+
+@testable import FieldRollClient
 
 @Suite("A server restored from an older backup keeps every device right")
 struct RestoreTests {
@@ -18,7 +19,8 @@ struct RestoreTests {
         defer { for d in [pusher, reader, other] { d.close() } }
         func add(_ d: Device, _ n: Int, _ tag: String) throws {
             for i in 0..<n {
-                _ = try d.store.addHousehold(Household(region: village, address: "\(tag)\(i)号", headName: "王建国", housing: .owned, declaredMonthlyIncome: .yuan(1)))
+                _ = try d.store.addHousehold(
+                    Household(region: village, address: "\(tag)\(i)号", headName: "王建国", housing: .owned, declaredMonthlyIncome: .yuan(1)))
             }
         }
         try add(pusher, 2, "旧")

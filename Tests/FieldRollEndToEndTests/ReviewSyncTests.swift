@@ -9,7 +9,9 @@ import Testing
 /// moves the enrolment, and every device in the region pulls the new status.
 @Suite("Review decisions made offline on devices")
 struct ReviewSyncTests {
-    @Test("two approvers approve the same application offline: one decision applies, the other is refused and kept", arguments: StorageBackendKind.allCases)
+    @Test(
+        "two approvers approve the same application offline: one decision applies, the other is refused and kept",
+        arguments: StorageBackendKind.allCases)
     func twoApprovers(backend: StorageBackendKind) async throws {
         let h = try await Harness(backend: backend)
         try await h.importCounty()
@@ -20,17 +22,24 @@ struct ReviewSyncTests {
 
         let first = try await h.device(.approver, scope: county, name: "张科长")
         let second = try await h.device(.approver, scope: county, name: "刘科长")
-        defer { first.close(); second.close() }
+        defer {
+            first.close()
+            second.close()
+        }
         _ = try await first.sync()
         _ = try await second.sync()
         #expect(try first.store.enrolments(in: county).first { $0.id == id }?.status == .townshipReviewed)
 
         // The first approver uses the CLI, the second the library.
-        let cli = try SyncExitTests().fieldroll(["review", "decide", id.description, "--step", "county-approval", "--decision", "approve", "--by", "张科长", "--data", first.directory.path])
+        let cli = try SyncExitTests().fieldroll([
+            "review", "decide", id.description, "--step", "county-approval", "--decision", "approve", "--by", "张科长", "--data",
+            first.directory.path,
+        ])
         #expect(cli.status == 0, "\(cli.err)")
         let listed = try SyncExitTests().fieldroll(["review", "list", "--json", "--data", second.directory.path])
         #expect(listed.out.contains(id.description))
-        try second.store.recordReview(enrolment: id, step: .countyApproval, decision: .approve, reason: "", reviewer: "刘科长", role: .approver)
+        try second.store.recordReview(
+            enrolment: id, step: .countyApproval, decision: .approve, reason: "", reviewer: "刘科长", role: .approver)
         let a = try await first.sync()
         let b = try await second.sync()
         #expect(a.refused == 0 && b.refused == 1, "one decision applies, never both")

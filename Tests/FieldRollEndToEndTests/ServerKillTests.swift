@@ -1,9 +1,10 @@
-@testable import FieldRollClient
 import FieldRollCore
 import FieldRollServer
 import Foundation
 import GRDB
 import Testing
+
+@testable import FieldRollClient
 
 /// The `fieldroll-server` binary as a separate process that a test can SIGKILL.
 final class ServerProcess {
@@ -15,8 +16,11 @@ final class ServerProcess {
 
     static let binary: URL? = {
         let argv0 = URL(fileURLWithPath: CommandLine.arguments[0])
-        return [argv0.deletingLastPathComponent(), argv0.deletingLastPathComponent().deletingLastPathComponent(), repoRoot.appendingPathComponent(".build/debug")]
-            .map { $0.appendingPathComponent("fieldroll-server") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        return [
+            argv0.deletingLastPathComponent(), argv0.deletingLastPathComponent().deletingLastPathComponent(),
+            repoRoot.appendingPathComponent(".build/debug"),
+        ]
+        .map { $0.appendingPathComponent("fieldroll-server") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
     init(data: URL, extra: [String] = []) {
@@ -67,7 +71,10 @@ final class ServerProcess {
         let db = try DatabaseQueue(path: data.appendingPathComponent("fieldroll.sqlite").path)
         defer { try? db.close() }
         return try db.read { db in
-            Dictionary(try Row.fetchAll(db, sql: "SELECT change_id, COUNT(*) AS n FROM changes GROUP BY change_id").map { ($0["change_id"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
+            Dictionary(
+                try Row.fetchAll(db, sql: "SELECT change_id, COUNT(*) AS n FROM changes GROUP BY change_id").map {
+                    ($0["change_id"] as String, $0["n"] as Int)
+                }, uniquingKeysWith: +)
         }
     }
 }
@@ -84,21 +91,27 @@ struct ServerKillTests {
         defer { try? FileManager.default.removeItem(at: data) }
         let server = ServerProcess(data: data)
         _ = try server.run(["init"])
-        let issued = try JSONValue(parsing: Data(try server.run(["device", "enroll", "--name", "李敏", "--role", "caseworker", "--scope", village.digits, "--json"]).utf8))
+        let issued = try JSONValue(
+            parsing: Data(
+                try server.run(["device", "enroll", "--name", "李敏", "--role", "caseworker", "--scope", village.digits, "--json"]).utf8))
         try await server.start()
         let endpoint = ServerEndpoint(baseURL: "http://127.0.0.1:\(server.port)")
         let dir = tempDir("device")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try DeviceStore.create(at: dir, credential: credential, name: "李敏")
-        let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(code: try #require(issued.objectValue?["code"]?.stringValue), publicKey: store.publicKey, device: store.deviceID)
+        let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(
+            code: try #require(issued.objectValue?["code"]?.stringValue), publicKey: store.publicKey, device: store.deviceID)
         for i in 0..<600 {
-            _ = try store.addHousehold(Household(region: village, address: "上河村\(i)号", headName: "王建国", housing: .owned, declaredMonthlyIncome: .yuan(Int64(i))))
+            _ = try store.addHousehold(
+                Household(region: village, address: "上河村\(i)号", headName: "王建国", housing: .owned, declaredMonthlyIncome: .yuan(Int64(i))))
         }
         var options = testOptions
         options.initialBatch = 20
         options.maxBatch = 20
         options.attempts = 2
-        let engine = SyncEngine(store: store, api: SyncAPI(http: CurlHTTPClient(endpoint: endpoint), token: grant.token), server: grant.server, options: options)
+        let engine = SyncEngine(
+            store: store, api: SyncAPI(http: CurlHTTPClient(endpoint: endpoint), token: grant.token), server: grant.server, options: options
+        )
         let first = Task { try await engine.sync() }
         // Kill it once some batches have committed, while the rest are still coming.
         for _ in 0..<300 {

@@ -30,9 +30,15 @@ final class TLSEndpoint {
     func start() async throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try Data("subjectAltName=IP:127.0.0.1\n".utf8).write(to: dir.appendingPathComponent("san.ext"))
-        _ = try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=FieldRoll Test County CA"])
+        _ = try openssl([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj",
+            "/CN=FieldRoll Test County CA",
+        ])
         _ = try openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"])
-        _ = try openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.ext"])
+        _ = try openssl([
+            "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2",
+            "-extfile", "san.ext",
+        ])
         _ = try openssl(["pkey", "-in", "server.key", "-pubout", "-outform", "DER", "-out", "pub.der"])
         let pubDER = try Data(contentsOf: dir.appendingPathComponent("pub.der"))
         pin = "sha256//" + Data(SHA256Digest(of: pubDER).hex.hexBytes).base64EncodedString()
@@ -53,7 +59,10 @@ final class TLSEndpoint {
     }
 
     func stop() {
-        if let server { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        if let server {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
         try? FileManager.default.removeItem(at: dir)
     }
 }
@@ -78,7 +87,8 @@ struct TLSTests {
         defer { tls.stop() }
         try await tls.start()
         let base = "https://127.0.0.1:\(tls.port)"
-        let trusted = try await CurlHTTPClient(endpoint: ServerEndpoint(baseURL: base, caFile: tls.caFile)).send(HTTPRequest(method: "GET", path: "/"))
+        let trusted = try await CurlHTTPClient(endpoint: ServerEndpoint(baseURL: base, caFile: tls.caFile)).send(
+            HTTPRequest(method: "GET", path: "/"))
         #expect(trusted.status == 200)
         do {
             _ = try await CurlHTTPClient(endpoint: ServerEndpoint(baseURL: base)).send(HTTPRequest(method: "GET", path: "/"))
@@ -86,11 +96,13 @@ struct TLSTests {
         } catch let e as ClientError {
             #expect(e.code == .untrustedServer)
         }
-        let pinned = try await CurlHTTPClient(endpoint: ServerEndpoint(baseURL: base, caFile: tls.caFile, pinnedPublicKey: tls.pin)).send(HTTPRequest(method: "GET", path: "/"))
+        let pinned = try await CurlHTTPClient(endpoint: ServerEndpoint(baseURL: base, caFile: tls.caFile, pinnedPublicKey: tls.pin)).send(
+            HTTPRequest(method: "GET", path: "/"))
         #expect(pinned.status == 200)
         do {
             let wrong = "sha256//" + Data(repeating: 7, count: 32).base64EncodedString()
-            _ = try await CurlHTTPClient(endpoint: ServerEndpoint(baseURL: base, caFile: tls.caFile, pinnedPublicKey: wrong)).send(HTTPRequest(method: "GET", path: "/"))
+            _ = try await CurlHTTPClient(endpoint: ServerEndpoint(baseURL: base, caFile: tls.caFile, pinnedPublicKey: wrong)).send(
+                HTTPRequest(method: "GET", path: "/"))
             Issue.record("a wrong pin was accepted")
         } catch let e as ClientError {
             #expect(e.code == .untrustedServer)

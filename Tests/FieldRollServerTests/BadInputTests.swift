@@ -1,5 +1,5 @@
-import FieldRollGzip
 import FieldRollCore
+import FieldRollGzip
 import FieldRollServer
 import FieldRollTestSupport
 import Foundation
@@ -9,7 +9,9 @@ import Testing
 struct BadInputTests {
     /// Pushes raw bytes and returns status and problem code.
     func pushRaw(_ device: TestDevice, _ body: Data, headers: [String: String] = [:]) async throws -> (Int, ErrorCode?) {
-        let (status, data) = try await device.server.request("POST", "/v1/sync/push", token: device.token, body: body, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a })
+        let (status, data) = try await device.server.request(
+            "POST", "/v1/sync/push", token: device.token, body: body,
+            headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a })
         return (status, TestServer.problem(data)?.code)
     }
 
@@ -31,7 +33,9 @@ struct BadInputTests {
         }
         #expect(try await pushRaw(device, Data(body.canonicalBytes)) == (422, .unknownField))
         // A field write of the wrong type is refused per change.
-        let results = try await device.push([device.writes(record: HouseholdID().description, ["housingArea": "eighty", "region": .string(TestServer.village.digits)])])
+        let results = try await device.push([
+            device.writes(record: HouseholdID().description, ["housingArea": "eighty", "region": .string(TestServer.village.digits)])
+        ])
         #expect(results.first?.code == .invalidRecord)
         let unknownField = try await device.push([device.writes(record: HouseholdID().description, ["favouriteColour": "red"])])
         #expect(unknownField.first?.code == .unknownField)
@@ -40,7 +44,10 @@ struct BadInputTests {
 
     @Test("oversized bodies and batches are refused before anything is written", arguments: StorageBackendKind.allCases)
     func limits(backend: StorageBackendKind) async throws {
-        let server = try await TestServer(backend: backend) { $0.maxPushBytes = 20_000; $0.maxChangesPerPush = 5 }
+        let server = try await TestServer(backend: backend) {
+            $0.maxPushBytes = 20_000
+            $0.maxChangesPerPush = 5
+        }
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let many = try device.changeSet((0..<6).map { _ in device.newHousehold() })
@@ -63,13 +70,18 @@ struct BadInputTests {
         let device = try await server.enrol()
         let body = try JSONValue(encoding: PushRequest(changeSets: [try device.changeSet((0..<20).map { _ in device.newHousehold() })]))
         let compressed = Data(Gzip.compress(body.canonicalBytes))
-        let (status, data) = try await server.request("POST", "/v1/sync/push", token: device.token, body: compressed, headers: ["Content-Encoding": "gzip", "Content-Type": "application/json"])
+        let (status, data) = try await server.request(
+            "POST", "/v1/sync/push", token: device.token, body: compressed,
+            headers: ["Content-Encoding": "gzip", "Content-Type": "application/json"])
         #expect(status == 200)
         #expect(try JSONDecoder().decode(PushResponse.self, from: data).results.allSatisfy { $0.status == .applied })
         let (_, pulled, http) = try await server.exchange("GET", "/v1/sync/pull", token: device.token, headers: ["Accept-Encoding": "gzip"])
         // URLSession may inflate transparently; either way the page decodes and says it was gzip.
-        #expect(http.value(forHTTPHeaderField: "Content-Encoding") == "gzip" || (try? JSONDecoder().decode(PullPage.self, from: pulled)) != nil)
-        let page = (try? JSONDecoder().decode(PullPage.self, from: pulled)) ?? (try? JSONDecoder().decode(PullPage.self, from: Data(Gzip.decompress(Array(pulled), limit: 10_000_000))))
+        #expect(
+            http.value(forHTTPHeaderField: "Content-Encoding") == "gzip" || (try? JSONDecoder().decode(PullPage.self, from: pulled)) != nil)
+        let page =
+            (try? JSONDecoder().decode(PullPage.self, from: pulled))
+            ?? (try? JSONDecoder().decode(PullPage.self, from: Data(Gzip.decompress(Array(pulled), limit: 10_000_000))))
         #expect(page?.changes.count == 20)
     }
 
@@ -80,7 +92,11 @@ struct BadInputTests {
         let (status, _, http) = try await server.exchange("GET", "/healthz")
         #expect(status == 200 && http.value(forHTTPHeaderField: "Content-Type") == "application/json")
         let (metrics, body) = try await server.request("GET", "/metrics")
-        #expect(metrics == 200 && String(decoding: body, as: UTF8.self).contains("fieldroll_http_request_duration_seconds_count{route=\"/healthz\",method=\"GET\",status=\"200\"} 1"))
+        #expect(
+            metrics == 200
+                && String(decoding: body, as: UTF8.self).contains(
+                    "fieldroll_http_request_duration_seconds_count{route=\"/healthz\",method=\"GET\",status=\"200\"} 1")
+        )
         // An unknown route: 404 not-found as problem+json (the checker holds it to the shared NotFound answer).
         for path in ["/nowhere", "/v1/sync/nowhere", "/v1/blobs/\(String(repeating: "a", count: 64))/more"] {
             let (missing, data, answer) = try await server.exchange("GET", path)
@@ -89,7 +105,10 @@ struct BadInputTests {
         }
         // A known path with a method it does not answer: 405 with Allow, before any token is asked for.
         let blob = "/v1/blobs/\(String(repeating: "b", count: 64))"
-        for (method, path, allow) in [("DELETE", "/v1/sync/push", "POST"), ("POST", "/v1/sync/pull", "GET"), ("PATCH", blob, "GET, HEAD, PUT"), ("POST", "/healthz", "GET")] {
+        for (method, path, allow) in [
+            ("DELETE", "/v1/sync/push", "POST"), ("POST", "/v1/sync/pull", "GET"), ("PATCH", blob, "GET, HEAD, PUT"),
+            ("POST", "/healthz", "GET"),
+        ] {
             let (status, data, answer) = try await server.exchange(method, path)
             let problem = TestServer.problem(data)
             #expect(status == 405 && problem?.code == .methodNotAllowed && problem?.status == 405, "\(method) \(path)")
@@ -115,7 +134,9 @@ struct BadInputTests {
             #expect(status == 400 && TestServer.problem(data)?.code == .invalidHeader, "\(headers)")
         }
         for method in ["GET", "PUT"] {
-            let (status, data) = try await server.request(method, "/v1/blobs/not-a-digest", token: device.token, body: method == "PUT" ? Data("x".utf8) : nil, headers: ["Upload-Length": "1"])
+            let (status, data) = try await server.request(
+                method, "/v1/blobs/not-a-digest", token: device.token, body: method == "PUT" ? Data("x".utf8) : nil,
+                headers: ["Upload-Length": "1"])
             #expect(status == 400 && TestServer.problem(data)?.code == .invalidPath, "\(method)")
         }
         // invalid-record is 422 wherever it is raised: a push naming one change id twice, a bad enrolment key.
@@ -128,7 +149,10 @@ struct BadInputTests {
     @Test("a CSV file that is not UTF-8, not CSV or not there gets its own code, in the library and the CLI")
     func csvFiles() throws {
         // 户主,地址 / 王建国,东岗村 as a GBK spreadsheet export writes it.
-        let gbk = Data([0xBB, 0xA7, 0xD6, 0xF7, 0x2C, 0xB5, 0xD8, 0xD6, 0xB7, 0x0A, 0xCD, 0xF5, 0xBD, 0xA8, 0xB9, 0xFA, 0x2C, 0xB6, 0xAB, 0xB8, 0xDA, 0xB4, 0xE5, 0x0A])
+        let gbk = Data([
+            0xBB, 0xA7, 0xD6, 0xF7, 0x2C, 0xB5, 0xD8, 0xD6, 0xB7, 0x0A, 0xCD, 0xF5, 0xBD, 0xA8, 0xB9, 0xFA, 0x2C, 0xB6, 0xAB, 0xB8, 0xDA,
+            0xB4, 0xE5, 0x0A,
+        ])
         #expect(String(validating: gbk, as: UTF8.self) == nil)
         func code(_ body: () throws -> Void) -> ErrorCode? {
             do { try body() } catch { return (error as? CSVFileError)?.code ?? "not-a-csv-file-error" }
@@ -148,7 +172,9 @@ struct BadInputTests {
         let (status, _, err) = try CLI.run(["import", "--data", folder.appendingPathComponent("data").path, "--households", file.path])
         #expect(status == 1 && err.hasPrefix("Error: unsupported-encoding: "), "\(err)")
         try Data("a,b\n1\n".utf8).write(to: file)
-        let (ragged, _, raggedErr) = try CLI.run(["import", "--data", folder.appendingPathComponent("data").path, "--households", file.path])
+        let (ragged, _, raggedErr) = try CLI.run([
+            "import", "--data", folder.appendingPathComponent("data").path, "--households", file.path,
+        ])
         #expect(ragged == 1 && raggedErr.hasPrefix("Error: invalid-csv: "), "\(raggedErr)")
     }
 }

@@ -19,14 +19,20 @@ struct BlobTests {
         let (_, _, head0) = try await server.exchange("HEAD", path, token: device.token)
         #expect(head0.statusCode == 404 && head0.value(forHTTPHeaderField: "Upload-Offset") == "0")
         let half = bytes.count / 2
-        let (s1, b1) = try await server.request("PUT", path, token: device.token, body: bytes.prefix(half), headers: ["Upload-Length": "\(bytes.count)", "Upload-Offset": "0"])
+        let (s1, b1) = try await server.request(
+            "PUT", path, token: device.token, body: bytes.prefix(half), headers: ["Upload-Length": "\(bytes.count)", "Upload-Offset": "0"])
         #expect(s1 == 202 && (try? JSONValue(parsing: b1))?.objectValue?["received"] == .int(Int64(half)))
         let (_, _, head1) = try await server.exchange("HEAD", path, token: device.token)
         #expect(head1.value(forHTTPHeaderField: "Upload-Offset") == "\(half)")
         // Resending from 0 would duplicate bytes: the server refuses and says where to go on.
-        let (_, problem, wrong) = try await server.exchange("PUT", path, token: device.token, body: bytes, headers: ["Upload-Length": "\(bytes.count)", "Upload-Offset": "0"])
-        #expect(wrong.statusCode == 409 && TestServer.problem(problem)?.code == .offsetMismatch && wrong.value(forHTTPHeaderField: "Upload-Offset") == "\(half)")
-        let (s2, _) = try await server.request("PUT", path, token: device.token, body: bytes.suffix(from: half), headers: ["Upload-Length": "\(bytes.count)", "Upload-Offset": "\(half)"])
+        let (_, problem, wrong) = try await server.exchange(
+            "PUT", path, token: device.token, body: bytes, headers: ["Upload-Length": "\(bytes.count)", "Upload-Offset": "0"])
+        #expect(
+            wrong.statusCode == 409 && TestServer.problem(problem)?.code == .offsetMismatch
+                && wrong.value(forHTTPHeaderField: "Upload-Offset") == "\(half)")
+        let (s2, _) = try await server.request(
+            "PUT", path, token: device.token, body: bytes.suffix(from: half),
+            headers: ["Upload-Length": "\(bytes.count)", "Upload-Offset": "\(half)"])
         #expect(s2 == 201)
         let (_, _, head2) = try await server.exchange("HEAD", path, token: device.token)
         #expect(head2.statusCode == 200 && head2.value(forHTTPHeaderField: "Upload-Offset") == "\(bytes.count)")
@@ -48,10 +54,13 @@ struct BlobTests {
         let d = SHA256Digest(of: bytes)
         let path = "/v1/blobs/\(d.hex)"
         let cut = 15 * 1024 * 1024 + 3
-        let (first, _) = try await server.request("PUT", path, token: device.token, body: bytes.prefix(cut), headers: ["Upload-Length": "\(bytes.count)", "Upload-Offset": "0"])
+        let (first, _) = try await server.request(
+            "PUT", path, token: device.token, body: bytes.prefix(cut), headers: ["Upload-Length": "\(bytes.count)", "Upload-Offset": "0"])
         #expect(first == 202)
         // The rest completes it: the server hashes the part it holds, then the new bytes as they come.
-        let (second, _) = try await server.request("PUT", path, token: device.token, body: bytes.suffix(from: cut), headers: ["Upload-Length": "\(bytes.count)", "Upload-Offset": "\(cut)"])
+        let (second, _) = try await server.request(
+            "PUT", path, token: device.token, body: bytes.suffix(from: cut),
+            headers: ["Upload-Length": "\(bytes.count)", "Upload-Offset": "\(cut)"])
         #expect(second == 201)
         let (status, got) = try await server.request("GET", path, token: device.token)
         #expect(status == 200)
@@ -64,11 +73,13 @@ struct BlobTests {
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let claimed = SHA256Digest(of: Data("something else".utf8))
-        let (status, body) = try await server.request("PUT", "/v1/blobs/\(claimed.hex)", token: device.token, body: Self.photo, headers: ["Upload-Length": "\(Self.photo.count)"])
+        let (status, body) = try await server.request(
+            "PUT", "/v1/blobs/\(claimed.hex)", token: device.token, body: Self.photo, headers: ["Upload-Length": "\(Self.photo.count)"])
         #expect(status == 422 && TestServer.problem(body)?.code == .hashMismatch)
         let (_, _, head) = try await server.exchange("HEAD", "/v1/blobs/\(claimed.hex)", token: device.token)
         #expect(head.statusCode == 404 && head.value(forHTTPHeaderField: "Upload-Offset") == "0")
-        let (tooBig, tooBigBody) = try await server.request("PUT", "/v1/blobs/\(claimed.hex)", token: device.token, body: Data([1]), headers: ["Upload-Length": "\(Int64.max)"])
+        let (tooBig, tooBigBody) = try await server.request(
+            "PUT", "/v1/blobs/\(claimed.hex)", token: device.token, body: Data([1]), headers: ["Upload-Length": "\(Int64.max)"])
         #expect(tooBig == 413 && TestServer.problem(tooBigBody)?.code == .payloadTooLarge)
         let (badName, _) = try await server.request("GET", "/v1/blobs/not-a-hash", token: device.token)
         #expect(badName == 400)
@@ -82,10 +93,14 @@ struct BlobTests {
         let neighbour = try await server.enrol(.kiosk)
         let stranger = try await server.enrol(scope: TestServer.otherVillage)
         let d = SHA256Digest(of: Self.photo)
-        let (put, _) = try await server.request("PUT", "/v1/blobs/\(d.hex)", token: owner.token, body: Self.photo, headers: ["Upload-Length": "\(Self.photo.count)"])
+        let (put, _) = try await server.request(
+            "PUT", "/v1/blobs/\(d.hex)", token: owner.token, body: Self.photo, headers: ["Upload-Length": "\(Self.photo.count)"])
         #expect(put == 201)
-        let photo = Photo(sha256: d, size: Int64(Self.photo.count), kind: .surveySheet, householdID: HouseholdID(), region: TestServer.village, takenAt: Instant(millis: 0))
-        let record = Change(entity: .photo, record: photo.id.description, region: TestServer.village, payload: .body(try JSONValue(encoding: photo)))
+        let photo = Photo(
+            sha256: d, size: Int64(Self.photo.count), kind: .surveySheet, householdID: HouseholdID(), region: TestServer.village,
+            takenAt: Instant(millis: 0))
+        let record = Change(
+            entity: .photo, record: photo.id.description, region: TestServer.village, payload: .body(try JSONValue(encoding: photo)))
         #expect(try await owner.push([record]).first?.status == .applied)
         #expect(try await server.request("GET", "/v1/blobs/\(d.hex)", token: neighbour.token).0 == 200)
         let (status, body) = try await server.request("GET", "/v1/blobs/\(d.hex)", token: stranger.token)

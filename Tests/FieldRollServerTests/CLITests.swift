@@ -7,8 +7,13 @@ struct CLI {
     static let binary: URL? = {
         let argv0 = URL(fileURLWithPath: CommandLine.arguments[0])
         let root = fixturesDirectory.deletingLastPathComponent()
-        let candidates = [argv0.deletingLastPathComponent(), argv0.deletingLastPathComponent().deletingLastPathComponent(), root.appendingPathComponent(".build/debug")]
-        return candidates.map { $0.appendingPathComponent("fieldroll-server") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        let candidates = [
+            argv0.deletingLastPathComponent(), argv0.deletingLastPathComponent().deletingLastPathComponent(),
+            root.appendingPathComponent(".build/debug"),
+        ]
+        return candidates.map { $0.appendingPathComponent("fieldroll-server") }.first {
+            FileManager.default.isExecutableFile(atPath: $0.path)
+        }
     }()
 
     /// Runs with `args`; returns exit status, stdout and stderr.
@@ -17,11 +22,13 @@ struct CLI {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
@@ -53,7 +60,9 @@ struct CLITests {
         #expect(s0 == 1 && err0.hasPrefix("Error: no-server: "), "a missing server is refused, not created")
         #expect(!FileManager.default.fileExists(atPath: data))
         #expect(try CLI.run(["init", "--data", data]).0 == 0)
-        let (s1, out1, _) = try CLI.run(["device", "enroll", "--data", data, "--name", "李敏的平板", "--role", "caseworker", "--scope", "139901002201", "--json"])
+        let (s1, out1, _) = try CLI.run([
+            "device", "enroll", "--data", data, "--name", "李敏的平板", "--role", "caseworker", "--scope", "139901002201", "--json",
+        ])
         #expect(s1 == 0)
         let enrolled = try JSONDecoder().decode([String: String].self, from: Data(out1.utf8))
         #expect(enrolled["code"]?.count == 14)
@@ -91,7 +100,10 @@ struct CLITests {
         let (ok, out, _) = try CLI.run(["review", "approve", id, "--step", "county-approval", "--by", "张科长", "--data", data, "--json"])
         #expect(ok == 0 && out.contains("\"decision\":\"approve\""))
         let (_, after, _) = try CLI.run(["review", "list", "--data", data, "--json"])
-        let moved = try #require(try JSONValue(parsing: Data(after.utf8)).arrayValue?.first { $0.objectValue?["enrolment"]?.objectValue?["id"]?.stringValue == id })
+        let moved = try #require(
+            try JSONValue(parsing: Data(after.utf8)).arrayValue?.first {
+                $0.objectValue?["enrolment"]?.objectValue?["id"]?.stringValue == id
+            })
         #expect(moved.objectValue?["step"]?.stringValue == "public-notice" && moved.objectValue?["noticeEnds"] != nil)
         #expect(try CLI.run(["audit", "verify", "--data", data]).0 == 0)
     }
@@ -100,11 +112,15 @@ struct CLITests {
     func importing() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
         let bad = data + "-bad.csv"
-        try Data("id,region,address,head_name,phone,housing,housing_area_m2,declared_monthly_income_yuan,assets\n,139901002201,x,王,123,castle,,abc,\n".utf8).write(to: URL(fileURLWithPath: bad))
+        try Data(
+            "id,region,address,head_name,phone,housing,housing_area_m2,declared_monthly_income_yuan,assets\n,139901002201,x,王,123,castle,,abc,\n"
+                .utf8
+        ).write(to: URL(fileURLWithPath: bad))
         defer { try? FileManager.default.removeItem(atPath: bad) }
         #expect(try CLI.run(["init", "--data", data]).0 == 0)
         let (s1, _, err) = try CLI.run(["import", "--data", data, "--households", bad])
-        #expect(s1 == 1 && err.contains("households row 2: phone") && err.contains("housing") && err.contains("declared_monthly_income_yuan"))
+        #expect(
+            s1 == 1 && err.contains("households row 2: phone") && err.contains("housing") && err.contains("declared_monthly_income_yuan"))
         let households = fixturesDirectory.appendingPathComponent("county/households.csv").path
         let (s2, out2, _) = try CLI.run(["import", "--data", data, "--households", households])
         #expect(s2 == 0 && out2.contains("200 new or changed"))
@@ -114,7 +130,9 @@ struct CLITests {
         let (s5, out5, _) = try CLI.run(["migrate", "--data", data, "--json"])
         let migrated = try JSONValue(parsing: Data(out5.utf8)).objectValue?["upToDate"]
         #expect(s5 == 0 && migrated == .bool(true))
-        let (s6, out6, err6) = try CLI.run(["conflicts", "resolve", "--data", data, "no-such-conflict", "--choose", "kept", "--by", "张科长", "--json"])
+        let (s6, out6, err6) = try CLI.run([
+            "conflicts", "resolve", "--data", data, "no-such-conflict", "--choose", "kept", "--by", "张科长", "--json",
+        ])
         #expect(s6 == 1 && out6.isEmpty && err6.hasPrefix("Error: not-found: "), "\(err6)")
         let (s4, _, err4) = try CLI.run(["import", "--data", data, "--households", data + "-missing.csv"])
         #expect(s4 == 1 && err4.hasPrefix("Error: not-found: "))

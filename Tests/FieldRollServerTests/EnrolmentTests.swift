@@ -16,15 +16,19 @@ struct EnrolmentTests {
         let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let code = Secrets.enrolmentCode()
-        _ = try await server.pipeline.createDevice(name: "kiosk", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
+        _ = try await server.pipeline.createDevice(
+            name: "kiosk", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
         let key = Curve25519.Signing.PrivateKey().publicKey.base64
-        let (first, _) = try await server.request("POST", "/v1/devices/enrol", json: ["code": .string(code.lowercased()), "publicKey": .string(key)])
+        let (first, _) = try await server.request(
+            "POST", "/v1/devices/enrol", json: ["code": .string(code.lowercased()), "publicKey": .string(key)])
         #expect(first == 201, "codes are read case-insensitively")
         let (again, body) = try await server.request("POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": .string(key)])
         #expect(again == 401 && TestServer.problem(body)?.code == .unauthorized)
-        let (unknown, _) = try await server.request("POST", "/v1/devices/enrol", json: ["code": "ZZZZ-ZZZZ-ZZZZ", "publicKey": .string(key)])
+        let (unknown, _) = try await server.request(
+            "POST", "/v1/devices/enrol", json: ["code": "ZZZZ-ZZZZ-ZZZZ", "publicKey": .string(key)])
         #expect(unknown == 401)
-        let (badKey, badKeyBody) = try await server.request("POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": "short"])
+        let (badKey, badKeyBody) = try await server.request(
+            "POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": "short"])
         #expect(badKey == 422 && TestServer.problem(badKeyBody)?.code == .invalidRecord, "invalid-record is 422 on every route")
     }
 
@@ -33,8 +37,11 @@ struct EnrolmentTests {
         let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let code = Secrets.enrolmentCode()
-        _ = try await server.pipeline.createDevice(name: "old", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: 1, now: 0)
-        let (status, body) = try await server.request("POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": .string(Curve25519.Signing.PrivateKey().publicKey.base64)])
+        _ = try await server.pipeline.createDevice(
+            name: "old", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: 1, now: 0)
+        let (status, body) = try await server.request(
+            "POST", "/v1/devices/enrol",
+            json: ["code": .string(code), "publicKey": .string(Curve25519.Signing.PrivateKey().publicKey.base64)])
         #expect(status == 401 && TestServer.problem(body)?.detail?.contains("expired") == true)
     }
 

@@ -13,7 +13,9 @@ struct FixtureTests {
         let county = CountyGenerator(seed: 2026, households: 200).generate()
         for (name, table) in CountyFixtureWriter(county: county).tables {
             let stored = try String(contentsOf: fixturesDirectory.appendingPathComponent("county/\(name)"), encoding: .utf8)
-            #expect(stored == table.text, "\(name) differs: regenerate with `fieldroll-server fixtures generate --households 200 --seed 2026 --out Fixtures/county`")
+            #expect(
+                stored == table.text,
+                "\(name) differs: regenerate with `fieldroll-server fixtures generate --households 200 --seed 2026 --out Fixtures/county`")
         }
     }
 

@@ -10,11 +10,15 @@ struct OfficeCSVTests {
         try CSVTable(parsing: String(contentsOf: fixturesDirectory.appendingPathComponent("county/\(name)"), encoding: .utf8))
     }
 
-    @Test("the fixture county imports, exports row for row, re-imports as a no-op, and reaches devices", arguments: StorageBackendKind.allCases)
+    @Test(
+        "the fixture county imports, exports row for row, re-imports as a no-op, and reaches devices",
+        arguments: StorageBackendKind.allCases)
     func roundTrip(backend: StorageBackendKind) async throws {
         let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
-        let households = try fixture("households.csv"), members = try fixture("members.csv"), roll = try fixture("enrolments.csv")
+        let households = try fixture("households.csv")
+        let members = try fixture("members.csv")
+        let roll = try fixture("enrolments.csv")
         let importer = OfficeImport(pipeline: server.pipeline)
         let first = try await importer.run(households: households, members: members, enrolments: roll, now: 1_795_000_000_000)
         #expect(first.changed == [.household: 200, .member: 621, .enrolment: 107])
@@ -29,7 +33,9 @@ struct OfficeCSVTests {
         let village = try RegionCode("139901002201")
         let device = try await server.enrol(scope: village)
         let pulled = try await device.pullAll().changes
-        let expected = households.records.filter { $0["region"] == village.digits }.count + members.records.filter { $0["region"] == village.digits }.count
+        let expected =
+            households.records.filter { $0["region"] == village.digits }.count
+            + members.records.filter { $0["region"] == village.digits }.count
             + roll.records.filter { $0["region"] == village.digits }.count
         #expect(pulled.count == expected && expected > 0)
         #expect(pulled.allSatisfy { $0.origin == server.pipeline.serverNode })

@@ -1,8 +1,9 @@
 @preconcurrency import Crypto
 import FieldRollCore
-@testable import FieldRollServer
 import Foundation
 import Testing
+
+@testable import FieldRollServer
 
 /// The pipeline's decisions, made without a database: a snapshot in, rows out.
 @Suite("The push pipeline decides the same way on every backend")
@@ -16,8 +17,10 @@ struct PipelineTests {
         Change(
             entity: .household, record: id.description, region: village,
             payload: .writes([
-                FieldWrite(field: "region", value: .string(village.digits), stamp: stamp, base: nil), FieldWrite(field: "address", value: "东岗村3组12号", stamp: stamp, base: nil),
-                FieldWrite(field: "headName", value: "王建国", stamp: stamp, base: nil), FieldWrite(field: "housing", value: "self-built", stamp: stamp, base: nil),
+                FieldWrite(field: "region", value: .string(village.digits), stamp: stamp, base: nil),
+                FieldWrite(field: "address", value: "东岗村3组12号", stamp: stamp, base: nil),
+                FieldWrite(field: "headName", value: "王建国", stamp: stamp, base: nil),
+                FieldWrite(field: "housing", value: "self-built", stamp: stamp, base: nil),
                 FieldWrite(field: "declaredMonthlyIncome", value: .int(60_000), stamp: stamp, base: nil),
             ]))
     }
@@ -29,7 +32,9 @@ struct PipelineTests {
         let writer = WriterContext(role: .caseworker, scope: village, isServer: false)
         let id = HouseholdID()
         let first = household(id, stamp: HLCTimestamp(physical: 1_800_000_000_000, logical: 0, node: device))
-        let set = try ChangeSet(origin: device, stamp: HLCTimestamp(physical: 1_800_000_000_000, logical: 1, node: device), changes: [first]).signed(with: key)
+        let set = try ChangeSet(
+            origin: device, stamp: HLCTimestamp(physical: 1_800_000_000_000, logical: 1, node: device), changes: [first]
+        ).signed(with: key)
         #expect(batch.apply(first, in: set, bodySignature: .notApplicable, writer: writer, maxDrift: 300_000).status == .applied)
         // A second change to the same record, whose base is the first: no conflict.
         let stamp2 = HLCTimestamp(physical: 1_800_000_000_001, logical: 0, node: device)
@@ -53,7 +58,8 @@ struct PipelineTests {
             head: SyncHead(),
             results: [
                 applied: StoredResult(result: ChangeResult(change: applied, status: .applied), device: device),
-                refused: StoredResult(result: ChangeResult(change: refused, status: .refused, code: .scopeViolation, detail: "outside"), device: device),
+                refused: StoredResult(
+                    result: ChangeResult(change: refused, status: .refused, code: .scopeViolation, detail: "outside"), device: device),
             ])
         var batch = WriteBatch(snapshot: snapshot, node: node, now: 0)
         #expect(batch.prior(applied)?.status == .duplicate)

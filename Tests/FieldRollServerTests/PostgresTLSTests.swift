@@ -1,9 +1,10 @@
 import FieldRollCore
-@testable import FieldRollServer
 import FieldRollTestSupport
 import Foundation
 import Logging
 import Testing
+
+@testable import FieldRollServer
 
 /// The connection to PostgreSQL: `sslmode` and `sslrootcert` in the database URL do what libpq's
 /// do, so a city can keep its database on another machine without sending data in clear.

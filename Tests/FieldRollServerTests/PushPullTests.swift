@@ -77,7 +77,8 @@ struct PushPullTests {
     func conflicts(backend: StorageBackendKind) async throws {
         let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
-        let a = try await server.enrol(name: "李敏"), b = try await server.enrol(name: "王强")
+        let a = try await server.enrol(name: "李敏")
+        let b = try await server.enrol(name: "王强")
         let id = HouseholdID()
         _ = try await a.push([a.newHousehold(id)])
         let created = try await b.pullAll().changes
@@ -100,7 +101,10 @@ struct PushPullTests {
         let resolved = try await server.pipeline.resolveConflict(id: open[0].id, chooseLoser: true, by: "张科长", now: b.physical + 10)
         #expect(resolved.resolution == "chose-loser")
         let records = try await server.pipeline.records(of: .household, in: TestServer.village)
-        guard case .state(let state)? = records.first?.content else { Issue.record("no record"); return }
+        guard case .state(let state)? = records.first?.content else {
+            Issue.record("no record")
+            return
+        }
         #expect(state.fields["phone"]?.value == .string("13900000001"))
         #expect(try await server.pipeline.conflicts(includeResolved: false, scope: nil).isEmpty)
     }
@@ -177,14 +181,17 @@ struct PushPullTests {
         #expect(try await device.pullAll().changes.isEmpty)
     }
 
-    @Test("visits are immutable: identical retry is a no-op, a different body is refused, an unsigned one too", arguments: StorageBackendKind.allCases)
+    @Test(
+        "visits are immutable: identical retry is a no-op, a different body is refused, an unsigned one too",
+        arguments: StorageBackendKind.allCases)
     func immutable(backend: StorageBackendKind) async throws {
         let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let household = HouseholdID()
         let visit = try Visit(
-            householdID: household, region: TestServer.village, author: "李敏", device: device.id, startedAt: Instant(millis: 1_795_000_000_000),
+            householdID: household, region: TestServer.village, author: "李敏", device: device.id,
+            startedAt: Instant(millis: 1_795_000_000_000),
             endedAt: Instant(millis: 1_795_000_600_000), answers: ["income.wages": .int(120_000)]
         ).signed(with: device.key)
         func change(_ v: Visit) throws -> Change {

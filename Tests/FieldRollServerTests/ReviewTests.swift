@@ -1,9 +1,10 @@
 @preconcurrency import Crypto
 import FieldRollCore
-@testable import FieldRollServer
 import FieldRollTestSupport
 import Foundation
 import Testing
+
+@testable import FieldRollServer
 
 /// Applications move through the review chain by review actions, through the push pipeline, on
 /// every backend: each move is the server's signed change, audited, pulled by devices in scope.
@@ -23,12 +24,21 @@ struct ReviewTests {
 
     /// An application as the office records it at intake.
     func apply(_ pipeline: SyncPipeline) async throws -> EnrolmentID {
-        let e = Enrolment(householdID: HouseholdID(), region: village, programme: .ruralDibao, status: .applied, monthlyAmount: .zero, appliedOn: try CalendarDate("2026-11-20"))
+        let e = Enrolment(
+            householdID: HouseholdID(), region: village, programme: .ruralDibao, status: .applied, monthlyAmount: .zero,
+            appliedOn: try CalendarDate("2026-11-20"))
         var clock = HybridLogicalClock(node: pipeline.serverNode, last: nil)
         let stamp = clock.tick(now: morning - day)
-        let writes = try e.fieldValues.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil) }
-        let set = try ChangeSet(origin: pipeline.serverNode, stamp: stamp, changes: [Change(entity: .enrolment, record: e.id.description, region: village, payload: .writes(writes))]).signed(with: pipeline.serverKey)
-        let answer = try await pipeline.push([set], pusher: pipeline.serverNode, writer: WriterContext(role: .admin, scope: village.ancestor(at: .province), isServer: true), now: morning - day)
+        let writes = try e.fieldValues.sorted { $0.key < $1.key }.map {
+            FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil)
+        }
+        let set = try ChangeSet(
+            origin: pipeline.serverNode, stamp: stamp,
+            changes: [Change(entity: .enrolment, record: e.id.description, region: village, payload: .writes(writes))]
+        ).signed(with: pipeline.serverKey)
+        let answer = try await pipeline.push(
+            [set], pusher: pipeline.serverNode, writer: WriterContext(role: .admin, scope: village.ancestor(at: .province), isServer: true),
+            now: morning - day)
         try #require(answer.results.map(\.status) == [.applied])
         return e.id
     }
@@ -40,28 +50,48 @@ struct ReviewTests {
     }
 
     func refusal(_ body: () async throws -> Void) async -> ErrorCode? {
-        do { try await body(); return nil } catch let e as ProblemDetails { return e.code } catch { return nil }
+        do {
+            try await body()
+            return nil
+        } catch let e as ProblemDetails { return e.code } catch { return nil }
     }
 
-    @Test("the whole chain: survey, township, county, seven days of notice, enrolled; wrong roles and steps change nothing", arguments: StorageBackendKind.allCases)
+    @Test(
+        "the whole chain: survey, township, county, seven days of notice, enrolled; wrong roles and steps change nothing",
+        arguments: StorageBackendKind.allCases)
     func wholeChain(backend: StorageBackendKind) async throws {
         let (p, folder) = try await open(backend)
         defer { try? FileManager.default.removeItem(at: folder) }
         let id = try await apply(p)
         try await p.review(enrolment: id, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
         #expect(try await enrolment(p, id).status == .surveyed)
-        try await p.review(enrolment: id, step: .townshipReview, decision: .approve, reason: "", by: "乡镇民政", role: .reviewer, now: morning + day)
+        try await p.review(
+            enrolment: id, step: .townshipReview, decision: .approve, reason: "", by: "乡镇民政", role: .reviewer, now: morning + day)
         let before = try await p.storage.head()
-        #expect(await refusal { try await p.review(enrolment: id, step: .countyApproval, decision: .approve, reason: "", by: "乡镇民政", role: .reviewer, now: morning + day) } == .forbidden)
-        #expect(await refusal { try await p.review(enrolment: id, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + day) } == .illegalTransition)
+        #expect(
+            await refusal {
+                try await p.review(
+                    enrolment: id, step: .countyApproval, decision: .approve, reason: "", by: "乡镇民政", role: .reviewer, now: morning + day)
+            } == .forbidden)
+        #expect(
+            await refusal {
+                try await p.review(
+                    enrolment: id, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + day)
+            } == .illegalTransition)
         #expect(try await p.storage.head().position == before.position, "a refused action writes nothing")
         #expect(try await enrolment(p, id).status == .townshipReviewed)
 
-        try await p.review(enrolment: id, step: .countyApproval, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 2 * day)
+        try await p.review(
+            enrolment: id, step: .countyApproval, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 2 * day)
         let onNotice = try await enrolment(p, id)
         #expect(onNotice.status == .publicNotice && onNotice.statusSince?.description == "2026-11-27")
-        #expect(await refusal { try await p.review(enrolment: id, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 8 * day) } == .noticeNotOver, "six days")
-        try await p.review(enrolment: id, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 9 * day)
+        #expect(
+            await refusal {
+                try await p.review(
+                    enrolment: id, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 8 * day)
+            } == .noticeNotOver, "six days")
+        try await p.review(
+            enrolment: id, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 9 * day)
         let enrolled = try await enrolment(p, id)
         #expect(enrolled.status == .enrolled && enrolled.startDate?.description == "2026-12-04")
 
@@ -75,22 +105,40 @@ struct ReviewTests {
         await p.storage.close()
     }
 
-    @Test("a refusal at any step ends the application; a return sends it back to the survey; the queue lists who is late", arguments: StorageBackendKind.allCases)
+    @Test(
+        "a refusal at any step ends the application; a return sends it back to the survey; the queue lists who is late",
+        arguments: StorageBackendKind.allCases)
     func refusalsAndQueue(backend: StorageBackendKind) async throws {
         let (p, folder) = try await open(backend)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let refused = try await apply(p), returned = try await apply(p), waiting = try await apply(p)
-        try await p.review(enrolment: refused, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
-        try await p.review(enrolment: refused, step: .townshipReview, decision: .reject, reason: "家庭存款超过标准", by: "乡镇民政", role: .reviewer, now: morning)
+        let refused = try await apply(p)
+        let returned = try await apply(p)
+        let waiting = try await apply(p)
+        try await p.review(
+            enrolment: refused, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
+        try await p.review(
+            enrolment: refused, step: .townshipReview, decision: .reject, reason: "家庭存款超过标准", by: "乡镇民政", role: .reviewer, now: morning)
         #expect(try await enrolment(p, refused).status == .rejected)
-        #expect(await refusal { try await p.review(enrolment: refused, step: .townshipReview, decision: .approve, reason: "", by: "乡镇民政", role: .reviewer, now: morning) } == .illegalTransition)
-        #expect(await refusal { try await p.review(enrolment: refused, step: .villageSurvey, decision: .reject, reason: "", by: "村干部", role: .reviewer, now: morning) } != nil, "a refusal needs a reason")
+        #expect(
+            await refusal {
+                try await p.review(
+                    enrolment: refused, step: .townshipReview, decision: .approve, reason: "", by: "乡镇民政", role: .reviewer, now: morning)
+            } == .illegalTransition)
+        #expect(
+            await refusal {
+                try await p.review(
+                    enrolment: refused, step: .villageSurvey, decision: .reject, reason: "", by: "村干部", role: .reviewer, now: morning)
+            } != nil, "a refusal needs a reason")
 
-        try await p.review(enrolment: returned, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
-        try await p.review(enrolment: returned, step: .townshipReview, decision: .returnForSurvey, reason: "收入未核实", by: "乡镇民政", role: .reviewer, now: morning)
+        try await p.review(
+            enrolment: returned, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
+        try await p.review(
+            enrolment: returned, step: .townshipReview, decision: .returnForSurvey, reason: "收入未核实", by: "乡镇民政", role: .reviewer,
+            now: morning)
         #expect(try await enrolment(p, returned).status == .applied)
 
-        try await p.review(enrolment: waiting, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
+        try await p.review(
+            enrolment: waiting, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
         // Surveyed on Wednesday 2026-11-25: the township has 20 working days, until 2026-12-23.
         let queue = try await p.reviewQueue(in: village, today: try CalendarDate("2026-12-28"))
         let entry = try #require(queue.first { $0.enrolment.id == waiting })

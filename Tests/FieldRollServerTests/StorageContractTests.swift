@@ -1,9 +1,10 @@
 @preconcurrency import Crypto
 import FieldRollCore
-@testable import FieldRollServer
 import FieldRollTestSupport
 import Foundation
 import Testing
+
+@testable import FieldRollServer
 
 /// What every storage backend must do, checked through the storage interface alone: the same
 /// tests for SQLite and PostgreSQL. The pipeline's policy is not tested here (see
@@ -31,8 +32,10 @@ struct StorageContractTests {
         let change = Change(
             entity: .household, record: HouseholdID().description, region: region,
             payload: .writes([
-                FieldWrite(field: "region", value: .string(region.digits), stamp: stamp, base: nil), FieldWrite(field: "address", value: .string(address), stamp: stamp, base: nil),
-                FieldWrite(field: "headName", value: "王建国", stamp: stamp, base: nil), FieldWrite(field: "housing", value: "self-built", stamp: stamp, base: nil),
+                FieldWrite(field: "region", value: .string(region.digits), stamp: stamp, base: nil),
+                FieldWrite(field: "address", value: .string(address), stamp: stamp, base: nil),
+                FieldWrite(field: "headName", value: "王建国", stamp: stamp, base: nil),
+                FieldWrite(field: "housing", value: "self-built", stamp: stamp, base: nil),
                 FieldWrite(field: "declaredMonthlyIncome", value: .int(60_000), stamp: stamp, base: nil),
             ]))
         let set = try ChangeSet(origin: device, stamp: stamp, changes: [change]).signed(with: key)
@@ -41,7 +44,8 @@ struct StorageContractTests {
 
     /// Writes changes through the storage's one write path, deciding with the pipeline's batch.
     @discardableResult
-    func write(_ storage: any ServerStorage, _ items: [(Change, ChangeSet)], now: Int64 = 1_800_000_000_000) async throws -> [ChangeResult] {
+    func write(_ storage: any ServerStorage, _ items: [(Change, ChangeSet)], now: Int64 = 1_800_000_000_000) async throws -> [ChangeResult]
+    {
         let request = ReadRequest(records: items.map { RecordKey($0.0.entity, $0.0.record) }, changeIDs: items.map(\.0.id))
         let node = self.node
         let village = self.village
@@ -77,14 +81,17 @@ struct StorageContractTests {
         await storage.close()
     }
 
-    @Test("what is written is read back: records by scope, changes in order by scope, the head, the audit chain", arguments: StorageBackendKind.allCases)
+    @Test(
+        "what is written is read back: records by scope, changes in order by scope, the head, the audit chain",
+        arguments: StorageBackendKind.allCases)
     func roundTrip(backend: StorageBackendKind) async throws {
         let (storage, folder) = try await open(backend)
         defer { try? FileManager.default.removeItem(at: folder) }
         let ours = try (0..<5).map { try household(in: village, address: "上河村\($0)组", millis: 1_800_000_000_000 + Int64($0)) }
         let theirs = try household(in: otherVillage, address: "下河村1组", millis: 1_800_000_000_010)
         let results = try await write(storage, ours + [theirs])
-        try #require(results.allSatisfy { $0.status == .applied }, "\(results.map { "\($0.code.map(\.rawValue) ?? "") \($0.detail ?? "")" })")
+        try #require(
+            results.allSatisfy { $0.status == .applied }, "\(results.map { "\($0.code.map(\.rawValue) ?? "") \($0.detail ?? "")" })")
 
         let head = try await storage.head()
         #expect(head.position == 6 && head.auditSeq == 6)
@@ -121,7 +128,9 @@ struct StorageContractTests {
         await #expect(throws: Refused.self) {
             try await storage.write(reading: ReadRequest(changeIDs: [second.0.id])) { snapshot -> (WriteSet, Int) in
                 var batch = WriteBatch(snapshot: snapshot, node: node, now: 1_800_000_000_000)
-                _ = batch.apply(second.0, in: second.1, bodySignature: .notApplicable, writer: WriterContext(role: .caseworker, scope: self.village, isServer: false), maxDrift: 300_000)
+                _ = batch.apply(
+                    second.0, in: second.1, bodySignature: .notApplicable,
+                    writer: WriterContext(role: .caseworker, scope: self.village, isServer: false), maxDrift: 300_000)
                 _ = batch.finish()
                 throw Refused()
             }
@@ -146,7 +155,10 @@ struct StorageContractTests {
         // The same change logged again at a new position: the log's unique change id refuses it.
         let error = await #expect(throws: StorageError.self) {
             try await storage.write(reading: ReadRequest()) { snapshot -> (WriteSet, Int) in
-                var set = WriteSet(head: SyncHead(position: snapshot.head.position + 2, generation: snapshot.head.generation, clock: snapshot.head.clock, auditSeq: snapshot.head.auditSeq, auditHash: snapshot.head.auditHash))
+                var set = WriteSet(
+                    head: SyncHead(
+                        position: snapshot.head.position + 2, generation: snapshot.head.generation, clock: snapshot.head.clock,
+                        auditSeq: snapshot.head.auditSeq, auditHash: snapshot.head.auditHash))
                 var fresh = logged[0]
                 fresh.position = snapshot.head.position + 1
                 set.changes = [fresh]
@@ -180,14 +192,20 @@ struct StorageContractTests {
         await storage.close()
     }
 
-    @Test("devices: a row is found by its token hash, renamed at enrolment, listed; blobs are visible only in scope", arguments: StorageBackendKind.allCases)
+    @Test(
+        "devices: a row is found by its token hash, renamed at enrolment, listed; blobs are visible only in scope",
+        arguments: StorageBackendKind.allCases)
     func devicesAndBlobs(backend: StorageBackendKind) async throws {
         let (storage, folder) = try await open(backend)
         defer { try? FileManager.default.removeItem(at: folder) }
         let pending = try NodeID("pending-1")
         try await storage.write(reading: ReadRequest()) { _ in
             var set = WriteSet()
-            set.devices = [DeviceWrite(DeviceRow(id: pending, name: "李敏", role: .caseworker, scope: self.village, codeHash: "c0de", codeExpiresAt: 9, createdAt: 1))]
+            set.devices = [
+                DeviceWrite(
+                    DeviceRow(
+                        id: pending, name: "李敏", role: .caseworker, scope: self.village, codeHash: "c0de", codeExpiresAt: 9, createdAt: 1))
+            ]
             return (set, 0)
         }
         let found = try await storage.write(reading: ReadRequest(deviceCodeHash: "c0de")) { snapshot in (WriteSet(), snapshot.devices) }
@@ -196,7 +214,10 @@ struct StorageContractTests {
             var set = WriteSet()
             set.devices = [
                 DeviceWrite(
-                    DeviceRow(id: self.device, name: "李敏", role: .caseworker, scope: self.village, publicKey: self.key.publicKey.rawRepresentation.base64EncodedString(), tokenHash: "70ken", createdAt: 1, redeemedAt: 2),
+                    DeviceRow(
+                        id: self.device, name: "李敏", role: .caseworker, scope: self.village,
+                        publicKey: self.key.publicKey.rawRepresentation.base64EncodedString(), tokenHash: "70ken", createdAt: 1,
+                        redeemedAt: 2),
                     replacing: pending)
             ]
             return (set, 0)
@@ -212,7 +233,8 @@ struct StorageContractTests {
         try await storage.recordBlob(digest, size: 7, uploader: device, at: 3)
         let stranger = try NodeID("device-stranger")
         #expect(try await storage.blobVisible(digest, scope: village, device: device), "its uploader may read it")
-        #expect(!(try await storage.blobVisible(digest, scope: village, device: stranger)), "nobody else until a record in scope references it")
+        #expect(
+            !(try await storage.blobVisible(digest, scope: village, device: stranger)), "nobody else until a record in scope references it")
         try await storage.write(reading: ReadRequest()) { _ in
             var set = WriteSet()
             set.blobReferences = [BlobReference(digest, self.village)]

@@ -44,12 +44,15 @@ public final class ThrowawayPostgres: @unchecked Sendable {
 
     /// Runs one SQL statement as the superuser.
     public func psql(_ sql: String, database: String = "postgres") throws {
-        try run(binaries + "/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
+        try run(
+            binaries + "/psql",
+            ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
     }
 
     init() throws {
         guard let bin = Self.findBinaries() else {
-            throw Failure("PostgreSQL's server programs are not installed (apt-get install postgresql); looked in /usr/lib/postgresql/*/bin")
+            throw Failure(
+                "PostgreSQL's server programs are not installed (apt-get install postgresql); looked in /usr/lib/postgresql/*/bin")
         }
         binaries = bin
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-pg-\(UUID().uuidString.prefix(8))").path
@@ -83,7 +86,10 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         if getuid() == 0 { try run("/bin/chown", ["postgres:postgres", folder + "/san.ext"], asPostgres: false) }
         try run(
             openssl,
-            ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "3", "-extfile", "san.ext"])
+            [
+                "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days",
+                "3", "-extfile", "san.ext",
+            ])
         try run("/bin/chmod", ["0600", folder + "/server.key"])
     }
 
@@ -112,7 +118,9 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard bound == 0 else { throw Failure("cannot bind a loopback port") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }

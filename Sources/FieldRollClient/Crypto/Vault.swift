@@ -1,7 +1,7 @@
 @preconcurrency import Crypto
-import _CryptoExtras
 import FieldRollCore
 import Foundation
+import _CryptoExtras
 
 /// How a person or a kiosk unlocks the device store.
 public enum Credential: Sendable {
@@ -46,13 +46,15 @@ public struct Vault: Sendable {
         switch credential {
         case .passphrase(let text):
             guard text.count >= 8 else { throw ClientError(.wrongKey, "a passphrase has at least 8 characters") }
-            return try KDF.Scrypt.deriveKey(from: Data(text.utf8), salt: salt, outputByteCount: 32, rounds: scryptRounds, blockSize: 8, parallelism: 1)
+            return try KDF.Scrypt.deriveKey(
+                from: Data(text.utf8), salt: salt, outputByteCount: 32, rounds: scryptRounds, blockSize: 8, parallelism: 1)
         case .keyFile(let url):
             guard let bytes = try? Data(contentsOf: url), bytes.count == 32 else {
                 throw ClientError(.wrongKey, "the key file \(url.path) must hold exactly 32 bytes")
             }
             // HKDF binds the file's bytes to this store's salt.
-            return HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: bytes), salt: salt, info: Data("fieldroll-kiosk".utf8), outputByteCount: 32)
+            return HKDF<SHA256>.deriveKey(
+                inputKeyMaterial: SymmetricKey(data: bytes), salt: salt, info: Data("fieldroll-kiosk".utf8), outputByteCount: 32)
         }
     }
 
@@ -90,7 +92,9 @@ public struct Vault: Sendable {
 
     /// Decrypts a value made by ``sealField(_:)``; other values pass through.
     func openField(_ value: JSONValue) throws -> JSONValue {
-        guard case .string(let s) = value, s.hasPrefix(Self.fieldPrefix), let data = Data(base64Encoded: String(s.dropFirst(Self.fieldPrefix.count))) else {
+        guard case .string(let s) = value, s.hasPrefix(Self.fieldPrefix),
+            let data = Data(base64Encoded: String(s.dropFirst(Self.fieldPrefix.count)))
+        else {
             return value
         }
         return try JSONParser.parse(try open(data))

@@ -38,9 +38,13 @@ extension DeviceStore {
                 throw ClientError.notFound("household \(member.householdID)")
             }
             guard region == member.region else {
-                throw ValidationError([FieldIssue(field: "region", reason: "mismatch", message: "a member lives in the household's village \(region)")])
+                throw ValidationError([
+                    FieldIssue(field: "region", reason: "mismatch", message: "a member lives in the household's village \(region)")
+                ])
             }
-            guard try tx.state(.member, member.id.description) == nil else { throw ClientError(.invalidRecord, "member \(member.id) already exists") }
+            guard try tx.state(.member, member.id.description) == nil else {
+                throw ClientError(.invalidRecord, "member \(member.id) already exists")
+            }
             let stamp = tx.tick()
             let writes = values.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil) }
             try tx.write(.member, id: member.id.description, region: member.region, household: member.householdID.description, writes)
@@ -54,7 +58,9 @@ extension DeviceStore {
         try edit(Member.self, id: id, set: fields, household: { $0.householdID.description })
     }
 
-    func edit<R: FieldMergedRecord>(_ type: R.Type, id: R.ID, set fields: [String: JSONValue], household: @escaping @Sendable (R) -> String) throws -> R {
+    func edit<R: FieldMergedRecord>(_ type: R.Type, id: R.ID, set fields: [String: JSONValue], household: @escaping @Sendable (R) -> String)
+        throws -> R
+    {
         guard !fields.isEmpty else { throw ClientError(.invalidRecord, "name at least one field to change") }
         var issues: [FieldIssue] = []
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
@@ -63,7 +69,9 @@ extension DeviceStore {
                 issues.append(v.issue)
             }
         }
-        if fields["region"] != nil { throw ClientError(.invalidRecord, "a record's region is changed by the central office, not on the device") }
+        if fields["region"] != nil {
+            throw ClientError(.invalidRecord, "a record's region is changed by the central office, not on the device")
+        }
         if !issues.isEmpty { throw ValidationError(issues) }
         return try commit { tx in
             guard let (state, region) = try tx.state(R.kind, id.description), !state.isDeleted else {
@@ -73,7 +81,9 @@ extension DeviceStore {
             for (k, v) in fields { merged[k] = v == .null ? nil : v }
             let updated = try R(id: id, values: merged).validated()
             let stamp = tx.tick()
-            let writes = fields.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: state.fields[$0.key]?.stamp) }
+            let writes = fields.sorted { $0.key < $1.key }.map {
+                FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: state.fields[$0.key]?.stamp)
+            }
             try tx.write(R.kind, id: id.description, region: region, household: household(updated), writes)
             return updated
         }

@@ -52,12 +52,15 @@ extension DeviceStore {
                     _ = FieldMerge.apply(writes, to: &state)
                     for w in writes { _ = try? tx.clock.receive(w.stamp, now: physical) }
                     let household = c.entity == .household ? c.record : state.fields["householdID"]?.value.stringValue
-                    try RecordCodec.save(tx.db, entity: c.entity, id: c.record, region: c.region, household: household, state: state, vault: tx.vault)
+                    try RecordCodec.save(
+                        tx.db, entity: c.entity, id: c.record, region: c.region, household: household, state: state, vault: tx.vault)
                 case .body(let body):
                     let o = body.objectValue ?? [:]
-                    let at = [o["at"], o["startedAt"], o["takenAt"]].compactMap { $0??.stringValue.flatMap { try? Instant($0).millis } }.first
+                    let at = [o["at"], o["startedAt"], o["takenAt"]].compactMap { $0??.stringValue.flatMap { try? Instant($0).millis } }
+                        .first
                     try RecordCodec.insertBody(
-                        tx.db, entity: c.entity, id: c.record, region: c.region, household: o["householdID"]?.stringValue, member: o["memberID"]?.stringValue,
+                        tx.db, entity: c.entity, id: c.record, region: c.region, household: o["householdID"]?.stringValue,
+                        member: o["memberID"]?.stringValue,
                         at: at, body: body, vault: tx.vault)
                 }
             }
@@ -74,6 +77,10 @@ extension DeviceStore {
     func cursorAsync(for server: NodeID) async throws -> SyncCursor? { try await read(Self.storedCursor(server)) }
 
     private static func storedCursor(_ server: NodeID) -> @Sendable (Database) throws -> SyncCursor? {
-        { db in try String.fetchOne(db, sql: "SELECT cursor FROM sync_state WHERE server = ?", arguments: [server.rawValue]).flatMap { try? SyncCursor($0) } }
+        { db in
+            try String.fetchOne(db, sql: "SELECT cursor FROM sync_state WHERE server = ?", arguments: [server.rawValue]).flatMap {
+                try? SyncCursor($0)
+            }
+        }
     }
 }

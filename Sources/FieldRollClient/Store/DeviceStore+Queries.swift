@@ -41,38 +41,51 @@ extension DeviceStore {
     public func households(in scope: RegionCode) throws -> [Household] {
         let (lo, hi) = Self.range(scope)
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, state FROM records WHERE entity = 'household' AND region BETWEEN ? AND ?", arguments: [lo, hi])
-                .compactMap { row -> Household? in
-                    let state = try RecordCodec.decodeState(row["state"], entity: .household, vault: vault)
-                    if state.isDeleted { return nil }
-                    return try Household(id: HouseholdID(row["id"] as String), values: state.values)
-                }
-                .sorted { ($0.address, $0.id) < ($1.address, $1.id) }
+            try Row.fetchAll(
+                db, sql: "SELECT id, state FROM records WHERE entity = 'household' AND region BETWEEN ? AND ?", arguments: [lo, hi]
+            )
+            .compactMap { row -> Household? in
+                let state = try RecordCodec.decodeState(row["state"], entity: .household, vault: vault)
+                if state.isDeleted { return nil }
+                return try Household(id: HouseholdID(row["id"] as String), values: state.values)
+            }
+            .sorted { ($0.address, $0.id) < ($1.address, $1.id) }
         }
     }
 
     /// One household with its members, visits, photos, check-ins and roll entries.
     public func household(_ id: HouseholdID) throws -> HouseholdDetail {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT state FROM records WHERE entity = 'household' AND id = ?", arguments: [id.description]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT state FROM records WHERE entity = 'household' AND id = ?", arguments: [id.description])
+            else {
                 throw ClientError.notFound("household \(id)")
             }
             let state = try RecordCodec.decodeState(row["state"], entity: .household, vault: vault)
             let household = try Household(id: id, values: state.values)
             func merged<R: FieldMergedRecord>(_ type: R.Type) throws -> [R] {
-                try Row.fetchAll(db, sql: "SELECT id, state FROM records WHERE entity = ? AND household_id = ?", arguments: [R.kind.rawValue, id.description])
-                    .compactMap { r in
-                        let s = try RecordCodec.decodeState(r["state"], entity: R.kind, vault: vault)
-                        return s.isDeleted ? nil : try R(id: JSONValue.string(r["id"] as String).decode(as: R.ID.self), values: s.values)
-                    }
+                try Row.fetchAll(
+                    db, sql: "SELECT id, state FROM records WHERE entity = ? AND household_id = ?",
+                    arguments: [R.kind.rawValue, id.description]
+                )
+                .compactMap { r in
+                    let s = try RecordCodec.decodeState(r["state"], entity: R.kind, vault: vault)
+                    return s.isDeleted ? nil : try R(id: JSONValue.string(r["id"] as String).decode(as: R.ID.self), values: s.values)
+                }
             }
             func bodies<T: Decodable>(_ entity: EntityKind, _ type: T.Type) throws -> [T] {
-                try Row.fetchAll(db, sql: "SELECT body FROM bodies WHERE entity = ? AND household_id = ? ORDER BY at", arguments: [entity.rawValue, id.description])
-                    .map { try JSONValue(parsing: vault.open($0["body"])).decode(as: T.self) }
+                try Row.fetchAll(
+                    db, sql: "SELECT body FROM bodies WHERE entity = ? AND household_id = ? ORDER BY at",
+                    arguments: [entity.rawValue, id.description]
+                )
+                .map { try JSONValue(parsing: vault.open($0["body"])).decode(as: T.self) }
             }
             return HouseholdDetail(
-                household: household, members: try merged(Member.self).sorted { $0.birthDate < $1.birthDate }, visits: try bodies(.visit, Visit.self),
-                photos: try bodies(.photo, Photo.self), checkIns: try bodies(.checkIn, CheckIn.self), enrolments: try merged(Enrolment.self))
+                household: household, members: try merged(Member.self).sorted { $0.birthDate < $1.birthDate },
+                visits: try bodies(.visit, Visit.self),
+                photos: try bodies(.photo, Photo.self), checkIns: try bodies(.checkIn, CheckIn.self), enrolments: try merged(Enrolment.self)
+            )
         }
     }
 
@@ -83,7 +96,8 @@ extension DeviceStore {
     func pendingAsync() async throws -> PendingSummary { try await read(Self.summary) }
 
     private static let summary: @Sendable (Database) throws -> PendingSummary = { db in
-        let outbox = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(changes), 0) AS c, COALESCE(SUM(size), 0) AS b FROM outbox")
+        let outbox = try Row.fetchOne(
+            db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(changes), 0) AS c, COALESCE(SUM(size), 0) AS b FROM outbox")
         let photos = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS b FROM photos WHERE uploaded = 0")
         let last = try Int64.fetchOne(db, sql: "SELECT MAX(last_sync_at) FROM sync_state")
         return PendingSummary(
@@ -100,19 +114,28 @@ extension DeviceStore {
         let asOfMillis = Instant(startOf: date).millis
         return try read { db in
             var out: [CheckInDue] = []
-            for row in try Row.fetchAll(db, sql: "SELECT id, state FROM records WHERE entity = 'enrolment' AND region BETWEEN ? AND ?", arguments: [lo, hi]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, state FROM records WHERE entity = 'enrolment' AND region BETWEEN ? AND ?", arguments: [lo, hi])
+            {
                 let s = try RecordCodec.decodeState(row["state"], entity: .enrolment, vault: vault)
-                guard !s.isDeleted, let e = try? Enrolment(id: EnrolmentID(row["id"] as String), values: s.values), e.status == .enrolled else { continue }
-                guard let hRow = try Row.fetchOne(db, sql: "SELECT state FROM records WHERE entity = 'household' AND id = ?", arguments: [e.householdID.description]),
-                    let h = try? Household(id: e.householdID, values: RecordCodec.decodeState(hRow["state"], entity: .household, vault: vault).values)
+                guard !s.isDeleted, let e = try? Enrolment(id: EnrolmentID(row["id"] as String), values: s.values), e.status == .enrolled
                 else { continue }
-                let last = try Int64.fetchOne(db, sql: "SELECT MAX(at) FROM bodies WHERE entity = 'check-in' AND household_id = ?", arguments: [e.householdID.description])
+                guard
+                    let hRow = try Row.fetchOne(
+                        db, sql: "SELECT state FROM records WHERE entity = 'household' AND id = ?", arguments: [e.householdID.description]),
+                    let h = try? Household(
+                        id: e.householdID, values: RecordCodec.decodeState(hRow["state"], entity: .household, vault: vault).values)
+                else { continue }
+                let last = try Int64.fetchOne(
+                    db, sql: "SELECT MAX(at) FROM bodies WHERE entity = 'check-in' AND household_id = ?",
+                    arguments: [e.householdID.description])
                 let start = e.startDate.map { Instant(startOf: $0).millis } ?? 0
                 let dueAt = (last ?? start) + Int64(days) * dayMillis
                 guard dueAt <= asOfMillis else { continue }
-                out.append(CheckInDue(
-                    householdID: e.householdID, headName: h.headName, address: h.address, programme: e.programme,
-                    lastCheckIn: last.map { Instant(millis: $0) }, dueSince: Instant(millis: dueAt).date))
+                out.append(
+                    CheckInDue(
+                        householdID: e.householdID, headName: h.headName, address: h.address, programme: e.programme,
+                        lastCheckIn: last.map { Instant(millis: $0) }, dueSince: Instant(millis: dueAt).date))
             }
             return out.sorted { ($0.dueSince, $0.householdID) < ($1.dueSince, $1.householdID) }
         }

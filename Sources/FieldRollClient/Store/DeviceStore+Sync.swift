@@ -35,13 +35,17 @@ extension DeviceStore {
     /// Saves the enrolment (server, token, scope).
     public func saveEnrolment(_ e: EnrolmentRecord) throws {
         let sealed = try vault.seal(CanonicalJSON.bytes(try JSONValue(encoding: e)))
-        _ = try commit { tx in try tx.db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('enrolment', ?)", arguments: [sealed]) }
+        _ = try commit { tx in
+            try tx.db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('enrolment', ?)", arguments: [sealed])
+        }
     }
 
     /// The saved enrolment, if this device is enrolled.
     public func enrolment() throws -> EnrolmentRecord? { try openEnrolment(read(Self.sealedEnrolment)) }
 
-    private static let sealedEnrolment: @Sendable (Database) throws -> Data? = { try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'enrolment'") }
+    private static let sealedEnrolment: @Sendable (Database) throws -> Data? = {
+        try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'enrolment'")
+    }
 
     private func openEnrolment(_ sealed: Data?) throws -> EnrolmentRecord? {
         guard let sealed else { return nil }
@@ -52,7 +56,9 @@ extension DeviceStore {
     public func photosToUpload() throws -> [(digest: FieldRollCore.SHA256Digest, size: Int64)] { try read(Self.photosNotUploaded) }
 
     /// ``photosToUpload()`` for async callers.
-    func photosToUploadAsync() async throws -> [(digest: FieldRollCore.SHA256Digest, size: Int64)] { try await read(Self.photosNotUploaded) }
+    func photosToUploadAsync() async throws -> [(digest: FieldRollCore.SHA256Digest, size: Int64)] {
+        try await read(Self.photosNotUploaded)
+    }
 
     private static let photosNotUploaded: @Sendable (Database) throws -> [(digest: FieldRollCore.SHA256Digest, size: Int64)] = { db in
         try Row.fetchAll(db, sql: "SELECT sha256, size FROM photos WHERE uploaded = 0 ORDER BY created_at, sha256").map {
@@ -89,12 +95,15 @@ extension DeviceStore {
                 for (change, verdict) in zip(set.changes, verdicts) where verdict.status == .refused {
                     try tx.db.execute(
                         sql: "INSERT OR REPLACE INTO rejected (change_id, change_set_id, code, detail, body, at) VALUES (?, ?, ?, ?, ?, ?)",
-                        arguments: [change.id.description, set.id.description, verdict.code?.rawValue ?? "refused", verdict.detail ?? "",
-                                    try vault.seal(CanonicalJSON.bytes(try JSONValue(encoding: change))), physical])
+                        arguments: [
+                            change.id.description, set.id.description, verdict.code?.rawValue ?? "refused", verdict.detail ?? "",
+                            try vault.seal(CanonicalJSON.bytes(try JSONValue(encoding: change))), physical,
+                        ])
                 }
                 // Keep it: a server restored from an older backup will need it again.
                 try tx.db.execute(
-                    sql: "INSERT OR IGNORE INTO sent (seq, change_set_id, body, changes, size, created_at) SELECT seq, change_set_id, body, changes, size, created_at FROM outbox WHERE change_set_id = ?",
+                    sql:
+                        "INSERT OR IGNORE INTO sent (seq, change_set_id, body, changes, size, created_at) SELECT seq, change_set_id, body, changes, size, created_at FROM outbox WHERE change_set_id = ?",
                     arguments: [set.id.description])
                 try tx.db.execute(sql: "DELETE FROM outbox WHERE change_set_id = ?", arguments: [set.id.description])
             }
@@ -115,13 +124,18 @@ extension DeviceStore {
 
     private static func noting(_ generation: Int64) -> @Sendable (inout LocalTransaction) throws -> Int {
         { tx in
-            let stored = try Data.fetchOne(tx.db, sql: "SELECT value FROM meta WHERE key = 'server_generation'").flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
+            let stored = try Data.fetchOne(tx.db, sql: "SELECT value FROM meta WHERE key = 'server_generation'").flatMap {
+                Int64(String(decoding: $0, as: UTF8.self))
+            }
             if stored == generation { return 0 }
-            try tx.db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('server_generation', ?)", arguments: [Data(String(generation).utf8)])
+            try tx.db.execute(
+                sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('server_generation', ?)", arguments: [Data(String(generation).utf8)])
             guard let stored, generation > stored else { return 0 }
             let count = try Int.fetchOne(tx.db, sql: "SELECT COUNT(*) FROM sent") ?? 0
             try tx.db.execute(
-                sql: "INSERT OR IGNORE INTO outbox (seq, change_set_id, body, changes, size, created_at) SELECT seq, change_set_id, body, changes, size, created_at FROM sent")
+                sql:
+                    "INSERT OR IGNORE INTO outbox (seq, change_set_id, body, changes, size, created_at) SELECT seq, change_set_id, body, changes, size, created_at FROM sent"
+            )
             try tx.db.execute(sql: "DELETE FROM sent")
             try tx.db.execute(sql: "UPDATE photos SET uploaded = 0")
             return count
@@ -133,7 +147,9 @@ extension DeviceStore {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT code, detail, body FROM rejected ORDER BY at, change_id").map { row in
                 let change = try JSONValue(parsing: vault.open(row["body"])).decode(as: Change.self)
-                return RejectedChange(change: change.id, entity: change.entity, record: change.record, code: ErrorCode(rawValue: row["code"]), detail: row["detail"])
+                return RejectedChange(
+                    change: change.id, entity: change.entity, record: change.record, code: ErrorCode(rawValue: row["code"]),
+                    detail: row["detail"])
             }
         }
     }
@@ -159,7 +175,8 @@ extension DeviceStore {
         let (id, key) = (deviceID, signingKey)
         let vault = self.vault
         return { tx in
-            try tx.db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('clock_offset', ?)", arguments: [Data(String(offset).utf8)])
+            try tx.db.execute(
+                sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('clock_offset', ?)", arguments: [Data(String(offset).utf8)])
             tx.clock = HybridLogicalClock(node: id, last: serverTime)
             var renamed: [HLCTimestamp: HLCTimestamp] = [:]
             for row in try Row.fetchAll(tx.db, sql: "SELECT seq, body FROM outbox ORDER BY seq") {
@@ -177,16 +194,21 @@ extension DeviceStore {
                     if let (state, region) = try tx.state(c.entity, c.record) {
                         var s = state
                         for (name, f) in s.fields where f.stamp.node == id {
-                            if let n = renamed[f.stamp] { s.fields[name] = StampedValue(value: f.value, stamp: n, base: f.base.map { renamed[$0] ?? $0 }) }
+                            if let n = renamed[f.stamp] {
+                                s.fields[name] = StampedValue(value: f.value, stamp: n, base: f.base.map { renamed[$0] ?? $0 })
+                            }
                         }
                         let household = c.entity == .household ? c.record : s.fields["householdID"]?.value.stringValue
-                        try RecordCodec.save(tx.db, entity: c.entity, id: c.record, region: region, household: household, state: s, vault: vault)
+                        try RecordCodec.save(
+                            tx.db, entity: c.entity, id: c.record, region: region, household: household, state: s, vault: vault)
                     }
                 }
                 set.stamp = tx.tick()
                 set = try set.signed(with: key)
                 let json = set.json.canonicalBytes
-                try tx.db.execute(sql: "UPDATE outbox SET body = ?, size = ? WHERE seq = ?", arguments: [try vault.seal(json), json.count, row["seq"] as Int64])
+                try tx.db.execute(
+                    sql: "UPDATE outbox SET body = ?, size = ? WHERE seq = ?",
+                    arguments: [try vault.seal(json), json.count, row["seq"] as Int64])
             }
         }
     }

@@ -36,10 +36,13 @@ extension DeviceStore {
         let stored = try photos.map { input -> Photo in
             try checkPhoto(input)
             let d = try self.photos.put(input.data)
-            return Photo(sha256: d, size: Int64(input.data.count), mediaType: input.mediaType, kind: input.kind, householdID: household, region: region, takenAt: at)
+            return Photo(
+                sha256: d, size: Int64(input.data.count), mediaType: input.mediaType, kind: input.kind, householdID: household,
+                region: region, takenAt: at)
         }
         var visit = Visit(
-            householdID: household, region: region, author: author, device: deviceID, startedAt: startedAt, endedAt: endedAt, location: location,
+            householdID: household, region: region, author: author, device: deviceID, startedAt: startedAt, endedAt: endedAt,
+            location: location,
             answers: answers, photos: stored.map(\.sha256), supersedes: supersedes)
         for i in visit.photos.indices.reversed() where visit.photos[..<i].contains(visit.photos[i]) { visit.photos.remove(at: i) }
         try visit.validated()
@@ -53,9 +56,13 @@ extension DeviceStore {
         return try commit { tx in
             for p in photoRecords {
                 try Self.notePhoto(tx.db, p)
-                try tx.insert(.photo, id: p.id.description, region: region, household: household.description, member: nil, at: p.takenAt.millis, body: try JSONValue(encoding: p))
+                try tx.insert(
+                    .photo, id: p.id.description, region: region, household: household.description, member: nil, at: p.takenAt.millis,
+                    body: try JSONValue(encoding: p))
             }
-            try tx.insert(.visit, id: signedVisit.id.description, region: region, household: household.description, member: nil, at: signedVisit.startedAt.millis, body: try JSONValue(encoding: signedVisit))
+            try tx.insert(
+                .visit, id: signedVisit.id.description, region: region, household: household.description, member: nil,
+                at: signedVisit.startedAt.millis, body: try JSONValue(encoding: signedVisit))
             return signedVisit
         }
     }
@@ -65,19 +72,28 @@ extension DeviceStore {
         let region = try householdRegion(household)
         try checkPhoto(input)
         let d = try photos.put(input.data)
-        let photo = Photo(sha256: d, size: Int64(input.data.count), mediaType: input.mediaType, kind: input.kind, householdID: household, region: region, visitID: visit, takenAt: Instant(millis: now()))
+        let photo = Photo(
+            sha256: d, size: Int64(input.data.count), mediaType: input.mediaType, kind: input.kind, householdID: household, region: region,
+            visitID: visit, takenAt: Instant(millis: now()))
         return try commit { tx in
             try Self.notePhoto(tx.db, photo)
-            try tx.insert(.photo, id: photo.id.description, region: region, household: household.description, member: nil, at: photo.takenAt.millis, body: try JSONValue(encoding: photo))
+            try tx.insert(
+                .photo, id: photo.id.description, region: region, household: household.description, member: nil, at: photo.takenAt.millis,
+                body: try JSONValue(encoding: photo))
             return photo
         }
     }
 
     /// Records a recipient's check-in, signed by this device. A remote face-match needs its
     /// score (per mille) and the face photo.
-    public func recordCheckIn(member: MemberID, method: CheckInMethod, place: String, matchScore: Int? = nil, photo: PhotoInput? = nil, at: Instant? = nil) throws -> CheckIn {
+    public func recordCheckIn(
+        member: MemberID, method: CheckInMethod, place: String, matchScore: Int? = nil, photo: PhotoInput? = nil, at: Instant? = nil
+    ) throws -> CheckIn {
         let (household, region) = try read { db -> (String, RegionCode) in
-            guard let row = try Row.fetchOne(db, sql: "SELECT household_id, region FROM records WHERE entity = 'member' AND id = ?", arguments: [member.description]) else {
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT household_id, region FROM records WHERE entity = 'member' AND id = ?", arguments: [member.description])
+            else {
                 throw ClientError.notFound("member \(member)")
             }
             return (row["household_id"], try RegionCode(row["region"] as String))
@@ -87,7 +103,9 @@ extension DeviceStore {
         if let photo {
             try checkPhoto(photo)
             let d = try photos.put(photo.data)
-            facePhoto = Photo(sha256: d, size: Int64(photo.data.count), mediaType: photo.mediaType, kind: .face, householdID: householdID, region: region, takenAt: at ?? Instant(millis: now()))
+            facePhoto = Photo(
+                sha256: d, size: Int64(photo.data.count), mediaType: photo.mediaType, kind: .face, householdID: householdID, region: region,
+                takenAt: at ?? Instant(millis: now()))
         }
         let face = facePhoto
         var checkIn = CheckIn(
@@ -99,9 +117,13 @@ extension DeviceStore {
         return try commit { tx in
             if let face {
                 try Self.notePhoto(tx.db, face)
-                try tx.insert(.photo, id: face.id.description, region: region, household: household, member: member.description, at: face.takenAt.millis, body: try JSONValue(encoding: face))
+                try tx.insert(
+                    .photo, id: face.id.description, region: region, household: household, member: member.description,
+                    at: face.takenAt.millis, body: try JSONValue(encoding: face))
             }
-            try tx.insert(.checkIn, id: signed.id.description, region: region, household: household, member: member.description, at: signed.at.millis, body: try JSONValue(encoding: signed))
+            try tx.insert(
+                .checkIn, id: signed.id.description, region: region, household: household, member: member.description, at: signed.at.millis,
+                body: try JSONValue(encoding: signed))
             return signed
         }
     }
@@ -111,7 +133,10 @@ extension DeviceStore {
 
     func householdRegion(_ id: HouseholdID) throws -> RegionCode {
         try read { db in
-            guard let region = try String.fetchOne(db, sql: "SELECT region FROM records WHERE entity = 'household' AND id = ?", arguments: [id.description]) else {
+            guard
+                let region = try String.fetchOne(
+                    db, sql: "SELECT region FROM records WHERE entity = 'household' AND id = ?", arguments: [id.description])
+            else {
                 throw ClientError.notFound("household \(id)")
             }
             return try RegionCode(region)
@@ -120,11 +145,14 @@ extension DeviceStore {
 
     func checkPhoto(_ input: PhotoInput) throws {
         guard Int64(input.data.count) <= Photo.maxSize else {
-            throw ValidationError([FieldIssue(field: "photo", reason: "too-large", message: "a photo may be at most \(Photo.maxSize / 1024 / 1024) MiB")])
+            throw ValidationError([
+                FieldIssue(field: "photo", reason: "too-large", message: "a photo may be at most \(Photo.maxSize / 1024 / 1024) MiB")
+            ])
         }
         // JPEG, PNG and WebP signatures: a wrong file (a PDF, a text) is caught on the device.
         let head = [UInt8](input.data.prefix(12))
-        let jpeg = head.starts(with: [0xFF, 0xD8, 0xFF]), png = head.starts(with: [0x89, 0x50, 0x4E, 0x47])
+        let jpeg = head.starts(with: [0xFF, 0xD8, 0xFF])
+        let png = head.starts(with: [0x89, 0x50, 0x4E, 0x47])
         let webp = head.count == 12 && head[0..<4].elementsEqual(Array("RIFF".utf8)) && head[8..<12].elementsEqual(Array("WEBP".utf8))
         guard jpeg || png || webp else {
             throw ValidationError([FieldIssue(field: "photo", reason: "not-an-image", message: "is not a JPEG, PNG or WebP image")])

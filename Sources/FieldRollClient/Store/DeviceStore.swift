@@ -42,7 +42,10 @@ public final class DeviceStore: Sendable {
     /// The system clock in milliseconds.
     public static let systemClock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
-    init(deviceID: NodeID, name: String, signingKey: Curve25519.Signing.PrivateKey, vault: Vault, pool: DatabasePool, directory: URL, now: @escaping @Sendable () -> Int64) {
+    init(
+        deviceID: NodeID, name: String, signingKey: Curve25519.Signing.PrivateKey, vault: Vault, pool: DatabasePool, directory: URL,
+        now: @escaping @Sendable () -> Int64
+    ) {
         self.deviceID = deviceID
         self.name = name
         self.signingKey = signingKey
@@ -69,7 +72,9 @@ public final class DeviceStore: Sendable {
 
     /// Makes a new store with a fresh device key pair and id.
     /// - Throws: `invalid-record` if a store already exists there.
-    public static func create(at directory: URL, credential: Credential, name: String, now: @escaping @Sendable () -> Int64 = systemClock) throws -> DeviceStore {
+    public static func create(at directory: URL, credential: Credential, name: String, now: @escaping @Sendable () -> Int64 = systemClock)
+        throws -> DeviceStore
+    {
         if FileManager.default.fileExists(atPath: directory.appendingPathComponent(databaseName).path) {
             throw ClientError(.invalidRecord, "a store already exists in \(directory.path)")
         }
@@ -85,8 +90,11 @@ public final class DeviceStore: Sendable {
             let id = try NodeID(UUID().uuidString.lowercased())
             let sealedKey = try vault.seal(key.rawRepresentation)
             try pool.write { db in
-                for (k, v) in [("device", Data(id.rawValue.utf8)), ("name", Data(name.utf8)), ("wrapped_key", wrapped), ("salt", salt), ("signing_key", sealedKey),
-                               ("credential", Data((credential.isKeyFile ? "key-file" : "passphrase").utf8))] {
+                for (k, v) in [
+                    ("device", Data(id.rawValue.utf8)), ("name", Data(name.utf8)), ("wrapped_key", wrapped), ("salt", salt),
+                    ("signing_key", sealedKey),
+                    ("credential", Data((credential.isKeyFile ? "key-file" : "passphrase").utf8)),
+                ] {
                     try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [k, v])
                 }
             }
@@ -100,16 +108,22 @@ public final class DeviceStore: Sendable {
     /// Opens an existing store, migrating an older schema.
     /// - Throws: `wrong-key` for a credential that does not unlock it, `not-found` when there
     ///   is no store.
-    public static func open(at directory: URL, credential: Credential, now: @escaping @Sendable () -> Int64 = systemClock) throws -> DeviceStore {
+    public static func open(at directory: URL, credential: Credential, now: @escaping @Sendable () -> Int64 = systemClock) throws
+        -> DeviceStore
+    {
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(databaseName).path) else {
             throw ClientError(.notFound, "no device store in \(directory.path); run `fieldroll init` first")
         }
         let pool = try openPool(directory)
         try ClientSchema.migrator.migrate(pool)
         let meta = try pool.read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map { ($0["key"] as String, $0["value"] as Data) })
+            Dictionary(
+                uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT key, value FROM meta").map {
+                    ($0["key"] as String, $0["value"] as Data)
+                })
         }
-        guard let wrapped = meta["wrapped_key"], let salt = meta["salt"], let sealedKey = meta["signing_key"], let idData = meta["device"] else {
+        guard let wrapped = meta["wrapped_key"], let salt = meta["salt"], let sealedKey = meta["signing_key"], let idData = meta["device"]
+        else {
             throw ClientError(.storageFailure, "the store in \(directory.path) is incomplete")
         }
         let vault = try Vault.open(credential, wrapped: wrapped, salt: salt)
@@ -160,7 +174,9 @@ public final class DeviceStore: Sendable {
     }
 
     static func storageError(_ e: DatabaseError) -> ClientError {
-        ClientError(.storageFailure, e.resultCode == .SQLITE_FULL ? "the device's disk is full; nothing was saved" : "the store failed: \(e.message ?? "")")
+        ClientError(
+            .storageFailure,
+            e.resultCode == .SQLITE_FULL ? "the device's disk is full; nothing was saved" : "the store failed: \(e.message ?? "")")
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
@@ -177,7 +193,9 @@ public final class DeviceStore: Sendable {
     }
 
     static func loadClock(_ db: Database, node: NodeID) throws -> HybridLogicalClock {
-        let last = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'clock'").flatMap { try? HLCTimestamp(String(decoding: $0, as: UTF8.self)) }
+        let last = try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'clock'").flatMap {
+            try? HLCTimestamp(String(decoding: $0, as: UTF8.self))
+        }
         return HybridLogicalClock(node: node, last: last)
     }
 
@@ -202,7 +220,10 @@ struct LocalTransaction {
 
     /// The stored state of a field-merged record, sensitive fields decrypted.
     func state(_ entity: EntityKind, _ id: String) throws -> (RecordState, RegionCode)? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT region, state FROM records WHERE entity = ? AND id = ?", arguments: [entity.rawValue, id]) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT region, state FROM records WHERE entity = ? AND id = ?", arguments: [entity.rawValue, id])
+        else { return nil }
         return (try RecordCodec.decodeState(row["state"], entity: entity, vault: vault), try RegionCode(row["region"] as String))
     }
 
@@ -215,8 +236,11 @@ struct LocalTransaction {
     }
 
     /// Stores an immutable record and stages it.
-    mutating func insert(_ entity: EntityKind, id: String, region: RegionCode, household: String?, member: String?, at: Int64?, body: JSONValue) throws {
-        try RecordCodec.insertBody(db, entity: entity, id: id, region: region, household: household, member: member, at: at, body: body, vault: vault)
+    mutating func insert(
+        _ entity: EntityKind, id: String, region: RegionCode, household: String?, member: String?, at: Int64?, body: JSONValue
+    ) throws {
+        try RecordCodec.insertBody(
+            db, entity: entity, id: id, region: region, household: household, member: member, at: at, body: body, vault: vault)
         staged.append(Change(entity: entity, record: id, region: region, payload: .body(body)))
     }
 }
@@ -234,7 +258,9 @@ enum RecordCodec {
         return state
     }
 
-    static func save(_ db: Database, entity: EntityKind, id: String, region: RegionCode, household: String?, state: RecordState, vault: Vault) throws {
+    static func save(
+        _ db: Database, entity: EntityKind, id: String, region: RegionCode, household: String?, state: RecordState, vault: Vault
+    ) throws {
         var sealed = state
         for name in entity.schema?.sensitiveFields ?? [] {
             if var f = sealed.fields[name] {
@@ -247,7 +273,10 @@ enum RecordCodec {
             arguments: [entity.rawValue, id, region.digits, household, CanonicalJSON.string(sealed.json)])
     }
 
-    static func insertBody(_ db: Database, entity: EntityKind, id: String, region: RegionCode, household: String?, member: String?, at: Int64?, body: JSONValue, vault: Vault) throws {
+    static func insertBody(
+        _ db: Database, entity: EntityKind, id: String, region: RegionCode, household: String?, member: String?, at: Int64?,
+        body: JSONValue, vault: Vault
+    ) throws {
         try db.execute(
             sql: "INSERT OR IGNORE INTO bodies (entity, id, region, household_id, member_id, at, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [entity.rawValue, id, region.digits, household, member, at, try vault.seal(body.canonicalBytes)])

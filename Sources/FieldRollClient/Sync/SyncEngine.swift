@@ -56,7 +56,10 @@ public struct SyncEngine: Sendable {
     /// Called as the sync progresses.
     public var progress: @Sendable (SyncProgress) -> Void
 
-    public init(store: DeviceStore, api: SyncAPI, server: NodeID, options: SyncOptions = SyncOptions(), progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) {
+    public init(
+        store: DeviceStore, api: SyncAPI, server: NodeID, options: SyncOptions = SyncOptions(),
+        progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) {
         self.store = store
         self.api = api
         self.server = server
@@ -65,9 +68,16 @@ public struct SyncEngine: Sendable {
     }
 
     /// An engine for an enrolled store, over libcurl.
-    public init(enrolledStore store: DeviceStore, options: SyncOptions = SyncOptions(), progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) throws {
-        guard let e = try store.enrolment() else { throw ClientError(.unauthorized, "this device is not enrolled; run `fieldroll enroll URL CODE`") }
-        self.init(store: store, api: SyncAPI(http: CurlHTTPClient(endpoint: e.endpoint), token: e.token), server: e.server, options: options, progress: progress)
+    public init(
+        enrolledStore store: DeviceStore, options: SyncOptions = SyncOptions(),
+        progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) throws {
+        guard let e = try store.enrolment() else {
+            throw ClientError(.unauthorized, "this device is not enrolled; run `fieldroll enroll URL CODE`")
+        }
+        self.init(
+            store: store, api: SyncAPI(http: CurlHTTPClient(endpoint: e.endpoint), token: e.token), server: e.server, options: options,
+            progress: progress)
     }
 
     /// Runs photos → push → pull; and once more photos → push when the server turns out to have
@@ -145,10 +155,11 @@ public struct SyncEngine: Sendable {
             guard !entries.isEmpty else { return }
             // Keep under the server's change limit.
             var changes = 0
-            entries = Array(entries.prefix { e in
-                changes += e.changeSet.changes.count
-                return changes <= options.maxChangesPerPush || e.seq == entries[0].seq
-            })
+            entries = Array(
+                entries.prefix { e in
+                    changes += e.changeSet.changes.count
+                    return changes <= options.maxChangesPerPush || e.seq == entries[0].seq
+                })
             progress(SyncProgress(phase: .push, itemsDone: done, itemsTotal: total, bytesDone: 0, bytesTotal: nil))
             let sets = entries.map(\.changeSet)
             let response: PushResponse
@@ -181,7 +192,9 @@ public struct SyncEngine: Sendable {
             if response.results.contains(where: { $0.code == .clockSkew }) {
                 // Our clock runs ahead: take the server's time and stamp the waiting changes anew.
                 restamps += 1
-                guard restamps <= 2 else { throw ClientError(.clockSkew, "the server keeps refusing this device's clock; check the date and time") }
+                guard restamps <= 2 else {
+                    throw ClientError(.clockSkew, "the server keeps refusing this device's clock; check the date and time")
+                }
                 try await store.restampOutboxAsync(serverTime: response.serverTime)
                 report.restamped = true
                 continue

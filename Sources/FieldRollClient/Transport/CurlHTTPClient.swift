@@ -116,7 +116,8 @@ public struct CurlHTTPClient: HTTPClient {
 
         let write: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { ptr, size, n, user in
             guard let ptr, let user else { return 0 }
-            Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue().body.append(UnsafeRawPointer(ptr).assumingMemoryBound(to: UInt8.self), count: size * n)
+            Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue().body.append(
+                UnsafeRawPointer(ptr).assumingMemoryBound(to: UInt8.self), count: size * n)
             return size * n
         }
         let header: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { ptr, size, n, user in

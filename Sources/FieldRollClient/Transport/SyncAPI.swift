@@ -38,7 +38,9 @@ public struct SyncAPI: Sendable {
         // out of reach; any other status takes the code it stands for (413 stays payload-too-large).
         let code: ErrorCode = (502...504).contains(r.status) ? .network : ErrorCode(httpStatus: r.status)
         throw RemoteProblem(
-            status: r.status, problem: ProblemDetails(code: code, status: r.status, title: "HTTP \(r.status)", detail: "the server answered \(r.status) without a problem body"),
+            status: r.status,
+            problem: ProblemDetails(
+                code: code, status: r.status, title: "HTTP \(r.status)", detail: "the server answered \(r.status) without a problem body"),
             headers: r.headers)
     }
 
@@ -52,7 +54,9 @@ public struct SyncAPI: Sendable {
     public func enrol(code: String, publicKey: Curve25519.Signing.PublicKey, device: NodeID) async throws -> EnrolmentGrant {
         let body = try JSONValue(encoding: EnrolmentRequest(code: code, publicKey: publicKey.base64, device: device.rawValue))
         let route = WireRoute.enrol
-        let r = try await http.send(HTTPRequest(method: route.method, path: route.path(), headers: ["Content-Type": "application/json"], body: Data(body.canonicalBytes)))
+        let r = try await http.send(
+            HTTPRequest(
+                method: route.method, path: route.path(), headers: ["Content-Type": "application/json"], body: Data(body.canonicalBytes)))
         try check(r, [201])
         return try decode(EnrolmentGrant.self, r)
     }
@@ -60,10 +64,11 @@ public struct SyncAPI: Sendable {
     /// Pushes change sets (gzip-compressed).
     public func push(_ request: PushRequest) async throws -> PushResponse {
         let json = request.json.canonicalBytes
-        let r = try await http.send(HTTPRequest(
-            method: WireRoute.push.method, path: WireRoute.push.path(),
-            headers: authHeaders.merging(["Content-Type": "application/json", WireHeader.contentEncoding: "gzip"]) { a, _ in a },
-            body: Data(Gzip.compress(json))))
+        let r = try await http.send(
+            HTTPRequest(
+                method: WireRoute.push.method, path: WireRoute.push.path(),
+                headers: authHeaders.merging(["Content-Type": "application/json", WireHeader.contentEncoding: "gzip"]) { a, _ in a },
+                body: Data(Gzip.compress(json))))
         try check(r, [200])
         return try decode(PushResponse.self, r)
     }
@@ -71,7 +76,9 @@ public struct SyncAPI: Sendable {
     /// One page after `cursor` (nil: from the start).
     public func pull(after cursor: SyncCursor?, limit: Int) async throws -> PullPage {
         var path = WireRoute.pull.path() + "?limit=\(limit)"
-        if let cursor { path += "&after=\(cursor.description.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? cursor.description)" }
+        if let cursor {
+            path += "&after=\(cursor.description.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? cursor.description)"
+        }
         let r = try await http.send(HTTPRequest(method: WireRoute.pull.method, path: path, headers: authHeaders))
         try check(r, [200])
         do { return try PullPage(json: JSONValue(parsing: r.body)) } catch {
@@ -83,18 +90,23 @@ public struct SyncAPI: Sendable {
     public func blobOffset(_ d: FieldRollCore.SHA256Digest) async throws -> (complete: Bool, offset: Int64) {
         let route = WireRoute.blobStatus
         let r = try await http.send(HTTPRequest(method: route.method, path: route.path(["sha256": d.hex]), headers: authHeaders))
-        guard r.status == 200 || r.status == 404 else { try check(r, []); return (false, 0) }
+        guard r.status == 200 || r.status == 404 else {
+            try check(r, [])
+            return (false, 0)
+        }
         return (r.status == 200, Int64(r.headers[WireHeader.uploadOffset.lowercased()] ?? "0") ?? 0)
     }
 
     /// Sends `bytes[offset...]` of a blob; answers whether the server now has all of it.
     public func putBlob(_ d: FieldRollCore.SHA256Digest, bytes: Data, from offset: Int64) async throws -> Bool {
-        let r = try await http.send(HTTPRequest(
-            method: WireRoute.blobUpload.method, path: WireRoute.blobUpload.path(["sha256": d.hex]),
-            headers: authHeaders.merging([
-                WireHeader.uploadOffset: String(offset), WireHeader.uploadLength: String(bytes.count), "Content-Type": "application/octet-stream",
-            ]) { a, _ in a },
-            body: bytes.subdata(in: Int(offset)..<bytes.count)))
+        let r = try await http.send(
+            HTTPRequest(
+                method: WireRoute.blobUpload.method, path: WireRoute.blobUpload.path(["sha256": d.hex]),
+                headers: authHeaders.merging([
+                    WireHeader.uploadOffset: String(offset), WireHeader.uploadLength: String(bytes.count),
+                    "Content-Type": "application/octet-stream",
+                ]) { a, _ in a },
+                body: bytes.subdata(in: Int(offset)..<bytes.count)))
         try check(r, [200, 201, 202])
         return r.status != 202
     }

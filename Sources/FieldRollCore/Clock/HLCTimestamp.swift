@@ -43,7 +43,11 @@ public struct HLCTimestamp: Hashable, Comparable, Codable, Sendable, CustomStrin
             parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }),
             let p = Int64(parts[0]), let l = UInt16(parts[1])
         else {
-            throw ValidationError([FieldIssue(field: "stamp", reason: "bad-format", message: "\"\(text.prefix(90))\" is not a clock stamp (PPPPPPPPPPPPPPP-LLLLL-node)")])
+            throw ValidationError([
+                FieldIssue(
+                    field: "stamp", reason: "bad-format",
+                    message: "\"\(text.prefix(90))\" is not a clock stamp (PPPPPPPPPPPPPPP-LLLLL-node)")
+            ])
         }
         let node = try NodeID(String(parts[2]))
         self.init(physical: p, logical: l, node: node)

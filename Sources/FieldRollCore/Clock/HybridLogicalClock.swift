@@ -30,7 +30,8 @@ public struct HybridLogicalClock: Sendable, Hashable {
     public init(node: NodeID, maxDrift: Int64 = defaultMaxDrift, last: HLCTimestamp? = nil) {
         self.node = node
         self.maxDrift = maxDrift
-        self.last = last.map { HLCTimestamp(physical: $0.physical, logical: $0.logical, node: node) }
+        self.last =
+            last.map { HLCTimestamp(physical: $0.physical, logical: $0.logical, node: node) }
             ?? HLCTimestamp(physical: 0, logical: 0, node: node)
     }
 

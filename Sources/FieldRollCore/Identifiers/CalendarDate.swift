@@ -25,7 +25,9 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
         else {
-            throw ValidationError([FieldIssue(field: field, reason: "bad-format", message: "\"\(text.prefix(20))\" is not a YYYY-MM-DD date")])
+            throw ValidationError([
+                FieldIssue(field: field, reason: "bad-format", message: "\"\(text.prefix(20))\" is not a YYYY-MM-DD date")
+            ])
         }
         try self.init(year: y, month: m, day: d, field: field)
     }

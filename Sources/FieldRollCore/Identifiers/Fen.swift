@@ -15,7 +15,10 @@ public struct Fen: Hashable, Comparable, Codable, Sendable, CustomStringConverti
     /// Parses yuan text such as `420`, `348.5` or `216.05` exactly, without a Double.
     public init(yuan text: String, field: String = "amount") throws(ValidationError) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        let bad = ValidationError([FieldIssue(field: field, reason: "bad-format", message: "\"\(text.prefix(20))\" is not an amount in yuan with at most two decimals")])
+        let bad = ValidationError([
+            FieldIssue(
+                field: field, reason: "bad-format", message: "\"\(text.prefix(20))\" is not an amount in yuan with at most two decimals")
+        ])
         guard (1...2).contains(parts.count), let whole = Int64(parts[0]), !parts[0].hasPrefix("+") else { throw bad }
         var cents: Int64 = 0
         if parts.count == 2 {

@@ -26,7 +26,8 @@ public struct Identifier<Entity>: Hashable, Comparable, Codable, Sendable, Custo
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let uuid = UUID(uuidString: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\"\(text.prefix(40))\" is not a UUID"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "\"\(text.prefix(40))\" is not a UUID"))
         }
         self.uuid = uuid
     }

@@ -10,7 +10,9 @@ public struct Instant: Hashable, Comparable, Codable, Sendable, CustomStringConv
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.mmm]Z`.
     public init(_ text: String, field: String = "time") throws(ValidationError) {
-        let bad = ValidationError([FieldIssue(field: field, reason: "bad-format", message: "\"\(text.prefix(40))\" is not a UTC time like 2026-11-23T08:10:24Z")])
+        let bad = ValidationError([
+            FieldIssue(field: field, reason: "bad-format", message: "\"\(text.prefix(40))\" is not a UTC time like 2026-11-23T08:10:24Z")
+        ])
         let u = Array(text.utf8)
         guard u.count == 20 || u.count == 24, u[4] == 45, u[7] == 45, u[10] == 84, u[13] == 58, u[16] == 58, u.last == 90 else { throw bad }
         func num(_ r: Range<Int>) -> Int? {
@@ -26,7 +28,8 @@ public struct Instant: Hashable, Comparable, Codable, Sendable, CustomStringConv
             guard u[19] == 46, let m = num(20..<23) else { throw bad }
             ms = m
         }
-        guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13), let mi = num(14..<16), let s = num(17..<19),
+        guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13), let mi = num(14..<16),
+            let s = num(17..<19),
             h < 24, mi < 60, s < 60
         else { throw bad }
         let date: CalendarDate
@@ -55,7 +58,8 @@ public struct Instant: Hashable, Comparable, Codable, Sendable, CustomStringConv
             let s = String(v)
             return String(repeating: "0", count: max(0, w - s.count)) + s
         }
-        return "\(pad(Int64(y), 4))-\(pad(Int64(m), 2))-\(pad(Int64(d), 2))T\(pad(msOfDay / 3_600_000, 2)):\(pad(msOfDay / 60_000 % 60, 2)):\(pad(msOfDay / 1000 % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
+        return
+            "\(pad(Int64(y), 4))-\(pad(Int64(m), 2))-\(pad(Int64(d), 2))T\(pad(msOfDay / 3_600_000, 2)):\(pad(msOfDay / 60_000 % 60, 2)):\(pad(msOfDay / 1000 % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
     }
 
     public static func < (a: Self, b: Self) -> Bool { a.millis < b.millis }

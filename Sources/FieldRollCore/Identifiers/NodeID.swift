@@ -8,7 +8,8 @@ public struct NodeID: Hashable, Comparable, Codable, Sendable, CustomStringConve
 
     /// - Throws: ``ValidationError`` for an empty, over-long or oddly-charactered id.
     public init(_ text: String) throws(ValidationError) {
-        let ok = !text.isEmpty && text.utf8.count <= 64
+        let ok =
+            !text.isEmpty && text.utf8.count <= 64
             && text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 || $0 == 46 }
         guard ok else {
             throw ValidationError([

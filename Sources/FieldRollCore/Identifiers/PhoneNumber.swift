@@ -12,7 +12,11 @@ public struct PhoneNumber: Hashable, Codable, Sendable, CustomStringConvertible 
         let mobile = isDigits && hyphens == 0 && digits.count == 11 && digits.first == "1"
         let landline = isDigits && hyphens <= 1 && digits.first == "0" && (10...12).contains(digits.count)
         guard mobile || landline else {
-            throw ValidationError([FieldIssue(field: field, reason: "bad-format", message: "\"\(text.prefix(20))\" is not an 11-digit mobile or a landline with area code")])
+            throw ValidationError([
+                FieldIssue(
+                    field: field, reason: "bad-format",
+                    message: "\"\(text.prefix(20))\" is not an 11-digit mobile or a landline with area code")
+            ])
         }
         rawValue = compact
     }

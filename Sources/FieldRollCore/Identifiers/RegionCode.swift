@@ -11,7 +11,11 @@
 public struct RegionCode: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
     /// The administrative level a code denotes, from its trailing zero groups.
     public enum Level: Int, Comparable, Codable, Sendable {
-        case province = 2, city = 4, county = 6, township = 9, village = 12
+        case province = 2
+        case city = 4
+        case county = 6
+        case township = 9
+        case village = 12
 
         public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
     }

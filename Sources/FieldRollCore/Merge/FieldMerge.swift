@@ -41,7 +41,8 @@ public enum FieldMerge {
         let concurrent = !incoming.saw(current) && !current.saw(incoming) && current.value != write.value
         if incomingWins { state.fields[write.field] = incoming }
         if concurrent {
-            let edit = incomingWins
+            let edit =
+                incomingWins
                 ? ConcurrentEdit(field: write.field, winner: incoming, loser: current)
                 : ConcurrentEdit(field: write.field, winner: current, loser: incoming)
             return .concurrent(edit, applied: incomingWins)

@@ -18,7 +18,8 @@ public struct StampedValue: Hashable, Codable, Sendable {
     /// the same winner.
     public func wins(over other: StampedValue) -> Bool {
         if stamp != other.stamp { return stamp > other.stamp }
-        let mine = value.canonicalBytes, theirs = other.value.canonicalBytes
+        let mine = value.canonicalBytes
+        let theirs = other.value.canonicalBytes
         if mine != theirs { return theirs.lexicographicallyPrecedes(mine) }
         return (other.base?.description ?? "") < (base?.description ?? "")
     }

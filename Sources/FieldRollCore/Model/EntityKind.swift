@@ -1,6 +1,9 @@
 /// The kinds of record FieldRoll replicates, and how each replicates.
 public enum EntityKind: String, Codable, Sendable, CaseIterable {
-    case household, member, visit, photo, checkIn = "check-in", enrolment, reviewAction = "review-action"
+    case household, member, visit, photo
+    case checkIn = "check-in"
+    case enrolment
+    case reviewAction = "review-action"
 
     /// How records of a kind replicate.
     public enum Replication: Sendable {

@@ -63,7 +63,10 @@ public struct Household: FieldMergedRecord {
     public func validate() -> [FieldIssue] {
         var issues = schemaIssues()
         if region.level != .village {
-            issues.append(FieldIssue(field: "region", reason: "not-a-village", message: "a household is registered in a village (12 significant digits), got \(region)"))
+            issues.append(
+                FieldIssue(
+                    field: "region", reason: "not-a-village",
+                    message: "a household is registered in a village (12 significant digits), got \(region)"))
         }
         return issues
     }

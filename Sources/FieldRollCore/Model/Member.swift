@@ -56,16 +56,22 @@ public struct Member: FieldMergedRecord {
             "monthlyIncome": FieldRule(.fen(min: 0, max: 100_000_000)),
             "phone": FieldRule(.phone, sensitive: true, nullable: true),
         ],
-        required: ["householdID", "region", "name", "residentID", "relation", "birthDate", "sex", "disability", "health", "work", "monthlyIncome"]
+        required: [
+            "householdID", "region", "name", "residentID", "relation", "birthDate", "sex", "disability", "health", "work", "monthlyIncome",
+        ]
     )
 
     public func validate() -> [FieldIssue] {
         var issues = schemaIssues()
         if residentID.birthDate != birthDate {
-            issues.append(FieldIssue(field: "birthDate", reason: "mismatch", message: "\(birthDate) differs from the birth date in the resident ID (\(residentID.birthDate))"))
+            issues.append(
+                FieldIssue(
+                    field: "birthDate", reason: "mismatch",
+                    message: "\(birthDate) differs from the birth date in the resident ID (\(residentID.birthDate))"))
         }
         if residentID.sex != sex {
-            issues.append(FieldIssue(field: "sex", reason: "mismatch", message: "\(sex.rawValue) differs from the sex the resident ID encodes"))
+            issues.append(
+                FieldIssue(field: "sex", reason: "mismatch", message: "\(sex.rawValue) differs from the sex the resident ID encodes"))
         }
         return issues
     }

@@ -34,8 +34,12 @@ public struct Photo: Codable, Sendable, Hashable {
 
     public func validate() -> [FieldIssue] {
         var c = IssueCollector()
-        if size <= 0 || size > Self.maxSize { c.add("size", "out-of-range", "must be 1 byte to \(Self.maxSize / 1024 / 1024) MiB, got \(size)") }
-        if !Self.mediaTypes.contains(mediaType) { c.add("mediaType", "not-a-choice", "must be one of \(Self.mediaTypes.sorted().joined(separator: ", "))") }
+        if size <= 0 || size > Self.maxSize {
+            c.add("size", "out-of-range", "must be 1 byte to \(Self.maxSize / 1024 / 1024) MiB, got \(size)")
+        }
+        if !Self.mediaTypes.contains(mediaType) {
+            c.add("mediaType", "not-a-choice", "must be one of \(Self.mediaTypes.sorted().joined(separator: ", "))")
+        }
         return c.issues
     }
 }

@@ -27,13 +27,18 @@ public struct ReviewChain: Hashable, Codable, Sendable {
     public static let minimumNoticeDays = 5
 
     /// Two-level approval, a seven-day notice, and the usual 15/20/20 working days.
-    public static let standard = ReviewChain(unchecked: false, noticeDays: 7, deadlines: [.villageSurvey: 15, .townshipReview: 20, .countyApproval: 20])
+    public static let standard = ReviewChain(
+        unchecked: false, noticeDays: 7, deadlines: [.villageSurvey: 15, .townshipReview: 20, .countyApproval: 20])
 
     /// - Throws: ``ValidationError`` for a notice shorter than five days or a deadline below one day.
     public init(townshipApproves: Bool, noticeDays: Int, deadlines: [ReviewStep: Int]) throws(ValidationError) {
         var c = IssueCollector()
-        if noticeDays < Self.minimumNoticeDays { c.add("noticeDays", "too-short", "the public notice runs at least \(Self.minimumNoticeDays) days, not \(noticeDays)") }
-        for (step, days) in deadlines where days < 1 { c.add("deadlines", "too-short", "\(step.rawValue) needs at least 1 working day, not \(days)") }
+        if noticeDays < Self.minimumNoticeDays {
+            c.add("noticeDays", "too-short", "the public notice runs at least \(Self.minimumNoticeDays) days, not \(noticeDays)")
+        }
+        for (step, days) in deadlines where days < 1 {
+            c.add("deadlines", "too-short", "\(step.rawValue) needs at least 1 working day, not \(days)")
+        }
         if !c.issues.isEmpty { throw ValidationError(c.issues) }
         self.init(unchecked: townshipApproves, noticeDays: noticeDays, deadlines: deadlines)
     }
@@ -76,7 +81,9 @@ public struct ReviewChain: Hashable, Codable, Sendable {
             return .failure(ReviewRefusal(.illegalTransition, "the application is \(status.rawValue); it waits for no review step"))
         }
         guard awaited == step else {
-            return .failure(ReviewRefusal(.illegalTransition, "the application is \(status.rawValue) and waits for \(awaited.rawValue), not \(step.rawValue)"))
+            return .failure(
+                ReviewRefusal(
+                    .illegalTransition, "the application is \(status.rawValue) and waits for \(awaited.rawValue), not \(step.rawValue)"))
         }
         guard may(role, actAt: step) else {
             return .failure(ReviewRefusal(.forbidden, "a \(role.rawValue) may not decide at \(step.rawValue)"))
@@ -86,7 +93,8 @@ public struct ReviewChain: Hashable, Codable, Sendable {
             return .success(ReviewTransition(status: .rejected, since: today))
         case .returnForSurvey:
             guard step == .townshipReview || step == .countyApproval else {
-                return .failure(ReviewRefusal(.illegalTransition, "only the township or the county returns an application for a new survey"))
+                return .failure(
+                    ReviewRefusal(.illegalTransition, "only the township or the county returns an application for a new survey"))
             }
             return .success(ReviewTransition(status: .applied, since: today))
         case .approve:
@@ -99,7 +107,11 @@ public struct ReviewChain: Hashable, Codable, Sendable {
                 let began = since ?? today
                 let ran = began.days(until: today)
                 guard ran >= noticeDays else {
-                    return .failure(ReviewRefusal(.noticeNotOver, "the notice began \(began) and has run \(ran) of \(noticeDays) days; it ends \(began.adding(days: noticeDays))"))
+                    return .failure(
+                        ReviewRefusal(
+                            .noticeNotOver,
+                            "the notice began \(began) and has run \(ran) of \(noticeDays) days; it ends \(began.adding(days: noticeDays))")
+                    )
                 }
                 return .success(ReviewTransition(status: .enrolled, since: today))
             default:

@@ -11,7 +11,9 @@ public enum Sex: String, Codable, Sendable, CaseIterable {
 
 /// A member's relation to the household head.
 public enum Relation: String, Codable, Sendable, CaseIterable {
-    case head, spouse, child, parent, grandchild, grandparent, sibling, childInLaw = "child-in-law", other
+    case head, spouse, child, parent, grandchild, grandparent, sibling
+    case childInLaw = "child-in-law"
+    case other
     public var label: String {
         switch self {
         case .head: "户主"
@@ -29,23 +31,39 @@ public enum Relation: String, Codable, Sendable, CaseIterable {
 
 /// Disability grade under the national certificate (1 most severe), or none.
 public enum Disability: String, Codable, Sendable, CaseIterable {
-    case none, grade1 = "grade-1", grade2 = "grade-2", grade3 = "grade-3", grade4 = "grade-4"
+    case none
+    case grade1 = "grade-1"
+    case grade2 = "grade-2"
+    case grade3 = "grade-3"
+    case grade4 = "grade-4"
 }
 
 /// Health as the survey records it.
 public enum Health: String, Codable, Sendable, CaseIterable {
-    case healthy, chronicIllness = "chronic-illness", seriousIllness = "serious-illness", bedridden
+    case healthy
+    case chronicIllness = "chronic-illness"
+    case seriousIllness = "serious-illness"
+    case bedridden
 }
 
 /// Work situation, which drives the income the survey expects.
 public enum WorkStatus: String, Codable, Sendable, CaseIterable {
-    case employed, selfEmployed = "self-employed", farming, migrantWork = "migrant-work", unemployed,
-        student, retired, preschool, unableToWork = "unable-to-work"
+    case employed
+    case selfEmployed = "self-employed"
+    case farming
+    case migrantWork = "migrant-work"
+    case unemployed,
+        student, retired, preschool
+    case unableToWork = "unable-to-work"
 }
 
 /// Housing tenure.
 public enum Housing: String, Codable, Sendable, CaseIterable {
-    case owned, selfBuilt = "self-built", rented, publicRental = "public-rental", borrowed, none
+    case owned
+    case selfBuilt = "self-built"
+    case rented
+    case publicRental = "public-rental"
+    case borrowed, none
 }
 
 /// The assistance programmes a roll can hold.
@@ -71,29 +89,42 @@ public enum Programme: String, Codable, Sendable, CaseIterable {
 
 /// Where an application stands in the review chain.
 public enum EnrolmentStatus: String, Codable, Sendable, CaseIterable {
-    case applied, surveyed, townshipReviewed = "township-reviewed", countyApproved = "county-approved",
-        publicNotice = "public-notice", enrolled, rejected, suspended, terminated
+    case applied, surveyed
+    case townshipReviewed = "township-reviewed"
+    case countyApproved = "county-approved"
+    case
+        publicNotice = "public-notice"
+    case enrolled, rejected, suspended, terminated
 }
 
 /// A step of the review chain.
 public enum ReviewStep: String, Codable, Sendable, CaseIterable {
-    case villageSurvey = "village-survey", townshipReview = "township-review", countyApproval = "county-approval",
+    case villageSurvey = "village-survey"
+    case townshipReview = "township-review"
+    case countyApproval = "county-approval"
+    case
         publicNotice = "public-notice"
 }
 
 /// What a reviewer decided at a step.
 public enum ReviewDecision: String, Codable, Sendable, CaseIterable {
-    case approve, reject, returnForSurvey = "return-for-survey"
+    case approve, reject
+    case returnForSurvey = "return-for-survey"
 }
 
 /// How a recipient proved presence at a check-in.
 public enum CheckInMethod: String, Codable, Sendable, CaseIterable {
-    case inPerson = "in-person", kiosk, remoteFaceMatch = "remote-face-match"
+    case inPerson = "in-person"
+    case kiosk
+    case remoteFaceMatch = "remote-face-match"
 }
 
 /// What a photo shows.
 public enum PhotoKind: String, Codable, Sendable, CaseIterable {
-    case house, idDocument = "id-document", surveySheet = "survey-sheet", face, other
+    case house
+    case idDocument = "id-document"
+    case surveySheet = "survey-sheet"
+    case face, other
 }
 
 /// The roles of people and devices.

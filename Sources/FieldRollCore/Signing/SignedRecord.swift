@@ -74,7 +74,11 @@ public protocol SignatureVerifier {
 
 extension Curve25519.Signing.PublicKey: SignatureVerifier {
     public func verify(signature base64: String, over bytes: [UInt8]) throws(SignatureError) {
-        guard let sig = Data(base64Encoded: base64), sig.count == 64 else { throw SignatureError(reason: "the signature is not 64 bytes of base64") }
-        guard isValidSignature(sig, for: bytes) else { throw SignatureError(reason: "the signature does not match the record and its origin's key") }
+        guard let sig = Data(base64Encoded: base64), sig.count == 64 else {
+            throw SignatureError(reason: "the signature is not 64 bytes of base64")
+        }
+        guard isValidSignature(sig, for: bytes) else {
+            throw SignatureError(reason: "the signature does not match the record and its origin's key")
+        }
     }
 }

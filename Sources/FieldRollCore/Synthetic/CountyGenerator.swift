@@ -57,18 +57,24 @@ public struct CountyGenerator: Sendable {
 
     // MARK: Regions
 
-    static let townshipStems = ["青石", "柳河", "北坡", "南湾", "石桥", "白杨", "东岭", "西营", "马场", "黄土", "长乐", "清水",
-                                "红旗", "杏园", "龙泉", "双庙", "桃花", "大王", "小河", "新华", "高家", "安平", "永和", "三合"]
-    static let villageStems = ["东岗", "西沟", "前庄", "后洼", "李家", "王家", "张庄", "刘屯", "上河", "下河", "南坪", "北台",
-                               "杨柳", "榆树", "枣林", "梨园", "石门", "沙窝", "河口", "岔路", "新庄", "旧寨", "泉水", "槐树",
-                               "庙前", "堡子", "桥头", "窑洞", "柴家", "赵庄", "孙家", "周营", "吴村", "郑庄", "冯家", "陈洼"]
+    static let townshipStems = [
+        "青石", "柳河", "北坡", "南湾", "石桥", "白杨", "东岭", "西营", "马场", "黄土", "长乐", "清水",
+        "红旗", "杏园", "龙泉", "双庙", "桃花", "大王", "小河", "新华", "高家", "安平", "永和", "三合",
+    ]
+    static let villageStems = [
+        "东岗", "西沟", "前庄", "后洼", "李家", "王家", "张庄", "刘屯", "上河", "下河", "南坪", "北台",
+        "杨柳", "榆树", "枣林", "梨园", "石门", "沙窝", "河口", "岔路", "新庄", "旧寨", "泉水", "槐树",
+        "庙前", "堡子", "桥头", "窑洞", "柴家", "赵庄", "孙家", "周营", "吴村", "郑庄", "冯家", "陈洼",
+    ]
 
     func regions(_ rng: inout SeededRandom) -> (RegionEntry, [RegionEntry], [RegionEntry]) {
         let county = RegionEntry(code: RegionCode(unchecked: Self.countyCode + "000000"), name: "示范县", level: .county, urban: false)
         var townships: [RegionEntry] = []
         for t in 0..<townshipCount {
             let code = Self.countyCode + pad(t + 1, 3) + "000"
-            let stem = Self.townshipStems[t % Self.townshipStems.count] + (t >= Self.townshipStems.count ? "\(t / Self.townshipStems.count + 1)" : "")
+            let stem =
+                Self.townshipStems[t % Self.townshipStems.count]
+                + (t >= Self.townshipStems.count ? "\(t / Self.townshipStems.count + 1)" : "")
             let name = t == 0 ? "城关镇" : stem + (t % 3 == 1 ? "乡" : "镇")
             townships.append(RegionEntry(code: RegionCode(unchecked: code), name: name, level: .township, urban: t == 0))
         }
@@ -101,14 +107,22 @@ public struct CountyGenerator: Sendable {
 
     // MARK: People
 
-    static let surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭",
-                           "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅"]
-    static let maleChars = ["伟", "强", "军", "勇", "杰", "涛", "明", "超", "刚", "平", "辉", "建", "国", "志", "文", "福", "贵", "海",
-                            "山", "林", "宝", "德", "春", "生", "成", "全", "发", "庆", "有", "树"]
-    static let femaleChars = ["芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "秀", "英", "华", "玲", "桂", "兰", "梅", "凤", "红", "萍",
-                              "燕", "翠", "琴", "云", "莲", "珍", "淑", "雪", "月", "春", "花", "荣"]
-    static let phonePrefixes = ["130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "155", "157", "158", "159",
-                                "176", "177", "180", "182", "185", "186", "187", "188", "189", "199"]
+    static let surnames = [
+        "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭",
+        "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅",
+    ]
+    static let maleChars = [
+        "伟", "强", "军", "勇", "杰", "涛", "明", "超", "刚", "平", "辉", "建", "国", "志", "文", "福", "贵", "海",
+        "山", "林", "宝", "德", "春", "生", "成", "全", "发", "庆", "有", "树",
+    ]
+    static let femaleChars = [
+        "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "秀", "英", "华", "玲", "桂", "兰", "梅", "凤", "红", "萍",
+        "燕", "翠", "琴", "云", "莲", "珍", "淑", "雪", "月", "春", "花", "荣",
+    ]
+    static let phonePrefixes = [
+        "130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "155", "157", "158", "159",
+        "176", "177", "180", "182", "185", "186", "187", "188", "189", "199",
+    ]
 
     func name(_ rng: inout SeededRandom, surname: String, sex: Sex) -> String {
         let chars = sex == .male ? Self.maleChars : Self.femaleChars
@@ -141,7 +155,8 @@ public struct CountyGenerator: Sendable {
         if age < 18 { return (.student, .zero) }
         if disabled && rng.chance(0.7) { return (.unableToWork, .zero) }
         if age >= 60 {
-            return rng.chance(urban ? 0.7 : 0.4) ? (.retired, Fen(Int64(rng.int(urban ? 900...2600 : 150...400)) * 100)) : (.farming, Fen(Int64(rng.int(100...500)) * 100))
+            return rng.chance(urban ? 0.7 : 0.4)
+                ? (.retired, Fen(Int64(rng.int(urban ? 900...2600 : 150...400)) * 100)) : (.farming, Fen(Int64(rng.int(100...500)) * 100))
         }
         let status: WorkStatus = rng.weighted(
             urban
@@ -188,7 +203,8 @@ public struct CountyGenerator: Sendable {
         for (relation, sex, age, fullName) in people {
             let birth = birthDate(&rng, age: age)
             let disability: Disability = rng.weighted([(.none, 88), (.grade1, 2), (.grade2, 3), (.grade3, 3), (.grade4, 4)])
-            let health: Health = age >= 65
+            let health: Health =
+                age >= 65
                 ? rng.weighted([(.healthy, 45), (.chronicIllness, 40), (.seriousIllness, 10), (.bedridden, 5)])
                 : rng.weighted([(.healthy, 85), (.chronicIllness, 11), (.seriousIllness, 4)])
             let (status, income) = work(&rng, age: age, urban: village.urban, disabled: disability != .none || health == .bedridden)
@@ -201,11 +217,13 @@ public struct CountyGenerator: Sendable {
                     relation: relation, disability: disability, health: health, work: status, monthlyIncome: income,
                     phone: phone))
         }
-        let housing: Housing = village.urban
+        let housing: Housing =
+            village.urban
             ? rng.weighted([(.owned, 45), (.rented, 25), (.publicRental, 20), (.borrowed, 10)])
             : rng.weighted([(.selfBuilt, 75), (.owned, 10), (.borrowed, 10), (.rented, 5)])
         let assets = rng.weighted([("无", 50), ("电动三轮车一辆", 15), ("耕牛一头", 8), ("存款约五千元", 12), ("摩托车一辆", 10), ("农用拖拉机一台", 5)])
-        let address = village.urban
+        let address =
+            village.urban
             ? "\(village.name)\(rng.int(1...30))号楼\(rng.int(1...6))单元\(rng.int(1...6))0\(rng.int(1...4))室"
             : "\(village.name)\(rng.int(1...9))组\(rng.int(1...120))号"
         // Most declare what they earn; some declare less, which the office's cross-check catches.
@@ -224,18 +242,25 @@ public struct CountyGenerator: Sendable {
 
     // MARK: Roll
 
-    func enrolment(_ rng: inout SeededRandom, household: Household, members: [Member], urban: Bool, standards: [ProgrammeStandard]) -> Enrolment? {
+    func enrolment(_ rng: inout SeededRandom, household: Household, members: [Member], urban: Bool, standards: [ProgrammeStandard])
+        -> Enrolment?
+    {
         let total = members.reduce(Fen.zero) { $0 + $1.monthlyIncome }
         let soleElder = members.count == 1 && (members[0].residentID.birthDate.years(until: asOf) >= 60 || members[0].work == .unableToWork)
         let programme: Programme = soleElder && total == .zero ? .extremePoverty : (urban ? .urbanDibao : .ruralDibao)
-        guard let standard = BenefitCalculator.standard(for: household.region, programme: programme, on: asOf, among: standards) else { return nil }
+        guard let standard = BenefitCalculator.standard(for: household.region, programme: programme, on: asOf, among: standards) else {
+            return nil
+        }
         let amount = BenefitCalculator.monthlyBenefit(standard: standard.monthlyPerCapita, size: members.count, totalMonthlyIncome: total)
         guard amount > .zero else { return nil }
-        let status: EnrolmentStatus = rng.weighted([(.enrolled, 80), (.applied, 6), (.surveyed, 5), (.townshipReviewed, 4), (.publicNotice, 3), (.suspended, 2)])
+        let status: EnrolmentStatus = rng.weighted([
+            (.enrolled, 80), (.applied, 6), (.surveyed, 5), (.townshipReviewed, 4), (.publicNotice, 3), (.suspended, 2),
+        ])
         let appliedYear = asOf.year - rng.int(0...6)
         var applied = CalendarDate(unchecked: appliedYear, rng.int(1...12), rng.int(1...28))
         if applied > asOf { applied = CalendarDate(unchecked: appliedYear - 1, applied.month, applied.day) }
-        let start: CalendarDate? = [.enrolled, .suspended].contains(status)
+        let start: CalendarDate? =
+            [.enrolled, .suspended].contains(status)
             ? CalendarDate(unchecked: applied.month == 12 ? applied.year + 1 : applied.year, applied.month == 12 ? 1 : applied.month + 1, 1)
             : nil
         return Enrolment(

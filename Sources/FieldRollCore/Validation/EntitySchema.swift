@@ -24,10 +24,15 @@ public struct EntitySchema: Sendable {
     /// - Returns: an error with a stable code, or nil.
     public func check(field: String, value: JSONValue, byServer: Bool) -> SchemaViolation? {
         guard let rule = fields[field] else {
-            return SchemaViolation(code: .unknownField, issue: FieldIssue(field: field, reason: "unknown-field", message: "\(kind.rawValue) has no field \"\(field.prefix(60))\""))
+            return SchemaViolation(
+                code: .unknownField,
+                issue: FieldIssue(field: field, reason: "unknown-field", message: "\(kind.rawValue) has no field \"\(field.prefix(60))\""))
         }
         if rule.writer == .server && !byServer {
-            return SchemaViolation(code: .serverOwnedField, issue: FieldIssue(field: field, reason: "server-owned", message: "\(kind.rawValue).\(field) is set by the central office only"))
+            return SchemaViolation(
+                code: .serverOwnedField,
+                issue: FieldIssue(
+                    field: field, reason: "server-owned", message: "\(kind.rawValue).\(field) is set by the central office only"))
         }
         if let issue = rule.check(value, field: field) { return SchemaViolation(code: .invalidRecord, issue: issue) }
         return nil

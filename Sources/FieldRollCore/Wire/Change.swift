@@ -48,7 +48,8 @@ public struct Change: Hashable, Codable, Sendable {
         case (let w?, nil): payload = .writes(w)
         case (nil, let b?): payload = .body(b)
         default:
-            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: "a change carries exactly one of \"writes\" and \"body\""))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: c.codingPath, debugDescription: "a change carries exactly one of \"writes\" and \"body\""))
         }
     }
 

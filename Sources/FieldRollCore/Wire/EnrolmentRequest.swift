@@ -32,7 +32,10 @@ public struct EnrolmentGrant: Hashable, Codable, Sendable {
     public var serverPublicKey: String
     public var serverTime: Instant
 
-    public init(device: NodeID, name: String, role: Role, scope: RegionCode, token: String, server: NodeID, serverPublicKey: String, serverTime: Instant) {
+    public init(
+        device: NodeID, name: String, role: Role, scope: RegionCode, token: String, server: NodeID, serverPublicKey: String,
+        serverTime: Instant
+    ) {
         self.device = device
         self.name = name
         self.role = role

@@ -9,7 +9,8 @@ extension FieldWrite {
     }
 
     public init(json: JSONValue) throws(ValidationError) {
-        guard let o = json.objectValue, let field = o["field"]?.stringValue, let value = o["value"], let stamp = o["stamp"]?.stringValue else {
+        guard let o = json.objectValue, let field = o["field"]?.stringValue, let value = o["value"], let stamp = o["stamp"]?.stringValue
+        else {
             throw ValidationError([FieldIssue(field: "writes", reason: "bad-format", message: "a write has field, value and stamp")])
         }
         let base: HLCTimestamp?
@@ -24,7 +25,9 @@ extension FieldWrite {
 
 extension Change {
     public var json: JSONValue {
-        var o: [String: JSONValue] = ["id": .string(id.description), "entity": .string(entity.rawValue), "record": .string(record), "region": .string(region.digits)]
+        var o: [String: JSONValue] = [
+            "id": .string(id.description), "entity": .string(entity.rawValue), "record": .string(record), "region": .string(region.digits),
+        ]
         switch payload {
         case .writes(let w): o["writes"] = .array(w.map(\.json))
         case .body(let b): o["body"] = b
@@ -54,15 +57,23 @@ extension Change {
 
 extension ChangeSet {
     public var json: JSONValue {
-        var o: [String: JSONValue] = ["id": .string(id.description), "origin": .string(origin.rawValue), "stamp": .string(stamp.description), "changes": .array(changes.map(\.json))]
+        var o: [String: JSONValue] = [
+            "id": .string(id.description), "origin": .string(origin.rawValue), "stamp": .string(stamp.description),
+            "changes": .array(changes.map(\.json)),
+        ]
         if let signature { o["signature"] = .string(signature) }
         return .object(o)
     }
 
     public init(json: JSONValue) throws(ValidationError) {
-        guard let o = json.objectValue, let id = o["id"]?.stringValue, let origin = o["origin"]?.stringValue, let stamp = o["stamp"]?.stringValue,
+        guard let o = json.objectValue, let id = o["id"]?.stringValue, let origin = o["origin"]?.stringValue,
+            let stamp = o["stamp"]?.stringValue,
             case .array(let list)? = o["changes"]
-        else { throw ValidationError([FieldIssue(field: "changeSets", reason: "bad-format", message: "a change set has id, origin, stamp and changes")]) }
+        else {
+            throw ValidationError([
+                FieldIssue(field: "changeSets", reason: "bad-format", message: "a change set has id, origin, stamp and changes")
+            ])
+        }
         var changes: [Change] = []
         changes.reserveCapacity(list.count)
         for c in list { changes.append(try Change(json: c)) }
@@ -72,7 +83,8 @@ extension ChangeSet {
         case .string(let s)?: signature = s
         default: throw ValidationError([FieldIssue(field: "signature", reason: "wrong-type", message: "a signature is a base64 string")])
         }
-        self.init(id: try ChangeSetID(id), origin: try NodeID(origin), stamp: try HLCTimestamp(stamp), changes: changes, signature: signature)
+        self.init(
+            id: try ChangeSetID(id), origin: try NodeID(origin), stamp: try HLCTimestamp(stamp), changes: changes, signature: signature)
     }
 
     /// The bytes the signature covers, built directly.
@@ -101,13 +113,20 @@ extension PushRequest {
 
 extension PulledChange {
     public var json: JSONValue {
-        ["position": .int(position), "origin": .string(origin.rawValue), "changeSet": .string(changeSet.description), "change": change.json]
+        [
+            "position": .int(position), "origin": .string(origin.rawValue), "changeSet": .string(changeSet.description),
+            "change": change.json,
+        ]
     }
 
     public init(json: JSONValue) throws(ValidationError) {
         guard let o = json.objectValue, let position = o["position"]?.intValue, let origin = o["origin"]?.stringValue,
             let set = o["changeSet"]?.stringValue, let change = o["change"]
-        else { throw ValidationError([FieldIssue(field: "changes", reason: "bad-format", message: "a pulled change has position, origin, changeSet and change")]) }
+        else {
+            throw ValidationError([
+                FieldIssue(field: "changes", reason: "bad-format", message: "a pulled change has position, origin, changeSet and change")
+            ])
+        }
         self.init(position: position, origin: try NodeID(origin), changeSet: try ChangeSetID(set), change: try Change(json: change))
     }
 }
@@ -115,15 +134,21 @@ extension PulledChange {
 extension PullPage {
     public var json: JSONValue {
         [
-            "changes": .array(changes.map(\.json)), "cursor": .string(cursor.description), "more": .bool(more), "serverTime": .string(serverTime.description),
+            "changes": .array(changes.map(\.json)), "cursor": .string(cursor.description), "more": .bool(more),
+            "serverTime": .string(serverTime.description),
             "generation": .int(generation),
         ]
     }
 
     public init(json: JSONValue) throws {
-        guard let o = json.objectValue, case .array(let list)? = o["changes"], let cursor = o["cursor"]?.stringValue, let more = o["more"]?.boolValue,
+        guard let o = json.objectValue, case .array(let list)? = o["changes"], let cursor = o["cursor"]?.stringValue,
+            let more = o["more"]?.boolValue,
             let time = o["serverTime"]?.stringValue
-        else { throw ValidationError([FieldIssue(field: "page", reason: "bad-format", message: "a page has changes, cursor, more and serverTime")]) }
+        else {
+            throw ValidationError([
+                FieldIssue(field: "page", reason: "bad-format", message: "a page has changes, cursor, more and serverTime")
+            ])
+        }
         var changes: [PulledChange] = []
         changes.reserveCapacity(list.count)
         for c in list { changes.append(try PulledChange(json: c)) }
@@ -136,7 +161,9 @@ extension PullPage {
 public enum RawSignature {
     /// Verifies the `signature` member of `raw` over the canonical bytes of the rest.
     public static func verify(_ raw: JSONValue, with key: some SignatureVerifier) throws(SignatureError) {
-        guard case .object(var o) = raw, case .string(let text)? = o["signature"] else { throw SignatureError(reason: "the record is not signed") }
+        guard case .object(var o) = raw, case .string(let text)? = o["signature"] else {
+            throw SignatureError(reason: "the record is not signed")
+        }
         o["signature"] = nil
         try key.verify(signature: text, over: JSONValue.object(o).canonicalBytes)
     }

@@ -21,7 +21,9 @@ public struct BackupManifest: Codable, Sendable {
 /// a new generation (``SyncPipeline/beginGeneration(reason:now:)``).
 public enum ServerBackup {
     /// Copies a running server into `folder`, which must not exist or be empty.
-    public static func backup(_ pipeline: SyncPipeline, configuration: ServerConfiguration, to folder: String, now: Int64) async throws -> BackupManifest {
+    public static func backup(_ pipeline: SyncPipeline, configuration: ServerConfiguration, to folder: String, now: Int64) async throws
+        -> BackupManifest
+    {
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: folder), !existing.isEmpty {
             throw StorageError(.invalidConfiguration, "\(folder) is not empty; back up into a new folder")
         }
@@ -43,7 +45,9 @@ public enum ServerBackup {
     /// Restores the server `configuration` names from `folder` (every server process stopped)
     /// and starts a new generation. Photos already in the photo folder are kept.
     /// - Returns: the manifest, the new head and how many photos were added.
-    public static func restore(_ configuration: ServerConfiguration, from folder: String, now: Int64) async throws -> (BackupManifest, SyncHead, Int) {
+    public static func restore(_ configuration: ServerConfiguration, from folder: String, now: Int64) async throws -> (
+        BackupManifest, SyncHead, Int
+    ) {
         let manifest = try read(folder)
         let backend = configuration.databaseURL == nil ? "sqlite" : "postgres"
         guard manifest.backend == backend else {

@@ -26,14 +26,18 @@ public enum FieldRollServerApp {
         router.add(middleware: ProblemMiddleware())
         // Liveness: the process answers. It does not touch the database.
         router.get("healthz") { request, _ in
-            try JSONBody.response(["status": "ok", "server": pipeline.serverNode.rawValue, "protocol": WireProtocol.version], request: request)
+            try JSONBody.response(
+                ["status": "ok", "server": pipeline.serverNode.rawValue, "protocol": WireProtocol.version], request: request)
         }
         // Readiness: the database answers too.
         router.get("readyz") { request, _ in
             do { try await pipeline.storage.ping() } catch {
-                throw ProblemResponse(.notReady, "the \(pipeline.storage.backend) database does not answer: \((error as? any FieldRollError)?.message ?? "\(error)")")
+                throw ProblemResponse(
+                    .notReady,
+                    "the \(pipeline.storage.backend) database does not answer: \((error as? any FieldRollError)?.message ?? "\(error)")")
             }
-            return try JSONBody.response(["status": "ready", "server": pipeline.serverNode.rawValue, "database": pipeline.storage.backend], request: request)
+            return try JSONBody.response(
+                ["status": "ready", "server": pipeline.serverNode.rawValue, "database": pipeline.storage.backend], request: request)
         }
         router.get("metrics") { _, _ in
             let text = metrics.render()
@@ -55,7 +59,9 @@ public enum FieldRollServerApp {
     /// bound.
     /// - Parameter stopOnSignals: stop gracefully on SIGINT and SIGTERM (the `serve` command).
     /// - Throws: `no-server`, `storage-failure`, or `cannot-listen` when the port is taken.
-    public static func start(_ configuration: ServerConfiguration, logLevel: Logger.Level = .warning, stopOnSignals: Bool = false) async throws -> RunningServer {
+    public static func start(_ configuration: ServerConfiguration, logLevel: Logger.Level = .warning, stopOnSignals: Bool = false)
+        async throws -> RunningServer
+    {
         var logger = Logger(label: "fieldroll-server")
         logger.logLevel = logLevel
         return try await start(configuration, logger: logger, stopOnSignals: stopOnSignals)
@@ -69,12 +75,15 @@ public enum FieldRollServerApp {
     /// logger.logLevel = .info
     /// let server = try await FieldRollServerApp.start(configuration, logger: logger)
     /// ```
-    public static func start(_ configuration: ServerConfiguration, logger: Logger, stopOnSignals: Bool = false) async throws -> RunningServer {
+    public static func start(_ configuration: ServerConfiguration, logger: Logger, stopOnSignals: Bool = false) async throws
+        -> RunningServer
+    {
         // One registry per server: tests run many servers in one process.
         let metrics = ServerMetrics()
         let (pipeline, blobs) = try await ServerOpener.open(configuration, logger: logger, metrics: metrics)
         do {
-            return try await start(configuration, pipeline: pipeline, blobs: blobs, metrics: metrics, logger: logger, stopOnSignals: stopOnSignals)
+            return try await start(
+                configuration, pipeline: pipeline, blobs: blobs, metrics: metrics, logger: logger, stopOnSignals: stopOnSignals)
         } catch {
             await pipeline.storage.close()
             throw error
@@ -82,7 +91,8 @@ public enum FieldRollServerApp {
     }
 
     static func start(
-        _ configuration: ServerConfiguration, pipeline: SyncPipeline, blobs: BlobStore, metrics: ServerMetrics, logger: Logger, stopOnSignals: Bool
+        _ configuration: ServerConfiguration, pipeline: SyncPipeline, blobs: BlobStore, metrics: ServerMetrics, logger: Logger,
+        stopOnSignals: Bool
     ) async throws -> RunningServer {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
@@ -119,8 +129,12 @@ public enum FieldRollServerApp {
     /// A one-line reason for a failure to listen.
     static func describe(_ error: any Error) -> String {
         let text = "\(error)"
-        if text.contains("Address already in use") || text.contains("errno: 98") { return "the address is already in use (is another server running?)" }
-        if text.contains("Permission denied") || text.contains("errno: 13") { return "permission denied (ports below 1024 need privileges)" }
+        if text.contains("Address already in use") || text.contains("errno: 98") {
+            return "the address is already in use (is another server running?)"
+        }
+        if text.contains("Permission denied") || text.contains("errno: 13") {
+            return "permission denied (ports below 1024 need privileges)"
+        }
         if text.contains("Cannot assign requested address") || text.contains("errno: 99") { return "no such address on this machine" }
         return String(text.prefix(200))
     }

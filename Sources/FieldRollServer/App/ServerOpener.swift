@@ -7,7 +7,8 @@ import Logging
 public enum ServerOpener {
     /// Opens storage without requiring a server in it (for `init`, `migrate`, `restore`).
     /// - Parameter create: for SQLite, make the data folder and file when missing.
-    public static func storage(_ configuration: ServerConfiguration, create: Bool, logger: Logger = Logger(label: "fieldroll-server")) async throws
+    public static func storage(_ configuration: ServerConfiguration, create: Bool, logger: Logger = Logger(label: "fieldroll-server"))
+        async throws
         -> any ServerStorage
     {
         if let url = configuration.databaseURL {
@@ -17,7 +18,8 @@ public enum ServerOpener {
             do {
                 try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
             } catch {
-                throw StorageError(.storageFailure, "cannot create the data folder \(configuration.dataDirectory): \(error.localizedDescription)")
+                throw StorageError(
+                    .storageFailure, "cannot create the data folder \(configuration.dataDirectory): \(error.localizedDescription)")
             }
         }
         return try SQLiteStorage.open(path: configuration.databasePath, create: create)
@@ -26,7 +28,9 @@ public enum ServerOpener {
     /// Opens an existing server: its storage, its pipeline and its blob folder.
     /// - Parameter metrics: where the pipeline records the time of its storage calls.
     /// - Throws: `no-server` when the data folder or database holds none.
-    public static func open(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "fieldroll-server"), metrics: ServerMetrics? = nil)
+    public static func open(
+        _ configuration: ServerConfiguration, logger: Logger = Logger(label: "fieldroll-server"), metrics: ServerMetrics? = nil
+    )
         async throws -> (SyncPipeline, BlobStore)
     {
         let storage = try await storage(configuration, create: false, logger: logger)

@@ -20,7 +20,9 @@ public struct AuditEntry: Codable, Sendable, Hashable {
     public static let genesis = String(repeating: "0", count: 64)
 
     /// Computes the hash of an entry from its fields and its predecessor's hash.
-    public static func hash(seq: Int64, at: Instant, actor: String, action: String, subject: String, detail: String, previous: String) -> String {
+    public static func hash(seq: Int64, at: Instant, actor: String, action: String, subject: String, detail: String, previous: String)
+        -> String
+    {
         let body = JSONValue.object([
             "seq": .int(seq), "at": .string(at.description), "actor": .string(actor), "action": .string(action),
             "subject": .string(subject), "detail": .string(detail), "previous": .string(previous),

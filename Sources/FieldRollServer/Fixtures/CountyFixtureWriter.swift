@@ -18,9 +18,14 @@ public struct CountyFixtureWriter: Sendable {
         let members = CSVTable(header: OfficeCSV.memberHeader, rows: county.members.map(OfficeCSV.row))
         let standards = CSVTable(
             header: ["region", "programme", "monthly_per_capita_yuan", "effective_from"],
-            rows: county.standards.map { [$0.region.digits, $0.programme.rawValue, $0.monthlyPerCapita.description, $0.effectiveFrom.description] })
+            rows: county.standards.map {
+                [$0.region.digits, $0.programme.rawValue, $0.monthlyPerCapita.description, $0.effectiveFrom.description]
+            })
         let roll = CSVTable(header: OfficeCSV.enrolmentHeader, rows: county.enrolments.map(OfficeCSV.row))
-        return ["regions.csv": regions, "households.csv": households, "members.csv": members, "standards.csv": standards, "enrolments.csv": roll]
+        return [
+            "regions.csv": regions, "households.csv": households, "members.csv": members, "standards.csv": standards,
+            "enrolments.csv": roll,
+        ]
     }
 
     /// Writes every table into `directory`, creating it if needed. Each file is written to a

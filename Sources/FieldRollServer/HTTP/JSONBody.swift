@@ -1,5 +1,5 @@
-import FieldRollGzip
 import FieldRollCore
+import FieldRollGzip
 import Foundation
 import HTTPTypes
 import Hummingbird

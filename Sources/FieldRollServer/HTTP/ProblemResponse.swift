@@ -54,7 +54,8 @@ public struct ProblemResponse: HTTPResponseError {
         case let e as any HTTPResponseError:
             let code = ErrorCode(httpStatus: e.status.code)
             return ProblemResponse(code, Self.defaultDetail(code))
-        case is DecodingError: return ProblemResponse(.malformedJSON, "the body is not the JSON this route expects: \(ChangeApplier.describe(error))")
+        case is DecodingError:
+            return ProblemResponse(.malformedJSON, "the body is not the JSON this route expects: \(ChangeApplier.describe(error))")
         default: return ProblemResponse(.internalError, "the server failed; nothing was written")
         }
     }

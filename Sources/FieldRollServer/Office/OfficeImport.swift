@@ -32,7 +32,9 @@ public struct OfficeImport: Sendable {
         progress: (@Sendable (_ written: Int, _ total: Int) -> Void)? = nil
     ) async throws -> Summary {
         var problems: [String] = []
-        func read<T>(_ table: CSVTable?, _ file: String, _ header: [String], _ parse: ([String: String]) throws(ValidationError) -> T) -> [T] {
+        func read<T>(_ table: CSVTable?, _ file: String, _ header: [String], _ parse: ([String: String]) throws(ValidationError) -> T)
+            -> [T]
+        {
             guard let table else { return [] }
             let missing = header.filter { !table.header.contains($0) }
             if !missing.isEmpty {
@@ -67,8 +69,15 @@ public struct OfficeImport: Sendable {
                 let fields = try record.fieldValues.filter { state.fields[$0.key]?.value != $0.value || state.isDeleted }
                 guard !fields.isEmpty || state.isDeleted else { continue }
                 let stamp = clock.tick(now: now)
-                var writes = fields.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: state.fields[$0.key]?.stamp) }
-                if state.isDeleted { writes.append(FieldWrite(field: RecordState.deletedField, value: .bool(false), stamp: stamp, base: state.fields[RecordState.deletedField]?.stamp)) }
+                var writes = fields.sorted { $0.key < $1.key }.map {
+                    FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: state.fields[$0.key]?.stamp)
+                }
+                if state.isDeleted {
+                    writes.append(
+                        FieldWrite(
+                            field: RecordState.deletedField, value: .bool(false), stamp: stamp,
+                            base: state.fields[RecordState.deletedField]?.stamp))
+                }
                 changes.append(Change(entity: R.kind, record: id, region: record.region, payload: .writes(writes)))
                 summary.changed[R.kind, default: 0] += 1
             }
@@ -84,7 +93,9 @@ public struct OfficeImport: Sendable {
             let response = try await pipeline.push(
                 [set], pusher: pipeline.serverNode, writer: WriterContext(role: .admin, scope: scope, isServer: true), now: now)
             if let refused = response.results.first(where: { $0.status == .refused }) {
-                throw ImportError(problems: ["the server refused an imported record: \(refused.code?.rawValue ?? "?"): \(refused.detail ?? "")"])
+                throw ImportError(problems: [
+                    "the server refused an imported record: \(refused.code?.rawValue ?? "?"): \(refused.detail ?? "")"
+                ])
             }
             progress?(start + batch.count, changes.count)
         }

@@ -10,7 +10,8 @@ struct Authenticator: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.count > 7 else {
-            throw ProblemResponse(.unauthorized, "send the device token as Authorization: Bearer <token>", headers: [.wwwAuthenticate: "Bearer"])
+            throw ProblemResponse(
+                .unauthorized, "send the device token as Authorization: Bearer <token>", headers: [.wwwAuthenticate: "Bearer"])
         }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         var context = context

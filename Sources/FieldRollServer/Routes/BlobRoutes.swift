@@ -77,7 +77,8 @@ struct BlobRoutes {
         defer { blobs.release(d) }
         let held = await blobs.partialSize(of: d)
         guard offset == held else {
-            throw ProblemResponse(.offsetMismatch, "the server holds \(held) bytes of this blob; resume from there", headers: [.uploadOffset: String(held)])
+            throw ProblemResponse(
+                .offsetMismatch, "the server holds \(held) bytes of this blob; resume from there", headers: [.uploadOffset: String(held)])
         }
         let outcome: BlobStore.AppendOutcome
         do { outcome = try await blobs.append(request.body, to: d, at: held, total: total) } catch let failure as BlobStore.WriteFailure {
@@ -93,15 +94,18 @@ struct BlobRoutes {
             throw ProblemResponse(.payloadTooLarge, "more bytes than the announced Upload-Length \(total); the upload was discarded")
         case .incomplete(let received):
             metrics.blobReceived(received - held)
-            return try JSONBody.response(BlobStatus(sha256: d, size: total, received: received, complete: false), status: .accepted, request: request)
+            return try JSONBody.response(
+                BlobStatus(sha256: d, size: total, received: received, complete: false), status: .accepted, request: request)
         case .hashMismatch:
             metrics.blobReceived(total - held)
-            throw ProblemResponse(.hashMismatch, "the \(total) bytes received do not hash to \(d.hex); the upload was discarded, send it again")
+            throw ProblemResponse(
+                .hashMismatch, "the \(total) bytes received do not hash to \(d.hex); the upload was discarded, send it again")
         case .complete:
             metrics.blobReceived(total - held)
         }
         try await pipeline.storage.recordBlob(d, size: total, uploader: device.id, at: Clock.millis())
-        return try JSONBody.response(BlobStatus(sha256: d, size: total, received: total, complete: true), status: .created, request: request)
+        return try JSONBody.response(
+            BlobStatus(sha256: d, size: total, received: total, complete: true), status: .created, request: request)
     }
 
     func get(_ request: Request, _ context: ServerRequestContext) async throws -> Response {

@@ -17,14 +17,18 @@ struct DeviceRoutes {
             }
             var proposed: NodeID?
             if let d = body.device {
-                guard let id = try? NodeID(d) else { throw ProblemResponse(.invalidRecord, "device must be 1–64 characters of a-z 0-9 - _ .") }
+                guard let id = try? NodeID(d) else {
+                    throw ProblemResponse(.invalidRecord, "device must be 1–64 characters of a-z 0-9 - _ .")
+                }
                 proposed = id
             }
             let token = Secrets.token()
             let now = Clock.millis()
-            let identity = try await pipeline.redeem(codeHash: Secrets.hash(body.code), publicKey: key, tokenHash: Secrets.hashToken(token), proposedID: proposed, now: now)
+            let identity = try await pipeline.redeem(
+                codeHash: Secrets.hash(body.code), publicKey: key, tokenHash: Secrets.hashToken(token), proposedID: proposed, now: now)
             let answer = EnrolmentGrant(
-                device: identity.id, name: identity.name, role: identity.role, scope: identity.scope, token: token, server: pipeline.serverNode,
+                device: identity.id, name: identity.name, role: identity.role, scope: identity.scope, token: token,
+                server: pipeline.serverNode,
                 serverPublicKey: pipeline.serverKey.publicKey.base64, serverTime: Instant(millis: now))
             return try JSONBody.response(answer, status: .created, request: request)
         }

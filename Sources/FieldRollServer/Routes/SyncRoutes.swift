@@ -23,14 +23,16 @@ struct SyncRoutes {
             throw ProblemResponse(.malformedJSON, "the body is not a valid push: \(error.message)")
         }
         guard push.protocol == WireProtocol.version else {
-            throw ProblemResponse(.unsupportedVersion, "this server speaks \(WireProtocol.version), the request \(push.protocol.prefix(40))")
+            throw ProblemResponse(
+                .unsupportedVersion, "this server speaks \(WireProtocol.version), the request \(push.protocol.prefix(40))")
         }
         guard push.changeCount <= configuration.maxChangesPerPush else {
             throw ProblemResponse(.batchTooLarge, "\(push.changeCount) changes in one push; at most \(configuration.maxChangesPerPush)")
         }
         let ids = push.changeSets.flatMap { $0.changes.map(\.id) }
         guard Set(ids).count == ids.count else { throw ProblemResponse(.invalidRecord, "a push names the same change id twice") }
-        let response = try await pipeline.push(push.changeSets, pusher: device.id, writer: WriterContext(device: device), now: Clock.millis())
+        let response = try await pipeline.push(
+            push.changeSets, pusher: device.id, writer: WriterContext(device: device), now: Clock.millis())
         metrics.pushed(response.results)
         return try JSONBody.response(response, request: request)
     }
@@ -55,7 +57,10 @@ struct SyncRoutes {
         if let after = request.uri.queryParameters.get("after"), !after.isEmpty {
             let cursor = try SyncCursor(after)
             guard cursor.issuer == pipeline.serverNode else {
-                throw ProblemResponse(.badCursor, "cursor \(after.prefix(80)) was issued by \(cursor.issuer), not by this server (\(pipeline.serverNode)); pull from the start")
+                throw ProblemResponse(
+                    .badCursor,
+                    "cursor \(after.prefix(80)) was issued by \(cursor.issuer), not by this server (\(pipeline.serverNode)); pull from the start"
+                )
             }
             position = cursor.position
         }

@@ -21,7 +21,8 @@ public protocol TransactionalStorage: Sendable {
     /// `decide` runs inside the transaction and must be pure and quick: no I/O. If it throws,
     /// the transaction rolls back and the error is rethrown.
     /// - Throws: ``StorageError`` (`storage-failure`) when the database fails; nothing is written.
-    func write<R: Sendable>(reading request: ReadRequest, _ decide: @escaping @Sendable (WriteSnapshot) throws -> (WriteSet, R)) async throws -> R
+    func write<R: Sendable>(reading request: ReadRequest, _ decide: @escaping @Sendable (WriteSnapshot) throws -> (WriteSet, R))
+        async throws -> R
 }
 
 /// Records and the commit log.

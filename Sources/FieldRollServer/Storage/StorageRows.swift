@@ -18,7 +18,9 @@ public struct SyncHead: Sendable, Hashable {
     public var auditSeq: Int64
     public var auditHash: String
 
-    public init(position: Int64 = 0, generation: Int64 = 0, clock: HLCTimestamp? = nil, auditSeq: Int64 = 0, auditHash: String = AuditEntry.genesis) {
+    public init(
+        position: Int64 = 0, generation: Int64 = 0, clock: HLCTimestamp? = nil, auditSeq: Int64 = 0, auditHash: String = AuditEntry.genesis
+    ) {
         self.position = position
         self.generation = generation
         self.clock = clock
@@ -90,7 +92,8 @@ public struct DeviceRow: Sendable, Hashable, Codable {
     public var lastSeenAt: Int64?
 
     public init(
-        id: NodeID, name: String, role: Role, scope: RegionCode, codeHash: String? = nil, codeExpiresAt: Int64? = nil, publicKey: String? = nil,
+        id: NodeID, name: String, role: Role, scope: RegionCode, codeHash: String? = nil, codeExpiresAt: Int64? = nil,
+        publicKey: String? = nil,
         tokenHash: String? = nil, createdAt: Int64, redeemedAt: Int64? = nil, revokedAt: Int64? = nil, lastSeenAt: Int64? = nil
     ) {
         self.id = id
@@ -172,7 +175,10 @@ public struct ReadRequest: Sendable, Hashable {
     public var deviceCodeHash: String?
     public var conflictIDs: [String] = []
 
-    public init(records: [RecordKey] = [], changeIDs: [ChangeID] = [], deviceIDs: [NodeID] = [], deviceCodeHash: String? = nil, conflictIDs: [String] = []) {
+    public init(
+        records: [RecordKey] = [], changeIDs: [ChangeID] = [], deviceIDs: [NodeID] = [], deviceCodeHash: String? = nil,
+        conflictIDs: [String] = []
+    ) {
         self.records = records
         self.changeIDs = changeIDs
         self.deviceIDs = deviceIDs
@@ -190,7 +196,10 @@ public struct WriteSnapshot: Sendable {
     public var devices: [DeviceRow]
     public var conflicts: [ConflictRecord]
 
-    public init(head: SyncHead, records: [RecordKey: StoredRecord] = [:], results: [ChangeID: StoredResult] = [:], devices: [DeviceRow] = [], conflicts: [ConflictRecord] = []) {
+    public init(
+        head: SyncHead, records: [RecordKey: StoredRecord] = [:], results: [ChangeID: StoredResult] = [:], devices: [DeviceRow] = [],
+        conflicts: [ConflictRecord] = []
+    ) {
         self.head = head
         self.records = records
         self.results = results

@@ -79,7 +79,9 @@ public enum ChangeApplier {
         guard case .writes(let writes) = change.payload, let schema = change.entity.schema else {
             return .refuse(.invalidRecord, "a \(change.entity.rawValue) change carries field writes, not a body")
         }
-        guard UUID(uuidString: change.record) != nil else { return .refuse(.invalidRecord, "record id \"\(change.record.prefix(40))\" is not a UUID") }
+        guard UUID(uuidString: change.record) != nil else {
+            return .refuse(.invalidRecord, "record id \"\(change.record.prefix(40))\" is not a UUID")
+        }
         guard !writes.isEmpty, writes.count <= maxWritesPerChange else {
             return .refuse(.invalidRecord, "a change writes 1–\(maxWritesPerChange) fields, this one \(writes.count)")
         }
@@ -134,18 +136,25 @@ public enum ChangeApplier {
         }
         let (id, region) = (record.recordID, record.region)
         if let signer = record.signingDevice {
-            if signer != origin { return .refuse(.invalidRecord, "\(change.entity.rawValue) \(id) names device \(signer) but comes from \(origin)") }
+            if signer != origin {
+                return .refuse(.invalidRecord, "\(change.entity.rawValue) \(id) names device \(signer) but comes from \(origin)")
+            }
             if case .failed(let why) = bodySignature { return .refuse(.badSignature, "\(change.entity.rawValue) \(id): \(why)") }
         }
         let issues = record.validate()
         if !issues.isEmpty { return .refuse(.invalidRecord, ValidationError(issues).message) }
-        guard id == change.record.lowercased() else { return .refuse(.invalidRecord, "the body's id \(id) differs from the change's record \(change.record)") }
-        guard region == change.region else { return .refuse(.invalidRecord, "the body's region \(region) differs from the change's region \(change.region)") }
+        guard id == change.record.lowercased() else {
+            return .refuse(.invalidRecord, "the body's id \(id) differs from the change's record \(change.record)")
+        }
+        guard region == change.region else {
+            return .refuse(.invalidRecord, "the body's region \(region) differs from the change's region \(change.region)")
+        }
         let existingBody: JSONValue? = if case .body(let b)? = existing?.content { b } else { nil }
         switch ImmutableRecordRule.decide(existing: existingBody, incoming: body) {
         case .store:
             return ChangeDecision(
-                status: .applied, record: StoredRecord(entity: change.entity, id: id, region: region, content: .body(body)), blobs: record.blobReferences)
+                status: .applied, record: StoredRecord(entity: change.entity, id: id, region: region, content: .body(body)),
+                blobs: record.blobReferences)
         case .duplicate:
             return ChangeDecision(status: .duplicate, record: nil)
         case .conflict:

@@ -43,7 +43,8 @@ public enum SignatureCheck {
     /// Checks one set: its own signature, then each visit's and check-in's record signature.
     public static func verify(_ set: ChangeSet, key: Curve25519.Signing.PublicKey?) -> SignatureVerdict {
         guard let key else {
-            return SignatureVerdict(setFailure: "origin \(set.origin) is not an active device", bodies: set.changes.map { _ in .notApplicable })
+            return SignatureVerdict(
+                setFailure: "origin \(set.origin) is not an active device", bodies: set.changes.map { _ in .notApplicable })
         }
         do { try set.verifySignature(with: key) } catch {
             return SignatureVerdict(setFailure: error.message, bodies: set.changes.map { _ in .notApplicable })

@@ -15,7 +15,9 @@ extension SyncPipeline {
         guard let open = try await storage.conflicts(includeResolved: true, scope: nil).first(where: { $0.id == id }) else {
             throw ProblemDetails(.notFound, detail: "no conflict \(id)")
         }
-        let node = serverNode, key = serverKey, maxDrift = maxClockDrift
+        let node = serverNode
+        let key = serverKey
+        let maxDrift = maxClockDrift
         let request = ReadRequest(records: [RecordKey(open.entity, open.record)], conflictIDs: [id])
         return try await storage.write(reading: request) { snapshot in
             guard var conflict = snapshot.conflicts.first(where: { $0.id == id }) else {

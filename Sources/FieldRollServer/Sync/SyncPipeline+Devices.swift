@@ -4,7 +4,9 @@ import Foundation
 
 extension SyncPipeline {
     /// Registers a device awaiting enrolment; returns its id. Only the code's hash is kept.
-    public func createDevice(name: String, role: Role, scope: RegionCode, codeHash: String, expiresAt: Int64, by actor: String = "admin", now: Int64) async throws
+    public func createDevice(
+        name: String, role: Role, scope: RegionCode, codeHash: String, expiresAt: Int64, by actor: String = "admin", now: Int64
+    ) async throws
         -> NodeID
     {
         let id = try NodeID(UUID().uuidString.lowercased())
@@ -12,7 +14,9 @@ extension SyncPipeline {
         try await storage.write(reading: ReadRequest()) { snapshot in
             var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
             batch.put(DeviceRow(id: id, name: name, role: role, scope: scope, codeHash: codeHash, codeExpiresAt: expiresAt, createdAt: now))
-            batch.audit(actor: Self.officeActor(actor), action: "device.enrolment-issued", subject: id.rawValue, detail: "\(role.rawValue) \(name) scope \(scope)")
+            batch.audit(
+                actor: Self.officeActor(actor), action: "device.enrolment-issued", subject: id.rawValue,
+                detail: "\(role.rawValue) \(name) scope \(scope)")
             return (batch.finish(), ())
         }
         return id
@@ -22,7 +26,8 @@ extension SyncPipeline {
     /// device proposes (the node id its offline stamps already carry) if it is free.
     /// - Throws: `unauthorized` for an unknown, used or expired code; `invalid-record` for a
     ///   proposed id that is taken.
-    public func redeem(codeHash: String, publicKey: Curve25519.Signing.PublicKey, tokenHash: String, proposedID: NodeID?, now: Int64) async throws
+    public func redeem(codeHash: String, publicKey: Curve25519.Signing.PublicKey, tokenHash: String, proposedID: NodeID?, now: Int64)
+        async throws
         -> DeviceIdentity
     {
         let node = serverNode
@@ -49,7 +54,9 @@ extension SyncPipeline {
             row.lastSeenAt = now
             var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
             batch.put(row, replacing: issued)
-            batch.audit(actor: row.id.rawValue, action: "device.enrolled", subject: row.id.rawValue, detail: "issued as \(issued); public key \(publicKey.base64)")
+            batch.audit(
+                actor: row.id.rawValue, action: "device.enrolled", subject: row.id.rawValue,
+                detail: "issued as \(issued); public key \(publicKey.base64)")
             return (batch.finish(), DeviceIdentity(id: row.id, name: row.name, role: row.role, scope: row.scope, publicKey: publicKey))
         }
     }
@@ -57,7 +64,8 @@ extension SyncPipeline {
     /// The active device holding `token`; notes it as seen (at most once a minute).
     /// - Throws: `unauthorized` for an unknown token, `device-revoked` for a revoked device.
     public func authenticate(tokenHash: String, now: Int64) async throws -> DeviceIdentity {
-        guard let row = try await timed("authenticate", { try await storage.device(tokenHash: tokenHash) }), let keyText = row.publicKey else {
+        guard let row = try await timed("authenticate", { try await storage.device(tokenHash: tokenHash) }), let keyText = row.publicKey
+        else {
             throw ProblemDetails(.unauthorized, detail: "the token is unknown; enrol the device again")
         }
         if row.revokedAt != nil {

@@ -30,7 +30,9 @@ extension SyncPipeline {
         let key = RecordKey(.enrolment, id.description)
         let stored = try await storage.write(reading: ReadRequest(records: [key])) { snapshot in (WriteSet(), snapshot.records[key]) }
         guard let stored else { throw ProblemDetails(.notFound, detail: "no enrolment \(id)") }
-        let action = ReviewAction(enrolmentID: id, region: stored.region, reviewer: reviewer, role: role, step: step, decision: decision, reason: reason, at: Instant(millis: now))
+        let action = ReviewAction(
+            enrolmentID: id, region: stored.region, reviewer: reviewer, role: role, step: step, decision: decision, reason: reason,
+            at: Instant(millis: now))
         do { try action.validated() } catch { throw ProblemDetails(.invalidRecord, detail: error.message) }
         let body = try JSONValue(encoding: action)
         var clock = HybridLogicalClock(node: serverNode, last: nil)
@@ -47,7 +49,8 @@ extension SyncPipeline {
 
     /// Applications waiting at a step inside `scope` (nil: everywhere), oldest first, with their
     /// deadlines as of `today`.
-    public func reviewQueue(in scope: RegionCode?, today: CalendarDate, holidays: Set<CalendarDate> = []) async throws -> [ReviewQueueEntry] {
+    public func reviewQueue(in scope: RegionCode?, today: CalendarDate, holidays: Set<CalendarDate> = []) async throws -> [ReviewQueueEntry]
+    {
         var out: [ReviewQueueEntry] = []
         for record in try await storage.records(of: .enrolment, in: scope) {
             guard case .state(let state) = record.content, !state.isDeleted, let id = try? EnrolmentID(record.id),
@@ -59,6 +62,8 @@ extension SyncPipeline {
             let noticeEnds = enrolment.status == .publicNotice ? since.map { $0.adding(days: reviewChain.noticeDays) } : nil
             out.append(ReviewQueueEntry(enrolment: enrolment, step: step, since: since, due: due, daysLate: late, noticeEnds: noticeEnds))
         }
-        return out.sorted { ($0.since?.dayNumber ?? Int.min, $0.enrolment.id.description) < ($1.since?.dayNumber ?? Int.min, $1.enrolment.id.description) }
+        return out.sorted {
+            ($0.since?.dayNumber ?? Int.min, $0.enrolment.id.description) < ($1.since?.dayNumber ?? Int.min, $1.enrolment.id.description)
+        }
     }
 }

@@ -31,7 +31,8 @@ public final class SyncPipeline: Sendable {
     public var serverKey: Curve25519.Signing.PrivateKey { identity.key }
 
     public init(
-        storage: any ServerStorage, identity: ServerIdentity, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift, reviewChain: ReviewChain = .standard,
+        storage: any ServerStorage, identity: ServerIdentity, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift,
+        reviewChain: ReviewChain = .standard,
         metrics: ServerMetrics? = nil
     ) {
         self.storage = storage
@@ -49,7 +50,8 @@ public final class SyncPipeline: Sendable {
         metrics: ServerMetrics? = nil
     ) async throws -> SyncPipeline {
         guard let identity = try await storage.identity() else {
-            throw StorageError(.noServer, "this \(storage.backend) database holds no FieldRoll server; create one with `fieldroll-server init`")
+            throw StorageError(
+                .noServer, "this \(storage.backend) database holds no FieldRoll server; create one with `fieldroll-server init`")
         }
         return SyncPipeline(storage: storage, identity: identity, maxClockDrift: maxClockDrift, reviewChain: reviewChain, metrics: metrics)
     }
@@ -70,7 +72,8 @@ public final class SyncPipeline: Sendable {
         let identity = ServerIdentity.generate()
         try await storage.initialize(identity)
         let pipeline = SyncPipeline(storage: storage, identity: identity)
-        try await pipeline.record(actor: "admin", action: "server.initialized", subject: identity.node.rawValue, detail: "backend \(storage.backend)", now: now)
+        try await pipeline.record(
+            actor: "admin", action: "server.initialized", subject: identity.node.rawValue, detail: "backend \(storage.backend)", now: now)
         return pipeline
     }
 
@@ -101,45 +104,53 @@ public final class SyncPipeline: Sendable {
                 request.changeIDs.append(change.id)
                 request.records.append(RecordKey(change.entity, change.record))
                 // A review action moves an enrolment: read it in the same transaction.
-                if let action = Self.reviewAction(in: change) { request.records.append(RecordKey(.enrolment, action.enrolmentID.description)) }
+                if let action = Self.reviewAction(in: change) {
+                    request.records.append(RecordKey(.enrolment, action.enrolmentID.description))
+                }
             }
         }
-        let node = serverNode, maxDrift = maxClockDrift, key = serverKey, chain = reviewChain
-        return try await timed("push") { try await storage.write(reading: request) { snapshot in
-            var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
-            let active = Set(snapshot.devices.filter { $0.status == .active }.map(\.id)).union([node])
-            var results: [ChangeResult] = []
-            for (set, verdict) in zip(changeSets, verdicts) {
-                // The whole set stands or falls with its origin and signature.
-                var refusal: (ErrorCode, String)?
-                if set.origin != pusher && !writer.isServer {
-                    refusal = (.forbidden, "change set \(set.id) was made by \(set.origin); a device pushes only its own change sets")
-                } else if !active.contains(set.origin) {
-                    refusal = (.badSignature, "change set \(set.id): origin \(set.origin) is not an active device")
-                } else if let why = verdict.setFailure {
-                    refusal = (.badSignature, "change set \(set.id): \(why)")
-                }
-                for (change, body) in zip(set.changes, verdict.bodies) {
-                    if let prior = batch.prior(change.id) {
-                        results.append(prior)
-                        continue
+        let node = serverNode
+        let maxDrift = maxClockDrift
+        let key = serverKey
+        let chain = reviewChain
+        return try await timed("push") {
+            try await storage.write(reading: request) { snapshot in
+                var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
+                let active = Set(snapshot.devices.filter { $0.status == .active }.map(\.id)).union([node])
+                var results: [ChangeResult] = []
+                for (set, verdict) in zip(changeSets, verdicts) {
+                    // The whole set stands or falls with its origin and signature.
+                    var refusal: (ErrorCode, String)?
+                    if set.origin != pusher && !writer.isServer {
+                        refusal = (.forbidden, "change set \(set.id) was made by \(set.origin); a device pushes only its own change sets")
+                    } else if !active.contains(set.origin) {
+                        refusal = (.badSignature, "change set \(set.id): origin \(set.origin) is not an active device")
+                    } else if let why = verdict.setFailure {
+                        refusal = (.badSignature, "change set \(set.id): \(why)")
                     }
-                    let result: ChangeResult
-                    if let (code, detail) = refusal {
-                        result = ChangeResult(change: change.id, status: .refused, code: code, detail: detail)
-                    } else if let action = Self.reviewAction(in: change) {
-                        result = batch.applyReview(
-                            action, change: change, in: set, bodySignature: body, writer: writer, chain: chain, serverKey: key, node: node, maxDrift: maxDrift)
-                    } else {
-                        result = batch.apply(change, in: set, bodySignature: body, writer: writer, maxDrift: maxDrift)
+                    for (change, body) in zip(set.changes, verdict.bodies) {
+                        if let prior = batch.prior(change.id) {
+                            results.append(prior)
+                            continue
+                        }
+                        let result: ChangeResult
+                        if let (code, detail) = refusal {
+                            result = ChangeResult(change: change.id, status: .refused, code: code, detail: detail)
+                        } else if let action = Self.reviewAction(in: change) {
+                            result = batch.applyReview(
+                                action, change: change, in: set, bodySignature: body, writer: writer, chain: chain, serverKey: key,
+                                node: node, maxDrift: maxDrift)
+                        } else {
+                            result = batch.apply(change, in: set, bodySignature: body, writer: writer, maxDrift: maxDrift)
+                        }
+                        batch.remember(result, device: pusher)
+                        results.append(result)
                     }
-                    batch.remember(result, device: pusher)
-                    results.append(result)
                 }
+                let serverTime = batch.clock.tick(now: now)
+                return (batch.finish(), PushResponse(results: results, serverTime: serverTime, generation: snapshot.head.generation))
             }
-            let serverTime = batch.clock.tick(now: now)
-            return (batch.finish(), PushResponse(results: results, serverTime: serverTime, generation: snapshot.head.generation))
-        } }
+        }
     }
 
     // MARK: Pull
@@ -165,7 +176,8 @@ public final class SyncPipeline: Sendable {
         if changes.isEmpty { last = max(position, head.position) }
         var clock = HybridLogicalClock(node: serverNode, last: head.clock)
         return PullPage(
-            changes: changes, cursor: SyncCursor(issuer: serverNode, position: last), more: rows.count > limit, serverTime: clock.tick(now: now),
+            changes: changes, cursor: SyncCursor(issuer: serverNode, position: last), more: rows.count > limit,
+            serverTime: clock.tick(now: now),
             generation: head.generation)
     }
 
@@ -194,9 +206,14 @@ public final class SyncPipeline: Sendable {
             let page = try await storage.auditEntries(after: expected - 1, limit: 5000)
             if page.isEmpty { break }
             for e in page {
-                if e.seq != expected { return AuditVerification(entries: expected - 1, firstBad: (expected, "entry \(expected) is missing")) }
-                if e.previousHash != previous { return AuditVerification(entries: e.seq - 1, firstBad: (e.seq, "entry \(e.seq) does not follow entry \(e.seq - 1)")) }
-                let hash = AuditEntry.hash(seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail: e.detail, previous: previous)
+                if e.seq != expected {
+                    return AuditVerification(entries: expected - 1, firstBad: (expected, "entry \(expected) is missing"))
+                }
+                if e.previousHash != previous {
+                    return AuditVerification(entries: e.seq - 1, firstBad: (e.seq, "entry \(e.seq) does not follow entry \(e.seq - 1)"))
+                }
+                let hash = AuditEntry.hash(
+                    seq: e.seq, at: e.at, actor: e.actor, action: e.action, subject: e.subject, detail: e.detail, previous: previous)
                 if hash != e.hash { return AuditVerification(entries: e.seq - 1, firstBad: (e.seq, "entry \(e.seq) was altered")) }
                 previous = hash
                 expected += 1
@@ -205,7 +222,8 @@ public final class SyncPipeline: Sendable {
         let count = expected - 1
         let head = try await storage.head()
         if head.auditSeq != count || head.auditHash != previous {
-            return AuditVerification(entries: count, firstBad: (count + 1, "entries after \(count) were removed (the recorded head is entry \(head.auditSeq))"))
+            return AuditVerification(
+                entries: count, firstBad: (count + 1, "entries after \(count) were removed (the recorded head is entry \(head.auditSeq))"))
         }
         return AuditVerification(entries: count, firstBad: nil)
     }
@@ -222,7 +240,8 @@ public final class SyncPipeline: Sendable {
             var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
             batch.head.generation += 1
             batch.head.position = max(batch.head.position, batch.head.generation << SyncHead.generationShift)
-            batch.audit(actor: "admin", action: "server.restored", subject: node.rawValue, detail: "generation \(batch.head.generation): \(reason)")
+            batch.audit(
+                actor: "admin", action: "server.restored", subject: node.rawValue, detail: "generation \(batch.head.generation): \(reason)")
             return (batch.finish(), batch.head)
         }
     }

@@ -19,10 +19,13 @@ extension WriteBatch {
     /// The move is the server's own signed change to the enrolment's `status` and `statusSince`
     /// (and `startDate` on enrolment), logged, audited and pulled like any other change.
     mutating func applyReview(
-        _ action: ReviewAction, change: Change, in changeSet: ChangeSet, bodySignature: BodySignature, writer: WriterContext, chain: ReviewChain,
+        _ action: ReviewAction, change: Change, in changeSet: ChangeSet, bodySignature: BodySignature, writer: WriterContext,
+        chain: ReviewChain,
         serverKey: Curve25519.Signing.PrivateKey, node: NodeID, maxDrift: Int64
     ) -> ChangeResult {
-        func refuse(_ code: ErrorCode, _ detail: String) -> ChangeResult { ChangeResult(change: change.id, status: .refused, code: code, detail: detail) }
+        func refuse(_ code: ErrorCode, _ detail: String) -> ChangeResult {
+            ChangeResult(change: change.id, status: .refused, code: code, detail: detail)
+        }
         let key = RecordKey(.enrolment, action.enrolmentID.description)
         guard let stored = record(key), case .state(let state) = stored.content, !state.isDeleted,
             let enrolment = try? Enrolment(id: action.enrolmentID, values: state.values)
@@ -31,14 +34,20 @@ extension WriteBatch {
             return refuse(.scopeViolation, "enrolment \(action.enrolmentID) is in \(enrolment.region), outside \(writer.scope)")
         }
         guard action.region == enrolment.region else {
-            return refuse(.invalidRecord, "the review action names region \(action.region); enrolment \(action.enrolmentID) is in \(enrolment.region)")
+            return refuse(
+                .invalidRecord, "the review action names region \(action.region); enrolment \(action.enrolmentID) is in \(enrolment.region)"
+            )
         }
         // The role that counts is the pushing device's (or the office's); the action must say the same.
         let role = writer.isServer ? action.role : writer.role
-        guard role == action.role else { return refuse(.forbidden, "the action says \(action.role.rawValue) but comes from a \(writer.role.rawValue)") }
+        guard role == action.role else {
+            return refuse(.forbidden, "the action says \(action.role.rawValue) but comes from a \(writer.role.rawValue)")
+        }
         let today = CalendarDate(chinaDayOf: Instant(millis: now))
         let transition: ReviewTransition
-        switch chain.decide(action.decision, at: action.step, by: role, status: enrolment.status, since: enrolment.statusSince, today: today) {
+        switch chain.decide(
+            action.decision, at: action.step, by: role, status: enrolment.status, since: enrolment.statusSince, today: today)
+        {
         case .failure(let why): return refuse(why.code, "enrolment \(action.enrolmentID): \(why.message)")
         case .success(let t): transition = t
         }
@@ -48,9 +57,13 @@ extension WriteBatch {
             if let stamp = state.fields[field]?.stamp { _ = try? clock.receive(stamp, now: now) }
         }
         let stamp = clock.tick(now: now)
-        var values: [String: JSONValue] = ["status": .string(transition.status.rawValue), "statusSince": .string(transition.since.description)]
+        var values: [String: JSONValue] = [
+            "status": .string(transition.status.rawValue), "statusSince": .string(transition.since.description),
+        ]
         if transition.status == .enrolled { values["startDate"] = .string(transition.since.description) }
-        let writes = values.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: state.fields[$0.key]?.stamp) }
+        let writes = values.sorted { $0.key < $1.key }.map {
+            FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: state.fields[$0.key]?.stamp)
+        }
         let move = Change(entity: .enrolment, record: key.id, region: enrolment.region, payload: .writes(writes))
         let moveSet: ChangeSet
         do { moveSet = try ChangeSet(origin: node, stamp: stamp, changes: [move]).signed(with: serverKey) } catch {
@@ -64,7 +77,9 @@ extension WriteBatch {
         remember(moved, device: node)
         audit(
             actor: changeSet.origin.rawValue, action: "review.\(action.decision.rawValue)", subject: "enrolment/\(key.id)",
-            detail: "\(action.step.rawValue) by \(action.reviewer) (\(role.rawValue)): \(enrolment.status.rawValue) → \(transition.status.rawValue)")
+            detail:
+                "\(action.step.rawValue) by \(action.reviewer) (\(role.rawValue)): \(enrolment.status.rawValue) → \(transition.status.rawValue)"
+        )
         return result
     }
 }

@@ -52,7 +52,8 @@ struct WriteBatch {
     ) -> ChangeResult {
         let existing = records[RecordKey(change.entity, change.record)]
         let decision = ChangeApplier.decide(
-            change, origin: changeSet.origin, bodySignature: bodySignature, writer: writer, existing: existing, now: now, maxDrift: maxDrift)
+            change, origin: changeSet.origin, bodySignature: bodySignature, writer: writer, existing: existing, now: now, maxDrift: maxDrift
+        )
         guard let record = decision.record else {
             return ChangeResult(change: change.id, status: decision.status, code: decision.code, detail: decision.detail)
         }
@@ -71,14 +72,17 @@ struct WriteBatch {
             conflictIDs.append(id)
             set.conflicts.append(
                 ConflictRecord(
-                    id: id, entity: change.entity, record: record.id, region: record.region, field: edit.field, winner: edit.winner, loser: edit.loser,
+                    id: id, entity: change.entity, record: record.id, region: record.region, field: edit.field, winner: edit.winner,
+                    loser: edit.loser,
                     change: change.id, detectedAt: Instant(millis: now)))
         }
         audit(
-            actor: changeSet.origin.rawValue, action: "change.\(decision.status.rawValue)", subject: "\(change.entity.rawValue)/\(record.id)",
+            actor: changeSet.origin.rawValue, action: "change.\(decision.status.rawValue)",
+            subject: "\(change.entity.rawValue)/\(record.id)",
             detail: "change \(change.id) position \(position)")
         return ChangeResult(
-            change: change.id, status: decision.status, code: decision.code, detail: decision.detail, conflicts: conflictIDs.isEmpty ? nil : conflictIDs)
+            change: change.id, status: decision.status, code: decision.code, detail: decision.detail,
+            conflicts: conflictIDs.isEmpty ? nil : conflictIDs)
     }
 
     /// Appends a change to the commit log at the next position.
@@ -95,8 +99,11 @@ struct WriteBatch {
     mutating func audit(actor: String, action: String, subject: String, detail: String) {
         let seq = head.auditSeq + 1
         let at = Instant(millis: now)
-        let hash = AuditEntry.hash(seq: seq, at: at, actor: actor, action: action, subject: subject, detail: detail, previous: head.auditHash)
-        set.audit.append(AuditEntry(seq: seq, at: at, actor: actor, action: action, subject: subject, detail: detail, previousHash: head.auditHash, hash: hash))
+        let hash = AuditEntry.hash(
+            seq: seq, at: at, actor: actor, action: action, subject: subject, detail: detail, previous: head.auditHash)
+        set.audit.append(
+            AuditEntry(
+                seq: seq, at: at, actor: actor, action: action, subject: subject, detail: detail, previousHash: head.auditHash, hash: hash))
         head.auditSeq = seq
         head.auditHash = hash
     }

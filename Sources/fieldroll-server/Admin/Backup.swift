@@ -26,11 +26,14 @@ extension FieldRollServerCommand {
             await pipeline.storage.close()
             if json {
                 CLIOutput.json([
-                    "server": .string(manifest.server.description), "backend": .string(manifest.backend), "position": .int(manifest.position),
+                    "server": .string(manifest.server.description), "backend": .string(manifest.backend),
+                    "position": .int(manifest.position),
                     "photos": .int(Int64(manifest.photos)), "out": .string(out),
                 ])
             } else {
-                print("backed up server \(manifest.server) (\(manifest.backend), position \(manifest.position), \(manifest.photos) photos) to \(out)")
+                print(
+                    "backed up server \(manifest.server) (\(manifest.backend), position \(manifest.position), \(manifest.photos) photos) to \(out)"
+                )
             }
         }
     }
@@ -61,7 +64,9 @@ extension FieldRollServerCommand {
                     "photosAdded": .int(Int64(photos)),
                 ])
             } else {
-                print("restored server \(manifest.server) from \(from) (backup of \(manifest.createdAt)); generation \(head.generation) begins; \(photos) photos added")
+                print(
+                    "restored server \(manifest.server) from \(from) (backup of \(manifest.createdAt)); generation \(head.generation) begins; \(photos) photos added"
+                )
             }
         }
     }

@@ -37,7 +37,9 @@ extension FieldRollServerCommand {
             if json {
                 CLIOutput.json(["server": .string(pipeline.serverNode.rawValue), "backend": .string(storage.backend), "created": true])
             } else {
-                print("created server \(pipeline.serverNode) (\(storage.backend): \(config.databaseDescription); photos: \(config.blobDirectory))")
+                print(
+                    "created server \(pipeline.serverNode) (\(storage.backend): \(config.databaseDescription); photos: \(config.blobDirectory))"
+                )
             }
         }
     }
@@ -53,7 +55,9 @@ extension FieldRollServerCommand {
             let pipeline = try await options.open()
             await pipeline.storage.close()
             if json {
-                CLIOutput.json(["server": .string(pipeline.serverNode.rawValue), "backend": .string(pipeline.storage.backend), "upToDate": true])
+                CLIOutput.json([
+                    "server": .string(pipeline.serverNode.rawValue), "backend": .string(pipeline.storage.backend), "upToDate": true,
+                ])
             } else {
                 print("schema up to date (\(pipeline.storage.backend))")
             }

@@ -13,7 +13,8 @@ extension FieldRollServerCommand {
     }
 
     struct ConflictsList: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List open conflicts (with --all, resolved ones too).")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List open conflicts (with --all, resolved ones too).")
         @OptionGroup var options: ServerOptions
         @Option(help: "Only conflicts inside this region code (county, township or village).") var scope: String?
         @Flag(help: "Include resolved conflicts.") var all = false
@@ -34,9 +35,14 @@ extension FieldRollServerCommand {
             }
             if list.isEmpty { print(all ? "no conflicts" : "no open conflicts") }
             for c in list {
-                print("\(c.id)  \(c.entity.rawValue)/\(c.record).\(c.field)  region \(c.region)\(c.resolvedAt == nil ? "" : "  [\(c.resolution ?? "resolved") by \(c.resolvedBy ?? "?")]")")
-                print("    kept:  \(CanonicalJSON.string(c.winner.value))  by \(c.winnerDevice) at \(Instant(millis: c.winner.stamp.physical))")
-                print("    other: \(CanonicalJSON.string(c.loser.value))  by \(c.loserDevice) at \(Instant(millis: c.loser.stamp.physical))")
+                print(
+                    "\(c.id)  \(c.entity.rawValue)/\(c.record).\(c.field)  region \(c.region)\(c.resolvedAt == nil ? "" : "  [\(c.resolution ?? "resolved") by \(c.resolvedBy ?? "?")]")"
+                )
+                print(
+                    "    kept:  \(CanonicalJSON.string(c.winner.value))  by \(c.winnerDevice) at \(Instant(millis: c.winner.stamp.physical))"
+                )
+                print(
+                    "    other: \(CanonicalJSON.string(c.loser.value))  by \(c.loserDevice) at \(Instant(millis: c.loser.stamp.physical))")
             }
         }
     }
@@ -52,7 +58,9 @@ extension FieldRollServerCommand {
         @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
-            guard choose == "kept" || choose == "other" else { throw CLIFailure(code: .invalidRecord, message: "--choose must be kept or other") }
+            guard choose == "kept" || choose == "other" else {
+                throw CLIFailure(code: .invalidRecord, message: "--choose must be kept or other")
+            }
             let pipeline = try await options.open()
             let c = try await pipeline.resolveConflict(id: id, chooseLoser: choose == "other", by: by, now: CLIClock.millis())
             await pipeline.storage.close()

@@ -40,7 +40,8 @@ extension FieldRollServerCommand {
                 households: tables["households.csv"], members: tables["members.csv"], enrolments: tables["enrolments.csv"], now: now())
             say("   Imported the office's spreadsheets: \(imported).")
 
-            let village = try RegionCode("139901002201"), township = village.ancestor(at: .township)
+            let village = try RegionCode("139901002201")
+            let township = village.ancestor(at: .township)
             let villageName = county.villages.first { $0.code == village }?.name ?? village.digits
             let hallName = county.townships.first { $0.code == township }?.name ?? township.digits
             let li = try await enrol("李敏的平板", .caseworker, village, pipeline, base, temp)
@@ -48,16 +49,21 @@ extension FieldRollServerCommand {
             let kiosk = try await enrol("\(hallName)便民服务大厅", .kiosk, township, pipeline, base, temp)
             say("② Enrolled three devices with one-time codes: two caseworkers for \(villageName) (\(village)), a kiosk for \(hallName).")
             for d in [li, wang, kiosk] { _ = try await d.engine.sync() }
-            say("   Each pulled its region: \(try li.store.households(in: village).count) households on each caseworker tablet, \(try kiosk.store.households(in: township).count) on the kiosk.")
+            say(
+                "   Each pulled its region: \(try li.store.households(in: village).count) households on each caseworker tablet, \(try kiosk.store.households(in: township).count) on the kiosk."
+            )
 
             // Offline work.
             let household = try li.store.households(in: village)[0]
             _ = try li.store.editHousehold(household.id, set: ["phone": "13912345678", "notes": "屋顶漏雨，需复查"])
-            _ = try wang.store.editHousehold(household.id, set: ["phone": "13787654321", "declaredMonthlyIncome": .int(household.declaredMonthlyIncome.rawValue + 30_000)])
+            _ = try wang.store.editHousehold(
+                household.id,
+                set: ["phone": "13787654321", "declaredMonthlyIncome": .int(household.declaredMonthlyIncome.rawValue + 30_000)])
             let photo = Self.fixturePhoto()
             let visit = try li.store.recordVisit(
                 household: household.id, author: "李敏", startedAt: Instant(millis: now() - 40 * 60_000), endedAt: Instant(millis: now()),
-                location: GeoPoint(latitude: 38.0421, longitude: 114.5143, accuracy: 8), answers: ["housing.condition": "漏雨", "income.wages": 90_000],
+                location: GeoPoint(latitude: 38.0421, longitude: 114.5143, accuracy: 8),
+                answers: ["housing.condition": "漏雨", "income.wages": 90_000],
                 photos: photo.map { [PhotoInput(data: $0, kind: .house)] } ?? [])
             let recipients = try kiosk.store.checkInsDue(in: township, asOf: Instant(millis: now()).date, interval: 90).prefix(3)
             var checkIns = 0
@@ -67,29 +73,42 @@ extension FieldRollServerCommand {
                     checkIns += 1
                 }
             }
-            say("③ Offline: 李敏 and 王强 both changed the phone of \(household.headName)'s household (\(household.address)); 李敏 also added a note,")
-            say("   王强 a higher declared income. 李敏 recorded a signed visit with \(visit.photos.count) photo(s). The kiosk took \(checkIns) check-ins.")
+            say(
+                "③ Offline: 李敏 and 王强 both changed the phone of \(household.headName)'s household (\(household.address)); 李敏 also added a note,"
+            )
+            say(
+                "   王强 a higher declared income. 李敏 recorded a signed visit with \(visit.photos.count) photo(s). The kiosk took \(checkIns) check-ins."
+            )
 
             var reports: [(String, SyncReport)] = []
             for (name, d) in [("李敏", li), ("王强", wang), ("kiosk", kiosk)] { reports.append((name, try await d.engine.sync())) }
             for d in [li, wang, kiosk] { _ = try await d.engine.sync() }
             say("④ Synced over HTTP (libcurl, gzip, signed change sets):")
             for (name, r) in reports {
-                say("   \(name): pushed \(r.changesApplied) applied, \(r.conflictsRecorded) with a conflict recorded; \(r.photosUploaded) photo(s) uploaded; pulled \(r.pulled).")
+                say(
+                    "   \(name): pushed \(r.changesApplied) applied, \(r.conflictsRecorded) with a conflict recorded; \(r.photosUploaded) photo(s) uploaded; pulled \(r.pulled)."
+                )
             }
 
             let merged = try li.store.household(household.id).household
             say("⑤ What merged — the same on the server and on every device:")
-            say("   phone \(merged.phone?.rawValue ?? "-"), notes \(merged.notes ?? "-"), declared income \(merged.declaredMonthlyIncome) yuan/month")
+            say(
+                "   phone \(merged.phone?.rawValue ?? "-"), notes \(merged.notes ?? "-"), declared income \(merged.declaredMonthlyIncome) yuan/month"
+            )
             let conflicts = try await pipeline.conflicts(includeResolved: false, scope: nil)
             let names = [li.store.deviceID: "李敏", wang.store.deviceID: "王强", kiosk.store.deviceID: "kiosk"]
             say("⑥ For the central office to review (\(conflicts.count) open conflict(s); `fieldroll-server conflicts list`):")
             for c in conflicts {
-                say("   \(c.entity.rawValue).\(c.field): kept \(CanonicalJSON.string(c.winner.value)) by \(names[c.winnerDevice] ?? c.winnerDevice.rawValue); other \(CanonicalJSON.string(c.loser.value)) by \(names[c.loserDevice] ?? c.loserDevice.rawValue)")
+                say(
+                    "   \(c.entity.rawValue).\(c.field): kept \(CanonicalJSON.string(c.winner.value)) by \(names[c.winnerDevice] ?? c.winnerDevice.rawValue); other \(CanonicalJSON.string(c.loser.value)) by \(names[c.loserDevice] ?? c.loserDevice.rawValue)"
+                )
             }
-            let same = try li.store.household(household.id).household == wang.store.household(household.id).household
+            let same =
+                try li.store.household(household.id).household == wang.store.household(household.id).household
                 && (try kiosk.store.household(household.id).household) == merged
-            say("   Every replica agrees: \(same ? "yes" : "NO")   The audit log verifies: \(try await pipeline.verifyAudit().ok ? "yes" : "NO")")
+            say(
+                "   Every replica agrees: \(same ? "yes" : "NO")   The audit log verifies: \(try await pipeline.verifyAudit().ok ? "yes" : "NO")"
+            )
             if serve {
                 say("\nServing on \(base) with the demo data (Ctrl-C stops). Try: curl \(base)/healthz")
                 try await server.wait()
@@ -104,14 +123,21 @@ extension FieldRollServerCommand {
             let engine: SyncEngine
         }
 
-        func enrol(_ name: String, _ role: Role, _ scope: RegionCode, _ pipeline: SyncPipeline, _ base: String, _ temp: URL) async throws -> DemoDevice {
+        func enrol(_ name: String, _ role: Role, _ scope: RegionCode, _ pipeline: SyncPipeline, _ base: String, _ temp: URL) async throws
+            -> DemoDevice
+        {
             let code = Secrets.enrolmentCode()
-            _ = try await pipeline.createDevice(name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: now() + 3_600_000, now: now())
+            _ = try await pipeline.createDevice(
+                name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: now() + 3_600_000, now: now())
             let dir = temp.appendingPathComponent(UUID().uuidString)
             let store = try DeviceStore.create(at: dir, credential: .passphrase("demo passphrase \(name)"), name: name)
             let endpoint = ServerEndpoint(baseURL: base)
-            let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(code: code, publicKey: store.publicKey, device: store.deviceID)
-            try store.saveEnrolment(EnrolmentRecord(endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role, scope: grant.scope))
+            let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(
+                code: code, publicKey: store.publicKey, device: store.deviceID)
+            try store.saveEnrolment(
+                EnrolmentRecord(
+                    endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role,
+                    scope: grant.scope))
             return DemoDevice(store: store, engine: try SyncEngine(enrolledStore: store))
         }
 

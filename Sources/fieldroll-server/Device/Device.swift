@@ -35,13 +35,18 @@ extension FieldRollServerCommand {
             let region: RegionCode
             do { region = try RegionCode(scope) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
             let trimmed = name.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty, trimmed.count <= 80 else { throw CLIFailure(code: .invalidRecord, message: "--name must be 1–80 characters") }
-            guard (1...24 * 30).contains(expiresHours) else { throw CLIFailure(code: .invalidRecord, message: "--expires-hours must be 1–720") }
+            guard !trimmed.isEmpty, trimmed.count <= 80 else {
+                throw CLIFailure(code: .invalidRecord, message: "--name must be 1–80 characters")
+            }
+            guard (1...24 * 30).contains(expiresHours) else {
+                throw CLIFailure(code: .invalidRecord, message: "--expires-hours must be 1–720")
+            }
             let pipeline = try await options.open()
             let code = Secrets.enrolmentCode()
             let now = CLIClock.millis()
             let id = try await pipeline.createDevice(
-                name: trimmed, role: role, scope: region, codeHash: Secrets.hash(code), expiresAt: now + Int64(expiresHours) * 3_600_000, now: now)
+                name: trimmed, role: role, scope: region, codeHash: Secrets.hash(code), expiresAt: now + Int64(expiresHours) * 3_600_000,
+                now: now)
             if json {
                 print(#"{"device":"\#(id)","code":"\#(code)","role":"\#(role.rawValue)","scope":"\#(region)"}"#)
             } else {
@@ -67,7 +72,9 @@ extension FieldRollServerCommand {
             }
             print("DEVICE                                STATUS   ROLE        SCOPE         NAME")
             for d in devices {
-                print("\(d.id.rawValue.padding(toLength: 38, withPad: " ", startingAt: 0))\(d.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))\(d.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0))\(d.scope.digits)  \(d.name)")
+                print(
+                    "\(d.id.rawValue.padding(toLength: 38, withPad: " ", startingAt: 0))\(d.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))\(d.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0))\(d.scope.digits)  \(d.name)"
+                )
             }
         }
     }

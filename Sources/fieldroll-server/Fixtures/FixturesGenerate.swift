@@ -26,7 +26,9 @@ extension FieldRollServerCommand {
         @Option(help: "The random seed; the same seed gives the same county.")
         var seed: UInt64 = 2026
 
-        @Option(help: "The folder to write regions.csv, households.csv, members.csv, standards.csv and enrolments.csv into (created if missing).")
+        @Option(
+            help:
+                "The folder to write regions.csv, households.csv, members.csv, standards.csv and enrolments.csv into (created if missing).")
         var out: String
 
         @Flag(help: "Print JSON instead of text: counts and the files written.")
@@ -55,7 +57,9 @@ extension FieldRollServerCommand {
                 ])
                 return
             }
-            print("wrote \(county.households.count) households, \(county.members.count) members, \(county.enrolments.count) enrolments in \(county.villages.count) villages of \(county.townships.count) townships")
+            print(
+                "wrote \(county.households.count) households, \(county.members.count) members, \(county.enrolments.count) enrolments in \(county.villages.count) villages of \(county.townships.count) townships"
+            )
             for f in files { print("  \(f.path)") }
         }
     }

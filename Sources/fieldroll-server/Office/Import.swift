@@ -68,7 +68,9 @@ extension FieldRollServerCommand {
 
         func run() async throws {
             let kinds: [String: EntityKind] = ["households": .household, "members": .member, "enrolments": .enrolment]
-            guard let kind = kinds[what] else { throw CLIFailure(code: .invalidRecord, message: "export households, members or enrolments, not \(what)") }
+            guard let kind = kinds[what] else {
+                throw CLIFailure(code: .invalidRecord, message: "export households, members or enrolments, not \(what)")
+            }
             var region: RegionCode?
             if let scope {
                 do { region = try RegionCode(scope) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }

@@ -49,7 +49,9 @@ extension FieldRollServerCommand {
                 let since = e.since.map { "since \($0)" } ?? "since ?"
                 let due = e.noticeEnds.map { "notice ends \($0)" } ?? e.due.map { "due \($0)" } ?? ""
                 let late = e.daysLate > 0 ? "  LATE \(e.daysLate) working days" : ""
-                print("\(e.enrolment.id)  \(e.step.rawValue)  \(e.enrolment.programme.rawValue)  region \(e.enrolment.region)  \(since)  \(due)\(late)")
+                print(
+                    "\(e.enrolment.id)  \(e.step.rawValue)  \(e.enrolment.programme.rawValue)  region \(e.enrolment.region)  \(since)  \(due)\(late)"
+                )
             }
         }
     }
@@ -65,18 +67,24 @@ extension FieldRollServerCommand {
 
         func decide(_ decision: ReviewDecision, with options: ServerOptions) async throws {
             let id: EnrolmentID
-            do { id = try EnrolmentID(enrolment) } catch { throw CLIFailure(code: .invalidRecord, message: "\(enrolment) is not an enrolment id") }
+            do { id = try EnrolmentID(enrolment) } catch {
+                throw CLIFailure(code: .invalidRecord, message: "\(enrolment) is not an enrolment id")
+            }
             let pipeline = try await options.open()
             let action: ReviewAction
             do {
-                action = try await pipeline.review(enrolment: id, step: step, decision: decision, reason: reason, by: by, role: role, now: CLIClock.millis())
+                action = try await pipeline.review(
+                    enrolment: id, step: step, decision: decision, reason: reason, by: by, role: role, now: CLIClock.millis())
             } catch let problem as ProblemDetails {
                 await pipeline.storage.close()
                 throw CLIFailure(code: problem.code, message: problem.detail ?? problem.title)
             }
             await pipeline.storage.close()
             if json {
-                CLIOutput.json(["action": .string(action.id.description), "enrolment": .string(id.description), "step": .string(step.rawValue), "decision": .string(decision.rawValue)])
+                CLIOutput.json([
+                    "action": .string(action.id.description), "enrolment": .string(id.description), "step": .string(step.rawValue),
+                    "decision": .string(decision.rawValue),
+                ])
             } else {
                 print("\(decision.rawValue) at \(step.rawValue) for \(id) by \(by) (action \(action.id))")
             }
@@ -84,21 +92,24 @@ extension FieldRollServerCommand {
     }
 
     struct ReviewApprove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve at a step; the application moves to the next.")
+        static let configuration = CommandConfiguration(
+            commandName: "approve", abstract: "Approve at a step; the application moves to the next.")
         @OptionGroup var options: ServerOptions
         @OptionGroup var decision: DecisionOptions
         func run() async throws { try await decision.decide(.approve, with: options) }
     }
 
     struct ReviewRefuse: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "refuse", abstract: "Refuse at a step, with a reason; the application ends.")
+        static let configuration = CommandConfiguration(
+            commandName: "refuse", abstract: "Refuse at a step, with a reason; the application ends.")
         @OptionGroup var options: ServerOptions
         @OptionGroup var decision: DecisionOptions
         func run() async throws { try await decision.decide(.reject, with: options) }
     }
 
     struct ReviewReturn: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "return", abstract: "Send an application back for a new village survey, with a reason.")
+        static let configuration = CommandConfiguration(
+            commandName: "return", abstract: "Send an application back for a new village survey, with a reason.")
         @OptionGroup var options: ServerOptions
         @OptionGroup var decision: DecisionOptions
         func run() async throws { try await decision.decide(.returnForSurvey, with: options) }

@@ -32,9 +32,11 @@ extension FieldRollServerCommand {
         @Option(help: "Largest push body in bytes, after gzip [env FIELDROLL_MAX_PUSH_BYTES].") var maxPushBytes: Int?
         @Option(help: "Most changes in one push [env FIELDROLL_MAX_CHANGES].") var maxChanges: Int?
         @Option(help: "Largest photo in bytes [env FIELDROLL_MAX_BLOB_BYTES].") var maxBlobBytes: Int?
-        @Option(help: "How far ahead of this server's clock a device's stamp may be, in seconds [env FIELDROLL_MAX_CLOCK_DRIFT; default 300].")
+        @Option(
+            help: "How far ahead of this server's clock a device's stamp may be, in seconds [env FIELDROLL_MAX_CLOCK_DRIFT; default 300].")
         var maxClockDrift: Int?
-        @Option(help: "Seconds to let requests under way finish after SIGTERM [env FIELDROLL_DRAIN_SECONDS; default 20].") var drainSeconds: Int?
+        @Option(help: "Seconds to let requests under way finish after SIGTERM [env FIELDROLL_DRAIN_SECONDS; default 20].") var drainSeconds:
+            Int?
 
         func run() async throws {
             let settings = try options.settings()
@@ -46,15 +48,21 @@ extension FieldRollServerCommand {
             config.maxBlobBytes = Int64(try maxBlobBytes ?? settings.int("FIELDROLL_MAX_BLOB_BYTES") ?? Int(config.maxBlobBytes))
             config.maxClockDrift = Int64(try maxClockDrift ?? settings.int("FIELDROLL_MAX_CLOCK_DRIFT") ?? 300) * 1000
             config.drainSeconds = try drainSeconds ?? settings.int("FIELDROLL_DRAIN_SECONDS") ?? config.drainSeconds
-            guard (0...65535).contains(config.port) else { throw CLIFailure(code: .invalidConfiguration, message: "the port must be 0–65535, not \(config.port)") }
-            guard config.maxPushBytes > 0, config.maxChangesPerPush > 0, config.maxBlobBytes > 0, config.maxClockDrift > 0, config.drainSeconds >= 0 else {
+            guard (0...65535).contains(config.port) else {
+                throw CLIFailure(code: .invalidConfiguration, message: "the port must be 0–65535, not \(config.port)")
+            }
+            guard config.maxPushBytes > 0, config.maxChangesPerPush > 0, config.maxBlobBytes > 0, config.maxClockDrift > 0,
+                config.drainSeconds >= 0
+            else {
                 throw CLIFailure(code: .invalidConfiguration, message: "limits must be positive")
             }
             // One access line per request on stdout, beside the lines this command prints.
             var logger = Logger(label: "fieldroll-server") { StreamLogHandler.standardOutput(label: $0) }
             logger.logLevel = .info
             let server = try await FieldRollServerApp.start(config, logger: logger, stopOnSignals: true)
-            print("fieldroll-server \(server.pipeline.serverNode) listening on http://\(config.host):\(server.port) (\(server.storage.backend): \(config.databaseDescription); photos: \(config.blobDirectory))")
+            print(
+                "fieldroll-server \(server.pipeline.serverNode) listening on http://\(config.host):\(server.port) (\(server.storage.backend): \(config.databaseDescription); photos: \(config.blobDirectory))"
+            )
             try await server.wait()
             print("fieldroll-server stopped")
         }

@@ -10,13 +10,19 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: "The server's data folder: fieldroll.sqlite and blobs/ [env FIELDROLL_DATA; default ./fieldroll-data].")
     var data: String?
 
-    @Option(name: .long, help: "postgres://user:password@host:port/database to use PostgreSQL instead of SQLite; add ?sslmode=verify-full&sslrootcert=CA.pem for a database on another machine [env FIELDROLL_DATABASE_URL].")
+    @Option(
+        name: .long,
+        help:
+            "postgres://user:password@host:port/database to use PostgreSQL instead of SQLite; add ?sslmode=verify-full&sslrootcert=CA.pem for a database on another machine [env FIELDROLL_DATABASE_URL]."
+    )
     var database: String?
 
     @Option(name: .long, help: "The photo folder, shared by every server process [env FIELDROLL_BLOBS; default DATA/blobs].")
     var blobs: String?
 
-    @Option(name: .long, help: "A KEY=VALUE file of the FIELDROLL_* settings (the same file can be a systemd EnvironmentFile) [env FIELDROLL_CONFIG].")
+    @Option(
+        name: .long,
+        help: "A KEY=VALUE file of the FIELDROLL_* settings (the same file can be a systemd EnvironmentFile) [env FIELDROLL_CONFIG].")
     var config: String?
 
     /// The settings after flags, environment and configuration file.
@@ -32,7 +38,8 @@ struct ServerOptions: ParsableArguments {
         var c = ServerConfiguration(dataDirectory: URL(fileURLWithPath: folder).standardizedFileURL.path)
         c.databaseURL = database ?? s.value("FIELDROLL_DATABASE_URL")
         if let url = c.databaseURL, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
-            throw CLIFailure(code: .invalidConfiguration, message: "--database must be a postgres:// URL (leave it out for SQLite in --data)")
+            throw CLIFailure(
+                code: .invalidConfiguration, message: "--database must be a postgres:// URL (leave it out for SQLite in --data)")
         }
         c.blobDirectoryOverride = (blobs ?? s.value("FIELDROLL_BLOBS")).map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         return c
@@ -50,7 +57,8 @@ struct Settings {
     /// Every setting a file may hold; anything else is a typo and refused.
     static let known: Set<String> = [
         "FIELDROLL_DATA", "FIELDROLL_DATABASE_URL", "FIELDROLL_BLOBS", "FIELDROLL_HOST", "FIELDROLL_PORT", "FIELDROLL_CONFIG",
-        "FIELDROLL_MAX_PUSH_BYTES", "FIELDROLL_MAX_CHANGES", "FIELDROLL_MAX_BLOB_BYTES", "FIELDROLL_MAX_CLOCK_DRIFT", "FIELDROLL_DRAIN_SECONDS",
+        "FIELDROLL_MAX_PUSH_BYTES", "FIELDROLL_MAX_CHANGES", "FIELDROLL_MAX_BLOB_BYTES", "FIELDROLL_MAX_CLOCK_DRIFT",
+        "FIELDROLL_DRAIN_SECONDS",
         "FIELDROLL_BACKUP_DIR", "FIELDROLL_BACKUP_KEEP_DAYS",
     ]
     var file: [String: String] = [:]
@@ -74,7 +82,9 @@ struct Settings {
             }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces)
             var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q { value = String(value.dropFirst().dropLast()) }
+            if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q {
+                value = String(value.dropFirst().dropLast())
+            }
             guard known.contains(key) else {
                 throw CLIFailure(code: .invalidConfiguration, message: "\(path) line \(i + 1): unknown setting \(key)")
             }
@@ -92,7 +102,9 @@ struct Settings {
     /// A whole-number setting, or nil when unset.
     func int(_ key: String) throws -> Int? {
         guard let text = value(key) else { return nil }
-        guard let n = Int(text) else { throw CLIFailure(code: .invalidConfiguration, message: "\(key) must be a whole number, not \"\(text.prefix(40))\"") }
+        guard let n = Int(text) else {
+            throw CLIFailure(code: .invalidConfiguration, message: "\(key) must be a whole number, not \"\(text.prefix(40))\"")
+        }
         return n
     }
 }

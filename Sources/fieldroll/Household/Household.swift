@@ -40,7 +40,9 @@ extension FieldRollCommand {
     struct HouseholdAdd: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add", abstract: "Record a new household.",
-            discussion: #"Example: fieldroll household add --region 139901002201 --address "上河村3组12号" --head 王建国 --housing self-built --income 600"#)
+            discussion:
+                #"Example: fieldroll household add --region 139901002201 --address "上河村3组12号" --head 王建国 --housing self-built --income 600"#
+        )
         @OptionGroup var store: StoreOptions
         @Option(help: "The village's 12-digit code.") var region: String
         @OptionGroup var fields: HouseholdFields
@@ -52,7 +54,11 @@ extension FieldRollCommand {
             let household = try FieldRollCore.Household(id: id, values: values.filter { $0.value != .null })
             let s = try store.open()
             try s.addHousehold(household.validated())
-            if store.json { try Output.json(household) } else { print("household \(id) added (\(household.headName), \(household.address))") }
+            if store.json {
+                try Output.json(household)
+            } else {
+                print("household \(id) added (\(household.headName), \(household.address))")
+            }
         }
     }
 
@@ -74,7 +80,8 @@ extension FieldRollCommand {
     }
 
     struct HouseholdShow: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a household with its members, visits, check-ins and roll entries.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show a household with its members, visits, check-ins and roll entries.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The household id.") var id: String
 
@@ -83,11 +90,18 @@ extension FieldRollCommand {
             if store.json { return try Output.json(d) }
             let h = d.household
             print("\(h.headName)  \(h.address)  (\(h.region))")
-            print("housing \(h.housing.rawValue)\(h.housingArea.map { ", \($0) m²" } ?? "")   declared income \(h.declaredMonthlyIncome) yuan/month   phone \(h.phone?.rawValue ?? "-")")
+            print(
+                "housing \(h.housing.rawValue)\(h.housingArea.map { ", \($0) m²" } ?? "")   declared income \(h.declaredMonthlyIncome) yuan/month   phone \(h.phone?.rawValue ?? "-")"
+            )
             print("\nmembers:")
-            Output.table(["NAME", "RELATION", "BORN", "RESIDENT ID", "WORK", "INCOME", "ID"], d.members.map {
-                [$0.name, $0.relation.label, $0.birthDate.description, $0.residentID.masked, $0.work.rawValue, $0.monthlyIncome.description, $0.id.description]
-            })
+            Output.table(
+                ["NAME", "RELATION", "BORN", "RESIDENT ID", "WORK", "INCOME", "ID"],
+                d.members.map {
+                    [
+                        $0.name, $0.relation.label, $0.birthDate.description, $0.residentID.masked, $0.work.rawValue,
+                        $0.monthlyIncome.description, $0.id.description,
+                    ]
+                })
             print("\nvisits: \(d.visits.count)   photos: \(d.photos.count)   check-ins: \(d.checkIns.count)")
             for v in d.visits { print("  \(v.startedAt)  \(v.author)  \(v.answers.count) answers, \(v.photos.count) photos") }
             for e in d.enrolments { print("roll: \(e.programme.label) \(e.status.rawValue) \(e.monthlyAmount) yuan/month") }
@@ -95,16 +109,19 @@ extension FieldRollCommand {
     }
 
     struct HouseholdList: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the households of a village (or township, or county).")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the households of a village (or township, or county).")
         @OptionGroup var store: StoreOptions
         @Option(help: "A region code.") var region: String
 
         func run() throws {
             let list = try store.open().households(in: try Parse.region(region))
             if store.json { return try Output.json(list) }
-            Output.table(["HEAD", "ADDRESS", "HOUSING", "INCOME", "ID"], list.map {
-                [$0.headName, $0.address, $0.housing.rawValue, $0.declaredMonthlyIncome.description, $0.id.description]
-            })
+            Output.table(
+                ["HEAD", "ADDRESS", "HOUSING", "INCOME", "ID"],
+                list.map {
+                    [$0.headName, $0.address, $0.housing.rawValue, $0.declaredMonthlyIncome.description, $0.id.description]
+                })
             print("\(list.count) households")
         }
     }

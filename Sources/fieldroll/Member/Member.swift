@@ -6,7 +6,8 @@ import Foundation
 extension FieldRollCommand {
     /// `fieldroll member …`
     struct Member: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add and edit household members.", subcommands: [MemberAdd.self, MemberEdit.self])
+        static let configuration = CommandConfiguration(
+            abstract: "Add and edit household members.", subcommands: [MemberAdd.self, MemberEdit.self])
     }
 
     struct MemberFields: ParsableArguments {
@@ -15,7 +16,8 @@ extension FieldRollCommand {
         @Option(help: "head, spouse, child, parent, grandchild, grandparent, sibling, child-in-law, other.") var relation: String?
         @Option(help: "none, grade-1 … grade-4.") var disability: String?
         @Option(help: "healthy, chronic-illness, serious-illness, bedridden.") var health: String?
-        @Option(help: "employed, self-employed, farming, migrant-work, unemployed, student, retired, preschool, unable-to-work.") var work: String?
+        @Option(help: "employed, self-employed, farming, migrant-work, unemployed, student, retired, preschool, unable-to-work.") var work:
+            String?
         @Option(help: "Monthly income in yuan.") var income: String?
         @Option(help: "Phone (encrypted on the device). Empty to clear.") var phone: String?
 
@@ -41,7 +43,9 @@ extension FieldRollCommand {
     struct MemberAdd: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add", abstract: "Add a member to a household.",
-            discussion: "Example: fieldroll member add --household 6b0e… --name 王芳 --resident-id 11010519491231002X --relation spouse --work farming --income 300")
+            discussion:
+                "Example: fieldroll member add --household 6b0e… --name 王芳 --resident-id 11010519491231002X --relation spouse --work farming --income 300"
+        )
         @OptionGroup var store: StoreOptions
         @Option(help: "The household id.") var household: String
         @OptionGroup var fields: MemberFields

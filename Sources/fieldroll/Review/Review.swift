@@ -22,24 +22,30 @@ extension FieldRollCommand {
     }
 
     struct ReviewList: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "Applications in this device's region still in the review chain.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "Applications in this device's region still in the review chain.")
         @OptionGroup var store: StoreOptions
 
         func run() throws {
             let s = try store.open()
-            guard let scope = try s.enrolment()?.scope else { throw ClientError(.notFound, "this device is not enrolled; `fieldroll enroll` first") }
+            guard let scope = try s.enrolment()?.scope else {
+                throw ClientError(.notFound, "this device is not enrolled; `fieldroll enroll` first")
+            }
             let waiting = try s.enrolments(in: scope).filter { ReviewChain.standard.step(awaitedBy: $0.status) != nil }
             if store.json { return try Output.json(waiting) }
             if waiting.isEmpty { print("nothing waits for review in \(scope)") }
             for e in waiting {
                 let step = ReviewChain.standard.step(awaitedBy: e.status)?.rawValue ?? ""
-                print("\(e.id)  \(e.status.rawValue) → \(step)  \(e.programme.rawValue)  region \(e.region)\(e.statusSince.map { "  since \($0)" } ?? "")")
+                print(
+                    "\(e.id)  \(e.status.rawValue) → \(step)  \(e.programme.rawValue)  region \(e.region)\(e.statusSince.map { "  since \($0)" } ?? "")"
+                )
             }
         }
     }
 
     struct ReviewDecide: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "decide", abstract: "Record a decision at a step: approve, reject or return-for-survey.")
+        static let configuration = CommandConfiguration(
+            commandName: "decide", abstract: "Record a decision at a step: approve, reject or return-for-survey.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The enrolment (application) id.") var enrolment: String
         @Option(help: "village-survey, township-review, county-approval or public-notice.") var step: ReviewStep
@@ -49,7 +55,9 @@ extension FieldRollCommand {
 
         func run() throws {
             let s = try store.open()
-            guard let role = try s.enrolment()?.role else { throw ClientError(.notFound, "this device is not enrolled; its role decides who may review") }
+            guard let role = try s.enrolment()?.role else {
+                throw ClientError(.notFound, "this device is not enrolled; its role decides who may review")
+            }
             let id: EnrolmentID
             do { id = try EnrolmentID(enrolment) } catch { throw ClientError(.invalidRecord, "\(enrolment) is not an enrolment id") }
             let action = try s.recordReview(enrolment: id, step: step, decision: decision, reason: reason, reviewer: by, role: role)

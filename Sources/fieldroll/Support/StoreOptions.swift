@@ -16,7 +16,9 @@ struct StoreOptions: ParsableArguments {
     var directory: URL {
         let environment = ProcessInfo.processInfo.environment
         if let path = data ?? environment["FIELDROLL_DEVICE"] { return URL(fileURLWithPath: path).standardizedFileURL }
-        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { return URL(fileURLWithPath: xdg).appendingPathComponent("fieldroll") }
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("fieldroll")
+        }
         let home = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
         return home.appendingPathComponent(".local/share/fieldroll")
     }
@@ -47,7 +49,11 @@ enum Output {
 
     /// Terminal columns a string takes: CJK characters are two wide.
     static func width(_ s: String) -> Int {
-        s.unicodeScalars.reduce(0) { $0 + ((0x1100...0x115F).contains($1.value) || (0x2E80...0xA4CF).contains($1.value) || (0xAC00...0xD7A3).contains($1.value) || (0xF900...0xFAFF).contains($1.value) || (0xFF00...0xFF60).contains($1.value) ? 2 : 1) }
+        s.unicodeScalars.reduce(0) {
+            $0
+                + ((0x1100...0x115F).contains($1.value) || (0x2E80...0xA4CF).contains($1.value) || (0xAC00...0xD7A3).contains($1.value)
+                    || (0xF900...0xFAFF).contains($1.value) || (0xFF00...0xFF60).contains($1.value) ? 2 : 1)
+        }
     }
 
     static func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(1, n - width(s))) }
@@ -69,7 +75,9 @@ enum Parse {
 
     static func choice<C: CaseIterable & RawRepresentable>(_ s: String, _ field: String) throws -> C where C.RawValue == String {
         guard let v = C(rawValue: s) else {
-            throw ValidationError([FieldIssue(field: field, reason: "not-a-choice", message: "\"\(s)\" is not one of \(C.wireNames.joined(separator: ", "))")])
+            throw ValidationError([
+                FieldIssue(field: field, reason: "not-a-choice", message: "\"\(s)\" is not one of \(C.wireNames.joined(separator: ", "))")
+            ])
         }
         return v
     }

@@ -21,13 +21,25 @@ extension FieldRollCommand {
         @Option(help: "The server's public key pin, sha256//BASE64.") var pin: String?
 
         func run() async throws {
-            guard url.hasPrefix("https://") || url.hasPrefix("http://") else { throw ClientError(.invalidRecord, "the server address starts with https://") }
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw ClientError(.invalidRecord, "the server address starts with https://")
+            }
             let s = try store.open()
             let endpoint = ServerEndpoint(baseURL: url, caFile: caFile, pinnedPublicKey: pin)
-            let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(code: code, publicKey: s.publicKey, device: s.deviceID)
-            try s.saveEnrolment(EnrolmentRecord(endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role, scope: grant.scope))
-            if store.json { try Output.json(["device": grant.device.rawValue, "server": grant.server.rawValue, "role": grant.role.rawValue, "scope": grant.scope.digits]) }
-            else { print("enrolled with \(grant.server) as \(grant.role.rawValue) for \(grant.scope) (\(grant.name))") }
+            let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(
+                code: code, publicKey: s.publicKey, device: s.deviceID)
+            try s.saveEnrolment(
+                EnrolmentRecord(
+                    endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role,
+                    scope: grant.scope))
+            if store.json {
+                try Output.json([
+                    "device": grant.device.rawValue, "server": grant.server.rawValue, "role": grant.role.rawValue,
+                    "scope": grant.scope.digits,
+                ])
+            } else {
+                print("enrolled with \(grant.server) as \(grant.role.rawValue) for \(grant.scope) (\(grant.name))")
+            }
         }
     }
 
@@ -54,7 +66,11 @@ extension FieldRollCommand {
                     let bytes = p.bytesTotal.map { "  \(p.bytesDone / 1024)/\($0 / 1024) KiB" } ?? ""
                     let line = "\r\u{1B}[K\(p.phase.rawValue): \(p.itemsDone)\(total)\(bytes)" + (p.phase == .done ? "\n" : "")
                     FileHandle.standardOutput.write(Data(line.utf8))
-                } else if lastPhase.withLock({ let changed = $0 != p.phase; $0 = p.phase; return changed }) {
+                } else if lastPhase.withLock({
+                    let changed = $0 != p.phase
+                    $0 = p.phase
+                    return changed
+                }) {
                     print("\(p.phase.rawValue)…")
                 }
             }
@@ -66,7 +82,9 @@ extension FieldRollCommand {
                 return
             }
             print("photos: \(report.photosUploaded) uploaded (\(report.photoBytesSent / 1024) KiB)")
-            print("pushed: \(report.changesApplied) applied, \(report.conflictsRecorded) with conflicts recorded, \(report.duplicates) already there, \(report.refused) refused")
+            print(
+                "pushed: \(report.changesApplied) applied, \(report.conflictsRecorded) with conflicts recorded, \(report.duplicates) already there, \(report.refused) refused"
+            )
             print("pulled: \(report.pulled) changes\(report.restamped ? "   (this device's clock was corrected from the server)" : "")")
             if !rejected.isEmpty {
                 print("refused by the server (kept on this device):")

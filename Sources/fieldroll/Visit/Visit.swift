@@ -34,28 +34,41 @@ extension FieldRollCommand {
         func run() throws {
             var answers: [String: JSONValue] = [:]
             if let answersFile {
-                guard let data = FileManager.default.contents(atPath: answersFile) else { throw ClientError(.notFound, "cannot read \(answersFile)") }
-                guard case .object(let o)? = try? JSONParser.parse(data) else { throw ClientError(.malformedJSON, "\(answersFile) is not a JSON object of answers") }
+                guard let data = FileManager.default.contents(atPath: answersFile) else {
+                    throw ClientError(.notFound, "cannot read \(answersFile)")
+                }
+                guard case .object(let o)? = try? JSONParser.parse(data) else {
+                    throw ClientError(.malformedJSON, "\(answersFile) is not a JSON object of answers")
+                }
                 answers = o
             }
             for a in answer {
-                guard let eq = a.firstIndex(of: "="), eq != a.startIndex else { throw ClientError(.invalidRecord, "--answer takes KEY=VALUE, got \(a)") }
+                guard let eq = a.firstIndex(of: "="), eq != a.startIndex else {
+                    throw ClientError(.invalidRecord, "--answer takes KEY=VALUE, got \(a)")
+                }
                 let value = String(a[a.index(after: eq)...])
                 answers[String(a[..<eq])] = Int64(value).map(JSONValue.int) ?? .string(value)
             }
             let inputs = try photo.map { spec -> PhotoInput in
-                guard let colon = spec.firstIndex(of: ":") else { throw ClientError(.invalidRecord, "--photo takes KIND:FILE, got \(spec)") }
+                guard let colon = spec.firstIndex(of: ":") else {
+                    throw ClientError(.invalidRecord, "--photo takes KIND:FILE, got \(spec)")
+                }
                 let kind: PhotoKind = try Parse.choice(String(spec[..<colon]), "photo kind")
                 return try PhotoInput(file: URL(fileURLWithPath: String(spec[spec.index(after: colon)...])), kind: kind)
             }
-            let location: GeoPoint? = (lat != nil || lon != nil) ? GeoPoint(latitude: lat ?? .nan, longitude: lon ?? .nan, accuracy: accuracy) : nil
+            let location: GeoPoint? =
+                (lat != nil || lon != nil) ? GeoPoint(latitude: lat ?? .nan, longitude: lon ?? .nan, accuracy: accuracy) : nil
             let s = try store.open()
             let now = Instant(millis: DeviceStore.systemClock())
             let v = try s.recordVisit(
                 household: try Parse.id(household, "household"), author: author, startedAt: try Parse.instant(started, default: now),
                 endedAt: try Parse.instant(ended, default: now), location: location, answers: answers, photos: inputs,
                 supersedes: try supersedes.map { try Parse.id($0, "supersedes") })
-            if store.json { try Output.json(v) } else { print("visit \(v.id) recorded and signed: \(v.answers.count) answers, \(v.photos.count) photos") }
+            if store.json {
+                try Output.json(v)
+            } else {
+                print("visit \(v.id) recorded and signed: \(v.answers.count) answers, \(v.photos.count) photos")
+            }
         }
     }
 
@@ -76,7 +89,8 @@ extension FieldRollCommand {
 
         func run() throws {
             let input = try PhotoInput(file: URL(fileURLWithPath: file), kind: try Parse.choice(kind, "kind"))
-            let p = try store.open().attachPhoto(input, household: try Parse.id(household, "household"), visit: try visit.map { try Parse.id($0, "visit") })
+            let p = try store.open().attachPhoto(
+                input, household: try Parse.id(household, "household"), visit: try visit.map { try Parse.id($0, "visit") })
             if store.json { try Output.json(p) } else { print("photo \(p.sha256.hex.prefix(16))… (\(p.size) bytes) attached") }
         }
     }
@@ -106,11 +120,14 @@ extension FieldRollCommand {
             let s = try store.open()
             if due {
                 guard let region else { throw ValidationError("--due needs --region") }
-                let list = try s.checkInsDue(in: try Parse.region(region), asOf: Instant(millis: DeviceStore.systemClock()).date, interval: every)
+                let list = try s.checkInsDue(
+                    in: try Parse.region(region), asOf: Instant(millis: DeviceStore.systemClock()).date, interval: every)
                 if store.json { return try Output.json(list) }
-                Output.table(["HEAD", "ADDRESS", "PROGRAMME", "LAST CHECK-IN", "DUE SINCE"], list.map {
-                    [$0.headName, $0.address, $0.programme.label, $0.lastCheckIn?.date.description ?? "never", $0.dueSince.description]
-                })
+                Output.table(
+                    ["HEAD", "ADDRESS", "PROGRAMME", "LAST CHECK-IN", "DUE SINCE"],
+                    list.map {
+                        [$0.headName, $0.address, $0.programme.label, $0.lastCheckIn?.date.description ?? "never", $0.dueSince.description]
+                    })
                 print("\(list.count) households due")
                 return
             }

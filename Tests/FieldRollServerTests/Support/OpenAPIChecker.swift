@@ -30,7 +30,9 @@ struct OpenAPIChecker: Sendable {
                 response = r
             } else {
                 // A method the path does not list: the shared 405 answer, documented once.
-                guard status == 405, let r = shared["MethodNotAllowed"]?.objectValue else { return ["\(method) \(template) is not documented"] }
+                guard status == 405, let r = shared["MethodNotAllowed"]?.objectValue else {
+                    return ["\(method) \(template) is not documented"]
+                }
                 response = r
             }
         } else {
@@ -91,7 +93,8 @@ struct OpenAPIChecker: Sendable {
     }
 
     static func matches(template: String, path: String) -> Bool {
-        let t = template.split(separator: "/"), p = path.split(separator: "?")[0].split(separator: "/")
+        let t = template.split(separator: "/")
+        let p = path.split(separator: "?")[0].split(separator: "/")
         guard t.count == p.count else { return false }
         return zip(t, p).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
     }
@@ -111,13 +114,16 @@ struct OpenAPIChecker: Sendable {
         if let type = s["type"]?.stringValue {
             let ok: Bool
             switch (type, value) {
-            case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("integer", .int), ("null", .null): ok = true
+            case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("integer", .int), ("null", .null):
+                ok = true
             case ("number", .int), ("number", .double): ok = true
             default: ok = false
             }
             if !ok { return ["\(path): expected \(type), got \(value.typeName)"] }
         }
-        if let options = s["enum"]?.arrayValue, !options.contains(value) { problems.append("\(path): \(value) is not in the documented enum") }
+        if let options = s["enum"]?.arrayValue, !options.contains(value) {
+            problems.append("\(path): \(value) is not in the documented enum")
+        }
         if let pattern = s["pattern"]?.stringValue, let text = value.stringValue, !Self.matches(text, pattern) {
             problems.append("\(path): \"\(text.prefix(60))\" does not match \(pattern)")
         }

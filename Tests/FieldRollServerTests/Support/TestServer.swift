@@ -23,7 +23,9 @@ final class TestServer: Sendable {
 
     /// A new server on `backend` (a fresh PostgreSQL database in the test cluster, or SQLite in a
     /// temporary folder). `logger` (e.g. one that captures lines) replaces the quiet default.
-    init(backend: StorageBackendKind = .sqlite, logger: Logger? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+    init(backend: StorageBackendKind = .sqlite, logger: Logger? = nil, configure: (inout ServerConfiguration) -> Void = { _ in })
+        async throws
+    {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-test-\(UUID().uuidString)").path
         var config = ServerConfiguration(dataDirectory: directory, databaseURL: try backend.freshDatabaseURL())
         config.port = 0
@@ -52,9 +54,11 @@ final class TestServer: Sendable {
     /// Issues a code in storage and redeems it over HTTP, as a device would.
     func enrol(_ role: Role = .caseworker, scope: RegionCode = village, name: String = "李敏的平板") async throws -> TestDevice {
         let code = Secrets.enrolmentCode()
-        _ = try await pipeline.createDevice(name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
+        _ = try await pipeline.createDevice(
+            name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
         let key = Curve25519.Signing.PrivateKey()
-        let (status, body) = try await request("POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": .string(key.publicKey.base64)])
+        let (status, body) = try await request(
+            "POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": .string(key.publicKey.base64)])
         try #require(status == 201, "enrolment failed: \(String(decoding: body, as: UTF8.self))")
         let answer = try #require(try JSONValue(parsing: body).objectValue)
         let device = try #require(answer["device"]?.stringValue)
@@ -95,7 +99,8 @@ final class TestServer: Sendable {
         #expect(missing.isEmpty, "\(method) \(path) → \(http.statusCode) lacks the documented headers \(missing)")
         if method != "HEAD" {
             let problems = OpenAPIChecker.shared.check(
-                method: method, path: path, status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type"), body: data)
+                method: method, path: path, status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type"), body: data
+            )
             #expect(problems.isEmpty, "\(method) \(path) → \(http.statusCode): \(problems)")
         }
         return (http.statusCode, data, http)
@@ -130,19 +135,25 @@ final class TestDevice: @unchecked Sendable {
     }
 
     /// Field writes to one record, as a change.
-    func writes(_ entity: EntityKind = .household, record: String, region: RegionCode? = nil, _ fields: [String: JSONValue], base: HLCTimestamp? = nil) -> Change {
+    func writes(
+        _ entity: EntityKind = .household, record: String, region: RegionCode? = nil, _ fields: [String: JSONValue],
+        base: HLCTimestamp? = nil
+    ) -> Change {
         let stamp = self.stamp()
         return Change(
             entity: entity, record: record, region: region ?? scope,
-            payload: .writes(fields.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: base) }))
+            payload: .writes(fields.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: base) })
+        )
     }
 
     /// A new household's fields.
     func newHousehold(_ id: HouseholdID = HouseholdID(), region: RegionCode? = nil, phone: String = "13800138000") -> Change {
-        writes(record: id.description, region: region, [
-            "region": .string((region ?? scope).digits), "address": .string("东岗村3组12号"), "headName": .string("王建国"),
-            "housing": .string("self-built"), "declaredMonthlyIncome": .int(60_000), "phone": .string(phone),
-        ])
+        writes(
+            record: id.description, region: region,
+            [
+                "region": .string((region ?? scope).digits), "address": .string("东岗村3组12号"), "headName": .string("王建国"),
+                "housing": .string("self-built"), "declaredMonthlyIncome": .int(60_000), "phone": .string(phone),
+            ])
     }
 
     func changeSet(_ changes: [Change]) throws -> ChangeSet {

@@ -43,7 +43,9 @@ enum PostgresRows {
         try decoding("change_results", row.0) {
             guard let status = ChangeResult.Status(rawValue: row.2) else { throw Failure("unknown status \(row.2)") }
             let conflicts = try row.5.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) }
-            let result = ChangeResult(change: try ChangeID(row.0), status: status, code: row.3.map(ErrorCode.init(rawValue:)), detail: row.4, conflicts: conflicts)
+            let result = ChangeResult(
+                change: try ChangeID(row.0), status: status, code: row.3.map(ErrorCode.init(rawValue:)), detail: row.4, conflicts: conflicts
+            )
             return StoredResult(result: result, device: try NodeID(row.1))
         }
     }
@@ -62,7 +64,8 @@ enum PostgresRows {
         try decoding("devices", row.0) {
             guard let role = Role(rawValue: row.2) else { throw Failure("unknown role \(row.2)") }
             return DeviceRow(
-                id: try NodeID(row.0), name: row.1, role: role, scope: try RegionCode(row.3), codeHash: row.4, codeExpiresAt: row.5, publicKey: row.6,
+                id: try NodeID(row.0), name: row.1, role: role, scope: try RegionCode(row.3), codeHash: row.4, codeExpiresAt: row.5,
+                publicKey: row.6,
                 tokenHash: row.7, createdAt: row.8, redeemedAt: row.9, revokedAt: row.10, lastSeenAt: row.11)
         }
     }
@@ -89,7 +92,9 @@ enum PostgresRows {
     typealias AuditRow = (Int64, Int64, String, String, String, String, String, String)
 
     static func audit(_ row: AuditRow) -> AuditEntry {
-        AuditEntry(seq: row.0, at: Instant(millis: row.1), actor: row.2, action: row.3, subject: row.4, detail: row.5, previousHash: row.6, hash: row.7)
+        AuditEntry(
+            seq: row.0, at: Instant(millis: row.1), actor: row.2, action: row.3, subject: row.4, detail: row.5, previousHash: row.6,
+            hash: row.7)
     }
 
     /// Why a stored value does not decode.

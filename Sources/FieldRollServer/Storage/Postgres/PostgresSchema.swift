@@ -150,7 +150,9 @@ enum PostgresSchema {
                         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                     """, logger: logger)
                 var applied = Set<Int>()
-                for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger).decode(Int.self) {
+                for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger).decode(
+                    Int.self)
+                {
                     applied.insert(version)
                 }
                 var names: [String] = []

@@ -42,7 +42,8 @@ public final class PostgresStorage: ServerStorage {
         } catch is Deadline.Expired {
             throw StorageError(.storageFailure, "cannot reach PostgreSQL at \(location.address) within 10 s")
         } catch {
-            throw StorageError(.storageFailure, "cannot open PostgreSQL at \(location.address)/\(location.database): \(Self.describe(error))")
+            throw StorageError(
+                .storageFailure, "cannot open PostgreSQL at \(location.address)/\(location.database): \(Self.describe(error))")
         }
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password, database: location.database,
@@ -60,7 +61,8 @@ public final class PostgresStorage: ServerStorage {
             if error is Deadline.Expired {
                 throw StorageError(.storageFailure, "cannot reach PostgreSQL at \(location.address) within 10 s")
             }
-            throw StorageError(.storageFailure, "cannot open PostgreSQL at \(location.address)/\(location.database): \(Self.describe(error))")
+            throw StorageError(
+                .storageFailure, "cannot open PostgreSQL at \(location.address)/\(location.database): \(Self.describe(error))")
         }
         return storage
     }
@@ -113,7 +115,8 @@ public final class PostgresStorage: ServerStorage {
             tls = .disable
         }
         var configuration = PostgresConnection.Configuration(
-            host: location.host, port: location.port, username: location.user, password: location.password, database: location.database, tls: tls)
+            host: location.host, port: location.port, username: location.user, password: location.password, database: location.database,
+            tls: tls)
         configuration.options.connectTimeout = .seconds(5)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
         try await connection.close()
@@ -137,11 +140,16 @@ public final class PostgresStorage: ServerStorage {
     }
 
     /// Rows of one query, decoded.
-    func rows<each T: PostgresDecodable>(_ query: PostgresQuery, on connection: PostgresConnection? = nil, as: (repeat each T).Type) async throws
+    func rows<each T: PostgresDecodable>(_ query: PostgresQuery, on connection: PostgresConnection? = nil, as: (repeat each T).Type)
+        async throws
         -> [(repeat each T)]
     {
         let sequence: PostgresRowSequence
-        if let connection { sequence = try await connection.query(query, logger: logger) } else { sequence = try await client.query(query, logger: logger) }
+        if let connection {
+            sequence = try await connection.query(query, logger: logger)
+        } else {
+            sequence = try await client.query(query, logger: logger)
+        }
         var out: [(repeat each T)] = []
         for try await row in sequence.decode((repeat each T).self) { out.append(row) }
         return out
@@ -149,7 +157,9 @@ public final class PostgresStorage: ServerStorage {
 
     // MARK: Transactions
 
-    public func write<R: Sendable>(reading request: ReadRequest, _ decide: @escaping @Sendable (WriteSnapshot) throws -> (WriteSet, R)) async throws -> R {
+    public func write<R: Sendable>(reading request: ReadRequest, _ decide: @escaping @Sendable (WriteSnapshot) throws -> (WriteSet, R))
+        async throws -> R
+    {
         try await translating {
             try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: logger)
@@ -173,10 +183,13 @@ public final class PostgresStorage: ServerStorage {
         let heads = try await rows(
             "SELECT position, generation, clock, audit_seq, audit_hash FROM sync_head WHERE id = 1 FOR UPDATE", on: c,
             as: (Int64, Int64, String?, Int64, String).self)
-        guard let first = heads.first else { throw StorageError(.storageFailure, "the sync_head row is missing; the database may be damaged") }
+        guard let first = heads.first else {
+            throw StorageError(.storageFailure, "the sync_head row is missing; the database may be damaged")
+        }
         var snapshot = WriteSnapshot(head: try PostgresRows.head(first))
         if !request.records.isEmpty {
-            let entities = request.records.map(\.entity.rawValue), ids = request.records.map(\.id)
+            let entities = request.records.map(\.entity.rawValue)
+            let ids = request.records.map(\.id)
             for row in try await rows(
                 """
                 SELECT r.entity, r.id, r.region, r.content FROM records r
@@ -190,7 +203,8 @@ public final class PostgresStorage: ServerStorage {
         if !request.changeIDs.isEmpty {
             let ids = request.changeIDs.map(\.description)
             for row in try await rows(
-                "SELECT change_id, device, status, code, detail, conflicts FROM change_results WHERE change_id = ANY(\(ids)::text[])", on: c,
+                "SELECT change_id, device, status, code, detail, conflicts FROM change_results WHERE change_id = ANY(\(ids)::text[])",
+                on: c,
                 as: (String, String, String, String?, String?, String?).self)
             {
                 let stored = try PostgresRows.result(row)
@@ -322,7 +336,8 @@ public final class PostgresStorage: ServerStorage {
         try await translating {
             guard
                 let row = try await rows(
-                    "SELECT position, generation, clock, audit_seq, audit_hash FROM sync_head WHERE id = 1", as: (Int64, Int64, String?, Int64, String).self
+                    "SELECT position, generation, clock, audit_seq, audit_hash FROM sync_head WHERE id = 1",
+                    as: (Int64, Int64, String?, Int64, String).self
                 ).first
             else { throw StorageError(.storageFailure, "the sync_head row is missing; the database may be damaged") }
             return try PostgresRows.head(row)
@@ -334,7 +349,8 @@ public final class PostgresStorage: ServerStorage {
     public func device(tokenHash: String) async throws -> DeviceRow? {
         try await translating {
             try await rows(
-                "SELECT \(unescaped: PostgresRows.deviceColumns) FROM devices WHERE token_hash = \(tokenHash)", as: PostgresRows.DeviceRowColumns.self
+                "SELECT \(unescaped: PostgresRows.deviceColumns) FROM devices WHERE token_hash = \(tokenHash)",
+                as: PostgresRows.DeviceRowColumns.self
             ).first.map(PostgresRows.device)
         }
     }
@@ -351,13 +367,18 @@ public final class PostgresStorage: ServerStorage {
 
     public func allDevices() async throws -> [DeviceRow] {
         try await translating {
-            try await rows("SELECT \(unescaped: PostgresRows.deviceColumns) FROM devices ORDER BY created_at, id", as: PostgresRows.DeviceRowColumns.self)
-                .map(PostgresRows.device)
+            try await rows(
+                "SELECT \(unescaped: PostgresRows.deviceColumns) FROM devices ORDER BY created_at, id",
+                as: PostgresRows.DeviceRowColumns.self
+            )
+            .map(PostgresRows.device)
         }
     }
 
     public func touch(_ device: NodeID, at millis: Int64) async throws {
-        try await translating { _ = try await client.query("UPDATE devices SET last_seen_at = \(millis) WHERE id = \(device.rawValue)", logger: logger) }
+        try await translating {
+            _ = try await client.query("UPDATE devices SET last_seen_at = \(millis) WHERE id = \(device.rawValue)", logger: logger)
+        }
     }
 
     // MARK: Blobs
@@ -401,7 +422,8 @@ public final class PostgresStorage: ServerStorage {
     public func auditEntries(after seq: Int64, limit: Int) async throws -> [AuditEntry] {
         try await translating {
             try await rows(
-                "SELECT \(unescaped: PostgresRows.auditColumns) FROM audit_log WHERE seq > \(seq) ORDER BY seq LIMIT \(Int64(limit))", as: PostgresRows.AuditRow.self
+                "SELECT \(unescaped: PostgresRows.auditColumns) FROM audit_log WHERE seq > \(seq) ORDER BY seq LIMIT \(Int64(limit))",
+                as: PostgresRows.AuditRow.self
             ).map(PostgresRows.audit)
         }
     }
@@ -413,7 +435,9 @@ public final class PostgresStorage: ServerStorage {
             let pairs = try await rows("SELECT key, value FROM server_state WHERE key IN ('node', 'key')", as: (String, String).self)
             let values = Dictionary(pairs, uniquingKeysWith: { a, _ in a })
             guard let node = values["node"], let keyText = values["key"] else { return nil }
-            guard let id = try? NodeID(node), let raw = Data(base64Encoded: keyText), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
+            guard let id = try? NodeID(node), let raw = Data(base64Encoded: keyText),
+                let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+            else {
                 throw StorageError(.storageFailure, "the stored server identity cannot be read; the database may be damaged")
             }
             return ServerIdentity(node: id, key: key)
@@ -429,10 +453,13 @@ public final class PostgresStorage: ServerStorage {
                     try await c.query("SELECT 1 FROM sync_head WHERE id = 1 FOR UPDATE", logger: logger)
                     let existing = try await self.rows("SELECT value FROM server_state WHERE key = 'node'", on: c, as: (String).self)
                     guard existing.isEmpty else {
-                        throw StorageError(.alreadyInitialized, "PostgreSQL database \(location.database) at \(location.address) already holds a FieldRoll server")
+                        throw StorageError(
+                            .alreadyInitialized,
+                            "PostgreSQL database \(location.database) at \(location.address) already holds a FieldRoll server")
                     }
                     try await c.query(
-                        "INSERT INTO server_state (key, value) VALUES ('node', \(identity.node.rawValue)), ('key', \(keyText))", logger: logger)
+                        "INSERT INTO server_state (key, value) VALUES ('node', \(identity.node.rawValue)), ('key', \(keyText))",
+                        logger: logger)
                     try await c.query("COMMIT", logger: logger)
                 } catch {
                     _ = try? await c.query("ROLLBACK", logger: logger)
@@ -452,17 +479,22 @@ public final class PostgresStorage: ServerStorage {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let target = directory + "/fieldroll.pgdump"
         let (arguments, environment) = PostgresTools.connection(location)
-        try await PostgresTools.run("pg_dump", arguments + ["--format=custom", "--no-owner", "--file", target, "--dbname", location.database], environment: environment)
+        try await PostgresTools.run(
+            "pg_dump", arguments + ["--format=custom", "--no-owner", "--file", target, "--dbname", location.database],
+            environment: environment)
         return [target]
     }
 
     /// Replaces the database at `url` by a `pg_dump` custom-format file, in one transaction.
     public static func restore(from dumpFile: String, url: String) async throws {
         let location = try PostgresLocation(url: url)
-        guard FileManager.default.fileExists(atPath: dumpFile) else { throw StorageError(.notFound, "\(dumpFile) is missing from the backup") }
+        guard FileManager.default.fileExists(atPath: dumpFile) else {
+            throw StorageError(.notFound, "\(dumpFile) is missing from the backup")
+        }
         let (arguments, environment) = PostgresTools.connection(location)
         try await PostgresTools.run(
-            "pg_restore", arguments + ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", location.database, dumpFile],
+            "pg_restore",
+            arguments + ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", location.database, dumpFile],
             environment: environment)
     }
 

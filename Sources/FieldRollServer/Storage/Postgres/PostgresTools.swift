@@ -36,7 +36,9 @@ enum PostgresTools {
     ///   with the last lines it printed.
     static func run(_ tool: String, _ arguments: [String], environment: [String: String]) async throws {
         guard let executable = locate(tool) else {
-            throw StorageError(.storageFailure, "\(tool) is not installed (looked on PATH and in /usr/lib/postgresql/*/bin); install the PostgreSQL client tools")
+            throw StorageError(
+                .storageFailure,
+                "\(tool) is not installed (looked on PATH and in /usr/lib/postgresql/*/bin); install the PostgreSQL client tools")
         }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-\(tool)-\(UUID().uuidString).log")
         guard FileManager.default.createFile(atPath: output.path, contents: nil), let handle = try? FileHandle(forWritingTo: output) else {

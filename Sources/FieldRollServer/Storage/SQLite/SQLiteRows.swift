@@ -6,7 +6,9 @@ import GRDB
 /// Reading and writing ``SQLiteStorage``'s rows. Every decoder throws on a value it cannot
 /// read: a damaged row is an error, never a silent default.
 enum SQLiteRows {
-    static func damaged(_ what: String) -> StorageError { StorageError(.storageFailure, "a stored \(what) cannot be read; the database may be damaged") }
+    static func damaged(_ what: String) -> StorageError {
+        StorageError(.storageFailure, "a stored \(what) cannot be read; the database may be damaged")
+    }
 
     // MARK: Snapshot and write set
 
@@ -18,14 +20,17 @@ enum SQLiteRows {
                 snapshot.records[key] = try record(key.entity, row)
             }
         }
-        let resultStatement = try db.cachedStatement(sql: "SELECT change_id, device, status, code, detail FROM change_results WHERE change_id = ?")
+        let resultStatement = try db.cachedStatement(
+            sql: "SELECT change_id, device, status, code, detail FROM change_results WHERE change_id = ?")
         for id in request.changeIDs {
             if let row = try Row.fetchOne(resultStatement, arguments: [id.description]) {
                 snapshot.results[id] = try result(row)
             }
         }
         snapshot.devices = try devices(db, ids: request.deviceIDs)
-        if let hash = request.deviceCodeHash, let row = try Row.fetchOne(db, sql: "SELECT * FROM devices WHERE code_hash = ?", arguments: [hash]) {
+        if let hash = request.deviceCodeHash,
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM devices WHERE code_hash = ?", arguments: [hash])
+        {
             snapshot.devices.append(try device(row))
         }
         for id in request.conflictIDs {
@@ -48,23 +53,30 @@ enum SQLiteRows {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    r.id.rawValue, r.name, r.role.rawValue, r.scope.digits, r.codeHash, r.codeExpiresAt, r.publicKey, r.tokenHash, r.createdAt, r.redeemedAt,
+                    r.id.rawValue, r.name, r.role.rawValue, r.scope.digits, r.codeHash, r.codeExpiresAt, r.publicKey, r.tokenHash,
+                    r.createdAt, r.redeemedAt,
                     r.revokedAt, r.lastSeenAt,
                 ])
         }
         let insertChange = try db.cachedStatement(
             sql: "INSERT INTO changes (position, change_id, change_set_id, origin, region, body) VALUES (?, ?, ?, ?, ?, ?)")
         for c in set.changes {
-            try insertChange.execute(arguments: [c.position, c.changeID.description, c.changeSet.description, c.origin.rawValue, c.region.digits, c.body])
+            try insertChange.execute(arguments: [
+                c.position, c.changeID.description, c.changeSet.description, c.origin.rawValue, c.region.digits, c.body,
+            ])
         }
-        let upsertRecord = try db.cachedStatement(sql: "INSERT OR REPLACE INTO records (entity, id, region, content, position) VALUES (?, ?, ?, ?, ?)")
+        let upsertRecord = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO records (entity, id, region, content, position) VALUES (?, ?, ?, ?, ?)")
         for r in set.records {
             let position = set.recordPositions[RecordKey(r.entity, r.id)] ?? 0
             try upsertRecord.execute(arguments: [r.entity.rawValue, r.id, r.region.digits, CanonicalJSON.string(r.contentJSON), position])
         }
-        let insertResult = try db.cachedStatement(sql: "INSERT OR IGNORE INTO change_results (change_id, device, status, code, detail) VALUES (?, ?, ?, ?, ?)")
+        let insertResult = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO change_results (change_id, device, status, code, detail) VALUES (?, ?, ?, ?, ?)")
         for s in set.results {
-            try insertResult.execute(arguments: [s.result.change.description, s.device.rawValue, s.result.status.rawValue, s.result.code?.rawValue, s.result.detail])
+            try insertResult.execute(arguments: [
+                s.result.change.description, s.device.rawValue, s.result.status.rawValue, s.result.code?.rawValue, s.result.detail,
+            ])
         }
         for c in set.conflicts {
             try db.execute(
@@ -73,7 +85,8 @@ enum SQLiteRows {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    c.id, c.entity.rawValue, c.record, c.region.digits, c.field, try encode(c.winner), try encode(c.loser), c.change.description,
+                    c.id, c.entity.rawValue, c.record, c.region.digits, c.field, try encode(c.winner), try encode(c.loser),
+                    c.change.description,
                     c.detectedAt.millis, c.resolvedAt?.millis, c.resolvedBy, c.resolution,
                 ])
         }
@@ -94,20 +107,26 @@ enum SQLiteRows {
     // MARK: Rows
 
     static func head(_ db: Database) throws -> SyncHead {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM sync_head WHERE id = 1")) else { throw damaged("sync head") }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM sync_head WHERE id = 1")) else {
+            throw damaged("sync head")
+        }
         var clock: HLCTimestamp?
         if let text: String = row["clock"] {
             guard let c = try? HLCTimestamp(text) else { throw damaged("server clock") }
             clock = c
         }
-        return SyncHead(position: row["position"], generation: row["generation"], clock: clock, auditSeq: row["audit_seq"], auditHash: row["audit_hash"])
+        return SyncHead(
+            position: row["position"], generation: row["generation"], clock: clock, auditSeq: row["audit_seq"], auditHash: row["audit_hash"]
+        )
     }
 
     static func identity(_ db: Database) throws -> ServerIdentity? {
         guard let node = try String.fetchOne(db, sql: "SELECT value FROM server_state WHERE key = 'node'"),
             let keyText = try String.fetchOne(db, sql: "SELECT value FROM server_state WHERE key = 'key'")
         else { return nil }
-        guard let id = try? NodeID(node), let raw = Data(base64Encoded: keyText), let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
+        guard let id = try? NodeID(node), let raw = Data(base64Encoded: keyText),
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        else {
             throw damaged("server identity")
         }
         return ServerIdentity(node: id, key: key)
@@ -115,14 +134,17 @@ enum SQLiteRows {
 
     static func record(_ entity: EntityKind, _ row: Row) throws -> StoredRecord {
         do {
-            return try StoredRecord(entity: entity, id: row["id"], region: RegionCode(row["region"] as String), json: JSONValue(parsing: (row["content"] as String).utf8))
+            return try StoredRecord(
+                entity: entity, id: row["id"], region: RegionCode(row["region"] as String),
+                json: JSONValue(parsing: (row["content"] as String).utf8))
         } catch { throw damaged("record") }
     }
 
     static func change(_ row: Row) throws -> LoggedChange {
         do {
             return LoggedChange(
-                position: row["position"], changeID: try ChangeID(row["change_id"] as String), changeSet: try ChangeSetID(row["change_set_id"] as String),
+                position: row["position"], changeID: try ChangeID(row["change_id"] as String),
+                changeSet: try ChangeSetID(row["change_set_id"] as String),
                 origin: try NodeID(row["origin"] as String), region: try RegionCode(row["region"] as String), body: row["body"])
         } catch { throw damaged("change") }
     }
@@ -132,7 +154,9 @@ enum SQLiteRows {
             let device = try? NodeID(row["device"] as String)
         else { throw damaged("change result") }
         return StoredResult(
-            result: ChangeResult(change: id, status: status, code: (row["code"] as String?).map(ErrorCode.init(rawValue:)), detail: row["detail"]), device: device)
+            result: ChangeResult(
+                change: id, status: status, code: (row["code"] as String?).map(ErrorCode.init(rawValue:)), detail: row["detail"]),
+            device: device)
     }
 
     static func devices(_ db: Database, ids: [NodeID]) throws -> [DeviceRow] {
@@ -141,12 +165,16 @@ enum SQLiteRows {
     }
 
     static func device(_ row: Row) throws -> DeviceRow {
-        guard let role = Role(rawValue: row["role"]), let id = try? NodeID(row["id"] as String), let scope = try? RegionCode(row["scope"] as String) else {
+        guard let role = Role(rawValue: row["role"]), let id = try? NodeID(row["id"] as String),
+            let scope = try? RegionCode(row["scope"] as String)
+        else {
             throw damaged("device")
         }
         return DeviceRow(
-            id: id, name: row["name"], role: role, scope: scope, codeHash: row["code_hash"], codeExpiresAt: row["code_expires_at"], publicKey: row["public_key"],
-            tokenHash: row["token_hash"], createdAt: row["created_at"], redeemedAt: row["redeemed_at"], revokedAt: row["revoked_at"], lastSeenAt: row["last_seen_at"])
+            id: id, name: row["name"], role: role, scope: scope, codeHash: row["code_hash"], codeExpiresAt: row["code_expires_at"],
+            publicKey: row["public_key"],
+            tokenHash: row["token_hash"], createdAt: row["created_at"], redeemedAt: row["redeemed_at"], revokedAt: row["revoked_at"],
+            lastSeenAt: row["last_seen_at"])
     }
 
     static func conflict(_ row: Row) throws -> ConflictRecord {
@@ -156,13 +184,15 @@ enum SQLiteRows {
                 id: row["id"], entity: entity, record: row["record"], region: try RegionCode(row["region"] as String), field: row["field"],
                 winner: try decode(StampedValue.self, row["winner"]), loser: try decode(StampedValue.self, row["loser"]),
                 change: try ChangeID(row["change_id"] as String), detectedAt: Instant(millis: row["detected_at"]),
-                resolvedAt: (row["resolved_at"] as Int64?).map { Instant(millis: $0) }, resolvedBy: row["resolved_by"], resolution: row["resolution"])
+                resolvedAt: (row["resolved_at"] as Int64?).map { Instant(millis: $0) }, resolvedBy: row["resolved_by"],
+                resolution: row["resolution"])
         } catch { throw damaged("conflict") }
     }
 
     static func audit(_ row: Row) throws -> AuditEntry {
         AuditEntry(
-            seq: row["seq"], at: Instant(millis: row["at"]), actor: row["actor"], action: row["action"], subject: row["subject"], detail: row["detail"],
+            seq: row["seq"], at: Instant(millis: row["at"]), actor: row["actor"], action: row["action"], subject: row["subject"],
+            detail: row["detail"],
             previousHash: row["previous_hash"], hash: row["hash"])
     }
 

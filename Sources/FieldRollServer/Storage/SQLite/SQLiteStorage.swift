@@ -76,7 +76,9 @@ public final class SQLiteStorage: ServerStorage {
         }
     }
 
-    public func write<R: Sendable>(reading request: ReadRequest, _ decide: @escaping @Sendable (WriteSnapshot) throws -> (WriteSet, R)) async throws -> R {
+    public func write<R: Sendable>(reading request: ReadRequest, _ decide: @escaping @Sendable (WriteSnapshot) throws -> (WriteSet, R))
+        async throws -> R
+    {
         try await writeDB { db in
             let snapshot = try SQLiteRows.snapshot(db, request)
             let (set, result) = try decide(snapshot)
@@ -102,7 +104,9 @@ public final class SQLiteStorage: ServerStorage {
             let (lo, hi) = scope.codeRange
             return try Row.fetchAll(
                 db.cachedStatement(
-                    sql: "SELECT position, change_id, change_set_id, origin, region, body FROM changes WHERE position > ? AND region BETWEEN ? AND ? ORDER BY position LIMIT ?"),
+                    sql:
+                        "SELECT position, change_id, change_set_id, origin, region, body FROM changes WHERE position > ? AND region BETWEEN ? AND ? ORDER BY position LIMIT ?"
+                ),
                 arguments: [position, lo, hi, limit]
             ).map(SQLiteRows.change)
         }
@@ -116,7 +120,8 @@ public final class SQLiteStorage: ServerStorage {
 
     public func device(tokenHash: String) async throws -> DeviceRow? {
         try await readDB { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM devices WHERE token_hash = ?"), arguments: [tokenHash]).map(SQLiteRows.device)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM devices WHERE token_hash = ?"), arguments: [tokenHash]).map(
+                SQLiteRows.device)
         }
     }
 
@@ -139,17 +144,21 @@ public final class SQLiteStorage: ServerStorage {
     public func recordBlob(_ digest: FieldRollCore.SHA256Digest, size: Int64, uploader: NodeID, at millis: Int64) async throws {
         try await writeDB { db in
             try db.execute(
-                sql: "INSERT OR IGNORE INTO blobs (sha256, size, uploader, created_at) VALUES (?, ?, ?, ?)", arguments: [digest.hex, size, uploader.rawValue, millis])
+                sql: "INSERT OR IGNORE INTO blobs (sha256, size, uploader, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [digest.hex, size, uploader.rawValue, millis])
         }
     }
 
     public func blobVisible(_ digest: FieldRollCore.SHA256Digest, scope: RegionCode, device: NodeID) async throws -> Bool {
         try await readDB { db in
             let (lo, hi) = scope.codeRange
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM blob_refs WHERE sha256 = ? AND region BETWEEN ? AND ?", arguments: [digest.hex, lo, hi]) == true {
+            if try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM blob_refs WHERE sha256 = ? AND region BETWEEN ? AND ?", arguments: [digest.hex, lo, hi]) == true
+            {
                 return true
             }
-            return try Bool.fetchOne(db, sql: "SELECT 1 FROM blobs WHERE sha256 = ? AND uploader = ?", arguments: [digest.hex, device.rawValue]) == true
+            return try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM blobs WHERE sha256 = ? AND uploader = ?", arguments: [digest.hex, device.rawValue]) == true
         }
     }
 
@@ -159,7 +168,9 @@ public final class SQLiteStorage: ServerStorage {
         try await readDB { db in
             let (lo, hi) = scope?.codeRange ?? ("000000000000", "999999999999")
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM conflicts WHERE region BETWEEN ? AND ? \(includeResolved ? "" : "AND resolved_at IS NULL") ORDER BY detected_at, id",
+                db,
+                sql:
+                    "SELECT * FROM conflicts WHERE region BETWEEN ? AND ? \(includeResolved ? "" : "AND resolved_at IS NULL") ORDER BY detected_at, id",
                 arguments: [lo, hi]
             ).map(SQLiteRows.conflict)
         }
@@ -169,7 +180,8 @@ public final class SQLiteStorage: ServerStorage {
 
     public func auditEntries(after seq: Int64, limit: Int) async throws -> [AuditEntry] {
         try await readDB { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]).map(SQLiteRows.audit)
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]).map(
+                SQLiteRows.audit)
         }
     }
 
