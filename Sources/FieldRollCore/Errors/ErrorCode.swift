@@ -65,6 +65,12 @@ extension ErrorCode {
     public static let illegalTransition: ErrorCode = "illegal-transition"
     /// The public notice has not run its minimum number of days yet.
     public static let noticeNotOver: ErrorCode = "notice-not-over"
+    /// No benefit standard is in force for the area and programme, so no amount can be computed.
+    public static let noStandard: ErrorCode = "no-standard"
+    /// The household has no survey visit to take its income from.
+    public static let noSurvey: ErrorCode = "no-survey"
+    /// The means test gives the household nothing: its income reaches the standard.
+    public static let notEligible: ErrorCode = "not-eligible"
 
     // Security
     /// A change set's Ed25519 signature does not verify against its origin's key.
@@ -184,6 +190,15 @@ extension ErrorCode {
             .illegalTransition, 409, "Not at this step",
             "A review action for a step the application is not waiting for; the review chain's order decides."),
         .init(.noticeNotOver, 409, "Notice not over", "The public notice has not run its minimum number of days yet."),
+        .init(
+            .noStandard, 409, "No standard",
+            "No benefit standard is in force for the application's area and programme; add one with `fieldroll-server standard add`."),
+        .init(
+            .noSurvey, 409, "No survey visit",
+            "The household has no survey visit to take its income from; the amount cannot be computed before one is synced."),
+        .init(
+            .notEligible, 409, "Not eligible",
+            "The means test gives the household nothing (its income reaches the standard); refuse the application with a reason instead."),
         .init(
             .offsetMismatch, 409, "Wrong upload offset",
             "A resumed upload's offset differs from what the server holds; `Upload-Offset` says where to resume."),

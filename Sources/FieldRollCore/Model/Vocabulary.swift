@@ -85,6 +85,16 @@ public enum Programme: String, Codable, Sendable, CaseIterable {
         case .temporaryAssistance: "临时救助"
         }
     }
+
+    /// The programme's full Chinese name, as on a public notice.
+    public var fullName: String {
+        switch self {
+        case .urbanDibao: "城市最低生活保障"
+        case .ruralDibao: "农村最低生活保障"
+        case .extremePoverty: "特困人员救助供养"
+        case .temporaryAssistance: "临时救助"
+        }
+    }
 }
 
 /// Where an application stands in the review chain.
