@@ -200,6 +200,16 @@ public final class PostgresStorage: ServerStorage {
                 snapshot.records[RecordKey(record.entity, record.id)] = record
             }
         }
+        for read in request.scopes {
+            let (lo, hi) = read.scope?.codeRange ?? ("000000000000", "999999999999")
+            for row in try await rows(
+                "SELECT entity, id, region, content FROM records WHERE entity = \(read.entity.rawValue) AND region BETWEEN \(lo) AND \(hi)",
+                on: c, as: (String, String, String, String).self)
+            {
+                let record = try PostgresRows.record(row)
+                snapshot.records[RecordKey(record.entity, record.id)] = record
+            }
+        }
         if !request.changeIDs.isEmpty {
             let ids = request.changeIDs.map(\.description)
             for row in try await rows(
