@@ -1,4 +1,5 @@
 import FieldRollCore
+import FieldRollServer
 import Foundation
 import Testing
 
@@ -85,11 +86,15 @@ struct CLITests {
     }
 
     @Test("review: list what waits, approve at the awaited step, a refusal by the chain exits 1 with its code")
-    func review() throws {
+    func review() async throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
         #expect(try CLI.run(["init", "--data", data]).0 == 0)
         let county = fixturesDirectory.appendingPathComponent("county")
-        #expect(try CLI.run(["import", "--data", data, "--enrolments", county.appendingPathComponent("enrolments.csv").path]).0 == 0)
+        #expect(
+            try CLI.run([
+                "import", "--data", data, "--households", county.appendingPathComponent("households.csv").path, "--members",
+                county.appendingPathComponent("members.csv").path, "--enrolments", county.appendingPathComponent("enrolments.csv").path,
+            ]).0 == 0)
         let (s0, listed, _) = try CLI.run(["review", "list", "--data", data, "--json"])
         let queue = try #require(try JSONValue(parsing: Data(listed.utf8)).arrayValue)
         #expect(s0 == 0 && queue.count == 20, "6 applied, 6 surveyed, 6 township-reviewed, 2 on notice in the fixture county")
@@ -97,6 +102,25 @@ struct CLITests {
         let id = try #require(waiting.objectValue?["enrolment"]?.objectValue?["id"]?.stringValue)
         let (wrong, _, err) = try CLI.run(["review", "approve", id, "--step", "public-notice", "--by", "张科长", "--data", data])
         #expect(wrong == 1 && err.hasPrefix("Error: illegal-transition: "), "\(err)")
+        // The approval computes the amount: without a survey visit of the household it is refused.
+        let (noSurvey, _, err2) = try CLI.run(["review", "approve", id, "--step", "county-approval", "--by", "张科长", "--data", data])
+        #expect(noSurvey == 1 && err2.hasPrefix("Error: no-standard: "), "\(err2)")
+        for programme in Programme.wireNames {
+            let (added, _, addErr) = try CLI.run([
+                "standard", "add", "--data", data, "--region", "139901000000", "--programme", programme, "--per-capita-fen", "90000",
+                "--from", "2020-01-01",
+            ])
+            #expect(added == 0, "\(addErr)")
+        }
+        let (noVisit, _, err3) = try CLI.run(["review", "approve", id, "--step", "county-approval", "--by", "张科长", "--data", data])
+        #expect(noVisit == 1 && err3.hasPrefix("Error: no-survey: "), "\(err3)")
+        let household = try #require(try HouseholdID(#require(waiting.objectValue?["enrolment"]?.objectValue?["householdID"]?.stringValue)))
+        let region = try RegionCode(#require(waiting.objectValue?["enrolment"]?.objectValue?["region"]?.stringValue))
+        let (pipeline, _) = try await ServerOpener.open(ServerConfiguration(dataDirectory: data))
+        let roll = try await RollFixture.make(pipeline, scope: region)
+        try await roll.visit(
+            household, in: region, answers: ["income.wages": .int(10_000)], now: Int64(Date().timeIntervalSince1970 * 1000))
+        await pipeline.storage.close()
         let (ok, out, _) = try CLI.run(["review", "approve", id, "--step", "county-approval", "--by", "张科长", "--data", data, "--json"])
         #expect(ok == 0 && out.contains("\"decision\":\"approve\""))
         let (_, after, _) = try CLI.run(["review", "list", "--data", data, "--json"])

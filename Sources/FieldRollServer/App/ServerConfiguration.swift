@@ -25,6 +25,11 @@ public struct ServerConfiguration: Sendable {
     public var maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift
     /// How long a one-time enrolment code stays valid, in ms.
     public var enrolmentCodeLifetime: Int64 = 72 * 3600 * 1000
+    /// How computed gaps become monthly amounts: rounding and the minimum payment.
+    public var benefitRule: BenefitRule = .standard
+    /// The complaint telephone and address printed on the public notice (nil: a blank line to
+    /// fill in by hand).
+    public var noticeContact: String?
     /// How long `serve` waits for requests under way to finish after SIGTERM, in seconds.
     public var drainSeconds: Int = 20
 
