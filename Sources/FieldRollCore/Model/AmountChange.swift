@@ -96,3 +96,30 @@ extension Visit {
         return visits.filter { !superseded.contains($0.id) }.max { ($0.endedAt, $0.id) < ($1.endedAt, $1.id) }
     }
 }
+
+extension BenefitCalculator {
+    /// What is due for one calendar month by an enrolment's amount history, when the amount
+    /// changes during the month (a standard that takes effect on the 15th): each amount counts
+    /// for the days of the month it is in force, `Σ amount × days ÷ days in the month`, rounded
+    /// half up to the fen once. Days before the first change count nothing.
+    ///
+    /// Worked: 1,560.00 yuan for 1–14 January and 1,680.00 from the 15th:
+    /// (156,000 × 14 + 168,000 × 17) ÷ 31 = 5,040,000 ÷ 31 = 162,580.6… → 1,625.81 yuan.
+    public static func payment(year: Int, month: Int, history: [AmountChange]) -> Fen {
+        let days = CalendarDate.daysIn(month: month, year: year)
+        let first = CalendarDate(unchecked: year, month, 1)
+        var sum: Int64 = 0
+        for day in 0..<days {
+            let date = first.adding(days: day)
+            sum += BenefitCalculator.amount(on: date, in: history)?.rawValue ?? 0
+        }
+        let d = Int64(days)
+        return Fen((2 * sum + d) / (2 * d))
+    }
+
+    /// The amount in force on `date` by `history`: the change effective last on or before it
+    /// (the later entry when two take effect the same day); nil before any.
+    public static func amount(on date: CalendarDate, in history: [AmountChange]) -> Fen? {
+        history.filter { $0.effectiveFrom <= date }.max { ($0.effectiveFrom, $0.at) < ($1.effectiveFrom, $1.at) }?.amount
+    }
+}

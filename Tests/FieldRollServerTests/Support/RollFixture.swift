@@ -57,7 +57,8 @@ struct RollFixture {
         }
         let enrolment = Enrolment(
             householdID: household.id, region: village, programme: programme, status: status, monthlyAmount: .zero,
-            appliedOn: try CalendarDate(appliedOn), statusSince: try CalendarDate(appliedOn))
+            appliedOn: try CalendarDate(appliedOn), startDate: status == .enrolled ? try CalendarDate(appliedOn) : nil,
+            statusSince: try CalendarDate(appliedOn))
         try await office([household], now: now)
         try await office(members, now: now)
         try await office([enrolment], now: now)
