@@ -129,6 +129,28 @@ struct CLITests {
                 $0.objectValue?["enrolment"]?.objectValue?["id"]?.stringValue == id
             })
         #expect(moved.objectValue?["step"]?.stringValue == "public-notice" && moved.objectValue?["noticeEnds"] != nil)
+
+        // The standards, the amount's history and the public notice.
+        let (sl, standards, _) = try CLI.run(["standard", "list", "--data", data, "--json"])
+        let standardCount = try JSONValue(parsing: Data(standards.utf8)).arrayValue?.count
+        #expect(sl == 0 && standardCount == 4)
+        let (sa, amounts, _) = try CLI.run(["amounts", "--household", household.description, "--data", data, "--json"])
+        let history = try #require(try JSONValue(parsing: Data(amounts.utf8)).arrayValue)
+        #expect(sa == 0 && history.count == 1 && history.first?.objectValue?["cause"]?.stringValue == "approval")
+        let csvFile = data + "-notice.csv"
+        defer { try? FileManager.default.removeItem(atPath: csvFile) }
+        let (sn, said, noticeErr) = try CLI.run([
+            "notice", "--data", data, "--region", region.digits, "--format", "csv", "--out", csvFile, "--place", "上河村",
+        ])
+        #expect(sn == 0 && said.contains("上河村"), "\(noticeErr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: csvFile))
+        #expect(bytes.prefix(3) == Data([0xEF, 0xBB, 0xBF]))
+        let table = try CSVTable(parsing: String(decoding: bytes, as: UTF8.self))
+        #expect(table.header.first == "序号" && !table.rows.isEmpty)
+        let (sh, html, _) = try CLI.run(["notice", "--data", data, "--region", region.digits, "--contact", "<热线>"])
+        #expect(sh == 0 && html.contains("@page { size: A4") && html.contains("&lt;热线&gt;"))
+        let (bad, _, badErr) = try CLI.run(["notice", "--data", data, "--region", "139901000000"])
+        #expect(bad == 1 && badErr.hasPrefix("Error: invalid-record: "), "a notice is for a village or township")
         #expect(try CLI.run(["audit", "verify", "--data", data]).0 == 0)
     }
 
