@@ -15,8 +15,9 @@ extension FieldRollCommand {
             discussion: """
                 Answers come from --answer KEY=VALUE (numbers stay numbers) and/or --answers-file \
                 (a JSON object). Photos: --photo KIND:FILE, KIND one of house, id-document, \
-                survey-sheet, face, other. Example:
-                  fieldroll visit record --household 6b0e… --author 李敏 --answer income.wages=1200 --answer housing.condition=漏雨 --photo house:house.jpg
+                survey-sheet, face, other. Income answers (income.wages, income.pension, …) are whole \
+                fen a month: the server sums them for the benefit amount (120000 = 1,200.00 yuan). Example:
+                  fieldroll visit record --household 6b0e… --author 李敏 --answer income.wages=120000 --answer housing.condition=漏雨 --photo house:house.jpg
                 """)
         @OptionGroup var store: StoreOptions
         @Option(help: "The household id.") var household: String
