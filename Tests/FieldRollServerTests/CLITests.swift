@@ -154,6 +154,24 @@ struct CLITests {
         #expect(try CLI.run(["audit", "verify", "--data", data]).0 == 0)
     }
 
+    @Test("the benefit rule's settings are checked: a wrong rounding or minimum exits 1 with invalid-configuration")
+    func benefitSettings() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try CLI.run(["init", "--data", data]).0 == 0)
+        let config = data + "-fieldroll.conf"
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        for (text, ok) in [
+            ("FIELDROLL_BENEFIT_ROUNDING=yuan-up\nFIELDROLL_BENEFIT_MINIMUM=10.50\nFIELDROLL_NOTICE_CONTACT=\"0000-1234567\"\n", true),
+            ("FIELDROLL_BENEFIT_ROUNDING=yuan-sideways\n", false), ("FIELDROLL_BENEFIT_MINIMUM=-1\n", false),
+            ("FIELDROLL_BENEFIT_MINIMUM=ten\n", false),
+        ] {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: config))
+            let (status, _, err) = try CLI.run(["standard", "list", "--data", data, "--config", config])
+            #expect((status == 0) == ok, "\(text): \(err)")
+            if !ok { #expect(err.hasPrefix("Error: invalid-configuration: FIELDROLL_BENEFIT_"), "\(err)") }
+        }
+    }
+
     @Test("import refuses a bad file with the bad rows named; a good one imports once")
     func importing() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
