@@ -357,11 +357,11 @@ let serverRSSLarge = peakRSS(server.processIdentifier)
 progress("raw SQLite inserts")
 
 let raw = try DatabaseQueue(path: work.appendingPathComponent("raw.sqlite").path)
-try await raw.write { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+try raw.write { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
 let row = try visitChange(0)
 let rowJSON = CanonicalJSON.string(try JSONValue(encoding: row))
 let rawStart = millis()
-try await raw.write { db in
+try raw.write { db in
     try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, change_id TEXT UNIQUE, body TEXT)")
     let st = try db.makeStatement(sql: "INSERT INTO rows (change_id, body) VALUES (?, ?)")
     for i in 0..<records { try st.execute(arguments: [String(i), rowJSON]) }

@@ -140,7 +140,9 @@ public final class PostgresStorage: ServerStorage {
     }
 
     /// Rows of one query, decoded.
-    func rows<each T: PostgresDecodable>(_ query: PostgresQuery, on connection: PostgresConnection? = nil, as: (repeat each T).Type)
+    func rows<each T: PostgresDecodable & Sendable>(
+        _ query: PostgresQuery, on connection: PostgresConnection? = nil, as: (repeat each T).Type
+    )
         async throws
         -> [(repeat each T)]
     {
