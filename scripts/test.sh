@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds FieldRoll, runs every test and Schemathesis against docs/openapi.json, then checks that
+# Lints the sources (swift format), builds FieldRoll, runs every test and Schemathesis against docs/openapi.json, then checks that
 # the benchmark still runs (--quick).
 # Installs what a fresh machine lacks first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+echo "swift format lint (the .swift-format rules; fix with: swift format format -i -r Sources Tests Benchmarks):"
+swift format lint --strict -r Package.swift Sources Tests Benchmarks
 swift build --build-tests
 swift test --skip-build "$@"
 echo

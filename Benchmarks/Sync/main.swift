@@ -115,6 +115,10 @@ func issue(_ scope: RegionCode) -> String {
     return code
 }
 let pusherCode = issue(village)
+/// Field edits go to a village of their own, so that the swarm's pulls do not carry them.
+let editVillage = try RegionCode("139901004201")
+let editorCode = issue(editVillage)
+let networkCode = issue(village)
 let pullerCode = issue(village)
 let noopCode = issue(village)
 let photoCode = issue(village)
@@ -197,7 +201,24 @@ let pushWire = Double(pushCounter.sent.withLock { $0 } + pushCounter.received.wi
 // Drop the prebuilt batches so the pull's peak memory is the device's, not the benchmark's.
 batches = []
 
-// MARK: 2. A fresh device pulls all N into its local store
+// MARK: 2a. Network only: the same pages fetched and parsed, not applied
+progress("network-only pull")
+
+let networkDevice = try await SimDevice(code: networkCode, http: CurlHTTPClient(endpoint: endpoint))
+let pageSize = SyncOptions().pullPageSize
+let networkStart = millis()
+var networkPulled = 0
+var networkCursor: SyncCursor?
+while true {
+    let page = try await networkDevice.api.pull(after: networkCursor, limit: pageSize)
+    networkPulled += page.changes.count
+    networkCursor = page.cursor
+    if !page.more { break }
+}
+let networkMs = millis() - networkStart
+if networkPulled != records { fail("the network-only pull fetched \(networkPulled) of \(records)") }
+
+// MARK: 2b. A fresh device pulls all N into its local store
 progress("a fresh device pulls all records")
 
 let serverRSSBeforePull = peakRSS(server.processIdentifier)
@@ -215,6 +236,48 @@ let serverRSSPull = peakRSS(server.processIdentifier)
 let clientRSSPull = peakRSS(getpid())
 if pullReport.pulled != records { fail("the fresh device pulled \(pullReport.pulled) of \(records)") }
 let pullWire = Double(pullCounter.received.withLock { $0 } + pullCounter.sent.withLock { $0 }) / Double(records)
+
+// MARK: 2c. Field edits: households, 100 changes per signed change set
+progress("push \(records) field edits")
+
+let editor = try await SimDevice(code: editorCode, http: CurlHTTPClient(endpoint: endpoint))
+editor.region = editVillage
+let editsPerSet = 100
+var editRequests: [PushRequest] = []
+var pendingSets: [ChangeSet] = []
+for start in stride(from: 0, to: records, by: editsPerSet) {
+    var changes: [Change] = []
+    for i in start..<min(start + editsPerSet, records) {
+        let stamp = editor.stamp()
+        changes.append(
+            Change(
+                entity: .household, record: HouseholdID().description, region: editVillage,
+                payload: .writes([
+                    FieldWrite(field: "region", value: .string(editVillage.digits), stamp: stamp, base: nil),
+                    FieldWrite(field: "address", value: .string("下河村\(i)号"), stamp: stamp, base: nil),
+                    FieldWrite(field: "headName", value: "张秀英", stamp: stamp, base: nil),
+                    FieldWrite(field: "housing", value: "owned", stamp: stamp, base: nil),
+                    FieldWrite(field: "declaredMonthlyIncome", value: .int(Int64(i % 90_000)), stamp: stamp, base: nil),
+                ])))
+    }
+    pendingSets.append(try ChangeSet(origin: editor.id, stamp: editor.stamp(), changes: changes).signed(with: editor.key))
+    // Up to 900 changes per push, the device's own limit.
+    if pendingSets.count * editsPerSet >= 900 {
+        editRequests.append(PushRequest(changeSets: pendingSets))
+        pendingSets = []
+    }
+}
+if !pendingSets.isEmpty { editRequests.append(PushRequest(changeSets: pendingSets)) }
+var editErrors = 0
+let editStart = millis()
+for (n, request) in editRequests.enumerated() {
+    progress("push \(records) field edits", n, of: editRequests.count)
+    let r = try await editor.api.push(request)
+    editErrors += r.results.filter { $0.status != .applied }.count
+}
+let editMs = millis() - editStart
+progress("push \(records) field edits", editRequests.count, of: editRequests.count)
+editRequests = []
 
 // MARK: 3. An up-to-date device asks for changes
 progress("no-op pulls")
@@ -357,33 +420,64 @@ let serverRSSLarge = peakRSS(server.processIdentifier)
 progress("raw SQLite inserts")
 
 let raw = try DatabaseQueue(path: work.appendingPathComponent("raw.sqlite").path)
-try await raw.write { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+try raw.write { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
 let row = try visitChange(0)
 let rowJSON = CanonicalJSON.string(try JSONValue(encoding: row))
 let rawStart = millis()
-try await raw.write { db in
+try raw.write { db in
     try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, change_id TEXT UNIQUE, body TEXT)")
     let st = try db.makeStatement(sql: "INSERT INTO rows (change_id, body) VALUES (?, ?)")
     for i in 0..<records { try st.execute(arguments: [String(i), rowJSON]) }
 }
 let rawMs = millis() - rawStart
 
+// MARK: 7. The other ceilings: signature checks on all cores, bytes over loopback
+progress("Ed25519 verifications on all cores")
+let verifications = await Ceilings.verificationsPerSecond(messageBytes: sampleBytes, perCore: quick ? 2_000 : 20_000)
+progress("loopback copy")
+let loopback = try Ceilings.loopbackBytesPerSecond(total: (quick ? 64 : 512) * 1024 * 1024)
+
 // MARK: Report
 
 let pushRate = Double(records) / pushMs * 1000
 let rawRate = Double(records) / rawMs * 1000
+let networkRate = Double(records) / networkMs * 1000
+let photoRate = Double(photoCount * photoSize) / photoMs * 1000
+/// Every figure by its name, for `--json` and for the table.
+let figures: [(name: String, figure: Figure)] = [
+    ("push.visits", Figure(pushRate, "visits/s", limit: verifications / 2)),
+    ("push.edits", Figure(Double(records) / editMs * 1000, "changes/s", limit: rawRate)),
+    ("pull.network", Figure(networkRate, "records/s")),
+    ("pull.device", Figure(Double(records) / pullMs * 1000, "records/s", limit: networkRate)),
+    ("noop.p50", Figure(percentile(noopTimes, 0.5), "ms")),
+    ("noop.p99", Figure(percentile(noopTimes, 0.99), "ms")),
+    ("devices.p50", Figure(percentile(swarmTimes, 0.5), "ms")),
+    ("devices.p99", Figure(percentile(swarmTimes, 0.99), "ms")),
+    ("photos.upload", Figure(photoRate / 1e6, "MB/s", limit: loopback / 1e6)),
+    ("photos.large.up", Figure(Double(largePhotoSize) / largeUpMs / 1000, "MB/s", limit: loopback / 1e6)),
+    ("photos.large.down", Figure(Double(largePhotoSize) / largeDownMs / 1000, "MB/s", limit: loopback / 1e6)),
+    ("photos.resent", Figure(Double(max(0, resent)), "bytes")),
+    ("memory.pull.client", Figure(clientRSSPull, "MiB")),
+    ("memory.pull.server", Figure(serverRSSPull, "MiB")),
+    ("memory.large.server", Figure(serverRSSLarge, "MiB")),
+    ("limit.verify", Figure(verifications, "verifications/s")),
+    ("limit.sqlite.insert", Figure(rawRate, "rows/s")),
+    ("limit.loopback", Figure(loopback / 1e6, "MB/s")),
+]
+let figure = Dictionary(uniqueKeysWithValues: figures.map { ($0.name, $0.figure) })
+func text(_ name: String) -> String { figure[name]?.text ?? "?" }
 let rows: [(String, String)] = [
     (
         "push \(records) visits (\(sampleBytes) B JSON each, \(batch)/batch)",
-        String(format: "%.0f records/s, %.0f B/record on the wire, %d errors", pushRate, pushWire, pushErrors)
+        "\(text("push.visits")) (2 verifications each); \(String(format: "%.0f B/record on the wire, %d errors", pushWire, pushErrors))"
     ),
-    (
-        "raw SQLite insert, same rows, one transaction",
-        String(format: "%.0f rows/s — push is %.1f%% of it", rawRate, pushRate / rawRate * 100)
-    ),
+    ("push \(records) field edits (\(editsPerSet) per change set)", "\(text("push.edits")) raw inserts; \(editErrors) errors"),
+    ("Ed25519 verifications, all cores", text("limit.verify")),
+    ("raw SQLite insert, same rows, one transaction", text("limit.sqlite.insert")),
+    ("network-only pull of \(records) (pages of \(pageSize), parsed)", text("pull.network")),
     (
         "fresh device pulls all \(records) into its store",
-        String(format: "%.0f records/s end to end, %.0f B/record on the wire", Double(records) / pullMs * 1000, pullWire)
+        "\(text("pull.device")) network-only; \(String(format: "%.0f B/record on the wire", pullWire))"
     ),
     (
         "no-op pull of an up-to-date device",
@@ -395,7 +489,8 @@ let rows: [(String, String)] = [
             format: "p50 %.0f ms, p99 %.0f ms per sync, %d errors, %.1f s in all, converged: %@", percentile(swarmTimes, 0.5),
             percentile(swarmTimes, 0.99), swarmErrors.withLock { $0 }, swarmMs / 1000, converged ? "yes" : "NO")
     ),
-    ("\(photoCount) photos of 200 KB", String(format: "%.1f MB/s", Double(photoCount * photoSize) / photoMs / 1000)),
+    ("\(photoCount) photos of 200 KB", "\(text("photos.upload")) loopback"),
+    ("loopback copy, one TCP connection", text("limit.loopback")),
     ("one upload cut at half, resumed", "\(max(0, resent)) bytes re-sent beyond the cut"),
     (
         "one 50 MB photo up, then down",
@@ -409,6 +504,27 @@ let rows: [(String, String)] = [
     ),
 ]
 let host = ProcessInfo.processInfo
+if options.json {
+    /// What ran: the backend, the workload's size, the machine.
+    struct Run: Encodable {
+        let backend: String
+        let records: Int
+        let devices: Int
+        let photos: Int
+        let cores: Int
+        let memoryGiB: UInt64
+        let release: String
+    }
+    var object: [String: JSONValue] = [:]
+    for (name, f) in figures { object[name] = try JSONValue(encoding: f) }
+    object["run"] = try JSONValue(
+        encoding: Run(
+            backend: databaseURL == nil ? "sqlite" : "postgres", records: records, devices: deviceCount, photos: photoCount,
+            cores: host.processorCount, memoryGiB: host.physicalMemory / 1_073_741_824, release: FieldRollRelease.number))
+    print(CanonicalJSON.string(.object(object)))
+    if pushErrors > 0 || editErrors > 0 || swarmErrors.withLock({ $0 }) > 0 || !converged { fail("errors or no convergence") }
+    exit(0)
+}
 print(
     "FieldRoll standard workload — \(host.processorCount) cores, \(host.physicalMemory / 1_073_741_824) GiB, \(databaseURL == nil ? "SQLite" : "PostgreSQL") store, \(Date())"
 )
@@ -418,4 +534,4 @@ if options.markdown {
 } else {
     for (k, v) in rows { print(k.padding(toLength: 52, withPad: " ", startingAt: 0) + v) }
 }
-if pushErrors > 0 || swarmErrors.withLock({ $0 }) > 0 || !converged { fail("errors or no convergence") }
+if pushErrors > 0 || editErrors > 0 || swarmErrors.withLock({ $0 }) > 0 || !converged { fail("errors or no convergence") }

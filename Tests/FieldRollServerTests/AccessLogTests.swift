@@ -13,7 +13,8 @@ struct AccessLogTests {
         let device = try await server.enrol()
         let body = try JSONValue(encoding: PushRequest(changeSets: [try device.changeSet([device.newHousehold()])]))
         let (status, _) = try await server.request(
-            "POST", "/v1/sync/push", token: device.token, json: body, headers: ["X-Request-ID": "push-1"])
+            "POST", "/v1/sync/push", token: device.token, json: body,
+            headers: ["X-Request-ID": "push-1", "User-Agent": "fieldroll/0.4.0 (protocol fieldroll/v1) libcurl/7.88.1"])
         #expect(status == 200)
         _ = try await device.pullAll()
         let blob = "/v1/blobs/\(String(repeating: "c", count: 64))"
@@ -25,6 +26,7 @@ struct AccessLogTests {
         #expect(push.level == .info)
         #expect(push.metadata["method"] == "POST" && push.metadata["path"] == "/v1/sync/push" && push.metadata["status"] == "200")
         #expect(push.metadata["device"] == device.id.rawValue)
+        #expect(push.metadata["user_agent"] == "fieldroll/0.4.0 (protocol fieldroll/v1) libcurl/7.88.1")
         #expect(Double(push.metadata["duration_ms"] ?? "") != nil)
         // A route with a parameter is logged by its pattern, not by the hash.
         let head = try #require(lines.first { $0.metadata["request_id"] == "head-1" })

@@ -23,6 +23,8 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [String: String]
     public var body: Data
+    /// How many new connections the request opened: 0 when it went out on a kept-alive one.
+    public var newConnections: Int = 0
 }
 
 /// What carries requests: libcurl in the field (``CurlHTTPClient``), a fault injector in tests.
@@ -58,7 +60,10 @@ public struct ServerEndpoint: Sendable, Codable, Hashable {
 ///
 /// libcurl rather than URLSession because it gives full control of trust (a county's own CA, a
 /// pinned key), of timeouts on stalled links, and of request headers.
-/// Each request runs `curl_easy_perform` on a background thread.
+/// Each request runs `curl_easy_perform` on a background thread. Handles are kept between
+/// requests (``CurlHandlePool``), so one client reuses one kept-alive connection across a sync;
+/// every request names the client in `User-Agent` (``userAgent``); cancelling the task that
+/// sends a request aborts the transfer within a second and throws `CancellationError`.
 ///
 /// A body of ``expectContinueBytes`` or more is sent with `Expect: 100-continue`: the server
 /// answers `100 Continue` before the bytes go out, or refuses (a revoked token, a photo over the
@@ -66,9 +71,18 @@ public struct ServerEndpoint: Sendable, Codable, Hashable {
 /// trip would cost more than the bytes.
 public struct CurlHTTPClient: HTTPClient {
     public let endpoint: ServerEndpoint
+    let pool = CurlHandlePool()
 
     /// The smallest body sent with `Expect: 100-continue`.
     public static let expectContinueBytes = 64 * 1024
+
+    /// `fieldroll/0.4.0 (protocol fieldroll/v1) libcurl/7.88.1`: the client, its release, the
+    /// protocol it speaks and the HTTP library, for the server's access log.
+    public static let userAgent: String = {
+        _ = globalInit
+        let curl = String(cString: curl_version()).split(separator: " ").first.map(String.init) ?? "libcurl"
+        return "fieldroll/\(FieldRollRelease.number) (protocol \(WireProtocol.version)) \(curl)"
+    }()
 
     public init(endpoint: ServerEndpoint) {
         _ = Self.globalInit
@@ -78,11 +92,34 @@ public struct CurlHTTPClient: HTTPClient {
     static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try Task.checkCancellation()
         let endpoint = self.endpoint
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try Self.perform(request, endpoint: endpoint) })
+        let pool = self.pool
+        let cancel = CancelFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    continuation.resume(with: Result { try Self.perform(request, endpoint: endpoint, pool: pool, cancel: cancel) })
+                }
             }
+        } onCancel: {
+            cancel.set()
+        }
+    }
+
+    /// Set when the sending task is cancelled; libcurl's progress callback reads it.
+    final class CancelFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set() {
+            lock.lock()
+            value = true
+            lock.unlock()
+        }
+        var isSet: Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            return value
         }
     }
 
@@ -92,12 +129,15 @@ public struct CurlHTTPClient: HTTPClient {
         var headers: [String: String] = [:]
         var upload: Data = Data()
         var uploadOffset = 0
+        let cancel: CancelFlag
+        init(cancel: CancelFlag) { self.cancel = cancel }
     }
 
-    static func perform(_ request: HTTPRequest, endpoint: ServerEndpoint) throws -> HTTPResponse {
-        guard let handle = curl_easy_init() else { throw ClientError(.network, "libcurl could not start") }
-        defer { curl_easy_cleanup(handle) }
-        let sink = Sink()
+    static func perform(_ request: HTTPRequest, endpoint: ServerEndpoint, pool: CurlHandlePool, cancel: CancelFlag) throws -> HTTPResponse {
+        guard let handle = pool.take() else { throw ClientError(.network, "libcurl could not start") }
+        var reusable = false
+        defer { pool.give(handle, reusable: reusable) }
+        let sink = Sink(cancel: cancel)
         let box = Unmanaged.passRetained(sink)
         defer { box.release() }
         let user = box.toOpaque()
@@ -113,6 +153,17 @@ public struct CurlHTTPClient: HTTPClient {
         _ = fr_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, endpoint.lowSpeedSeconds)
         // Ask for gzip and let curl inflate it.
         _ = fr_setopt_str(handle, CURLOPT_ACCEPT_ENCODING, "gzip")
+        _ = fr_setopt_str(handle, CURLOPT_USERAGENT, userAgent)
+        // Progress calls come at least once a second, even on a stalled link: the place to see
+        // that the task was cancelled.
+        let progress: @convention(c) (UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> Int32 = {
+            user, _, _, _, _ in
+            guard let user else { return 0 }
+            return Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue().cancel.isSet ? 1 : 0
+        }
+        _ = fr_setopt_xferinfo(handle, progress)
+        _ = fr_setopt_ptr(handle, CURLOPT_XFERINFODATA, user)
+        _ = fr_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
 
         let write: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { ptr, size, n, user in
             guard let ptr, let user else { return 0 }
@@ -169,6 +220,7 @@ public struct CurlHTTPClient: HTTPClient {
         _ = fr_setopt_ptr(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(list))
 
         let code = curl_easy_perform(handle)
+        if code == CURLE_ABORTED_BY_CALLBACK { throw CancellationError() }
         guard code == CURLE_OK else {
             let message = String(cString: curl_easy_strerror(code))
             switch code {
@@ -180,6 +232,9 @@ public struct CurlHTTPClient: HTTPClient {
         }
         var status = 0
         _ = fr_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
+        var connects = 0
+        _ = fr_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
+        reusable = true
+        return HTTPResponse(status: status, headers: sink.headers, body: sink.body, newConnections: connects)
     }
 }

@@ -45,7 +45,8 @@ extension ErrorCode {
     public static let invalidPath: ErrorCode = "invalid-path"
     /// A CSV file cannot be parsed (an unclosed quote, a ragged row); the message names the line.
     public static let invalidCSV: ErrorCode = "invalid-csv"
-    /// Text in an encoding FieldRoll does not read (a CSV file that is not UTF-8).
+    /// Text in an encoding FieldRoll does not read (an office CSV that is not UTF-8; a cross-check file
+    /// that is neither UTF-8 nor GB18030).
     public static let unsupportedEncoding: ErrorCode = "unsupported-encoding"
     /// A request no more specific code describes.
     public static let badRequest: ErrorCode = "bad-request"
@@ -138,7 +139,7 @@ extension ErrorCode {
     /// status too, so that any code that ever reaches an HTTP answer (a relay, a future route)
     /// keeps a single status. `docs/server.md` and `docs/openapi.json` are rendered from this
     /// table; `ErrorCodeTableTests` fails when they differ.
-    public static let table: [ErrorCodeDefinition] = definitions + serviceDefinitions
+    public static let table: [ErrorCodeDefinition] = definitions + serviceDefinitions + crossCheckDefinitions
 
     private static let definitions: [ErrorCodeDefinition] = [
         // Input and validation
@@ -155,7 +156,8 @@ extension ErrorCode {
         .init(.badCursor, 400, "Bad cursor", "A pull cursor that this server did not issue, or cannot parse; pull from the start."),
         .init(
             .unsupportedEncoding, 415, "Unsupported encoding",
-            "Text in an encoding FieldRoll does not read (a CSV file that is not UTF-8, e.g. GBK); save it as UTF-8."),
+            "Text in an encoding FieldRoll does not read: an office CSV that is not UTF-8 (e.g. GBK), or a cross-check file that is neither UTF-8 nor GB18030."
+        ),
         .init(.invalidRecord, 422, "Invalid record", "A record or field failed validation; the problem lists each field's issue."),
         .init(.unknownField, 422, "Unknown field", "A member or field name the v1 format does not define."),
         .init(

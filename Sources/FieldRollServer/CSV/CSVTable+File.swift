@@ -30,3 +30,25 @@ extension CSVTable {
         }
     }
 }
+
+extension CSVTable {
+    /// Reads and parses another department's CSV export, in UTF-8 (with or without a byte-order
+    /// mark) or GB18030/GBK (``TextEncoding``); `auto` takes valid UTF-8 as UTF-8, anything else
+    /// as GB18030.
+    ///
+    /// ```swift
+    /// let (vehicles, used) = try CSVTable.departmentFile("车辆.csv", encoding: .auto)
+    /// ```
+    /// - Returns: the table and the encoding it was read in.
+    /// - Throws: ``CSVFileError``: `not-found`, `unsupported-encoding`, `invalid-csv` naming the line.
+    public static func departmentFile(_ path: String, encoding: TextEncoding) throws(CSVFileError) -> (CSVTable, TextEncoding) {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw CSVFileError(.notFound, "cannot read \(path)")
+        }
+        let (text, used) = try encoding.decode(data, name: path)
+        do { return (try CSVTable(parsing: text), used) } catch {
+            throw CSVFileError(.invalidCSV, "\(path) line \(error.line): \(error.message)")
+        }
+    }
+}

@@ -49,6 +49,7 @@ struct AccessLogMiddleware: RouterMiddleware {
             "duration_ms": .string(Self.milliseconds(duration)),
         ]
         if let device = context.trace.device { metadata["device"] = .string(device.rawValue) }
+        if let agent = request.headers[.userAgent] { metadata["user_agent"] = .string(Self.loggable(agent)) }
         logger.info("request", metadata: metadata)
         return response
     }

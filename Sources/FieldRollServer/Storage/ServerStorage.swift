@@ -9,7 +9,7 @@ import FieldRollCore
 /// to read a ``WriteSnapshot`` and write the ``WriteSet`` it computed from it
 /// (``TransactionalStorage/write(reading:_:)``).
 public typealias ServerStorage = TransactionalStorage & RecordStorage & DeviceStorage & BlobMetadataStorage & ConflictStorage & AuditStorage
-    & StorageAdministration
+    & FlagStorage & StorageAdministration
 
 /// The one way to write: read a snapshot, let the caller decide, write what it decided — all in
 /// one transaction that also serializes every writer (on PostgreSQL, across processes), so
@@ -59,6 +59,13 @@ public protocol BlobMetadataStorage: Sendable {
 public protocol ConflictStorage: Sendable {
     /// Conflicts inside `scope` (nil: everywhere), oldest first.
     func conflicts(includeResolved: Bool, scope: RegionCode?) async throws -> [ConflictRecord]
+}
+
+/// Cross-check flags: households whose declared situation other departments' data (or the rolls)
+/// contradicts. Written through ``TransactionalStorage``; a flag once stored is never changed.
+public protocol FlagStorage: Sendable {
+    /// Flags of households inside `scope` (nil: everywhere), oldest first (by time raised, then id).
+    func flags(in scope: RegionCode?) async throws -> [CrossCheckFlag]
 }
 
 /// The append-only audit log. Entries are written through ``TransactionalStorage``.

@@ -177,10 +177,12 @@ public struct ReadRequest: Sendable, Hashable {
     /// Every record of a kind inside a region, for decisions that range over many records (a
     /// household's visits and members, the standards, the enrolments a new standard reaches).
     public var scopes: [ScopeRead] = []
+    /// Households whose cross-check flags to read.
+    public var flagHouseholds: [HouseholdID] = []
 
     public init(
         records: [RecordKey] = [], changeIDs: [ChangeID] = [], deviceIDs: [NodeID] = [], deviceCodeHash: String? = nil,
-        conflictIDs: [String] = [], scopes: [ScopeRead] = []
+        conflictIDs: [String] = [], scopes: [ScopeRead] = [], flagHouseholds: [HouseholdID] = []
     ) {
         self.records = records
         self.changeIDs = changeIDs
@@ -188,6 +190,7 @@ public struct ReadRequest: Sendable, Hashable {
         self.deviceCodeHash = deviceCodeHash
         self.conflictIDs = conflictIDs
         self.scopes = scopes
+        self.flagHouseholds = flagHouseholds
     }
 }
 
@@ -212,21 +215,25 @@ public struct WriteSnapshot: Sendable {
     /// The devices named by id, and the one holding the code hash.
     public var devices: [DeviceRow]
     public var conflicts: [ConflictRecord]
+    /// The cross-check flags of the households named.
+    public var flags: [CrossCheckFlag]
 
     public init(
         head: SyncHead, records: [RecordKey: StoredRecord] = [:], results: [ChangeID: StoredResult] = [:], devices: [DeviceRow] = [],
-        conflicts: [ConflictRecord] = []
+        conflicts: [ConflictRecord] = [], flags: [CrossCheckFlag] = []
     ) {
         self.head = head
         self.records = records
         self.results = results
         self.devices = devices
         self.conflicts = conflicts
+        self.flags = flags
     }
 }
 
 /// The rows a transaction writes. Records and conflicts are upserts; changes, results, blob
-/// references and audit entries are inserts (a blob reference that exists is left alone).
+/// references, cross-check flags and audit entries are inserts (a blob reference that exists is
+/// left alone).
 public struct WriteSet: Sendable {
     /// The new head; nil leaves it as read.
     public var head: SyncHead?
@@ -238,6 +245,8 @@ public struct WriteSet: Sendable {
     public var conflicts: [ConflictRecord] = []
     public var blobReferences: [BlobReference] = []
     public var devices: [DeviceWrite] = []
+    /// New cross-check flags (the pipeline has checked they are new).
+    public var flags: [CrossCheckFlag] = []
     public var audit: [AuditEntry] = []
 
     public init(head: SyncHead? = nil) { self.head = head }

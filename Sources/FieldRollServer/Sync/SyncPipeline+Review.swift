@@ -15,6 +15,9 @@ public struct ReviewQueueEntry: Sendable, Hashable, Codable {
     public var daysLate: Int
     /// For the public notice: the first day enrolment may be approved.
     public var noticeEnds: CalendarDate?
+    /// The cross-check flags raised against the household, oldest first: for the person
+    /// deciding to look at before approving.
+    public var flags: [CrossCheckFlag] = []
 }
 
 extension SyncPipeline {
@@ -48,10 +51,11 @@ extension SyncPipeline {
     }
 
     /// Applications waiting at a step inside `scope` (nil: everywhere), oldest first, with their
-    /// deadlines as of `today`.
+    /// deadlines as of `today` and their households' cross-check flags.
     public func reviewQueue(in scope: RegionCode?, today: CalendarDate, holidays: Set<CalendarDate> = []) async throws -> [ReviewQueueEntry]
     {
         var out: [ReviewQueueEntry] = []
+        let flags = Dictionary(grouping: try await storage.flags(in: scope), by: \.household)
         for record in try await storage.records(of: .enrolment, in: scope) {
             guard case .state(let state) = record.content, !state.isDeleted, let id = try? EnrolmentID(record.id),
                 let enrolment = try? Enrolment(id: id, values: state.values), let step = reviewChain.step(awaitedBy: enrolment.status)
@@ -60,7 +64,10 @@ extension SyncPipeline {
             let due = since.flatMap { reviewChain.dueDate(status: enrolment.status, since: $0, holidays: holidays) }
             let late = due.map { $0.workingDays(until: today, holidays: holidays) } ?? 0
             let noticeEnds = enrolment.status == .publicNotice ? since.map { $0.adding(days: reviewChain.noticeDays) } : nil
-            out.append(ReviewQueueEntry(enrolment: enrolment, step: step, since: since, due: due, daysLate: late, noticeEnds: noticeEnds))
+            out.append(
+                ReviewQueueEntry(
+                    enrolment: enrolment, step: step, since: since, due: due, daysLate: late, noticeEnds: noticeEnds,
+                    flags: flags[enrolment.householdID] ?? []))
         }
         return out.sorted {
             ($0.since?.dayNumber ?? Int.min, $0.enrolment.id.description) < ($1.since?.dayNumber ?? Int.min, $1.enrolment.id.description)

@@ -117,6 +117,9 @@ struct WriteBatch {
     /// Stages a conflict record's new state (a resolution).
     mutating func update(_ conflict: ConflictRecord) { set.conflicts.append(conflict) }
 
+    /// Stages a new cross-check flag.
+    mutating func stage(_ flag: CrossCheckFlag) { set.flags.append(flag) }
+
     /// Stages a device row.
     mutating func put(_ device: DeviceRow, replacing: NodeID? = nil) { set.devices.append(DeviceWrite(device, replacing: replacing)) }
 

@@ -25,7 +25,8 @@ extension FieldRollServerCommand {
 
     struct ReviewList: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "What waits at each step, oldest first, with its deadline and how late it is.")
+            commandName: "list",
+            abstract: "What waits at each step, oldest first, with its deadline, how late it is and its household's cross-check flags.")
         @OptionGroup var options: ServerOptions
         @Option(help: "Only applications inside this region code (county, township or village).") var scope: String?
         @Flag(help: "Print JSON.") var json = false
@@ -49,9 +50,11 @@ extension FieldRollServerCommand {
                 let since = e.since.map { "since \($0)" } ?? "since ?"
                 let due = e.noticeEnds.map { "notice ends \($0)" } ?? e.due.map { "due \($0)" } ?? ""
                 let late = e.daysLate > 0 ? "  LATE \(e.daysLate) working days" : ""
+                let flagged = e.flags.isEmpty ? "" : "  FLAGS \(e.flags.count)"
                 print(
-                    "\(e.enrolment.id)  \(e.step.rawValue)  \(e.enrolment.programme.rawValue)  region \(e.enrolment.region)  \(since)  \(due)\(late)"
+                    "\(e.enrolment.id)  \(e.step.rawValue)  \(e.enrolment.programme.rawValue)  region \(e.enrolment.region)  \(since)  \(due)\(late)\(flagged)"
                 )
+                for f in e.flags { print("    flag \(f.rule.rawValue) [\(f.source.rawValue)]: \(f.detail)") }
             }
         }
     }

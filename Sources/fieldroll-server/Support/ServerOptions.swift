@@ -57,13 +57,13 @@ struct ServerOptions: ParsableArguments {
 /// `FIELDROLL_*` settings from the environment and an optional KEY=VALUE file.
 struct Settings {
     /// Every setting a file may hold; anything else is a typo and refused.
-    static let known: Set<String> = [
+    static let known: Set<String> = Set([
         "FIELDROLL_DATA", "FIELDROLL_DATABASE_URL", "FIELDROLL_BLOBS", "FIELDROLL_HOST", "FIELDROLL_PORT", "FIELDROLL_CONFIG",
         "FIELDROLL_MAX_PUSH_BYTES", "FIELDROLL_MAX_CHANGES", "FIELDROLL_MAX_BLOB_BYTES", "FIELDROLL_MAX_CLOCK_DRIFT",
         "FIELDROLL_DRAIN_SECONDS",
         "FIELDROLL_BACKUP_DIR", "FIELDROLL_BACKUP_KEEP_DAYS",
         "FIELDROLL_BENEFIT_ROUNDING", "FIELDROLL_BENEFIT_MINIMUM", "FIELDROLL_NOTICE_CONTACT",
-    ]
+    ]).union(CrossCheckThresholds.settingNames)
     var file: [String: String] = [:]
 
     init(configFile: String?) throws {

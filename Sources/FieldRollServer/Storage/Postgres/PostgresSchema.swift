@@ -23,7 +23,7 @@ enum PostgresSchema {
     static let migrationLockKey: Int64 = 0x4669_656C_6452_6F6C
 
     /// Every migration, oldest first.
-    static let migrations: [Migration] = [v1]
+    static let migrations: [Migration] = [v1, v2]
 
     static let v1 = Migration(
         version: 1, name: "v1",
@@ -134,6 +134,25 @@ enum PostgresSchema {
             CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
                 FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()
             """,
+        ])
+
+    /// Cross-check flags: whole flags as JSON, with the columns lists are filtered on.
+    static let v2 = Migration(
+        version: 2, name: "v2-crosscheck-flags",
+        statements: [
+            """
+            CREATE TABLE crosscheck_flags (
+                id TEXT COLLATE "C" PRIMARY KEY,
+                household TEXT COLLATE "C" NOT NULL,
+                region TEXT COLLATE "C" NOT NULL,
+                source TEXT NOT NULL,
+                rule TEXT NOT NULL,
+                raised_at BIGINT NOT NULL,
+                body TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX crosscheck_flags_household ON crosscheck_flags (household)",
+            "CREATE INDEX crosscheck_flags_region ON crosscheck_flags (region, raised_at)",
         ])
 
     /// Applies pending migrations; returns the names of those applied (empty when up to date).

@@ -140,7 +140,9 @@ public final class PostgresStorage: ServerStorage {
     }
 
     /// Rows of one query, decoded.
-    func rows<each T: PostgresDecodable>(_ query: PostgresQuery, on connection: PostgresConnection? = nil, as: (repeat each T).Type)
+    func rows<each T: PostgresDecodable & Sendable>(
+        _ query: PostgresQuery, on connection: PostgresConnection? = nil, as: (repeat each T).Type
+    )
         async throws
         -> [(repeat each T)]
     {
@@ -234,6 +236,13 @@ public final class PostgresStorage: ServerStorage {
                 as: PostgresRows.ConflictRow.self
             ).map(PostgresRows.conflict)
         }
+        if !request.flagHouseholds.isEmpty {
+            let households = Array(Set(request.flagHouseholds.map(\.description)))
+            snapshot.flags = try await rows(
+                "SELECT body FROM crosscheck_flags WHERE household = ANY(\(households)::text[]) ORDER BY raised_at, id", on: c,
+                as: (String).self
+            ).map { try CrossCheckFlag(storedBody: $0) }
+        }
         return snapshot
     }
 
@@ -298,6 +307,16 @@ public final class PostgresStorage: ServerStorage {
                 """
                 INSERT INTO blob_refs (sha256, region) SELECT * FROM UNNEST(\(refs.map(\.digest.hex))::text[], \(refs.map(\.region.digits))::text[])
                 ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+        if !set.flags.isEmpty {
+            let f = set.flags
+            try await c.query(
+                """
+                INSERT INTO crosscheck_flags (id, household, region, source, rule, raised_at, body)
+                SELECT * FROM UNNEST(\(f.map(\.id))::text[], \(f.map(\.household.description))::text[], \(f.map(\.region.digits))::text[],
+                    \(f.map(\.source.rawValue))::text[], \(f.map(\.rule.rawValue))::text[], \(f.map(\.raisedAt.millis))::int8[],
+                    \(try f.map { try $0.storedBody() })::text[])
                 """, logger: logger)
         }
         if !set.audit.isEmpty {
@@ -424,6 +443,17 @@ public final class PostgresStorage: ServerStorage {
                 WHERE region BETWEEN \(lo) AND \(hi) AND (\(includeResolved) OR resolved_at IS NULL) ORDER BY detected_at, id
                 """, as: PostgresRows.ConflictRow.self
             ).map(PostgresRows.conflict)
+        }
+    }
+
+    // MARK: Cross-check flags
+
+    public func flags(in scope: RegionCode?) async throws -> [CrossCheckFlag] {
+        let (lo, hi) = scope?.codeRange ?? ("000000000000", "999999999999")
+        return try await translating {
+            try await rows(
+                "SELECT body FROM crosscheck_flags WHERE region BETWEEN \(lo) AND \(hi) ORDER BY raised_at, id", as: (String).self
+            ).map { try CrossCheckFlag(storedBody: $0) }
         }
     }
 

@@ -48,6 +48,12 @@ enum SQLiteRows {
                 snapshot.conflicts.append(try conflict(row))
             }
         }
+        let flagStatement = try db.cachedStatement(sql: "SELECT body FROM crosscheck_flags WHERE household = ? ORDER BY raised_at, id")
+        for household in Set(request.flagHouseholds) {
+            for body in try String.fetchAll(flagStatement, arguments: [household.description]) {
+                snapshot.flags.append(try CrossCheckFlag(storedBody: body))
+            }
+        }
         return snapshot
     }
 
@@ -102,6 +108,13 @@ enum SQLiteRows {
         }
         let insertRef = try db.cachedStatement(sql: "INSERT OR IGNORE INTO blob_refs (sha256, region) VALUES (?, ?)")
         for ref in set.blobReferences { try insertRef.execute(arguments: [ref.digest.hex, ref.region.digits]) }
+        let insertFlag = try db.cachedStatement(
+            sql: "INSERT INTO crosscheck_flags (id, household, region, source, rule, raised_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        for f in set.flags {
+            try insertFlag.execute(arguments: [
+                f.id, f.household.description, f.region.digits, f.source.rawValue, f.rule.rawValue, f.raisedAt.millis, try f.storedBody(),
+            ])
+        }
         let insertAudit = try db.cachedStatement(
             sql: "INSERT INTO audit_log (seq, at, actor, action, subject, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         for e in set.audit {

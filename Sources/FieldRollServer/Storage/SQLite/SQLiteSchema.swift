@@ -105,6 +105,23 @@ enum SQLiteSchema {
                     DELETE FROM server_state WHERE key IN ('clock', 'audit_head');
                     """)
         }
+        m.registerMigration("v3-crosscheck-flags") { db in
+            // Cross-check flags: whole flags as JSON, with the columns lists are filtered on.
+            try db.execute(
+                sql: """
+                    CREATE TABLE crosscheck_flags (
+                        id TEXT PRIMARY KEY,
+                        household TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        rule TEXT NOT NULL,
+                        raised_at INTEGER NOT NULL,
+                        body TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX crosscheck_flags_household ON crosscheck_flags(household);
+                    CREATE INDEX crosscheck_flags_region ON crosscheck_flags(region, raised_at);
+                    """)
+        }
         return m
     }
 }

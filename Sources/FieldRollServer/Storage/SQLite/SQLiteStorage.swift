@@ -176,6 +176,17 @@ public final class SQLiteStorage: ServerStorage {
         }
     }
 
+    // MARK: Cross-check flags
+
+    public func flags(in scope: RegionCode?) async throws -> [CrossCheckFlag] {
+        try await readDB { db in
+            let (lo, hi) = scope?.codeRange ?? ("000000000000", "999999999999")
+            return try String.fetchAll(
+                db, sql: "SELECT body FROM crosscheck_flags WHERE region BETWEEN ? AND ? ORDER BY raised_at, id", arguments: [lo, hi]
+            ).map { try CrossCheckFlag(storedBody: $0) }
+        }
+    }
+
     // MARK: Audit
 
     public func auditEntries(after seq: Int64, limit: Int) async throws -> [AuditEntry] {
