@@ -253,6 +253,47 @@ struct BenefitTests {
         await p.storage.close()
     }
 
+    @Test(
+        "the office recomputes a region from the latest surveys: a new visit changes the amount from its day, with its reason",
+        arguments: StorageBackendKind.allCases)
+    func newVisit(backend: StorageBackendKind) async throws {
+        let (p, fixture, folder) = try await open(backend)
+        var roll = fixture
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try await p.addStandard(
+            region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), by: "张科长", now: morning - 20 * day
+        )
+        // 780.00 × 2 − 0 = 1,560.00 from 25 November.
+        let (a, aID) = try await roll.household(in: village, names: ["王建国", "李秀英"], now: morning - 10 * day)
+        try await roll.visit(a, in: village, answers: [:], now: morning - 9 * day)
+        try await roll.approveToNotice(aID, from: morning)
+        try await p.review(
+            enrolment: aID, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 7 * day)
+        let (_, importedID) = try await roll.household(in: village, names: ["钱一"], status: .enrolled, now: morning + 7 * day)
+        #expect(try await p.recomputeAmounts(in: village, by: "张科长", now: morning + 8 * day).changes.isEmpty, "nothing new")
+
+        // A survey on 15 December finds 300.00 a month of wages: 1,560.00 − 300.00 = 1,260.00 from that day.
+        let survey = try await roll.visit(a, in: village, answers: ["income.wages": .int(30_000)], now: morning + 20 * day)
+        let outcome = try await p.recomputeAmounts(in: village, by: "张科长", now: morning + 21 * day)
+        #expect(outcome.changes.count == 1 && outcome.skipped.map(\.enrolment) == [importedID])
+        let change = try #require(outcome.changes.first)
+        #expect(change.cause == .visit && change.previous == Fen(156_000) && change.amount == Fen(126_000))
+        #expect(change.effectiveFrom == (try date("2026-12-15")) && change.visit == survey.id)
+        #expect(
+            change.reason.hasPrefix("survey visit \(survey.id) of 2026-12-15: income 0.00, 2 people → income 300.00, 2 people"),
+            "\(change.reason)")
+        #expect(try await roll.enrolment(aID).monthlyAmount == Fen(126_000))
+        #expect(try await p.recomputeAmounts(in: village, by: "张科长", now: morning + 22 * day).changes.isEmpty, "once is enough")
+
+        // The survey was wrong: a correction supersedes it, and the amount goes back from the correction's day.
+        try await roll.visit(a, in: village, answers: ["income.wages": .int(0)], supersedes: survey.id, now: morning + 25 * day)
+        let corrected = try await p.recomputeAmounts(in: village, by: "张科长", now: morning + 26 * day)
+        #expect(corrected.changes.map(\.amount) == [Fen(156_000)])
+        #expect(try await p.amountHistory(enrolment: aID).map(\.cause) == [.approval, .visit, .visit])
+        #expect(try await p.storage.auditEntries(after: 0, limit: 1000).filter { $0.action == "amounts.recomputed" }.count == 4)
+        await p.storage.close()
+    }
+
     @Test("rounding up to the yuan and a minimum payment, by the server's rule", arguments: StorageBackendKind.allCases)
     func rule(backend: StorageBackendKind) async throws {
         let (p, fixture, folder) = try await open(backend, rule: BenefitRule(rounding: .yuanUp, minimum: .yuan(50)))

@@ -137,6 +137,9 @@ struct CLITests {
         let (sa, amounts, _) = try CLI.run(["amounts", "--household", household.description, "--data", data, "--json"])
         let history = try #require(try JSONValue(parsing: Data(amounts.utf8)).arrayValue)
         #expect(sa == 0 && history.count == 1 && history.first?.objectValue?["cause"]?.stringValue == "approval")
+        let (sr, recomputed, _) = try CLI.run(["amounts", "recompute", "--region", region.digits, "--data", data, "--json"])
+        let recomputedChanges = try JSONValue(parsing: Data(recomputed.utf8)).objectValue?["changes"]?.arrayValue
+        #expect(sr == 0 && recomputedChanges?.isEmpty == true, "the approval already used the latest survey")
         let csvFile = data + "-notice.csv"
         defer { try? FileManager.default.removeItem(atPath: csvFile) }
         let (sn, said, noticeErr) = try CLI.run([

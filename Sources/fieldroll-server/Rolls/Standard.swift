@@ -42,7 +42,7 @@ extension FieldRollServerCommand {
                 date = try CalendarDate(from, field: "from")
             } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
             let pipeline = try await options.open()
-            let outcome: StandardOutcome
+            let outcome: AmountOutcome
             do {
                 outcome = try await pipeline.addStandard(
                     region: area, programme: programme, perCapita: Fen(perCapitaFen), from: date, by: by, now: CLIClock.millis())
@@ -55,15 +55,20 @@ extension FieldRollServerCommand {
                 print(try CLIOutput.encoded(outcome))
                 return
             }
-            print("standard \(outcome.standard.id): \(outcome.standard.summary)")
-            let enrolments = Set(outcome.changes.map(\.enrolmentID))
-            print("recomputed \(enrolments.count) enrolment(s), \(outcome.changes.count) amount change(s)")
-            for c in outcome.changes {
-                print("  \(c.enrolmentID)  from \(c.effectiveFrom)  \(c.previous) → \(c.amount) yuan/month")
-            }
-            for id in outcome.nowNotEligible { print("  NOT ELIGIBLE NOW (amount 0; decide on suspension or termination): \(id)") }
-            for s in outcome.skipped { print("  not recomputed: \(s.enrolment): \(s.code): \(s.message)") }
+            if let standard = outcome.standard { print("standard \(standard.id): \(standard.summary)") }
+            FieldRollServerCommand.printOutcome(outcome)
         }
+    }
+
+    /// What `standard add` and `amounts recompute` changed, for people.
+    static func printOutcome(_ outcome: AmountOutcome) {
+        let enrolments = Set(outcome.changes.map(\.enrolmentID))
+        print("recomputed \(enrolments.count) enrolment(s), \(outcome.changes.count) amount change(s)")
+        for c in outcome.changes {
+            print("  \(c.enrolmentID)  from \(c.effectiveFrom)  \(c.previous) → \(c.amount) yuan/month")
+        }
+        for id in outcome.nowNotEligible { print("  NOT ELIGIBLE NOW (amount 0; decide on suspension or termination): \(id)") }
+        for s in outcome.skipped { print("  not recomputed: \(s.enrolment): \(s.code): \(s.message)") }
     }
 
     struct StandardList: AsyncParsableCommand {
@@ -94,13 +99,20 @@ extension FieldRollServerCommand {
         }
     }
 
-    /// `fieldroll-server amounts`
+    /// `fieldroll-server amounts …`
     struct Amounts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A household's (or an enrolment's) amount history: every change, from when, and why.",
+            abstract: "Amounts: a household's history of changes and why, or recompute a region's from the latest surveys.",
             discussion: """
                   fieldroll-server amounts --household 6b0e3c52-8f0a-4d6e-b1f4-2c9a7d3e5f10
-                """)
+                  fieldroll-server amounts recompute --region 139901002201 --by 张科长
+                """,
+            subcommands: [AmountsHistory.self, AmountsRecompute.self], defaultSubcommand: AmountsHistory.self)
+    }
+
+    struct AmountsHistory: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "history", abstract: "A household's (or an enrolment's) amount history: every change, from when, and why.")
         @OptionGroup var options: ServerOptions
         @Option(help: "The household id.") var household: String?
         @Option(help: "The enrolment id.") var enrolment: String?
@@ -129,6 +141,38 @@ extension FieldRollServerCommand {
                 print("\(c.effectiveFrom)  \(c.previous) → \(c.amount) yuan/month  \(c.cause.rawValue)  enrolment \(c.enrolmentID)")
                 print("    \(c.reason)")
             }
+        }
+    }
+
+    struct AmountsRecompute: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "recompute",
+            abstract: "Recompute the amounts of a region's enrolments (on notice, enrolled, suspended) from their latest survey visits.",
+            discussion: """
+                Each amount that moves changes from the day of the household's latest survey visit, and is \
+                kept with its reason (cause visit). Households whose amount falls to 0 are listed: they stay \
+                on the roll until a review decision.
+                """)
+        @OptionGroup var options: ServerOptions
+        @Option(help: "The county, township or village code.") var region: String
+        @Option(help: "Who recomputes (recorded in the audit log).") var by: String = "admin"
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let area: RegionCode
+            do { area = try RegionCode(region) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
+            let pipeline = try await options.open()
+            let outcome: AmountOutcome
+            do { outcome = try await pipeline.recomputeAmounts(in: area, by: by, now: CLIClock.millis()) } catch {
+                await pipeline.storage.close()
+                throw error
+            }
+            await pipeline.storage.close()
+            if json {
+                print(try CLIOutput.encoded(outcome))
+                return
+            }
+            FieldRollServerCommand.printOutcome(outcome)
         }
     }
 }
