@@ -193,4 +193,23 @@ struct PhotoDownloadTests {
         #expect(try b.store.photoData(d) == photo)
         await h.close()
     }
+
+    @Test("a store that pulled photo records before downloads existed indexes them on its first sync and downloads them")
+    func olderStore() async throws {
+        let h = try await Harness()
+        let (a, _) = try await visitWithPhotos(h)
+        defer { a.close() }
+        let b = try await h.device(name: "张伟")
+        defer { b.close() }
+        _ = try await b.sync()
+        // As a store of the previous version left it: records pulled, no photo_refs, no bytes.
+        try await b.store.pool.write { db in
+            try db.execute(sql: "DELETE FROM photo_refs; DELETE FROM photos; DELETE FROM meta WHERE key = 'photo_refs_indexed'")
+        }
+        try FileManager.default.removeItem(at: b.store.photos.root)
+        #expect(try b.store.photosToDownload(in: village).isEmpty)
+        let report = try await b.sync()
+        #expect(report.photosDownloaded == 2 && report.photoBytesReceived == totalBytes)
+        await h.close()
+    }
 }
