@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     public var maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift
     /// How long a one-time enrolment code stays valid, in ms.
     public var enrolmentCodeLifetime: Int64 = 72 * 3600 * 1000
+    /// Which photos each role's devices download (`--device-photos`).
+    public var devicePhotos: DevicePhotoPolicy = .standard
     /// How long `serve` waits for requests under way to finish after SIGTERM, in seconds.
     public var drainSeconds: Int = 20
 
