@@ -8,6 +8,8 @@ public struct HouseholdDetail: Sendable, Codable {
     public var members: [Member]
     public var visits: [Visit]
     public var photos: [Photo]
+    /// The ids of those photos whose bytes are on this device (taken here, or downloaded).
+    public var photosOnDevice: [Identifier<Photo>] = []
     public var checkIns: [CheckIn]
     /// The roll as last pulled from the central office (read-only on the device).
     public var enrolments: [Enrolment]
@@ -81,11 +83,14 @@ extension DeviceStore {
                 )
                 .map { try JSONValue(parsing: vault.open($0["body"])).decode(as: T.self) }
             }
-            return HouseholdDetail(
+            let photos = try bodies(.photo, Photo.self)
+            var detail = HouseholdDetail(
                 household: household, members: try merged(Member.self).sorted { $0.birthDate < $1.birthDate },
                 visits: try bodies(.visit, Visit.self),
-                photos: try bodies(.photo, Photo.self), checkIns: try bodies(.checkIn, CheckIn.self), enrolments: try merged(Enrolment.self)
+                photos: photos, checkIns: try bodies(.checkIn, CheckIn.self), enrolments: try merged(Enrolment.self)
             )
+            detail.photosOnDevice = photos.filter { self.photos.has($0.sha256) }.map(\.id)
+            return detail
         }
     }
 

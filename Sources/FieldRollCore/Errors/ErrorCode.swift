@@ -109,6 +109,8 @@ extension ErrorCode {
     public static let offsetMismatch: ErrorCode = "offset-mismatch"
     /// Another upload of the same blob is under way.
     public static let uploadInProgress: ErrorCode = "upload-in-progress"
+    /// A download's `Range` starts at or past the blob's end; `Content-Range: bytes */SIZE` says its size.
+    public static let rangeNotSatisfiable: ErrorCode = "range-not-satisfiable"
     /// Something failed inside the server; nothing was written. The server log says more.
     public static let internalError: ErrorCode = "internal-error"
 }
@@ -211,6 +213,9 @@ extension ErrorCode {
         // Limits
         .init(.payloadTooLarge, 413, "Too large", "A body or blob is larger than the configured limit."),
         .init(.batchTooLarge, 413, "Batch too large", "A push holds more changes than `--max-changes` allows."),
+        .init(
+            .rangeNotSatisfiable, 416, "Range not satisfiable",
+            "A blob download's `Range` starts at or past the blob's end; `Content-Range: bytes */SIZE` gives the size."),
         // The server and its storage
         .init(.internalError, 500, "Internal error", "Something failed inside the server; nothing was written. The server log says more."),
         .init(.wrongKey, 500, "Cannot open the key or store", "A local store or key could not be opened (wrong passphrase, damaged file)."),
@@ -249,6 +254,7 @@ extension ErrorCode {
         case 405: self = .methodNotAllowed
         case 413: self = .payloadTooLarge
         case 415: self = .unsupportedEncoding
+        case 416: self = .rangeNotSatisfiable
         case 500...599: self = .internalError
         default: self = .badRequest
         }

@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable {
     /// The complaint telephone and address printed on the public notice (nil: a blank line to
     /// fill in by hand).
     public var noticeContact: String?
+    /// Which photos each role's devices download (`--device-photos`).
+    public var devicePhotos: DevicePhotoPolicy = .standard
     /// How long `serve` waits for requests under way to finish after SIGTERM, in seconds.
     public var drainSeconds: Int = 20
 

@@ -81,7 +81,12 @@ extension FieldRollCommand {
 
     struct HouseholdShow: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "show", abstract: "Show a household with its members, visits, check-ins and roll entries.")
+            commandName: "show", abstract: "Show a household with its members, visits, photos, check-ins and roll entries.",
+            discussion: """
+                Photos list every photo record of the household, and whether its bytes are on this device \
+                (taken here, or downloaded by `fieldroll sync` when the office's photo policy for this device is full). \
+                Save one to a file with `fieldroll photo export PHOTO_ID --out FILE`.
+                """)
         @OptionGroup var store: StoreOptions
         @Argument(help: "The household id.") var id: String
 
@@ -104,6 +109,18 @@ extension FieldRollCommand {
                 })
             print("\nvisits: \(d.visits.count)   photos: \(d.photos.count)   check-ins: \(d.checkIns.count)")
             for v in d.visits { print("  \(v.startedAt)  \(v.author)  \(v.answers.count) answers, \(v.photos.count) photos") }
+            if !d.photos.isEmpty {
+                let here = Set(d.photosOnDevice)
+                print("\nphotos:")
+                Output.table(
+                    ["TAKEN", "KIND", "SIZE", "ON DEVICE", "ID"],
+                    d.photos.map {
+                        [
+                            $0.takenAt.description, $0.kind.rawValue, "\(($0.size + 1023) / 1024) KiB", here.contains($0.id) ? "yes" : "no",
+                            $0.id.description,
+                        ]
+                    })
+            }
             for e in d.enrolments { print("roll: \(e.programme.label) \(e.status.rawValue) \(e.monthlyAmount) yuan/month") }
         }
     }

@@ -75,7 +75,27 @@ extension FieldRollCommand {
 
     /// `fieldroll photo attach`
     struct Photo: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Attach photos to households.", subcommands: [PhotoAttach.self])
+        static let configuration = CommandConfiguration(
+            abstract: "Attach photos to households, and save one to a file.", subcommands: [PhotoAttach.self, PhotoExport.self])
+    }
+
+    struct PhotoExport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export", abstract: "Decrypt a photo held on this device to a file (mode 0600).",
+            discussion: """
+                Works for photos taken here and for those `fieldroll sync` downloaded; `fieldroll household show` \
+                lists a household's photos with their ids and whether each is on this device. The bytes are checked \
+                against the photo's SHA-256 before they are written. Example:
+                  fieldroll photo export 5f0c2b9e-… --out house.jpg
+                """)
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The photo id.") var id: String
+        @Option(help: "The file to write (replaced if it exists).") var out: String
+
+        func run() throws {
+            let p = try store.open().exportPhoto(try Parse.id(id, "photo"), to: URL(fileURLWithPath: out))
+            if store.json { try Output.json(p) } else { print("photo \(p.id) (\(p.kind.rawValue), \(p.size) bytes) written to \(out)") }
+        }
     }
 
     struct PhotoAttach: ParsableCommand {
