@@ -17,7 +17,7 @@ extension WriteBatch {
     /// not allow it (`illegal-transition`, `forbidden`, `notice-not-over`, `not-found`).
     ///
     /// The move is the server's own signed change to the enrolment's `status` and `statusSince`
-    /// (and `startDate` on enrolment), logged, audited and pulled like any other change.
+    /// (and `startDate` when it first enrols), logged, audited and pulled like any other change.
     mutating func applyReview(
         _ action: ReviewAction, change: Change, in changeSet: ChangeSet, bodySignature: BodySignature, writer: WriterContext,
         chain: ReviewChain,
@@ -60,7 +60,10 @@ extension WriteBatch {
         var values: [String: JSONValue] = [
             "status": .string(transition.status.rawValue), "statusSince": .string(transition.since.description),
         ]
-        if transition.status == .enrolled { values["startDate"] = .string(transition.since.description) }
+        // Enrolment starts the roll; a resumed household keeps the day it first started.
+        if transition.status == .enrolled && enrolment.status == .publicNotice {
+            values["startDate"] = .string(transition.since.description)
+        }
         let writes = values.sorted { $0.key < $1.key }.map {
             FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: state.fields[$0.key]?.stamp)
         }
