@@ -22,6 +22,9 @@ public final class SyncPipeline: Sendable {
     public let maxClockDrift: Int64
     /// How this county runs its review chain; review actions move enrolments by it.
     public let reviewChain: ReviewChain
+    /// The check-in schedule: who is due or overdue, which face matches a person looks at. Sent
+    /// with every pull page so devices list who is due by the same rule.
+    public let checkInSchedule: CheckInSchedule
     /// When each device was last noted as seen, to write `last_seen_at` at most once a minute.
     let lastTouched = Mutex<[NodeID: Int64]>([:])
     /// Where ``timed(_:_:)`` records storage time; nil outside a running server.
@@ -32,13 +35,14 @@ public final class SyncPipeline: Sendable {
 
     public init(
         storage: any ServerStorage, identity: ServerIdentity, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift,
-        reviewChain: ReviewChain = .standard,
+        reviewChain: ReviewChain = .standard, checkInSchedule: CheckInSchedule = .standard,
         metrics: ServerMetrics? = nil
     ) {
         self.storage = storage
         self.identity = identity
         self.maxClockDrift = maxClockDrift
         self.reviewChain = reviewChain
+        self.checkInSchedule = checkInSchedule
         self.metrics = metrics
     }
 
@@ -47,13 +51,15 @@ public final class SyncPipeline: Sendable {
     /// - Parameter metrics: where to record the time of storage calls (`fieldroll_database_duration_seconds`).
     public static func open(
         _ storage: any ServerStorage, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift, reviewChain: ReviewChain = .standard,
-        metrics: ServerMetrics? = nil
+        checkInSchedule: CheckInSchedule = .standard, metrics: ServerMetrics? = nil
     ) async throws -> SyncPipeline {
         guard let identity = try await storage.identity() else {
             throw StorageError(
                 .noServer, "this \(storage.backend) database holds no FieldRoll server; create one with `fieldroll-server init`")
         }
-        return SyncPipeline(storage: storage, identity: identity, maxClockDrift: maxClockDrift, reviewChain: reviewChain, metrics: metrics)
+        return SyncPipeline(
+            storage: storage, identity: identity, maxClockDrift: maxClockDrift, reviewChain: reviewChain, checkInSchedule: checkInSchedule,
+            metrics: metrics)
     }
 
     /// Runs one storage call and records how long it took under `operation` (a fixed name,
@@ -178,7 +184,7 @@ public final class SyncPipeline: Sendable {
         return PullPage(
             changes: changes, cursor: SyncCursor(issuer: serverNode, position: last), more: rows.count > limit,
             serverTime: clock.tick(now: now),
-            generation: head.generation)
+            generation: head.generation, checkIns: checkInSchedule)
     }
 
     /// Records of one kind in `scope` (nil: everywhere).

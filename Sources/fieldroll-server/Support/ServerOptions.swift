@@ -42,6 +42,9 @@ struct ServerOptions: ParsableArguments {
                 code: .invalidConfiguration, message: "--database must be a postgres:// URL (leave it out for SQLite in --data)")
         }
         c.blobDirectoryOverride = (blobs ?? s.value("FIELDROLL_BLOBS")).map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        do { c.checkInSchedule = try CheckInSchedule(settings: { s.value($0) }) } catch {
+            throw CLIFailure(code: error.code, message: error.message)
+        }
         return c
     }
 
@@ -60,7 +63,7 @@ struct Settings {
         "FIELDROLL_MAX_PUSH_BYTES", "FIELDROLL_MAX_CHANGES", "FIELDROLL_MAX_BLOB_BYTES", "FIELDROLL_MAX_CLOCK_DRIFT",
         "FIELDROLL_DRAIN_SECONDS",
         "FIELDROLL_BACKUP_DIR", "FIELDROLL_BACKUP_KEEP_DAYS",
-    ]).union(CrossCheckThresholds.settingNames)
+    ]).union(CrossCheckThresholds.settingNames).union(CheckInSchedule.settingNames)
     var file: [String: String] = [:]
 
     init(configFile: String?) throws {
