@@ -35,10 +35,11 @@ final class Harness: Sendable {
     var pipeline: SyncPipeline { server.pipeline }
 
     /// A server on `backend`, made as `fieldroll-server init` makes one.
-    init(backend: StorageBackendKind = .sqlite) async throws {
+    init(backend: StorageBackendKind = .sqlite, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
         directory = tempDir("server")
         var config = ServerConfiguration(dataDirectory: directory.path, databaseURL: try backend.freshDatabaseURL())
         config.port = 0
+        configure(&config)
         configuration = config
         let storage = try await ServerOpener.storage(config, create: true)
         try await SyncPipeline.initialize(storage, now: DeviceStore.systemClock())
