@@ -175,6 +175,7 @@ extension FieldRollCommand {
                 !overdue || $0.standing.state == .overdue
             }
             if store.json { return try Output.json(list) }
+            if list.isEmpty { return print("nobody in \(scope) is \(overdue ? "overdue" : "due") on \(date)") }
             Output.table(
                 ["HEAD", "ADDRESS", "PROGRAMME", "LAST CHECK-IN", "DUE", "STATE", "HOUSEHOLD", "MEMBERS"],
                 list.map {
