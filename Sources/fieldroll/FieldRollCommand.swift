@@ -30,7 +30,9 @@ struct FieldRollCommand: AsyncParsableCommand {
             """,
         version: FieldRollRelease.versionLine,
         subcommands: [
-            Init.self, Enroll.self, Household.self, Member.self, Visit.self, Photo.self, CheckIn.self, Review.self, Sync.self, Status.self,
+            Init.self, Enroll.self, Household.self, Member.self, Visit.self, Photo.self, CheckIn.self, CheckIns.self, Review.self,
+            Sync.self,
+            Status.self,
         ]
     )
 

@@ -240,7 +240,7 @@ public struct SyncEngine: Sendable {
                 restarted = true
                 continue
             }
-            try await store.applyAsync(pulled: page.changes, cursor: page.cursor)
+            try await store.applyAsync(pulled: page.changes, cursor: page.cursor, checkIns: page.checkIns)
             report.resent += try await store.noteServerGenerationAsync(page.generation)
             report.pulled += page.changes.count
             progress(SyncProgress(phase: .pull, itemsDone: report.pulled, itemsTotal: nil, bytesDone: 0, bytesTotal: nil))

@@ -114,12 +114,19 @@ public enum ReviewStep: String, Codable, Sendable, CaseIterable {
     case countyApproval = "county-approval"
     case
         publicNotice = "public-notice"
+    /// The office's review of a household already on the roll: suspend (a missed check-in
+    /// window, a cross-check hit) or resume.
+    case rollReview = "roll-review"
 }
 
 /// What a reviewer decided at a step.
 public enum ReviewDecision: String, Codable, Sendable, CaseIterable {
     case approve, reject
     case returnForSurvey = "return-for-survey"
+    /// At `roll-review`: stop payments of an enrolled household for now.
+    case suspend
+    /// At `roll-review`: pay a suspended household again.
+    case resume
 }
 
 /// How a recipient proved presence at a check-in.

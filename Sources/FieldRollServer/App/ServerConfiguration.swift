@@ -34,6 +34,9 @@ public struct ServerConfiguration: Sendable {
     public var devicePhotos: DevicePhotoPolicy = .standard
     /// How long `serve` waits for requests under way to finish after SIGTERM, in seconds.
     public var drainSeconds: Int = 20
+    /// Check-in intervals per programme, grace days and the face-match threshold
+    /// (`FIELDROLL_CHECKIN_*` settings; docs/checkins.md).
+    public var checkInSchedule: CheckInSchedule = .standard
 
     public init(dataDirectory: String, databaseURL: String? = nil) {
         self.dataDirectory = dataDirectory

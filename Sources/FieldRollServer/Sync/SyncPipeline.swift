@@ -24,6 +24,9 @@ public final class SyncPipeline: Sendable {
     public let reviewChain: ReviewChain
     /// How computed gaps become monthly amounts (rounding, minimum); see `docs/rolls.md`.
     public let benefitRule: BenefitRule
+    /// The check-in schedule: who is due or overdue, which face matches a person looks at. Sent
+    /// with every pull page so devices list who is due by the same rule.
+    public let checkInSchedule: CheckInSchedule
     /// When each device was last noted as seen, to write `last_seen_at` at most once a minute.
     let lastTouched = Mutex<[NodeID: Int64]>([:])
     /// Where ``timed(_:_:)`` records storage time; nil outside a running server.
@@ -34,7 +37,7 @@ public final class SyncPipeline: Sendable {
 
     public init(
         storage: any ServerStorage, identity: ServerIdentity, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift,
-        reviewChain: ReviewChain = .standard, benefitRule: BenefitRule = .standard,
+        reviewChain: ReviewChain = .standard, benefitRule: BenefitRule = .standard, checkInSchedule: CheckInSchedule = .standard,
         metrics: ServerMetrics? = nil
     ) {
         self.storage = storage
@@ -42,6 +45,7 @@ public final class SyncPipeline: Sendable {
         self.maxClockDrift = maxClockDrift
         self.reviewChain = reviewChain
         self.benefitRule = benefitRule
+        self.checkInSchedule = checkInSchedule
         self.metrics = metrics
     }
 
@@ -50,7 +54,7 @@ public final class SyncPipeline: Sendable {
     /// - Parameter metrics: where to record the time of storage calls (`fieldroll_database_duration_seconds`).
     public static func open(
         _ storage: any ServerStorage, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift, reviewChain: ReviewChain = .standard,
-        benefitRule: BenefitRule = .standard, metrics: ServerMetrics? = nil
+        benefitRule: BenefitRule = .standard, checkInSchedule: CheckInSchedule = .standard, metrics: ServerMetrics? = nil
     ) async throws -> SyncPipeline {
         guard let identity = try await storage.identity() else {
             throw StorageError(
@@ -58,6 +62,7 @@ public final class SyncPipeline: Sendable {
         }
         return SyncPipeline(
             storage: storage, identity: identity, maxClockDrift: maxClockDrift, reviewChain: reviewChain, benefitRule: benefitRule,
+            checkInSchedule: checkInSchedule,
             metrics: metrics)
     }
 
@@ -191,7 +196,7 @@ public final class SyncPipeline: Sendable {
         return PullPage(
             changes: changes, cursor: SyncCursor(issuer: serverNode, position: last), more: rows.count > limit,
             serverTime: clock.tick(now: now),
-            generation: head.generation)
+            generation: head.generation, checkIns: checkInSchedule)
     }
 
     /// Records of one kind in `scope` (nil: everywhere).

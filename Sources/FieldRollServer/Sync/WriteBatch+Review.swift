@@ -17,7 +17,7 @@ extension WriteBatch {
     /// not allow it (`illegal-transition`, `forbidden`, `notice-not-over`, `not-found`).
     ///
     /// The move is the server's own signed change to the enrolment's `status` and `statusSince`
-    /// (and `startDate` on enrolment), logged, audited and pulled like any other change. The
+    /// (and `startDate` when it first enrols), logged, audited and pulled like any other change. The
     /// approval that puts an application on public notice also computes its monthly amount by
     /// `rule` (written with the move, kept as an ``AmountChange``), or is refused with
     /// `no-standard`, `no-survey` or `not-eligible`.
@@ -57,7 +57,10 @@ extension WriteBatch {
         var values: [String: JSONValue] = [
             "status": .string(transition.status.rawValue), "statusSince": .string(transition.since.description),
         ]
-        if transition.status == .enrolled { values["startDate"] = .string(transition.since.description) }
+        // Enrolment starts the roll; a resumed household keeps the day it first started.
+        if transition.status == .enrolled && enrolment.status == .publicNotice {
+            values["startDate"] = .string(transition.since.description)
+        }
         // Going on notice: the amount the notice shows, computed now, in this transaction.
         var amounts: [AmountChange] = []
         if transition.status == .publicNotice {

@@ -44,6 +44,9 @@ struct ServerOptions: ParsableArguments {
         c.blobDirectoryOverride = (blobs ?? s.value("FIELDROLL_BLOBS")).map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         c.benefitRule = try s.benefitRule()
         c.noticeContact = s.value("FIELDROLL_NOTICE_CONTACT")
+        do { c.checkInSchedule = try CheckInSchedule(settings: { s.value($0) }) } catch {
+            throw CLIFailure(code: error.code, message: error.message)
+        }
         return c
     }
 
@@ -63,7 +66,7 @@ struct Settings {
         "FIELDROLL_DRAIN_SECONDS", "FIELDROLL_DEVICE_PHOTOS",
         "FIELDROLL_BACKUP_DIR", "FIELDROLL_BACKUP_KEEP_DAYS",
         "FIELDROLL_BENEFIT_ROUNDING", "FIELDROLL_BENEFIT_MINIMUM", "FIELDROLL_NOTICE_CONTACT",
-    ]).union(CrossCheckThresholds.settingNames)
+    ]).union(CrossCheckThresholds.settingNames).union(CheckInSchedule.settingNames)
     var file: [String: String] = [:]
 
     init(configFile: String?) throws {

@@ -7,8 +7,8 @@ extension FieldRollCommand {
     /// `fieldroll household …`
     struct Household: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add, edit, show and list households.",
-            subcommands: [HouseholdAdd.self, HouseholdEdit.self, HouseholdShow.self, HouseholdList.self]
+            abstract: "Add, edit, show, find and list households.",
+            subcommands: [HouseholdAdd.self, HouseholdEdit.self, HouseholdShow.self, HouseholdFind.self, HouseholdList.self]
         )
     }
 
@@ -140,6 +140,34 @@ extension FieldRollCommand {
                     [$0.headName, $0.address, $0.housing.rawValue, $0.declaredMonthlyIncome.description, $0.id.description]
                 })
             print("\(list.count) households")
+        }
+    }
+
+    struct HouseholdFind: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "find", abstract: "Find households by a member's name (or part of it) or resident ID.",
+            discussion: """
+                A full 18-character resident ID matches that member exactly (x or X); anything else matches \
+                members' and heads' names containing it. Lists each household with the members that \
+                matched (resident IDs masked; --json shows them whole) and its roll entries.
+                  fieldroll household find 王建国
+                  fieldroll household find 11010519491231002X --json
+                """)
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "A name, part of a name, or a resident ID.") var query: String
+
+        func run() throws {
+            let found = try store.open().findHouseholds(query)
+            if store.json { return try Output.json(found) }
+            for m in found {
+                let h = m.household
+                let roll = m.enrolments.map { "\($0.programme.label) \($0.status.rawValue)" }.joined(separator: ", ")
+                print("\(h.headName)  \(h.address)  (\(h.region))  household \(h.id)\(roll.isEmpty ? "" : "  roll: \(roll)")")
+                for member in m.matched {
+                    print("    \(member.name)  \(member.relation.label)  \(member.residentID.masked)  member \(member.id)")
+                }
+            }
+            print("\(found.count) households")
         }
     }
 }
