@@ -127,8 +127,13 @@ let swarmCodes = (0..<deviceCount).map { issue(villages[$0 % villages.count]) }
 let server = Process()
 server.executableURL = serverBinary
 server.arguments = ["serve"] + storageArguments + ["--port", String(port), "--max-blob-bytes", String(largePhotoSize)]
-server.standardOutput = Pipe()
-server.standardError = Pipe()
+// The server logs a line per request: into a file, since a pipe nobody reads fills up after a few
+// hundred lines and then blocks the server's every request.
+let serverLogPath = work.appendingPathComponent("server.log").path
+FileManager.default.createFile(atPath: serverLogPath, contents: nil)
+guard let serverLog = FileHandle(forWritingAtPath: serverLogPath) else { fail("cannot write \(serverLogPath)") }
+server.standardOutput = serverLog
+server.standardError = serverLog
 try server.run()
 defer {
     kill(server.processIdentifier, SIGTERM)
