@@ -187,11 +187,13 @@ public final class SyncPipeline: Sendable {
             guard change.entity.isPulled else { continue }
             changes.append(PulledChange(position: row.position, origin: row.origin, changeSet: row.changeSet, change: change))
         }
-        // Nothing in scope up to the head: start there next time. Never past the head, so a
-        // change committing after it is not skipped. Changes kept on the server still move the
-        // cursor past them.
+        // The last page (everything in scope after `position` is in it): start at the head next
+        // time, so the next pull does not walk again through later changes of other regions.
+        // Never past what was read, so a change committing after it is not skipped: every
+        // position up to the head had committed before the rows were read. Changes kept on the
+        // server still move the cursor past them.
         var last = rows.prefix(limit).last?.position ?? position
-        if rows.isEmpty { last = max(position, head.position) }
+        if rows.count <= limit { last = max(last, position, head.position) }
         var clock = HybridLogicalClock(node: serverNode, last: head.clock)
         return PullPage(
             changes: changes, cursor: SyncCursor(issuer: serverNode, position: last), more: rows.count > limit,

@@ -102,6 +102,18 @@ public final class SQLiteStorage: ServerStorage {
     public func changes(after position: Int64, in scope: RegionCode, limit: Int) async throws -> [LoggedChange] {
         try await readDB { db in
             let (lo, hi) = scope.codeRange
+            // A village is one code: the (region, position) index answers it directly, however
+            // many later changes other regions hold. A wider scope is a range of codes, which
+            // SQLite walks in position order.
+            if lo == hi {
+                return try Row.fetchAll(
+                    db.cachedStatement(
+                        sql:
+                            "SELECT position, change_id, change_set_id, origin, region, body FROM changes WHERE region = ? AND position > ? ORDER BY position LIMIT ?"
+                    ),
+                    arguments: [lo, position, limit]
+                ).map(SQLiteRows.change)
+            }
             return try Row.fetchAll(
                 db.cachedStatement(
                     sql:
