@@ -1,4 +1,5 @@
 import FieldRollCore
+import Foundation
 
 /// How a server runs: where its data lives, where it listens, and its limits.
 public struct ServerConfiguration: Sendable {
@@ -27,6 +28,14 @@ public struct ServerConfiguration: Sendable {
     public var enrolmentCodeLifetime: Int64 = 72 * 3600 * 1000
     /// How long `serve` waits for requests under way to finish after SIGTERM, in seconds.
     public var drainSeconds: Int = 20
+
+    /// How long a web console session lasts after sign-in, in ms (a working day).
+    public var consoleSessionLifetime: Int64 = 8 * 3600 * 1000
+    /// Proxies whose `X-Forwarded-Proto: https` is believed (the console's cookies are then
+    /// `Secure`): by default a reverse proxy on the same machine.
+    public var trustedProxies: Set<String> = ["127.0.0.1", "::1"]
+    /// The clock the console reads (milliseconds since 1970); tests replace it.
+    public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
     public init(dataDirectory: String, databaseURL: String? = nil) {
         self.dataDirectory = dataDirectory
