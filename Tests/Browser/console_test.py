@@ -13,6 +13,7 @@ for the office. The test then, as office staff would:
      device enrolled afterwards pulls the server's write of that value;
   4. signs in as an approver and approves an application one step;
   5. verifies the audit chain from the audit page;
+  6. signs in as a viewer and sees resident IDs masked and no decision buttons;
 
 and saves screenshots of the main pages (1366x768, and the review queue on a tablet) to
 docs/console-screenshots/ (or --screenshots DIR).
@@ -75,6 +76,7 @@ class Run:
         self.cli("init")
         self.cli("user", "add", "admin1", "--role", "admin", "--scope", COUNTY, stdin=PASSWORD + "\n")
         self.cli("user", "add", "approver1", "--role", "approver", "--scope", COUNTY, stdin=PASSWORD + "\n")
+        self.cli("user", "add", "viewer1", "--role", "viewer", "--scope", COUNTY, stdin=PASSWORD + "\n")
         log = open(os.path.join(self.work, "demo.log"), "w")
         self.process = subprocess.Popen(
             [self.server, "demo", "--data", self.data, "--port", "0", "--serve"], stdout=log, stderr=subprocess.STDOUT, text=True
@@ -244,6 +246,15 @@ class Run:
         self.shot("review-tablet")
         self.driver.set_window_size(1366, 768)
 
+    def viewer_sees_masked(self):
+        self.sign_out()
+        self.sign_in("viewer1")
+        self.go("/console/review")
+        ids = [cell.text for cell in self.find("table.members td.id")]
+        assert ids and all(re.fullmatch(r"\d{6}\*{8}[\dX]{4}", i) for i in ids), ids[:3]
+        assert not self.find("button.approve"), "a viewer gets no decision buttons"
+        self.shot("review-viewer")
+
     def verify_audit(self):
         self.go("/console/audit")
         result = self.submit(self.driver.find_element(By.ID, "verify"), "#verify-result")
@@ -267,6 +278,7 @@ def main():
         run.check("resolve a conflict; a device pulls the resolution", run.resolve_conflict)
         run.check("an approver approves an application one step", run.approve_one_step)
         run.check("verify the audit chain", run.verify_audit)
+        run.check("a viewer sees resident IDs masked and no buttons", run.viewer_sees_masked)
     except Exception:
         run.failed += 1
         traceback.print_exc()

@@ -30,6 +30,14 @@ extension ConsoleRoutes {
         }
     }
 
+    /// A vocabulary word for the page: its Chinese label in Chinese, its wire name in English.
+    static func label<V: RawRepresentable & ChineseLabelled>(_: V.Type, _ raw: String?, _ lang: ConsoleLanguage) -> String
+    where V.RawValue == String {
+        guard let raw else { return "" }
+        guard lang == .zh, let value = V(rawValue: raw) else { return raw }
+        return value.label
+    }
+
     // MARK: Dashboard
 
     func dashboard(_ call: Call) async throws -> Response {
@@ -146,7 +154,7 @@ extension ConsoleRoutes {
                 else { continue }
                 let v = state.values
                 members[household, default: []].append([
-                    "name": v["name"]?.stringValue ?? "", "relation": v["relation"]?.stringValue ?? "",
+                    "name": v["name"]?.stringValue ?? "", "relation": Self.label(Relation.self, v["relation"]?.stringValue, call.lang),
                     "residentID": v["residentID"]?.stringValue.map { ConsoleFormat.residentID($0, full: full) } ?? "",
                     "phone": v["phone"]?.stringValue.map { ConsoleFormat.phone($0, full: full) } ?? "",
                 ])
@@ -165,7 +173,8 @@ extension ConsoleRoutes {
             let flags: [[String: Any]] = e.flags.map { ["rule": $0.rule.rawValue, "detail": $0.detail] }
             var row: [String: Any] = [
                 "id": e.enrolment.id.description, "stepCode": e.step.rawValue, "stepLabel": call.text("step_\(e.step.rawValue)"),
-                "head": head, "address": address, "region": e.enrolment.region.digits, "programme": e.enrolment.programme.rawValue,
+                "head": head, "address": address, "region": e.enrolment.region.digits,
+                "programme": call.lang == .zh ? e.enrolment.programme.label : e.enrolment.programme.rawValue,
                 "amount": e.enrolment.monthlyAmount.description, "since": e.since?.description ?? "-", "due": e.due?.description ?? "-",
                 "members": members[householdID] ?? [], "flags": flags, "hasFlags": !flags.isEmpty, "canDecide": canDecide,
             ]
@@ -239,3 +248,7 @@ extension ConsoleRoutes {
         return try await audit(call, verdict: verdict)
     }
 }
+
+/// Vocabulary with a Chinese label.
+protocol ChineseLabelled { var label: String { get } }
+extension Relation: ChineseLabelled {}
