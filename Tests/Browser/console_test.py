@@ -9,8 +9,9 @@ for the office. The test then, as office staff would:
 
   1. signs in (an administrator), sees the dashboard;
   2. submits a form with a forged CSRF token and gets the 403 page, nothing changed;
-  3. resolves the conflict by choosing the other value, sees it resolved, and checks that a
-     device enrolled afterwards pulls the server's write of that value;
+  3. resolves the conflict by choosing the other value, sees it resolved, enrols a device on the
+     devices page (its one-time code shown once) and checks that it pulls the server's write of
+     that value;
   4. signs in as an approver and approves an application one step;
   5. verifies the audit chain from the audit page;
   6. signs in as a viewer and sees resident IDs masked and no decision buttons;
@@ -195,7 +196,14 @@ class Run:
 
     def check_device_pull(self, field, value):
         """A device enrolled now pulls its village and must see the server's write of `value`."""
-        code = json.loads(self.cli("device", "enroll", "--name", "browser-check", "--role", "caseworker", "--scope", VILLAGE, "--json"))["code"]
+        # Enrolled on the console's devices page: the one-time code is shown there once.
+        self.go("/console/devices")
+        self.driver.find_element(By.ID, "device-name").send_keys("浏览器测试平板")
+        scope = self.driver.find_element(By.ID, "device-scope")
+        scope.clear()
+        scope.send_keys(VILLAGE)
+        code = self.submit(self.driver.find_element(By.ID, "enrol"), "#code-value").text
+        self.shot("devices")
         key = os.path.join(self.work, "device.pem")
         subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key], check=True, capture_output=True)
         der = subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-outform", "DER"], check=True, capture_output=True).stdout

@@ -1,3 +1,4 @@
+@preconcurrency import Crypto
 import FieldRollCore
 import FieldRollTestSupport
 import Foundation
@@ -301,5 +302,43 @@ struct ConsoleTests {
         _ = try ConsoleView()
         for step in ReviewStep.allCases { #expect(ConsoleStrings.en["step_\(step.rawValue)"] != nil) }
         for role in StaffRole.allCases { #expect(ConsoleStrings.zh["role_\(role.rawValue)"] != nil) }
+    }
+
+    @Test("an admin enrols a device (the code shown once redeems) and revokes it; a viewer may do neither")
+    func devices() async throws {
+        let f = try await ConsoleFixture.start()
+        defer { Task { await f.close() } }
+        try await f.add("admin1", .admin)
+        try await f.add("viewer1", .viewer)
+        var (admin, _) = try await f.signIn("admin1")
+        let page = try await admin.get("/console/devices")
+        #expect(page.body.contains("id=\"enrol-form\""))
+        let enrolled = try await admin.post(
+            "/console/devices/enrol",
+            form: [("_csrf", page.csrf ?? ""), ("name", "东岗村平板"), ("role", "caseworker"), ("scope", TestServer.village.digits)])
+        #expect(enrolled.status == 201)
+        let code = try #require(enrolled.body.firstMatch(of: /id="code-value">([A-Z0-9-]+)</).map { String($0.1) })
+        let key = Curve25519.Signing.PrivateKey()
+        let (status, body) = try await f.server.request(
+            "POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": .string(key.publicKey.base64)])
+        #expect(status == 201, "\(String(decoding: body, as: UTF8.self))")
+        let device = try #require(try JSONValue(parsing: body).objectValue?["device"]?.stringValue)
+        let token = try #require(try JSONValue(parsing: body).objectValue?["token"]?.stringValue)
+        #expect(try await admin.get("/console/devices").body.contains("id=\"device-\(device)\" data-status=\"active\""))
+        let outside = try await admin.post(
+            "/console/devices/enrol", form: [("_csrf", page.csrf ?? ""), ("name", "x"), ("role", "kiosk"), ("scope", "139902000000")])
+        #expect(outside.status == 403, "a scope outside the admin's region")
+        var (viewer, _) = try await f.signIn("viewer1")
+        let viewerPage = try await viewer.get("/console/devices")
+        #expect(!viewerPage.body.contains("enrol-form") && !viewerPage.body.contains("/revoke"))
+        let forged = try await viewer.post("/console/devices/\(device)/revoke", form: [("_csrf", viewerPage.csrf ?? "")])
+        #expect(forged.status == 403)
+        let revoked = try await admin.post("/console/devices/\(device)/revoke", form: [("_csrf", page.csrf ?? "")])
+        #expect(revoked.status == 303)
+        let (pullStatus, _) = try await f.server.request("GET", "/v1/sync/pull", token: token)
+        #expect(pullStatus == 403 || pullStatus == 401, "a revoked device's token stops working")
+        let audit = try await f.server.pipeline.storage.auditEntries(after: 0, limit: 200)
+        #expect(audit.contains { $0.actor == "staff:admin1" && $0.action == "device.enrolment-issued" })
+        #expect(audit.contains { $0.actor == "staff:admin1" && $0.action == "device.revoked" })
     }
 }

@@ -26,6 +26,7 @@ extension ConsoleRoutes {
         switch call.query("done") {
         case "resolved": call.text("done_resolved")
         case "reviewed": call.text("done_reviewed")
+        case "revoked": call.text("done_revoked")
         default: nil
         }
     }
@@ -202,6 +203,67 @@ extension ConsoleRoutes {
         try await pipeline.review(
             enrolment: enrolment, step: step, decision: decision, reason: reason, by: call.staff.actor, role: role, now: call.now)
         return ConsoleView.redirect("/console/review?done=reviewed")
+    }
+
+    // MARK: Devices
+
+    /// The devices of the person's region; an admin enrols (the code shown once, on this page
+    /// only) and revokes. Devices are the central office's to hand out, so only admins may.
+    func devices(_ call: Call, code: (value: String, device: NodeID)?) async throws -> Response {
+        let scope = call.staff.scope
+        let isAdmin = call.staff.role == .admin
+        let all = try await pipeline.devices().filter { scope.contains($0.scope) }
+        let page = Page(all, number: call.page, lang: call.lang) { "/console/devices?page=\($0)" }
+        let rows: [[String: Any]] = page.items.map { d in
+            [
+                "id": d.id.rawValue, "name": d.name, "role": d.role.rawValue, "scope": d.scope.digits, "statusCode": d.status.rawValue,
+                "status": call.text("status_\(d.status.rawValue)"),
+                "lastSeen": d.lastSeenAt.map { ConsoleFormat.time($0.millis) } ?? call.text("never"),
+                "canRevoke": isAdmin && (d.status == .active || d.status == .pending),
+            ]
+        }
+        var values: [String: Any] = [
+            "devices": rows, "canEnrol": isAdmin, "roles": Role.allCases.map(\.rawValue), "defaultScope": scope.digits,
+        ]
+        if let code {
+            let hours = configuration.enrolmentCodeLifetime / 3_600_000
+            values["code"] = [
+                "value": code.value, "device": code.device.rawValue, "once": call.text("devices_code_once", ["hours": "\(hours)"]),
+            ]
+        }
+        if let pager = page.pager { values["pager"] = pager }
+        return view.page(
+            "devices", title: call.text("devices_title"), viewer: call.viewer, nav: "devices", flash: flash(call),
+            status: code.map { _ in .created } ?? .ok, values: values)
+    }
+
+    /// Registers a device in the person's region and shows its one-time code once.
+    func enrolDevice(_ call: Call) async throws -> Response {
+        guard call.staff.role == .admin else { return forbidden(call) }
+        let name = (call.form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 80 else { throw ProblemDetails(.invalidRecord, detail: "a device name is 1–80 characters") }
+        guard let role = call.form["role"].flatMap(Role.init(rawValue:)) else {
+            throw ProblemDetails(.invalidRecord, detail: "role must be one of \(Role.wireNames.joined(separator: ", "))")
+        }
+        let scope: RegionCode
+        do { scope = try RegionCode(call.form["scope"] ?? "") } catch { throw ProblemDetails(.invalidRecord, detail: error.message) }
+        guard call.staff.scope.contains(scope) else { return outOfScope(call) }
+        let code = Secrets.enrolmentCode()
+        let id = try await pipeline.createDevice(
+            name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: call.now + configuration.enrolmentCodeLifetime,
+            by: call.staff.actor, now: call.now)
+        return try await devices(call, code: (code, id))
+    }
+
+    /// Revokes a device of the person's region at once.
+    func revokeDevice(_ call: Call, id: String) async throws -> Response {
+        guard call.staff.role == .admin else { return forbidden(call) }
+        guard let node = try? NodeID(id), let row = try await pipeline.storage.devices([node]).first else {
+            throw ProblemDetails(.notFound, detail: "no such device")
+        }
+        guard call.staff.scope.contains(row.scope) else { return outOfScope(call) }
+        try await pipeline.revoke(node, by: call.staff.actor, now: call.now)
+        return ConsoleView.redirect("/console/devices?done=revoked")
     }
 
     // MARK: Audit

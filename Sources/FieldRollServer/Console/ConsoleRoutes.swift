@@ -73,6 +73,17 @@ struct ConsoleRoutes: Sendable {
                 try await decide(call, id: context.parameters.get("id") ?? "")
             }
         }
+        console.get("devices") { request, context in
+            try await gate(request, context, here: "/console/devices") { call in try await devices(call, code: nil) }
+        }
+        console.post("devices/enrol") { request, context in
+            try await gate(request, context, here: "/console/devices") { call in try await enrolDevice(call) }
+        }
+        console.post("devices/{id}/revoke") { request, context in
+            try await gate(request, context, here: "/console/devices") { call in
+                try await revokeDevice(call, id: context.parameters.get("id") ?? "")
+            }
+        }
         console.get("audit") { request, context in
             try await gate(request, context, here: "/console/audit") { call in try await audit(call, verdict: nil) }
         }

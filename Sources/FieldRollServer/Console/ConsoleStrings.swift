@@ -24,7 +24,11 @@ enum ConsoleLanguage: String, Sendable, CaseIterable {
 enum ConsoleStrings {
     static let zh: [String: String] = [
         "app": "FieldRoll 社会救助管理台",
-        "nav_dashboard": "概览", "nav_conflicts": "冲突", "nav_review": "审核队列", "nav_audit": "审计日志",
+        "nav_dashboard": "概览", "nav_conflicts": "冲突", "nav_review": "审核队列", "nav_audit": "审计日志", "nav_devices": "设备",
+        "devices_title": "设备", "devices_enrol": "登记新设备", "devices_code_title": "一次性激活码",
+        "devices_code_once": "激活码只显示这一次：请交给设备使用人在设备上输入（fieldroll enroll），{hours} 小时内有效。",
+        "devices_revoke": "吊销", "done_revoked": "设备已吊销，其令牌立即失效。", "devices_only_admin": "只有管理员可以登记和吊销设备。",
+        "devices_id": "设备编号",
         "logout": "退出", "language": "语言",
         "login_title": "工作人员登录", "login_name": "用户名", "login_password": "密码", "login_submit": "登录",
         "login_refused": "用户名或密码错误。", "login_locked": "连续登录失败次数过多，账号已锁定至 {until}。",
@@ -65,6 +69,12 @@ enum ConsoleStrings {
     static let en: [String: String] = [
         "app": "FieldRoll office console",
         "nav_dashboard": "Dashboard", "nav_conflicts": "Conflicts", "nav_review": "Review queue", "nav_audit": "Audit log",
+        "nav_devices": "Devices",
+        "devices_title": "Devices", "devices_enrol": "Enrol a device", "devices_code_title": "One-time enrolment code",
+        "devices_code_once":
+            "This code is shown only now: give it to the device's user to enter on the device (fieldroll enroll). It is valid for {hours} hours.",
+        "devices_revoke": "Revoke", "done_revoked": "The device is revoked; its token stops working at once.",
+        "devices_only_admin": "Only administrators enrol and revoke devices.", "devices_id": "Device id",
         "logout": "Sign out", "language": "Language",
         "login_title": "Staff sign-in", "login_name": "Name", "login_password": "Password", "login_submit": "Sign in",
         "login_refused": "Wrong name or password.", "login_locked": "Too many failed sign-ins: this account is locked until {until}.",

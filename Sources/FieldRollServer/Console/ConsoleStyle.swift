@@ -21,6 +21,7 @@ enum ConsoleStyle {
         .narrow { max-width: 420px; margin: 40px auto; }
         label { display: block; margin: 8px 0; }
         input { font: inherit; padding: 7px 9px; border: 1px solid var(--line); border-radius: 4px; width: 100%; }
+        select { font: inherit; padding: 7px 9px; border: 1px solid var(--line); border-radius: 4px; }
         .actions input { width: auto; min-width: 260px; }
         .actions label { display: inline-block; margin-right: 8px; }
         button { font: inherit; padding: 8px 16px; min-height: 40px; border: 1px solid #8c1d18; background: #8c1d18; color: #fff; border-radius: 4px; cursor: pointer; margin: 4px 6px 4px 0; }

@@ -4,7 +4,7 @@
 enum ConsoleTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "message": message, "dashboard": dashboard, "conflicts": conflicts, "review": review,
-        "audit": audit, "pager": pager,
+        "audit": audit, "pager": pager, "devices": devices,
     ]
 
     static let layout = #"""
@@ -24,6 +24,7 @@ enum ConsoleTemplates {
             <a href="/console/dashboard"{{#nav.dashboard}} aria-current="page"{{/nav.dashboard}}>{{t.nav_dashboard}}</a>
             <a href="/console/conflicts"{{#nav.conflicts}} aria-current="page"{{/nav.conflicts}}>{{t.nav_conflicts}}</a>
             <a href="/console/review"{{#nav.review}} aria-current="page"{{/nav.review}}>{{t.nav_review}}</a>
+            <a href="/console/devices"{{#nav.devices}} aria-current="page"{{/nav.devices}}>{{t.nav_devices}}</a>
             <a href="/console/audit"{{#nav.audit}} aria-current="page"{{/nav.audit}}>{{t.nav_audit}}</a>
           </nav>
           <span class="who" id="who">{{name}} · {{roleLabel}} · {{scope}}</span>
@@ -167,6 +168,37 @@ enum ConsoleTemplates {
         <table id="audit">
           <thead><tr><th>{{t.audit_seq}}</th><th>{{t.audit_at}}</th><th>{{t.audit_actor}}</th><th>{{t.audit_action}}</th><th>{{t.audit_subject}}</th><th>{{t.audit_detail}}</th></tr></thead>
           <tbody>{{#entries}}<tr><td>{{seq}}</td><td>{{at}}</td><td>{{actor}}</td><td><code>{{action}}</code></td><td class="subject">{{subject}}</td><td>{{detail}}</td></tr>{{/entries}}</tbody>
+        </table>
+        {{>pager}}
+        """#
+
+    static let devices = #"""
+        <h1>{{t.devices_title}}</h1>
+        {{#code}}
+        <section class="card ok" id="enrolment-code">
+          <h2>{{t.devices_code_title}}</h2>
+          <p class="value" id="code-value">{{value}}</p>
+          <p>{{once}}</p>
+          <p class="meta">{{t.devices_id}} {{device}}</p>
+        </section>
+        {{/code}}
+        {{#canEnrol}}
+        <section class="card">
+          <h2>{{t.devices_enrol}}</h2>
+          <form method="post" action="/console/devices/enrol" class="actions" id="enrol-form">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <label>{{t.dash_device_name}} <input name="name" id="device-name" required maxlength="80"></label>
+            <label>{{t.dash_role}} <select name="role" id="device-role">{{#roles}}<option value="{{.}}">{{.}}</option>{{/roles}}</select></label>
+            <label>{{t.dash_scope}} <input name="scope" id="device-scope" required maxlength="12" value="{{defaultScope}}"></label>
+            <button type="submit" id="enrol">{{t.devices_enrol}}</button>
+          </form>
+        </section>
+        {{/canEnrol}}
+        {{^canEnrol}}<p class="meta">{{t.devices_only_admin}}</p>{{/canEnrol}}
+        <table id="device-list">
+          <thead><tr><th>{{t.dash_device_name}}</th><th>{{t.dash_role}}</th><th>{{t.dash_scope}}</th><th>{{t.dash_status}}</th><th>{{t.dash_last_sync}}</th><th></th></tr></thead>
+          <tbody>{{#devices}}<tr id="device-{{id}}" data-status="{{statusCode}}"><td>{{name}}</td><td>{{role}}</td><td>{{scope}}</td><td>{{status}}</td><td>{{lastSeen}}</td>
+          <td>{{#canRevoke}}<form method="post" action="/console/devices/{{id}}/revoke" class="inline"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" class="reject">{{t.devices_revoke}}</button></form>{{/canRevoke}}</td></tr>{{/devices}}</tbody>
         </table>
         {{>pager}}
         """#
