@@ -12,7 +12,7 @@ for the office. The test then, as office staff would:
   3. resolves the conflict by choosing the other value, sees it resolved, enrols a device on the
      devices page (its one-time code shown once) and checks that it pulls the server's write of
      that value;
-  4. signs in as an approver and approves an application one step;
+  4. signs in as a reviewer and approves an application at the township review, one step;
   5. verifies the audit chain from the audit page;
   6. signs in as a viewer and sees resident IDs masked and no decision buttons;
 
@@ -76,7 +76,7 @@ class Run:
     def start_server(self):
         self.cli("init")
         self.cli("user", "add", "admin1", "--role", "admin", "--scope", COUNTY, stdin=PASSWORD + "\n")
-        self.cli("user", "add", "approver1", "--role", "approver", "--scope", COUNTY, stdin=PASSWORD + "\n")
+        self.cli("user", "add", "reviewer1", "--role", "reviewer", "--scope", COUNTY, stdin=PASSWORD + "\n")
         self.cli("user", "add", "viewer1", "--role", "viewer", "--scope", COUNTY, stdin=PASSWORD + "\n")
         log = open(os.path.join(self.work, "demo.log"), "w")
         self.process = subprocess.Popen(
@@ -230,25 +230,25 @@ class Run:
 
     def approve_one_step(self):
         self.sign_out()
-        self.sign_in("approver1")
+        self.sign_in("reviewer1")
         self.go("/console/review")
         self.shot("review")
         before = len(self.find("article.application"))
         assert before > 0, "the demo county has applications waiting"
         pages = 0
-        while not self.find("article.application[data-step=county-approval] button.approve") and pages < 20:
+        while not self.find("article.application[data-step=township-review] button.approve") and pages < 20:
             links = self.find("nav.pager a[rel=next]")
             if not links:
                 break
             self.go(links[0].get_attribute("href").replace(self.base, ""))
             pages += 1
-        buttons = self.find("article.application[data-step=county-approval] button.approve")
-        assert buttons, "an application waits for county approval"
+        buttons = self.find("article.application[data-step=township-review] button.approve")
+        assert buttons, "an application waits for the township review"
         article = buttons[0].find_element(By.XPATH, "./ancestor::article")
         enrolment = article.get_attribute("id")
         self.submit(buttons[0], "#flash")
         moved = self.find(f"#{enrolment}")
-        assert not moved or moved[0].get_attribute("data-step") != "county-approval", "the application moved on"
+        assert not moved or moved[0].get_attribute("data-step") != "township-review", "the application moved on"
         self.driver.set_window_size(820, 1180)
         self.go("/console/review")
         self.shot("review-tablet")
@@ -284,7 +284,7 @@ def main():
         run.check("sign in and see the dashboard", run.sign_in_and_dashboard)
         run.check("a forged CSRF token gets the 403 page and changes nothing", run.forged_csrf)
         run.check("resolve a conflict; a device pulls the resolution", run.resolve_conflict)
-        run.check("an approver approves an application one step", run.approve_one_step)
+        run.check("a reviewer approves an application one step", run.approve_one_step)
         run.check("verify the audit chain", run.verify_audit)
         run.check("a viewer sees resident IDs masked and no buttons", run.viewer_sees_masked)
     except Exception:

@@ -24,6 +24,7 @@ struct DeviceStoreTests {
             ])
         #expect(visit.photos.count == 2, "the same image twice is one photo")
         try visit.verifySignature(with: store.publicKey)
+        try pullEnrolment(store, household: h.id)
         let checkIn = try store.recordCheckIn(member: head.id, method: .kiosk, place: "城关镇便民服务大厅")
         try checkIn.verifySignature(with: store.publicKey)
 

@@ -98,34 +98,29 @@ struct DurabilityTests {
         _ = try store.addHousehold(sampleHousehold())
     }
 
-    @Test("a pulled roll shows who must check in; a check-in clears it")
+    @Test("a pulled roll shows who must check in by the pulled schedule; a check-in clears it")
     func checkInsDue() throws {
         let dir = temporaryFolder()
         defer { cleanup(dir) }
         let store = try newStore(dir)
         let h = try store.addHousehold(sampleHousehold())
         let head = try store.addMember(sampleMember(h.id))
-        let server = try NodeID("server-1")
-        let stamp = HLCTimestamp(physical: 1_790_000_000_000, logical: 0, node: server)
-        let enrolment = Enrolment(
-            householdID: h.id, region: village, programme: .ruralDibao, status: .enrolled, monthlyAmount: .yuan(520),
-            appliedOn: try CalendarDate("2026-01-05"), startDate: try CalendarDate("2026-02-01"))
-        let writes = try enrolment.fieldValues.sorted { $0.key < $1.key }.map {
-            FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil)
-        }
-        let pulled = PulledChange(
-            position: 1, origin: server, changeSet: ChangeSetID(),
-            change: Change(entity: .enrolment, record: enrolment.id.description, region: village, payload: .writes(writes)))
-        try store.apply(pulled: [pulled], cursor: SyncCursor(issuer: server, position: 1))
-        #expect(try store.cursor(for: server)?.position == 1)
+        let enrolment = try pullEnrolment(store, household: h.id, start: "2026-02-01", checkIns: .standard)
+        #expect(try store.cursor(for: NodeID("server-1"))?.position == 1)
         #expect(try store.household(h.id).enrolments == [enrolment])
-        let due = try store.checkInsDue(in: village, asOf: try CalendarDate("2026-06-01"), interval: 90)
-        let expectedDue = try CalendarDate("2026-05-02")
-        #expect(due.map(\.householdID) == [h.id] && due.first?.dueSince == expectedDue)
-        #expect(try store.checkInsDue(in: village, asOf: try CalendarDate("2026-04-01"), interval: 90).isEmpty)
+        // Quarterly from 02-01: due 05-01, 15 days' grace to 05-16.
+        let due = try store.checkInsDue(in: village, asOf: try CalendarDate("2026-06-01"))
+        #expect(try due.map(\.householdID) == [h.id] && due.first?.standing.due == (try CalendarDate("2026-05-01")))
+        #expect(due.first?.standing.state == .overdue && due.first?.standing.daysOverdue == 31)
+        #expect(due.first?.members.map(\.id) == [head.id])
+        #expect(try store.checkInsDue(in: village, asOf: try CalendarDate("2026-04-01")).isEmpty)
+        #expect(
+            try store.checkInsDue(in: village, asOf: try CalendarDate("2026-04-01"), lookahead: 30).map(\.standing.state) == [.upcoming])
         _ = try store.recordCheckIn(member: head.id, method: .inPerson, place: "上河村村委会", at: try Instant("2026-05-30T02:00:00Z"))
-        #expect(try store.checkInsDue(in: village, asOf: try CalendarDate("2026-06-01"), interval: 90).isEmpty)
-        #expect(try store.checkInsDue(in: village, asOf: try CalendarDate("2026-09-01"), interval: 90).count == 1)
+        #expect(try store.checkInsDue(in: village, asOf: try CalendarDate("2026-06-01")).isEmpty)
+        // Due again 08-30; overdue after 09-14.
+        #expect(try store.checkInsDue(in: village, asOf: try CalendarDate("2026-09-01")).map(\.standing.state) == [.due])
+        #expect(try store.checkInsDue(in: village, asOf: try CalendarDate("2026-09-15")).map(\.standing.daysOverdue) == [16])
     }
 }
 

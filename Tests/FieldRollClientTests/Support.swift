@@ -30,6 +30,28 @@ func sampleMember(_ household: HouseholdID, id: String = "11010519491231002X", r
         monthlyIncome: .yuan(300))
 }
 
+/// The roll entry the server would send for `household`, applied as a pull: enrolled from `start`.
+@discardableResult
+func pullEnrolment(
+    _ store: DeviceStore, household: HouseholdID, programme: Programme = .ruralDibao, start: String = "2026-02-01",
+    status: EnrolmentStatus = .enrolled, checkIns: CheckInSchedule? = nil
+) throws -> Enrolment {
+    let server = try NodeID("server-1")
+    let stamp = HLCTimestamp(physical: 1_790_000_000_000, logical: 0, node: server)
+    let day = try CalendarDate(start)
+    let enrolment = Enrolment(
+        householdID: household, region: village, programme: programme, status: status, monthlyAmount: .yuan(520),
+        appliedOn: try CalendarDate("2026-01-05"), startDate: status == .enrolled ? day : nil, statusSince: day)
+    let writes = try enrolment.fieldValues.sorted { $0.key < $1.key }.map {
+        FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil)
+    }
+    let pulled = PulledChange(
+        position: 1, origin: server, changeSet: ChangeSetID(),
+        change: Change(entity: .enrolment, record: enrolment.id.description, region: village, payload: .writes(writes)))
+    try store.apply(pulled: [pulled], cursor: SyncCursor(issuer: server, position: 1), checkIns: checkIns)
+    return enrolment
+}
+
 let housePhoto = (try? Data(contentsOf: fixtures.appendingPathComponent("photos/house.jpg"))) ?? Data()
 let sheetPhoto = (try? Data(contentsOf: fixtures.appendingPathComponent("photos/survey-sheet.jpg"))) ?? Data()
 

@@ -8,7 +8,7 @@ struct ImmutableRecordTests {
     @Test("exactly the immutable kinds have a record type, and each type travels as its kind")
     func kinds() {
         for kind in EntityKind.allCases {
-            #expect((kind.immutableType != nil) == (kind.replication == .immutable), "\(kind)")
+            #expect((kind.immutableType != nil) == (kind.schema == nil), "\(kind)")
             if let type = kind.immutableType { #expect(type.kind == kind) }
         }
     }

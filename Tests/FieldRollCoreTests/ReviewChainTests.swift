@@ -79,4 +79,23 @@ struct ReviewChainTests {
         #expect(chain.dueDate(status: .applied, since: day, holidays: [holiday])?.description == "2026-12-17", "a holiday pushes it a day")
         #expect(chain.dueDate(status: .publicNotice, since: day) == nil && chain.dueDate(status: .enrolled, since: day) == nil)
     }
+
+    @Test("on the roll: the office suspends an enrolled household and resumes a suspended one at roll-review, nothing else")
+    func suspendAndResume() throws {
+        func decide(_ d: ReviewDecision, _ status: EnrolmentStatus, at step: ReviewStep = .rollReview, by role: Role = .approver)
+            -> Result<ReviewTransition, ReviewRefusal>
+        {
+            chain.decide(d, at: step, by: role, status: status, since: nil, today: day)
+        }
+        #expect(try decide(.suspend, .enrolled).get() == ReviewTransition(status: .suspended, since: day))
+        #expect(try decide(.resume, .suspended, by: .admin).get() == ReviewTransition(status: .enrolled, since: day))
+        func code(_ r: Result<ReviewTransition, ReviewRefusal>) -> ErrorCode? { if case .failure(let f) = r { f.code } else { nil } }
+        #expect(code(decide(.suspend, .enrolled, by: .reviewer)) == .forbidden)
+        #expect(code(decide(.suspend, .publicNotice)) == .illegalTransition, "an application is refused, not suspended")
+        #expect(code(decide(.resume, .enrolled)) == .illegalTransition)
+        #expect(code(decide(.suspend, .terminated)) == .illegalTransition)
+        #expect(code(decide(.approve, .enrolled)) == .illegalTransition, "nothing is approved at roll-review")
+        #expect(code(decide(.suspend, .enrolled, at: .countyApproval)) == .illegalTransition)
+        #expect(code(decide(.resume, .surveyed, at: .townshipReview)) == .illegalTransition)
+    }
 }

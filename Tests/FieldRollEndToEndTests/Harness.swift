@@ -35,10 +35,11 @@ final class Harness: Sendable {
     var pipeline: SyncPipeline { server.pipeline }
 
     /// A server on `backend`, made as `fieldroll-server init` makes one.
-    init(backend: StorageBackendKind = .sqlite) async throws {
+    init(backend: StorageBackendKind = .sqlite, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
         directory = tempDir("server")
         var config = ServerConfiguration(dataDirectory: directory.path, databaseURL: try backend.freshDatabaseURL())
         config.port = 0
+        configure(&config)
         configuration = config
         let storage = try await ServerOpener.storage(config, create: true)
         try await SyncPipeline.initialize(storage, now: DeviceStore.systemClock())
@@ -129,16 +130,60 @@ final class FaultyHTTPClient: HTTPClient {
         case loseReply
         /// Only the first `n` bytes of the body arrive (a PUT cut mid-photo).
         case truncateBody(Int)
+        /// Only the first `n` bytes of the answer's body arrive (a download cut mid-photo).
+        case cutDownloadAfter(Int)
+        /// The answer's body arrives with its first byte changed (a damaged download).
+        case corruptDownload
     }
 
     let inner: CurlHTTPClient
     /// Decides the fault (if any) for the n-th request with this method and path prefix.
     let plan: Mutex<[(method: String, path: String, fault: Fault)]>
     let log = Mutex<[String]>([])
+    /// The `Range` header of every download, in order ("" for none), by path.
+    let ranges = Mutex<[String: [String]]>([:])
+    /// Body bytes that reached the device in downloads, by path.
+    let downloaded = Mutex<[String: Int]>([:])
 
     init(endpoint: ServerEndpoint, plan: [(method: String, path: String, fault: Fault)]) {
         inner = CurlHTTPClient(endpoint: endpoint)
         self.plan = Mutex(plan)
+    }
+
+    func send(_ request: HTTPRequest, streamingTo sink: @escaping @Sendable (HTTPResponse, Data) throws -> Void) async throws
+        -> HTTPResponse
+    {
+        let fault = takeFault(request)
+        log.withLock { $0.append("\(request.method) \(request.path)") }
+        ranges.withLock { $0[request.path, default: []].append(request.headers[WireHeader.range] ?? "") }
+        let path = request.path
+        let seen = Mutex(0)
+        return try await inner.send(request) { head, chunk in
+            var chunk = chunk
+            let before = seen.withLock { n in
+                defer { n += chunk.count }
+                return n
+            }
+            switch fault {
+            case .cutDownloadAfter(let n) where before + chunk.count > n:
+                let kept = chunk.prefix(max(0, n - before))
+                self.downloaded.withLock { $0[path, default: 0] += kept.count }
+                if !kept.isEmpty { try sink(head, Data(kept)) }
+                throw ClientError(.network, "injected: download cut after \(n) bytes")
+            case .corruptDownload where before == 0 && !chunk.isEmpty:
+                chunk[chunk.startIndex] ^= 0xFF
+            default: break
+            }
+            self.downloaded.withLock { $0[path, default: 0] += chunk.count }
+            try sink(head, chunk)
+        }
+    }
+
+    func takeFault(_ request: HTTPRequest) -> Fault? {
+        plan.withLock { plan in
+            guard let i = plan.firstIndex(where: { $0.method == request.method && request.path.hasPrefix($0.path) }) else { return nil }
+            return plan.remove(at: i).fault
+        }
     }
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -160,6 +205,8 @@ final class FaultyHTTPClient: HTTPClient {
             cut.body = request.body?.prefix(n)
             _ = try await inner.send(cut)
             throw ClientError(.network, "injected: connection cut after \(n) bytes")
+        case .cutDownloadAfter, .corruptDownload:
+            return try await inner.send(request)
         }
     }
 }

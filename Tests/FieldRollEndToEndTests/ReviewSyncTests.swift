@@ -19,6 +19,20 @@ struct ReviewSyncTests {
         let today = CalendarDate(chinaDayOf: Instant(millis: DeviceStore.systemClock()))
         let waiting = try #require(try await h.pipeline.reviewQueue(in: county, today: today).first { $0.step == .countyApproval })
         let id = waiting.enrolment.id
+        // The county's approval computes the amount: it needs a standard in force and a signed
+        // survey visit of the household (synced by its caseworker).
+        let now = DeviceStore.systemClock()
+        _ = try await h.pipeline.addStandard(
+            region: county, programme: waiting.enrolment.programme, perCapita: .yuan(900), from: try CalendarDate("2020-01-01"),
+            by: "张科长", now: now)
+        let caseworker = try await h.device(.caseworker, scope: county, name: "李敏")
+        defer { caseworker.close() }
+        _ = try await caseworker.sync()
+        _ = try caseworker.store.recordVisit(
+            household: waiting.enrolment.householdID, author: "李敏", startedAt: Instant(millis: now - 600_000),
+            endedAt: Instant(millis: now),
+            answers: ["income.wages": .int(30_000)])
+        #expect(try await caseworker.sync().refused == 0)
 
         let first = try await h.device(.approver, scope: county, name: "张科长")
         let second = try await h.device(.approver, scope: county, name: "刘科长")

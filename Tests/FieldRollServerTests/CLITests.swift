@@ -1,4 +1,5 @@
 import FieldRollCore
+import FieldRollServer
 import Foundation
 import Testing
 
@@ -90,11 +91,15 @@ struct CLITests {
     }
 
     @Test("review: list what waits, approve at the awaited step, a refusal by the chain exits 1 with its code")
-    func review() throws {
+    func review() async throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
         #expect(try CLI.run(["init", "--data", data]).0 == 0)
         let county = fixturesDirectory.appendingPathComponent("county")
-        #expect(try CLI.run(["import", "--data", data, "--enrolments", county.appendingPathComponent("enrolments.csv").path]).0 == 0)
+        #expect(
+            try CLI.run([
+                "import", "--data", data, "--households", county.appendingPathComponent("households.csv").path, "--members",
+                county.appendingPathComponent("members.csv").path, "--enrolments", county.appendingPathComponent("enrolments.csv").path,
+            ]).0 == 0)
         let (s0, listed, _) = try CLI.run(["review", "list", "--data", data, "--json"])
         let queue = try #require(try JSONValue(parsing: Data(listed.utf8)).arrayValue)
         #expect(s0 == 0 && queue.count == 20, "6 applied, 6 surveyed, 6 township-reviewed, 2 on notice in the fixture county")
@@ -102,6 +107,25 @@ struct CLITests {
         let id = try #require(waiting.objectValue?["enrolment"]?.objectValue?["id"]?.stringValue)
         let (wrong, _, err) = try CLI.run(["review", "approve", id, "--step", "public-notice", "--by", "张科长", "--data", data])
         #expect(wrong == 1 && err.hasPrefix("Error: illegal-transition: "), "\(err)")
+        // The approval computes the amount: without a survey visit of the household it is refused.
+        let (noSurvey, _, err2) = try CLI.run(["review", "approve", id, "--step", "county-approval", "--by", "张科长", "--data", data])
+        #expect(noSurvey == 1 && err2.hasPrefix("Error: no-standard: "), "\(err2)")
+        for programme in Programme.wireNames {
+            let (added, _, addErr) = try CLI.run([
+                "standard", "add", "--data", data, "--region", "139901000000", "--programme", programme, "--per-capita-fen", "90000",
+                "--from", "2020-01-01",
+            ])
+            #expect(added == 0, "\(addErr)")
+        }
+        let (noVisit, _, err3) = try CLI.run(["review", "approve", id, "--step", "county-approval", "--by", "张科长", "--data", data])
+        #expect(noVisit == 1 && err3.hasPrefix("Error: no-survey: "), "\(err3)")
+        let household = try #require(try HouseholdID(#require(waiting.objectValue?["enrolment"]?.objectValue?["householdID"]?.stringValue)))
+        let region = try RegionCode(#require(waiting.objectValue?["enrolment"]?.objectValue?["region"]?.stringValue))
+        let (pipeline, _) = try await ServerOpener.open(ServerConfiguration(dataDirectory: data))
+        let roll = try await RollFixture.make(pipeline, scope: region)
+        try await roll.visit(
+            household, in: region, answers: ["income.wages": .int(10_000)], now: Int64(Date().timeIntervalSince1970 * 1000))
+        await pipeline.storage.close()
         let (ok, out, _) = try CLI.run(["review", "approve", id, "--step", "county-approval", "--by", "张科长", "--data", data, "--json"])
         #expect(ok == 0 && out.contains("\"decision\":\"approve\""))
         let (_, after, _) = try CLI.run(["review", "list", "--data", data, "--json"])
@@ -110,7 +134,50 @@ struct CLITests {
                 $0.objectValue?["enrolment"]?.objectValue?["id"]?.stringValue == id
             })
         #expect(moved.objectValue?["step"]?.stringValue == "public-notice" && moved.objectValue?["noticeEnds"] != nil)
+
+        // The standards, the amount's history and the public notice.
+        let (sl, standards, _) = try CLI.run(["standard", "list", "--data", data, "--json"])
+        let standardCount = try JSONValue(parsing: Data(standards.utf8)).arrayValue?.count
+        #expect(sl == 0 && standardCount == 4)
+        let (sa, amounts, _) = try CLI.run(["amounts", "--household", household.description, "--data", data, "--json"])
+        let history = try #require(try JSONValue(parsing: Data(amounts.utf8)).arrayValue)
+        #expect(sa == 0 && history.count == 1 && history.first?.objectValue?["cause"]?.stringValue == "approval")
+        let (sr, recomputed, _) = try CLI.run(["amounts", "recompute", "--region", region.digits, "--data", data, "--json"])
+        let recomputedChanges = try JSONValue(parsing: Data(recomputed.utf8)).objectValue?["changes"]?.arrayValue
+        #expect(sr == 0 && recomputedChanges?.isEmpty == true, "the approval already used the latest survey")
+        let csvFile = data + "-notice.csv"
+        defer { try? FileManager.default.removeItem(atPath: csvFile) }
+        let (sn, said, noticeErr) = try CLI.run([
+            "notice", "--data", data, "--region", region.digits, "--format", "csv", "--out", csvFile, "--place", "上河村",
+        ])
+        #expect(sn == 0 && said.contains("上河村"), "\(noticeErr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: csvFile))
+        #expect(bytes.prefix(3) == Data([0xEF, 0xBB, 0xBF]))
+        let table = try CSVTable(parsing: String(decoding: bytes, as: UTF8.self))
+        #expect(table.header.first == "序号" && !table.rows.isEmpty)
+        let (sh, html, _) = try CLI.run(["notice", "--data", data, "--region", region.digits, "--contact", "<热线>"])
+        #expect(sh == 0 && html.contains("@page { size: A4") && html.contains("&lt;热线&gt;"))
+        let (bad, _, badErr) = try CLI.run(["notice", "--data", data, "--region", "139901000000"])
+        #expect(bad == 1 && badErr.hasPrefix("Error: invalid-record: "), "a notice is for a village or township")
         #expect(try CLI.run(["audit", "verify", "--data", data]).0 == 0)
+    }
+
+    @Test("the benefit rule's settings are checked: a wrong rounding or minimum exits 1 with invalid-configuration")
+    func benefitSettings() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try CLI.run(["init", "--data", data]).0 == 0)
+        let config = data + "-fieldroll.conf"
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        for (text, ok) in [
+            ("FIELDROLL_BENEFIT_ROUNDING=yuan-up\nFIELDROLL_BENEFIT_MINIMUM=10.50\nFIELDROLL_NOTICE_CONTACT=\"0000-1234567\"\n", true),
+            ("FIELDROLL_BENEFIT_ROUNDING=yuan-sideways\n", false), ("FIELDROLL_BENEFIT_MINIMUM=-1\n", false),
+            ("FIELDROLL_BENEFIT_MINIMUM=ten\n", false),
+        ] {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: config))
+            let (status, _, err) = try CLI.run(["standard", "list", "--data", data, "--config", config])
+            #expect((status == 0) == ok, "\(text): \(err)")
+            if !ok { #expect(err.hasPrefix("Error: invalid-configuration: FIELDROLL_BENEFIT_"), "\(err)") }
+        }
     }
 
     @Test("import refuses a bad file with the bad rows named; a good one imports once")

@@ -229,14 +229,14 @@ struct ConsoleTests {
         #expect(disabled.status == 401)
     }
 
-    @Test("an approver moves an application one step; the action carries the approver's name")
+    @Test("a reviewer moves an application one step; the action carries the reviewer's name")
     func approve() async throws {
         let f = try await ConsoleFixture.start()
         defer { Task { await f.close() } }
-        try await f.add("approver1", .approver)
+        try await f.add("reviewer1", .reviewer)
         let pipeline = f.server.pipeline
         let e = Enrolment(
-            householdID: HouseholdID(), region: TestServer.village, programme: .ruralDibao, status: .townshipReviewed, monthlyAmount: .zero,
+            householdID: HouseholdID(), region: TestServer.village, programme: .ruralDibao, status: .surveyed, monthlyAmount: .zero,
             appliedOn: try CalendarDate("2026-11-20"))
         var clock = HybridLogicalClock(node: pipeline.serverNode, last: nil)
         let stamp = clock.tick(now: f.clock.now - 86_400_000)
@@ -250,16 +250,16 @@ struct ConsoleTests {
         _ = try await pipeline.push(
             [set], pusher: pipeline.serverNode,
             writer: WriterContext(role: .admin, scope: TestServer.village.ancestor(at: .province), isServer: true), now: f.clock.now)
-        var (client, _) = try await f.signIn("approver1")
+        var (client, _) = try await f.signIn("reviewer1")
         let page = try await client.get("/console/review")
         #expect(page.body.contains("enrolment-\(e.id)"))
         let reply = try await client.post(
-            "/console/review/\(e.id)/decide", form: [("_csrf", page.csrf ?? ""), ("step", "county-approval"), ("decision", "approve")])
+            "/console/review/\(e.id)/decide", form: [("_csrf", page.csrf ?? ""), ("step", "township-review"), ("decision", "approve")])
         #expect(reply.status == 303, "\(reply.body)")
         let queue = try await pipeline.reviewQueue(in: nil, today: CalendarDate(chinaDayOf: Instant(millis: f.clock.now)))
-        #expect(queue.first { $0.enrolment.id == e.id }?.step == .publicNotice)
+        #expect(queue.first { $0.enrolment.id == e.id }?.step == .countyApproval)
         let audit = try await pipeline.storage.auditEntries(after: 0, limit: 200)
-        #expect(audit.contains { $0.action == "review.approve" && $0.detail.contains("staff:approver1") })
+        #expect(audit.contains { $0.action == "review.approve" && $0.detail.contains("staff:reviewer1") })
     }
 
     @Test("the audit page verifies the chain on request and records who checked")

@@ -42,4 +42,14 @@ struct PostgresTLSTests {
         let unknown = await #expect(throws: StorageError.self) { try await open("?sslmode=verify-ca") }
         #expect(unknown?.code == .invalidConfiguration)
     }
+
+    @Test("connect_timeout is read like libpq's: whole seconds, a bad value is a configuration error")
+    func connectTimeout() async throws {
+        try await open("?connect_timeout=30")
+        for bad in ["0", "soon", "-5"] {
+            let refused = await #expect(throws: StorageError.self) { try await open("?connect_timeout=\(bad)") }
+            #expect(refused?.code == .invalidConfiguration)
+            #expect(refused?.message.contains("connect_timeout") == true)
+        }
+    }
 }

@@ -62,7 +62,13 @@ struct ReviewTests {
     func wholeChain(backend: StorageBackendKind) async throws {
         let (p, folder) = try await open(backend)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let id = try await apply(p)
+        // The county's approval computes the amount: a standard, the household's members and its survey.
+        var roll = try await RollFixture.make(p, scope: village)
+        let (household, id) = try await roll.household(in: village, names: ["王建国", "李秀英"], now: morning - day)
+        try await roll.visit(household, in: village, answers: ["income.wages": .int(50_000)], now: morning - day)
+        _ = try await p.addStandard(
+            region: village.ancestor(at: .county), programme: .ruralDibao, perCapita: .yuan(560), from: try CalendarDate("2026-01-01"),
+            by: "张科长", now: morning - day)
         try await p.review(enrolment: id, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
         #expect(try await enrolment(p, id).status == .surveyed)
         try await p.review(
@@ -85,6 +91,8 @@ struct ReviewTests {
             enrolment: id, step: .countyApproval, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 2 * day)
         let onNotice = try await enrolment(p, id)
         #expect(onNotice.status == .publicNotice && onNotice.statusSince?.description == "2026-11-27")
+        // 560.00 yuan × 2 people − 500.00 yuan income = 1,120.00 − 500.00 = 620.00 yuan a month.
+        #expect(onNotice.monthlyAmount == Fen(62_000))
         #expect(
             await refusal {
                 try await p.review(

@@ -244,4 +244,25 @@ struct StorageContractTests {
         #expect(!(try await storage.blobVisible(digest, scope: otherVillage, device: stranger)))
         await storage.close()
     }
+
+    @Test(
+        "a write transaction reads every record of a kind inside a region, and no other, beside the ones named by key",
+        arguments: StorageBackendKind.allCases)
+    func scopeReads(backend: StorageBackendKind) async throws {
+        let (storage, folder) = try await open(backend)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let here = try [household(in: village, address: "一", millis: 1), household(in: village, address: "二", millis: 2)]
+        let there = try household(in: otherVillage, address: "三", millis: 3)
+        try await write(storage, here + [there])
+        let request = ReadRequest(records: [RecordKey(.household, there.0.record)], scopes: [ScopeRead(.household, in: village)])
+        let keys = try await storage.write(reading: request) { snapshot in (WriteSet(), Set(snapshot.records.keys)) }
+        #expect(keys == Set((here + [there]).map { RecordKey(.household, $0.0.record) }))
+        let everywhere = try await storage.write(
+            reading: ReadRequest(scopes: [ScopeRead(.household, in: nil), ScopeRead(.member, in: nil)])
+        ) {
+            snapshot in (WriteSet(), snapshot.records.count)
+        }
+        #expect(everywhere == 3)
+        await storage.close()
+    }
 }

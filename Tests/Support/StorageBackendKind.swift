@@ -8,11 +8,12 @@ public enum StorageBackendKind: String, CaseIterable, Sendable, CustomStringConv
 
     /// A fresh database for one test: nil for SQLite (the data folder holds it), a new database
     /// in the throwaway PostgreSQL cluster otherwise. Never skips: if PostgreSQL cannot start,
-    /// this throws and the test fails.
+    /// this throws and the test fails. Opening may take up to a minute: with every suite running
+    /// at once on two cores, the cluster can take longer than the 10 s a real server allows.
     public func freshDatabaseURL() throws -> String? {
         switch self {
         case .sqlite: nil
-        case .postgres: try ThrowawayPostgres.shared().createDatabase()
+        case .postgres: try ThrowawayPostgres.shared().createDatabase() + "?connect_timeout=60"
         }
     }
 }

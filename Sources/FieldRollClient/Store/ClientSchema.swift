@@ -92,6 +92,26 @@ enum ClientSchema {
                     );
                     """)
         }
+        m.registerMigration("v5-photo-downloads") { db in
+            // Photos of other devices: every photo record's content address, so the device knows
+            // which bytes it lacks without opening each sealed record; and which held photos
+            // were downloaded rather than taken here. Rows for records stored before this
+            // migration are filled in by the first sync (the records are sealed; SQL cannot
+            // read them), see `DeviceStore.indexPhotoRecords`.
+            try db.execute(
+                sql: """
+                    ALTER TABLE photos ADD COLUMN downloaded INTEGER NOT NULL DEFAULT 0;
+                    CREATE TABLE photo_refs (
+                        photo_id TEXT PRIMARY KEY,
+                        sha256 TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        media_type TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        at INTEGER
+                    ) WITHOUT ROWID;
+                    CREATE INDEX photo_refs_sha256 ON photo_refs(sha256);
+                    """)
+        }
         return m
     }
 }

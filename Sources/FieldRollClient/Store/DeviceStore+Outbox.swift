@@ -36,12 +36,20 @@ extension DeviceStore {
 
     /// Applies changes pulled from `cursor.issuer` through the shared merge, and stores the
     /// cursor in the same transaction — so a cursor never runs ahead of what was applied.
-    public func apply(pulled: [PulledChange], cursor: SyncCursor) throws { _ = try commit(applying(pulled, cursor: cursor)) }
+    /// `checkIns` is the server's check-in schedule from the page, kept for ``checkInsDue(in:asOf:)``.
+    public func apply(pulled: [PulledChange], cursor: SyncCursor, checkIns: CheckInSchedule? = nil) throws {
+        _ = try commit(applying(pulled, cursor: cursor, checkIns: checkIns))
+    }
 
-    /// ``apply(pulled:cursor:)`` for async callers.
-    func applyAsync(pulled: [PulledChange], cursor: SyncCursor) async throws { _ = try await commit(applying(pulled, cursor: cursor)) }
+    /// ``apply(pulled:cursor:checkIns:)`` for async callers.
+    func applyAsync(pulled: [PulledChange], cursor: SyncCursor, checkIns: CheckInSchedule? = nil) async throws {
+        _ = try await commit(applying(pulled, cursor: cursor, checkIns: checkIns))
+    }
 
-    private func applying(_ pulled: [PulledChange], cursor: SyncCursor) -> @Sendable (inout LocalTransaction) throws -> Void {
+    private func applying(_ pulled: [PulledChange], cursor: SyncCursor, checkIns: CheckInSchedule?)
+        -> @Sendable (inout LocalTransaction)
+        throws -> Void
+    {
         let physical = now()
         return { tx in
             for p in pulled {
@@ -67,6 +75,11 @@ extension DeviceStore {
             try tx.db.execute(
                 sql: "INSERT OR REPLACE INTO sync_state (server, cursor, last_sync_at) VALUES (?, ?, ?)",
                 arguments: [cursor.issuer.rawValue, cursor.description, physical])
+            if let checkIns {
+                try tx.db.execute(
+                    sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('checkin_schedule', ?)",
+                    arguments: [Data(checkIns.json.canonicalBytes)])
+            }
         }
     }
 

@@ -8,6 +8,8 @@ public struct HouseholdDetail: Sendable, Codable {
     public var members: [Member]
     public var visits: [Visit]
     public var photos: [Photo]
+    /// The ids of those photos whose bytes are on this device (taken here, or downloaded).
+    public var photosOnDevice: [Identifier<Photo>] = []
     public var checkIns: [CheckIn]
     /// The roll as last pulled from the central office (read-only on the device).
     public var enrolments: [Enrolment]
@@ -23,17 +25,6 @@ public struct PendingSummary: Sendable, Codable, Hashable {
     public var photosNotUploaded: Int
     public var photoBytesNotUploaded: Int64
     public var lastSyncAt: Instant?
-}
-
-/// A recipient household whose periodic check-in is due.
-public struct CheckInDue: Sendable, Codable, Hashable {
-    public var householdID: HouseholdID
-    public var headName: String
-    public var address: String
-    public var programme: Programme
-    public var lastCheckIn: Instant?
-    /// The day the check-in became due.
-    public var dueSince: CalendarDate
 }
 
 extension DeviceStore {
@@ -81,11 +72,14 @@ extension DeviceStore {
                 )
                 .map { try JSONValue(parsing: vault.open($0["body"])).decode(as: T.self) }
             }
-            return HouseholdDetail(
+            let photos = try bodies(.photo, Photo.self)
+            var detail = HouseholdDetail(
                 household: household, members: try merged(Member.self).sorted { $0.birthDate < $1.birthDate },
                 visits: try bodies(.visit, Visit.self),
-                photos: try bodies(.photo, Photo.self), checkIns: try bodies(.checkIn, CheckIn.self), enrolments: try merged(Enrolment.self)
+                photos: photos, checkIns: try bodies(.checkIn, CheckIn.self), enrolments: try merged(Enrolment.self)
             )
+            detail.photosOnDevice = photos.filter { self.photos.has($0.sha256) }.map(\.id)
+            return detail
         }
     }
 
@@ -103,42 +97,6 @@ extension DeviceStore {
         return PendingSummary(
             changeSets: outbox?["n"] ?? 0, changes: outbox?["c"] ?? 0, bytes: outbox?["b"] ?? 0, photosNotUploaded: photos?["n"] ?? 0,
             photoBytesNotUploaded: photos?["b"] ?? 0, lastSyncAt: last.map { Instant(millis: $0) })
-    }
-
-    /// Enrolled households in `scope` whose last check-in (by any member) is older than
-    /// `interval` days as of `date`, oldest first. A household never checked in is due from its
-    /// enrolment's start.
-    public func checkInsDue(in scope: RegionCode, asOf date: CalendarDate, interval days: Int = 90) throws -> [CheckInDue] {
-        let (lo, hi) = Self.range(scope)
-        let dayMillis: Int64 = 86_400_000
-        let asOfMillis = Instant(startOf: date).millis
-        return try read { db in
-            var out: [CheckInDue] = []
-            for row in try Row.fetchAll(
-                db, sql: "SELECT id, state FROM records WHERE entity = 'enrolment' AND region BETWEEN ? AND ?", arguments: [lo, hi])
-            {
-                let s = try RecordCodec.decodeState(row["state"], entity: .enrolment, vault: vault)
-                guard !s.isDeleted, let e = try? Enrolment(id: EnrolmentID(row["id"] as String), values: s.values), e.status == .enrolled
-                else { continue }
-                guard
-                    let hRow = try Row.fetchOne(
-                        db, sql: "SELECT state FROM records WHERE entity = 'household' AND id = ?", arguments: [e.householdID.description]),
-                    let h = try? Household(
-                        id: e.householdID, values: RecordCodec.decodeState(hRow["state"], entity: .household, vault: vault).values)
-                else { continue }
-                let last = try Int64.fetchOne(
-                    db, sql: "SELECT MAX(at) FROM bodies WHERE entity = 'check-in' AND household_id = ?",
-                    arguments: [e.householdID.description])
-                let start = e.startDate.map { Instant(startOf: $0).millis } ?? 0
-                let dueAt = (last ?? start) + Int64(days) * dayMillis
-                guard dueAt <= asOfMillis else { continue }
-                out.append(
-                    CheckInDue(
-                        householdID: e.householdID, headName: h.headName, address: h.address, programme: e.programme,
-                        lastCheckIn: last.map { Instant(millis: $0) }, dueSince: Instant(millis: dueAt).date))
-            }
-            return out.sorted { ($0.dueSince, $0.householdID) < ($1.dueSince, $1.householdID) }
-        }
     }
 
     static func range(_ scope: RegionCode) -> (String, String) { scope.codeRange }

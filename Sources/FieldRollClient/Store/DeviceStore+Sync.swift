@@ -112,8 +112,8 @@ extension DeviceStore {
 
     /// Takes note of the server's generation (how often it was restored from a backup). When it
     /// has grown since the last sync, the server may have lost changes it had acknowledged: every
-    /// sent change set goes back into the outbox, in its original order, and every photo is
-    /// checked again — the server answers what it still has as a duplicate.
+    /// sent change set goes back into the outbox, in its original order, and every photo taken
+    /// here is checked again — the server answers what it still has as a duplicate.
     /// - Returns: how many change sets were put back for sending.
     @discardableResult
     public func noteServerGeneration(_ generation: Int64) throws -> Int { try commit(Self.noting(generation)) }
@@ -137,7 +137,8 @@ extension DeviceStore {
                     "INSERT OR IGNORE INTO outbox (seq, change_set_id, body, changes, size, created_at) SELECT seq, change_set_id, body, changes, size, created_at FROM sent"
             )
             try tx.db.execute(sql: "DELETE FROM sent")
-            try tx.db.execute(sql: "UPDATE photos SET uploaded = 0")
+            // Only this device's own photos: a downloaded one came from the server's copy.
+            try tx.db.execute(sql: "UPDATE photos SET uploaded = 0 WHERE downloaded = 0")
             return count
         }
     }

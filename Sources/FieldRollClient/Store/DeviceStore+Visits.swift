@@ -86,19 +86,35 @@ extension DeviceStore {
 
     /// Records a recipient's check-in, signed by this device. A remote face-match needs its
     /// score (per mille) and the face photo.
+    /// - Throws: `not-found` for a member this device does not hold (or one removed);
+    ///   `invalid-record` for a check-in that does not validate; `scope-violation` for a member
+    ///   outside the device's scope; `not-enrolled` when the member's household is neither
+    ///   enrolled nor suspended on the roll this device last pulled. Nothing is recorded then.
     public func recordCheckIn(
         member: MemberID, method: CheckInMethod, place: String, matchScore: Int? = nil, photo: PhotoInput? = nil, at: Instant? = nil
     ) throws -> CheckIn {
         let (household, region) = try read { db -> (String, RegionCode) in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT household_id, region FROM records WHERE entity = 'member' AND id = ?", arguments: [member.description])
+                    db, sql: "SELECT household_id, region, state FROM records WHERE entity = 'member' AND id = ?",
+                    arguments: [member.description]),
+                try !RecordCodec.decodeState(row["state"], entity: .member, vault: vault).isDeleted
             else {
                 throw ClientError.notFound("member \(member)")
             }
             return (row["household_id"], try RegionCode(row["region"] as String))
         }
         let householdID = try HouseholdID(household)
+        // Validate before the roll is consulted: a malformed check-in is invalid wherever it is.
+        try CheckIn(
+            memberID: member, householdID: householdID, region: region, at: at ?? Instant(millis: now()), place: place, method: method,
+            matchScore: matchScore, photo: photo.map { SHA256Digest(of: $0.data) }, device: deviceID
+        ).validated()
+        let scope = try enrolment()?.scope
+        if let refusal = try read({ db in try checkInRefusal(member: member, household: householdID, region: region, scope: scope, db: db) }
+        ) {
+            throw refusal
+        }
         var facePhoto: Photo?
         if let photo {
             try checkPhoto(photo)

@@ -280,5 +280,16 @@ enum RecordCodec {
         try db.execute(
             sql: "INSERT OR IGNORE INTO bodies (entity, id, region, household_id, member_id, at, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [entity.rawValue, id, region.digits, household, member, at, try vault.seal(body.canonicalBytes)])
+        if entity == .photo { try notePhotoRecord(db, id: id, region: region, at: at, body: body) }
+    }
+
+    /// Notes a photo record's content address in `photo_refs`, so the sync knows which photo
+    /// bytes this device lacks. A record that does not decode as a photo is skipped: the bytes
+    /// of a photo nobody can name are not fetched.
+    static func notePhotoRecord(_ db: Database, id: String, region: RegionCode, at: Int64?, body: JSONValue) throws {
+        guard let photo = try? body.decode(as: Photo.self) else { return }
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO photo_refs (photo_id, sha256, size, media_type, region, at) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [id, photo.sha256.hex, photo.size, photo.mediaType, region.digits, at ?? photo.takenAt.millis])
     }
 }

@@ -1,9 +1,10 @@
 import FieldRollCore
 import Foundation
+import Synchronization
 
 /// Where a sync stands, for a progress bar or a log line.
 public struct SyncProgress: Sendable, Hashable {
-    public enum Phase: String, Sendable, Codable { case photos, push, pull, done }
+    public enum Phase: String, Sendable, Codable { case photos, push, pull, downloads, done }
     public var phase: Phase
     public var itemsDone: Int
     public var itemsTotal: Int?
@@ -24,6 +25,18 @@ public struct SyncReport: Sendable, Codable, Hashable {
     public var retries = 0
     /// Change sets sent again because the server was restored from an older backup.
     public var resent = 0
+    /// The office's photo policy for this device, as the server said in this sync's pull (nil:
+    /// it said none this build knows, and nothing was downloaded).
+    public var photoPolicy: PhotoPolicy?
+    /// Photos of other devices downloaded, verified and stored in this sync.
+    public var photosDownloaded = 0
+    /// Photo bytes that arrived, including any that were then discarded.
+    public var photoBytesReceived: Int64 = 0
+    /// Downloads whose bytes did not hash to the photo's SHA-256 (or ran past its size) on every
+    /// attempt: discarded, to be tried again by the next sync.
+    public var photoDownloadsFailed = 0
+    /// Photos the server does not have (yet): their device has not uploaded them.
+    public var photosUnavailable = 0
 }
 
 /// Tuning of the sync engine; the defaults suit a township's 3G link.
@@ -36,6 +49,8 @@ public struct SyncOptions: Sendable {
     public var pullPageSize = 500
     /// Attempts per request before the sync gives up (it can always run again: nothing is lost).
     public var attempts = 6
+    /// Downloads of one photo per sync whose bytes fail their hash before it is left for the next sync.
+    public var downloadAttempts = 2
     /// Backoff: base × 2^attempt, at most `maxBackoff`, with full jitter.
     public var baseBackoff: Duration = .milliseconds(200)
     public var maxBackoff: Duration = .seconds(10)
@@ -43,11 +58,13 @@ public struct SyncOptions: Sendable {
     public init() {}
 }
 
-/// Pushes the outbox, uploads the photos the server lacks, and pulls until caught up.
+/// Uploads the photos the server lacks, pushes the outbox, pulls until caught up, and downloads
+/// the photos of other devices that the office's photo policy gives this device.
 ///
 /// Safe to interrupt anywhere and to run again: pushes are idempotent on the server (change ids),
 /// acknowledged change sets leave the outbox only after the server's answer, photo uploads resume
-/// from the server's offset, and the pull cursor is stored together with the changes it covers.
+/// from the server's offset, the pull cursor is stored together with the changes it covers, and
+/// photo downloads resume from the bytes already kept (sealed) on the device.
 public struct SyncEngine: Sendable {
     public let store: DeviceStore
     public let api: SyncAPI
@@ -80,8 +97,8 @@ public struct SyncEngine: Sendable {
             progress: progress)
     }
 
-    /// Runs photos → push → pull; and once more photos → push when the server turns out to have
-    /// been restored from a backup (a new generation), so nothing it lost stays lost.
+    /// Runs photos → push → pull → downloads; and once more photos → push when the server turns
+    /// out to have been restored from a backup (a new generation), so nothing it lost stays lost.
     public func sync() async throws -> SyncReport {
         var report = SyncReport()
         try await uploadPhotos(&report)
@@ -91,6 +108,7 @@ public struct SyncEngine: Sendable {
             try await uploadPhotos(&report)
             try await push(&report)
         }
+        try await downloadPhotos(&report)
         progress(SyncProgress(phase: .done, itemsDone: 0, itemsTotal: nil, bytesDone: 0, bytesTotal: nil))
         return report
     }
@@ -211,7 +229,10 @@ public struct SyncEngine: Sendable {
         while true {
             let page: PullPage
             do {
-                page = try await retrying(&report) { [cursor] in try await api.pull(after: cursor, limit: options.pullPageSize) }
+                let answer = try await retrying(&report) { [cursor] in try await api.pullAnswer(after: cursor, limit: options.pullPageSize)
+                }
+                page = answer.page
+                report.photoPolicy = answer.photoPolicy
             } catch let p as RemoteProblem where p.code == .badCursor && !restarted {
                 // The server does not know our cursor (restored from a backup?): start over; the
                 // merge makes re-applying harmless.
@@ -219,12 +240,78 @@ public struct SyncEngine: Sendable {
                 restarted = true
                 continue
             }
-            try await store.applyAsync(pulled: page.changes, cursor: page.cursor)
+            try await store.applyAsync(pulled: page.changes, cursor: page.cursor, checkIns: page.checkIns)
             report.resent += try await store.noteServerGenerationAsync(page.generation)
             report.pulled += page.changes.count
             progress(SyncProgress(phase: .pull, itemsDone: report.pulled, itemsTotal: nil, bytesDone: 0, bytesTotal: nil))
             cursor = page.cursor
             if !page.more { return }
         }
+    }
+
+    // MARK: Downloads
+
+    /// Downloads, one after the other, the photos that records in this device's scope refer to and
+    /// whose bytes it lacks — when the office's policy for it is `full`. Each lands sealed in a
+    /// partial file; a cut download resumes with `Range: bytes=<held>-`; the whole is checked
+    /// against its SHA-256 before it is kept, sealed like a photo taken here. Bytes that fail
+    /// the check are discarded and fetched again, at most ``SyncOptions/downloadAttempts``
+    /// times a sync; a photo the server lacks is left for a later sync.
+    func downloadPhotos(_ report: inout SyncReport) async throws {
+        guard report.photoPolicy == .full, let scope = try store.enrolment()?.scope else { return }
+        try await store.indexPhotoRecordsAsync()
+        let todo = try await store.photosToDownloadAsync(in: scope)
+        let total = todo.reduce(0) { $0 + $1.size }
+        let received = Mutex<Int64>(0)
+        for (i, p) in todo.enumerated() {
+            let done = received.withLock { $0 }
+            progress(SyncProgress(phase: .downloads, itemsDone: i, itemsTotal: todo.count, bytesDone: done, bytesTotal: total))
+            if store.photos.has(p.sha256) {
+                // Kept by a sync killed before it noted the photo.
+                try await store.noteDownloadedAsync(p)
+                continue
+            }
+            var attempt = 0
+            while attempt < options.downloadAttempts {
+                attempt += 1
+                let partial = try store.photos.partial(p.sha256)
+                do {
+                    try await retrying(&report) {
+                        defer { try? partial.flush() }
+                        let held = partial.held
+                        guard held < p.size else { return }
+                        try await api.downloadBlob(p.sha256, from: held) { at, bytes in
+                            guard at + Int64(bytes.count) <= p.size else {
+                                throw ClientError(.hashMismatch, "more bytes than the photo's \(p.size)")
+                            }
+                            try partial.append(bytes, at: at)
+                            received.withLock { $0 += Int64(bytes.count) }
+                        }
+                    }
+                } catch let problem as RemoteProblem where problem.code == .notFound {
+                    try? partial.close()
+                    report.photosUnavailable += 1
+                    break
+                } catch let e as FieldRollError where e.code == .hashMismatch || e.code == .rangeNotSatisfiable || e.code == .invalidHeader
+                {
+                    // More bytes than the photo has, or an answer that does not fit what is held:
+                    // start this photo over.
+                    try? partial.close()
+                    store.photos.discardPartial(p.sha256)
+                    if attempt == options.downloadAttempts { report.photoDownloadsFailed += 1 }
+                    continue
+                }
+                if try store.photos.finish(partial, as: p.sha256) {
+                    try await store.noteDownloadedAsync(p)
+                    report.photosDownloaded += 1
+                    break
+                }
+                if attempt == options.downloadAttempts { report.photoDownloadsFailed += 1 }
+            }
+        }
+        report.photoBytesReceived += received.withLock { $0 }
+        progress(
+            SyncProgress(
+                phase: .downloads, itemsDone: todo.count, itemsTotal: todo.count, bytesDone: received.withLock { $0 }, bytesTotal: total))
     }
 }

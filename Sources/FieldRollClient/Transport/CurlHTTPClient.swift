@@ -32,6 +32,31 @@ public protocol HTTPClient: Sendable {
     /// Sends a request. Throws a ``ClientError`` with code `network` or `untrusted-server`
     /// when no HTTP answer arrived.
     func send(_ request: HTTPRequest) async throws -> HTTPResponse
+
+    /// Sends a request and hands a successful (2xx) answer's body to `sink` in pieces as they
+    /// arrive, with the answer's status and headers; the returned response then has an empty
+    /// body. Any other answer comes back whole, as from ``send(_:)`` (a problem to read).
+    ///
+    /// When the transfer is cut, every piece that arrived has been handed over before the call
+    /// throws `network`, so a download can resume where it stopped. An error thrown by `sink`
+    /// aborts the transfer and is rethrown.
+    func send(_ request: HTTPRequest, streamingTo sink: @escaping @Sendable (HTTPResponse, Data) throws -> Void) async throws
+        -> HTTPResponse
+}
+
+extension HTTPClient {
+    /// The body arrives whole and goes to `sink` at once: right for clients that never cut a
+    /// transfer halfway (test doubles); ``CurlHTTPClient`` streams.
+    public func send(_ request: HTTPRequest, streamingTo sink: @escaping @Sendable (HTTPResponse, Data) throws -> Void) async throws
+        -> HTTPResponse
+    {
+        var response = try await send(request)
+        guard (200...299).contains(response.status) else { return response }
+        let body = response.body
+        response.body = Data()
+        if !body.isEmpty { try sink(response, body) }
+        return response
+    }
 }
 
 /// Connection settings for a county's server.
@@ -91,7 +116,15 @@ public struct CurlHTTPClient: HTTPClient {
 
     static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse { try await send(request, stream: nil) }
+
+    public func send(_ request: HTTPRequest, streamingTo sink: @escaping @Sendable (HTTPResponse, Data) throws -> Void) async throws
+        -> HTTPResponse
+    {
+        try await send(request, stream: sink)
+    }
+
+    func send(_ request: HTTPRequest, stream: (@Sendable (HTTPResponse, Data) throws -> Void)?) async throws -> HTTPResponse {
         try Task.checkCancellation()
         let endpoint = self.endpoint
         let pool = self.pool
@@ -99,7 +132,8 @@ public struct CurlHTTPClient: HTTPClient {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 Thread.detachNewThread {
-                    continuation.resume(with: Result { try Self.perform(request, endpoint: endpoint, pool: pool, cancel: cancel) })
+                    continuation.resume(
+                        with: Result { try Self.perform(request, endpoint: endpoint, pool: pool, cancel: cancel, stream: stream) })
                 }
             }
         } onCancel: {
@@ -127,17 +161,42 @@ public struct CurlHTTPClient: HTTPClient {
     final class Sink {
         var body = Data()
         var headers: [String: String] = [:]
+        /// The status of the latest status line (the final answer's once headers are done).
+        var status = 0
         var upload: Data = Data()
         var uploadOffset = 0
         let cancel: CancelFlag
-        init(cancel: CancelFlag) { self.cancel = cancel }
+        /// Where a 2xx answer's body goes, piece by piece, instead of ``body``.
+        let stream: (@Sendable (HTTPResponse, Data) throws -> Void)?
+        /// What `stream` threw: the transfer was aborted for it.
+        var streamError: (any Error)?
+        init(cancel: CancelFlag, stream: (@Sendable (HTTPResponse, Data) throws -> Void)?) {
+            self.cancel = cancel
+            self.stream = stream
+        }
+
+        /// Takes one piece of the body; false aborts the transfer.
+        func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
+            guard let stream, (200...299).contains(status) else {
+                body.append(contentsOf: bytes)
+                return true
+            }
+            do { try stream(HTTPResponse(status: status, headers: headers, body: Data()), Data(bytes)) } catch {
+                streamError = error
+                return false
+            }
+            return true
+        }
     }
 
-    static func perform(_ request: HTTPRequest, endpoint: ServerEndpoint, pool: CurlHandlePool, cancel: CancelFlag) throws -> HTTPResponse {
+    static func perform(
+        _ request: HTTPRequest, endpoint: ServerEndpoint, pool: CurlHandlePool, cancel: CancelFlag,
+        stream: (@Sendable (HTTPResponse, Data) throws -> Void)? = nil
+    ) throws -> HTTPResponse {
         guard let handle = pool.take() else { throw ClientError(.network, "libcurl could not start") }
         var reusable = false
         defer { pool.give(handle, reusable: reusable) }
-        let sink = Sink(cancel: cancel)
+        let sink = Sink(cancel: cancel, stream: stream)
         let box = Unmanaged.passRetained(sink)
         defer { box.release() }
         let user = box.toOpaque()
@@ -167,15 +226,18 @@ public struct CurlHTTPClient: HTTPClient {
 
         let write: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { ptr, size, n, user in
             guard let ptr, let user else { return 0 }
-            Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue().body.append(
-                UnsafeRawPointer(ptr).assumingMemoryBound(to: UInt8.self), count: size * n)
-            return size * n
+            let taken = Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue().receive(UnsafeRawBufferPointer(start: ptr, count: size * n))
+            return taken ? size * n : 0
         }
         let header: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { ptr, size, n, user in
             guard let ptr, let user else { return 0 }
             let line = String(decoding: UnsafeRawBufferPointer(start: ptr, count: size * n), as: UTF8.self)
             // A status line starts a response: the final one's headers replace an interim 100's.
-            if line.hasPrefix("HTTP/") { Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue().headers = [:] }
+            if line.hasPrefix("HTTP/") {
+                let sink = Unmanaged<Sink>.fromOpaque(user).takeUnretainedValue()
+                sink.headers = [:]
+                sink.status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+            }
             if let colon = line.firstIndex(of: ":") {
                 let name = line[..<colon].lowercased()
                 let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -221,6 +283,7 @@ public struct CurlHTTPClient: HTTPClient {
 
         let code = curl_easy_perform(handle)
         if code == CURLE_ABORTED_BY_CALLBACK { throw CancellationError() }
+        if let error = sink.streamError { throw error }
         guard code == CURLE_OK else {
             let message = String(cString: curl_easy_strerror(code))
             switch code {

@@ -2,6 +2,7 @@
 import FieldRollCore
 import FieldRollGzip
 import Foundation
+import Synchronization
 
 /// The server answered with a problem (RFC 9457): its status and stable code.
 public struct RemoteProblem: FieldRollError {
@@ -75,15 +76,66 @@ public struct SyncAPI: Sendable {
 
     /// One page after `cursor` (nil: from the start).
     public func pull(after cursor: SyncCursor?, limit: Int) async throws -> PullPage {
+        try await pullAnswer(after: cursor, limit: limit).page
+    }
+
+    /// A pull page with the office's photo policy for this device (`FieldRoll-Photo-Policy`;
+    /// nil when the server sent none, or a value this build does not know).
+    public func pullAnswer(after cursor: SyncCursor?, limit: Int) async throws -> (page: PullPage, photoPolicy: PhotoPolicy?) {
         var path = WireRoute.pull.path() + "?limit=\(limit)"
         if let cursor {
             path += "&after=\(cursor.description.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? cursor.description)"
         }
         let r = try await http.send(HTTPRequest(method: WireRoute.pull.method, path: path, headers: authHeaders))
         try check(r, [200])
-        do { return try PullPage(json: JSONValue(parsing: r.body)) } catch {
+        let policy = r.headers[WireHeader.photoPolicy.lowercased()].flatMap {
+            PhotoPolicy(rawValue: $0.trimmingCharacters(in: .whitespaces))
+        }
+        do { return (try PullPage(json: JSONValue(parsing: r.body)), policy) } catch {
             throw ClientError(.malformedJSON, "the server's answer is not a valid pull page")
         }
+    }
+
+    /// Downloads a blob from byte `offset` on (`Range: bytes=offset-` when it is not 0), handing
+    /// the bytes to `sink` as they arrive with the position in the blob where they start — 0
+    /// again if the server sent the whole blob after all (a proxy that drops `Range`).
+    ///
+    /// Throws ``RemoteProblem`` `not-found` when the server has no such blob in this device's
+    /// scope (or not yet), `range-not-satisfiable` when `offset` is past its end, and `network`
+    /// when the transfer is cut — the bytes handed over until then stay handed over.
+    /// - Returns: the blob's size as the server states it.
+    @discardableResult
+    public func downloadBlob(
+        _ d: FieldRollCore.SHA256Digest, from offset: Int64, into sink: @escaping @Sendable (_ at: Int64, _ bytes: Data) throws -> Void
+    ) async throws -> Int64 {
+        let route = WireRoute.blobDownload
+        var headers = authHeaders
+        if offset > 0 { headers[WireHeader.range] = "bytes=\(offset)-" }
+        // Where the next piece starts: set by the first piece's answer head, then advanced.
+        let next = Mutex<Int64?>(nil)
+        let r = try await http.send(HTTPRequest(method: route.method, path: route.path(["sha256": d.hex]), headers: headers)) {
+            head, bytes in
+            let at = try next.withLock { next -> Int64 in
+                let at = try next ?? Self.start(of: head)
+                next = at + Int64(bytes.count)
+                return at
+            }
+            try sink(at, bytes)
+        }
+        try check(r, [200, 206])
+        if r.status == 206, let range = r.headers[WireHeader.contentRange.lowercased()].flatMap(ByteRange.parseContentRange) {
+            return range.size
+        }
+        return Int64(r.headers["content-length"] ?? "") ?? 0
+    }
+
+    /// Where a download answer's body starts in the blob: 0 for 200, the `Content-Range` start for 206.
+    static func start(of head: HTTPResponse) throws -> Int64 {
+        guard head.status == 206 else { return 0 }
+        guard let range = head.headers[WireHeader.contentRange.lowercased()].flatMap(ByteRange.parseContentRange) else {
+            throw ClientError(.invalidHeader, "a 206 answer without a valid Content-Range")
+        }
+        return range.range.lowerBound
     }
 
     /// How much of a blob the server holds, and whether it is complete.

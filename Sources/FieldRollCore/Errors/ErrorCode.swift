@@ -66,6 +66,12 @@ extension ErrorCode {
     public static let illegalTransition: ErrorCode = "illegal-transition"
     /// The public notice has not run its minimum number of days yet.
     public static let noticeNotOver: ErrorCode = "notice-not-over"
+    /// No benefit standard is in force for the area and programme, so no amount can be computed.
+    public static let noStandard: ErrorCode = "no-standard"
+    /// The household has no survey visit to take its income from.
+    public static let noSurvey: ErrorCode = "no-survey"
+    /// The means test gives the household nothing: its income reaches the standard.
+    public static let notEligible: ErrorCode = "not-eligible"
 
     // Security
     /// A change set's Ed25519 signature does not verify against its origin's key.
@@ -103,6 +109,8 @@ extension ErrorCode {
     public static let offsetMismatch: ErrorCode = "offset-mismatch"
     /// Another upload of the same blob is under way.
     public static let uploadInProgress: ErrorCode = "upload-in-progress"
+    /// A download's `Range` starts at or past the blob's end; `Content-Range: bytes */SIZE` says its size.
+    public static let rangeNotSatisfiable: ErrorCode = "range-not-satisfiable"
     /// Something failed inside the server; nothing was written. The server log says more.
     public static let internalError: ErrorCode = "internal-error"
 }
@@ -133,7 +141,7 @@ extension ErrorCode {
     /// status too, so that any code that ever reaches an HTTP answer (a relay, a future route)
     /// keeps a single status. `docs/server.md` and `docs/openapi.json` are rendered from this
     /// table; `ErrorCodeTableTests` fails when they differ.
-    public static let table: [ErrorCodeDefinition] = definitions + serviceDefinitions + crossCheckDefinitions
+    public static let table: [ErrorCodeDefinition] = definitions + serviceDefinitions + crossCheckDefinitions + checkInDefinitions
 
     private static let definitions: [ErrorCodeDefinition] = [
         // Input and validation
@@ -187,6 +195,15 @@ extension ErrorCode {
             "A review action for a step the application is not waiting for; the review chain's order decides."),
         .init(.noticeNotOver, 409, "Notice not over", "The public notice has not run its minimum number of days yet."),
         .init(
+            .noStandard, 409, "No standard",
+            "No benefit standard is in force for the application's area and programme; add one with `fieldroll-server standard add`."),
+        .init(
+            .noSurvey, 409, "No survey visit",
+            "The household has no survey visit to take its income from; the amount cannot be computed before one is synced."),
+        .init(
+            .notEligible, 409, "Not eligible",
+            "The means test gives the household nothing (its income reaches the standard); refuse the application with a reason instead."),
+        .init(
             .offsetMismatch, 409, "Wrong upload offset",
             "A resumed upload's offset differs from what the server holds; `Upload-Offset` says where to resume."),
         .init(.uploadInProgress, 409, "Upload in progress", "Another upload of the same blob is under way; try again shortly."),
@@ -196,6 +213,9 @@ extension ErrorCode {
         // Limits
         .init(.payloadTooLarge, 413, "Too large", "A body or blob is larger than the configured limit."),
         .init(.batchTooLarge, 413, "Batch too large", "A push holds more changes than `--max-changes` allows."),
+        .init(
+            .rangeNotSatisfiable, 416, "Range not satisfiable",
+            "A blob download's `Range` starts at or past the blob's end; `Content-Range: bytes */SIZE` gives the size."),
         // The server and its storage
         .init(.internalError, 500, "Internal error", "Something failed inside the server; nothing was written. The server log says more."),
         .init(.wrongKey, 500, "Cannot open the key or store", "A local store or key could not be opened (wrong passphrase, damaged file)."),
@@ -234,6 +254,7 @@ extension ErrorCode {
         case 405: self = .methodNotAllowed
         case 413: self = .payloadTooLarge
         case 415: self = .unsupportedEncoding
+        case 416: self = .rangeNotSatisfiable
         case 500...599: self = .internalError
         default: self = .badRequest
         }

@@ -44,5 +44,7 @@ public typealias VisitID = Identifier<Visit>
 public typealias CheckInID = Identifier<CheckIn>
 public typealias EnrolmentID = Identifier<Enrolment>
 public typealias ReviewActionID = Identifier<ReviewAction>
+public typealias StandardID = Identifier<BenefitStandard>
+public typealias AmountChangeID = Identifier<AmountChange>
 public typealias ChangeID = Identifier<Change>
 public typealias ChangeSetID = Identifier<ChangeSet>

@@ -4,6 +4,10 @@ public enum EntityKind: String, Codable, Sendable, CaseIterable {
     case checkIn = "check-in"
     case enrolment
     case reviewAction = "review-action"
+    /// A programme's per-capita standard for an area, from a date (``BenefitStandard``).
+    case standard
+    /// A change of an enrolment's monthly amount, with its reason (``AmountChange``).
+    case amountChange = "amount-change"
 
     /// How records of a kind replicate.
     public enum Replication: Sendable {
@@ -13,6 +17,10 @@ public enum EntityKind: String, Codable, Sendable, CaseIterable {
         case immutable
         /// Field-level, but only the server writes; devices pull a read-only copy.
         case serverOnly
+        /// Written once, whole, by the server only, and kept on the server: logged and audited
+        /// like every change, but not sent to v1 devices (which do not know these kinds). What
+        /// devices need of them reaches them as the server's writes to enrolments.
+        case serverRecord
     }
 
     public var replication: Replication {
@@ -20,8 +28,12 @@ public enum EntityKind: String, Codable, Sendable, CaseIterable {
         case .household, .member: .mutable
         case .visit, .photo, .checkIn, .reviewAction: .immutable
         case .enrolment: .serverOnly
+        case .standard, .amountChange: .serverRecord
         }
     }
+
+    /// Whether pulls carry changes of this kind to devices.
+    public var isPulled: Bool { replication != .serverRecord }
 
     /// The field schema of a field-merged kind; nil for immutable kinds, whose bodies are
     /// validated whole by their type.

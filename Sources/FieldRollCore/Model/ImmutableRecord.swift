@@ -28,6 +28,8 @@ extension EntityKind {
         case .checkIn: CheckIn.self
         case .photo: Photo.self
         case .reviewAction: ReviewAction.self
+        case .standard: BenefitStandard.self
+        case .amountChange: AmountChange.self
         default: nil
         }
     }
@@ -66,5 +68,15 @@ extension Photo: ImmutableRecord {
 
 extension ReviewAction: ImmutableRecord {
     public static var kind: EntityKind { .reviewAction }
+    public var recordID: String { id.description }
+}
+
+extension BenefitStandard: ImmutableRecord {
+    public static var kind: EntityKind { .standard }
+    public var recordID: String { id.description }
+}
+
+extension AmountChange: ImmutableRecord {
+    public static var kind: EntityKind { .amountChange }
     public var recordID: String { id.description }
 }

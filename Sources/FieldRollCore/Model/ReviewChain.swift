@@ -15,6 +15,10 @@
 ///
 /// `reject` at any of these steps leads to `rejected`; `return-for-survey` at the township or
 /// county step sends the application back to `applied`.
+///
+/// Once on the roll, the office reviews at `roll-review` (approver, admin): `suspend` moves
+/// `enrolled` to `suspended` (a missed check-in window, a cross-check hit), `resume` moves
+/// `suspended` back to `enrolled` from that day; both need a reason.
 public struct ReviewChain: Hashable, Codable, Sendable {
     /// The township approves on the county's behalf (one-level approval).
     public var townshipApproves: Bool
@@ -66,7 +70,7 @@ public struct ReviewChain: Hashable, Codable, Sendable {
         switch step {
         case .villageSurvey: [.reviewer, .admin].contains(role)
         case .townshipReview: townshipApproves ? [.reviewer, .approver, .admin].contains(role) : [.reviewer, .admin].contains(role)
-        case .countyApproval, .publicNotice: [.approver, .admin].contains(role)
+        case .countyApproval, .publicNotice, .rollReview: [.approver, .admin].contains(role)
         }
     }
 
@@ -77,6 +81,9 @@ public struct ReviewChain: Hashable, Codable, Sendable {
     public func decide(
         _ decision: ReviewDecision, at step: ReviewStep, by role: Role, status: EnrolmentStatus, since: CalendarDate?, today: CalendarDate
     ) -> Result<ReviewTransition, ReviewRefusal> {
+        if step == .rollReview || decision == .suspend || decision == .resume {
+            return decideOnRoll(decision, at: step, by: role, status: status, today: today)
+        }
         guard let awaited = self.step(awaitedBy: status) else {
             return .failure(ReviewRefusal(.illegalTransition, "the application is \(status.rawValue); it waits for no review step"))
         }
@@ -117,7 +124,34 @@ public struct ReviewChain: Hashable, Codable, Sendable {
             default:
                 return .failure(ReviewRefusal(.illegalTransition, "the application is \(status.rawValue)"))
             }
+        case .suspend, .resume:
+            return .failure(ReviewRefusal(.illegalTransition, "\(decision.rawValue) is decided at roll-review"))
         }
+    }
+
+    /// `suspend` and `resume` at `roll-review`, for households already on the roll.
+    private func decideOnRoll(
+        _ decision: ReviewDecision, at step: ReviewStep, by role: Role, status: EnrolmentStatus, today: CalendarDate
+    ) -> Result<ReviewTransition, ReviewRefusal> {
+        guard step == .rollReview else {
+            return .failure(ReviewRefusal(.illegalTransition, "\(decision.rawValue) is decided at roll-review, not \(step.rawValue)"))
+        }
+        let (from, to): (EnrolmentStatus, EnrolmentStatus)
+        switch decision {
+        case .suspend: (from, to) = (.enrolled, .suspended)
+        case .resume: (from, to) = (.suspended, .enrolled)
+        case .approve, .reject, .returnForSurvey:
+            return .failure(
+                ReviewRefusal(.illegalTransition, "at roll-review the office suspends or resumes, it does not \(decision.rawValue)"))
+        }
+        guard status == from else {
+            return .failure(
+                ReviewRefusal(.illegalTransition, "the enrolment is \(status.rawValue); \(decision.rawValue) needs it \(from.rawValue)"))
+        }
+        guard may(role, actAt: step) else {
+            return .failure(ReviewRefusal(.forbidden, "a \(role.rawValue) may not decide at \(step.rawValue)"))
+        }
+        return .success(ReviewTransition(status: to, since: today))
     }
 
     /// The last day to decide at the step `status` waits for, counted in working days from

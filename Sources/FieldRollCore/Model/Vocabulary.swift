@@ -85,6 +85,16 @@ public enum Programme: String, Codable, Sendable, CaseIterable {
         case .temporaryAssistance: "临时救助"
         }
     }
+
+    /// The programme's full Chinese name, as on a public notice.
+    public var fullName: String {
+        switch self {
+        case .urbanDibao: "城市最低生活保障"
+        case .ruralDibao: "农村最低生活保障"
+        case .extremePoverty: "特困人员救助供养"
+        case .temporaryAssistance: "临时救助"
+        }
+    }
 }
 
 /// Where an application stands in the review chain.
@@ -104,12 +114,19 @@ public enum ReviewStep: String, Codable, Sendable, CaseIterable {
     case countyApproval = "county-approval"
     case
         publicNotice = "public-notice"
+    /// The office's review of a household already on the roll: suspend (a missed check-in
+    /// window, a cross-check hit) or resume.
+    case rollReview = "roll-review"
 }
 
 /// What a reviewer decided at a step.
 public enum ReviewDecision: String, Codable, Sendable, CaseIterable {
     case approve, reject
     case returnForSurvey = "return-for-survey"
+    /// At `roll-review`: stop payments of an enrolled household for now.
+    case suspend
+    /// At `roll-review`: pay a suspended household again.
+    case resume
 }
 
 /// How a recipient proved presence at a check-in.

@@ -73,12 +73,19 @@ public struct PullPage: Hashable, Codable, Sendable {
     /// How many times the server was restored from a backup (0 if never; absent from older
     /// servers). A device that sees it grow sends again what it had pushed before.
     public var generation: Int64
+    /// The server's check-in schedule, so a device lists who is due by the same rule (absent
+    /// from older servers; older devices ignore it).
+    public var checkIns: CheckInSchedule?
 
-    public init(changes: [PulledChange], cursor: SyncCursor, more: Bool, serverTime: HLCTimestamp, generation: Int64 = 0) {
+    public init(
+        changes: [PulledChange], cursor: SyncCursor, more: Bool, serverTime: HLCTimestamp, generation: Int64 = 0,
+        checkIns: CheckInSchedule? = nil
+    ) {
         self.changes = changes
         self.cursor = cursor
         self.more = more
         self.serverTime = serverTime
         self.generation = generation
+        self.checkIns = checkIns
     }
 }

@@ -133,11 +133,13 @@ extension PulledChange {
 
 extension PullPage {
     public var json: JSONValue {
-        [
+        var o: [String: JSONValue] = [
             "changes": .array(changes.map(\.json)), "cursor": .string(cursor.description), "more": .bool(more),
             "serverTime": .string(serverTime.description),
             "generation": .int(generation),
         ]
+        if let checkIns { o["checkIns"] = checkIns.json }
+        return .object(o)
     }
 
     public init(json: JSONValue) throws {
@@ -153,7 +155,10 @@ extension PullPage {
         changes.reserveCapacity(list.count)
         for c in list { changes.append(try PulledChange(json: c)) }
         let generation = o["generation"]?.intValue ?? 0
-        self.init(changes: changes, cursor: try SyncCursor(cursor), more: more, serverTime: try HLCTimestamp(time), generation: generation)
+        let checkIns = o["checkIns"].flatMap { try? CheckInSchedule(json: $0) }
+        self.init(
+            changes: changes, cursor: try SyncCursor(cursor), more: more, serverTime: try HLCTimestamp(time), generation: generation,
+            checkIns: checkIns)
     }
 }
 

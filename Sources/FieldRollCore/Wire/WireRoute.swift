@@ -59,4 +59,13 @@ public enum WireHeader {
     public static let authorization = "Authorization"
     /// `gzip` on push bodies.
     public static let contentEncoding = "Content-Encoding"
+    /// `bytes=N-` or `bytes=N-M` on a blob download: only those bytes (RFC 9110 §14.2).
+    public static let range = "Range"
+    /// `bytes N-M/SIZE` on a 206 answer, `bytes */SIZE` on a 416.
+    public static let contentRange = "Content-Range"
+    /// `bytes` on blob answers: the server honours a single `Range`.
+    public static let acceptRanges = "Accept-Ranges"
+    /// The office's photo policy for the calling device (``PhotoPolicy``), on every pull answer.
+    /// A device that does not know the header ignores it.
+    public static let photoPolicy = "FieldRoll-Photo-Policy"
 }

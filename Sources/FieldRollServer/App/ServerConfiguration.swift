@@ -26,8 +26,18 @@ public struct ServerConfiguration: Sendable {
     public var maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift
     /// How long a one-time enrolment code stays valid, in ms.
     public var enrolmentCodeLifetime: Int64 = 72 * 3600 * 1000
+    /// How computed gaps become monthly amounts: rounding and the minimum payment.
+    public var benefitRule: BenefitRule = .standard
+    /// The complaint telephone and address printed on the public notice (nil: a blank line to
+    /// fill in by hand).
+    public var noticeContact: String?
+    /// Which photos each role's devices download (`--device-photos`).
+    public var devicePhotos: DevicePhotoPolicy = .standard
     /// How long `serve` waits for requests under way to finish after SIGTERM, in seconds.
     public var drainSeconds: Int = 20
+    /// Check-in intervals per programme, grace days and the face-match threshold
+    /// (`FIELDROLL_CHECKIN_*` settings; docs/checkins.md).
+    public var checkInSchedule: CheckInSchedule = .standard
 
     /// How long a web console session lasts after sign-in, in ms (a working day).
     public var consoleSessionLifetime: Int64 = 8 * 3600 * 1000

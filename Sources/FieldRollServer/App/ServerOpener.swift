@@ -35,7 +35,9 @@ public enum ServerOpener {
     {
         let storage = try await storage(configuration, create: false, logger: logger)
         do {
-            let pipeline = try await SyncPipeline.open(storage, maxClockDrift: configuration.maxClockDrift, metrics: metrics)
+            let pipeline = try await SyncPipeline.open(
+                storage, maxClockDrift: configuration.maxClockDrift, benefitRule: configuration.benefitRule,
+                checkInSchedule: configuration.checkInSchedule, metrics: metrics)
             let blobs = try BlobStore(root: configuration.blobDirectory)
             return (pipeline, blobs)
         } catch {

@@ -6,7 +6,7 @@ public enum RolePolicy {
     /// Whether `role` may push changes to records of `entity`.
     public static func may(_ role: Role, write entity: EntityKind) -> Bool {
         switch (role, entity) {
-        case (_, .enrolment): false  // the roll is written by the server alone
+        case (_, .enrolment), (_, .standard), (_, .amountChange): false  // the roll is written by the server alone
         case (.caseworker, .household), (.caseworker, .member), (.caseworker, .visit), (.caseworker, .photo), (.caseworker, .checkIn):
             true
         case (.kiosk, .household), (.kiosk, .member), (.kiosk, .photo), (.kiosk, .checkIn): true

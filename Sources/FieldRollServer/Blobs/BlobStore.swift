@@ -135,11 +135,11 @@ public final class BlobStore: Sendable {
         return .complete
     }
 
-    /// The bytes of a complete blob, read from disk a chunk at a time as the consumer asks.
+    /// The bytes `range` of a complete blob, read from disk a chunk at a time as the consumer asks.
     /// - Parameter write: called with each chunk, in order; the next read waits for it.
-    func read(_ d: FieldRollCore.SHA256Digest, size: Int64, into write: (ByteBuffer) async throws -> Void) async throws {
+    func read(_ d: FieldRollCore.SHA256Digest, range: Range<Int64>, into write: (ByteBuffer) async throws -> Void) async throws {
         try await fileSystem.withFileHandle(forReadingAt: path(finalURL(d))) { handle in
-            for try await chunk in handle.readChunks(in: 0..<size, chunkLength: Self.readChunk) {
+            for try await chunk in handle.readChunks(in: range, chunkLength: Self.readChunk) {
                 try await write(chunk)
             }
         }

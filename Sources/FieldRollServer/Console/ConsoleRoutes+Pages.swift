@@ -47,7 +47,9 @@ extension ConsoleRoutes {
         let devices = try await pipeline.devices().filter { scope.contains($0.scope) }
         let open = try await pipeline.conflicts(includeResolved: false, scope: scope)
         let queue = try await pipeline.reviewQueue(in: scope, today: today)
-        let steps: [[String: Any]] = ReviewStep.allCases.map { step in
+        // The steps an application can wait at (not the roll review of enrolled households).
+        let queued = Set(EnrolmentStatus.allCases.compactMap { pipeline.reviewChain.step(awaitedBy: $0) })
+        let steps: [[String: Any]] = ReviewStep.allCases.filter { queued.contains($0) }.map { step in
             ["label": call.text("step_\(step.rawValue)"), "count": queue.filter { $0.step == step }.count]
         }
         let late: [[String: Any]] = queue.filter { $0.daysLate > 0 }.sorted { $0.daysLate > $1.daysLate }.prefix(Self.pageSize).map { e in

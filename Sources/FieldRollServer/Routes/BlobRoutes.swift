@@ -8,6 +8,8 @@ extension HTTPField.Name {
     static let uploadOffset = wire(WireHeader.uploadOffset)
     /// The blob's total size, sent with every PUT so the server knows when it is complete.
     static let uploadLength = wire(WireHeader.uploadLength)
+    /// The office's photo policy for the calling device, on every pull answer.
+    static let photoPolicy = wire(WireHeader.photoPolicy)
 
     /// A header name of the v1 API (``WireHeader``); those are valid field names.
     static func wire(_ name: String) -> HTTPField.Name {
@@ -24,7 +26,10 @@ extension HTTPField.Name {
 ///   connection keeps what arrived. Answers 201 once all bytes are in and hash to the name, 202
 ///   with the new offset when more are expected, 409 `offset-mismatch` (with the server's
 ///   offset) when `n` is wrong, 422 `hash-mismatch` (partial discarded) when the bytes are wrong.
-/// - `GET` streams a blob that a record in the caller's scope refers to (or that it uploaded).
+/// - `GET` streams a blob that a record in the caller's scope refers to (or that it uploaded):
+///   all of it (200), or the single range a `Range: bytes=…` header asks for (206 with
+///   `Content-Range`; 416 `range-not-satisfiable` with `Content-Range: bytes */SIZE` when it starts
+///   past the end). A `Range` the server does not support (several ranges) gets the whole blob.
 struct BlobRoutes {
     let pipeline: SyncPipeline
     let blobs: BlobStore
@@ -47,7 +52,8 @@ struct BlobRoutes {
         _ = try context.requireDevice()
         let d = try digest(context)
         if let size = await blobs.size(of: d) {
-            return Response(status: .ok, headers: [.uploadOffset: String(size), .contentLength: String(size)])
+            return Response(
+                status: .ok, headers: [.uploadOffset: String(size), .contentLength: String(size), .acceptRanges: "bytes"])
         }
         return Response(status: .notFound, headers: [.uploadOffset: String(await blobs.partialSize(of: d)), .contentLength: "0"])
     }
@@ -115,17 +121,32 @@ struct BlobRoutes {
         guard let size = await blobs.size(of: d), try await pipeline.storage.blobVisible(d, scope: device.scope, device: device.id) else {
             throw ProblemResponse(.notFound, "no blob \(d.hex) in your region")
         }
+        let range: Range<Int64>
+        let status: HTTPResponse.Status
+        var headers: HTTPFields = [.contentType: "application/octet-stream", .acceptRanges: "bytes"]
+        switch ByteRange.resolve(request.headers[.range], size: size) {
+        case .whole:
+            (range, status) = (0..<size, .ok)
+        case .partial(let part):
+            (range, status) = (part, .partialContent)
+            headers[.contentRange] = ByteRange.contentRange(part, size: size)
+        case .unsatisfiable:
+            throw ProblemResponse(
+                .rangeNotSatisfiable, "the blob has \(size) bytes; ask for a range that starts before its end",
+                headers: [.contentRange: ByteRange.unsatisfiedRange(size: size), .acceptRanges: "bytes"])
+        }
+        headers[.contentLength] = String(range.count)
         // Streamed: each chunk is read from disk when the connection has taken the one before.
         let blobs = self.blobs
         let metrics = self.metrics
-        let body = ResponseBody(contentLength: Int(size)) { writer in
-            try await blobs.read(d, size: size) { chunk in
+        let body = ResponseBody(contentLength: range.count) { writer in
+            try await blobs.read(d, range: range) { chunk in
                 try await writer.write(chunk)
                 metrics.blobSent(Int64(chunk.readableBytes))
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "application/octet-stream", .contentLength: String(size)], body: body)
+        return Response(status: status, headers: headers, body: body)
     }
 }
 

@@ -71,6 +71,8 @@ struct SyncRoutes {
         }
         let page = try await pipeline.pull(after: position, scope: device.scope, limit: limit, now: Clock.millis())
         metrics.pulled(page.changes.count)
-        return JSONBody.response(json: page.json, request: request)
+        var response = JSONBody.response(json: page.json, request: request)
+        response.headers[.photoPolicy] = configuration.devicePhotos.policy(for: device.role).rawValue
+        return response
     }
 }

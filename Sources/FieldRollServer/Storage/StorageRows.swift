@@ -174,6 +174,9 @@ public struct ReadRequest: Sendable, Hashable {
     public var deviceIDs: [NodeID] = []
     public var deviceCodeHash: String?
     public var conflictIDs: [String] = []
+    /// Every record of a kind inside a region, for decisions that range over many records (a
+    /// household's visits and members, the standards, the enrolments a new standard reaches).
+    public var scopes: [ScopeRead] = []
     /// Households whose cross-check flags to read.
     public var flagHouseholds: [HouseholdID] = []
     /// Staff accounts to read, by sign-in name.
@@ -181,20 +184,34 @@ public struct ReadRequest: Sendable, Hashable {
 
     public init(
         records: [RecordKey] = [], changeIDs: [ChangeID] = [], deviceIDs: [NodeID] = [], deviceCodeHash: String? = nil,
-        conflictIDs: [String] = [], flagHouseholds: [HouseholdID] = []
+        conflictIDs: [String] = [], scopes: [ScopeRead] = [], flagHouseholds: [HouseholdID] = []
     ) {
         self.records = records
         self.changeIDs = changeIDs
         self.deviceIDs = deviceIDs
         self.deviceCodeHash = deviceCodeHash
         self.conflictIDs = conflictIDs
+        self.scopes = scopes
         self.flagHouseholds = flagHouseholds
+    }
+}
+
+/// Every record of one kind whose region lies in `scope` (nil: everywhere), read inside the
+/// write transaction into ``WriteSnapshot/records``.
+public struct ScopeRead: Sendable, Hashable {
+    public var entity: EntityKind
+    public var scope: RegionCode?
+
+    public init(_ entity: EntityKind, in scope: RegionCode?) {
+        self.entity = entity
+        self.scope = scope
     }
 }
 
 /// What a write transaction read, under the lock of the ``SyncHead``.
 public struct WriteSnapshot: Sendable {
     public var head: SyncHead
+    /// The records named by key and those inside the request's ``ReadRequest/scopes``.
     public var records: [RecordKey: StoredRecord]
     public var results: [ChangeID: StoredResult]
     /// The devices named by id, and the one holding the code hash.

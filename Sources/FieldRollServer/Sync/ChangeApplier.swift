@@ -50,7 +50,7 @@ public enum ChangeApplier {
         _ change: Change, origin: NodeID, bodySignature: BodySignature, writer: WriterContext,
         existing: StoredRecord?, now: Int64, maxDrift: Int64
     ) -> ChangeDecision {
-        if change.entity.replication == .serverOnly && !writer.isServer {
+        if [.serverOnly, .serverRecord].contains(change.entity.replication) && !writer.isServer {
             return .refuse(.serverOwnedField, "\(change.entity.rawValue) records are written by the central office only")
         }
         if !writer.isServer && !RolePolicy.may(writer.role, write: change.entity) {
@@ -68,7 +68,7 @@ public enum ChangeApplier {
         switch change.entity.replication {
         case .mutable, .serverOnly:
             return decideWrites(change, origin: origin, writer: writer, existing: existing, now: now, maxDrift: maxDrift)
-        case .immutable:
+        case .immutable, .serverRecord:
             return decideBody(change, origin: origin, bodySignature: bodySignature, existing: existing)
         }
     }

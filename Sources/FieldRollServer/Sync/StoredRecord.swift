@@ -30,7 +30,7 @@ public struct StoredRecord: Sendable, Hashable {
 
     /// Rebuilds a record from its stored JSON.
     public init(entity: EntityKind, id: String, region: RegionCode, json: JSONValue) throws {
-        let content: Content = entity.replication == .immutable ? .body(json) : .state(try RecordState(json: json))
+        let content: Content = entity.schema == nil ? .body(json) : .state(try RecordState(json: json))
         self.init(entity: entity, id: id, region: region, content: content)
     }
 }

@@ -22,6 +22,11 @@ public final class SyncPipeline: Sendable {
     public let maxClockDrift: Int64
     /// How this county runs its review chain; review actions move enrolments by it.
     public let reviewChain: ReviewChain
+    /// How computed gaps become monthly amounts (rounding, minimum); see `docs/rolls.md`.
+    public let benefitRule: BenefitRule
+    /// The check-in schedule: who is due or overdue, which face matches a person looks at. Sent
+    /// with every pull page so devices list who is due by the same rule.
+    public let checkInSchedule: CheckInSchedule
     /// When each device was last noted as seen, to write `last_seen_at` at most once a minute.
     let lastTouched = Mutex<[NodeID: Int64]>([:])
     /// Where ``timed(_:_:)`` records storage time; nil outside a running server.
@@ -32,13 +37,15 @@ public final class SyncPipeline: Sendable {
 
     public init(
         storage: any ServerStorage, identity: ServerIdentity, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift,
-        reviewChain: ReviewChain = .standard,
+        reviewChain: ReviewChain = .standard, benefitRule: BenefitRule = .standard, checkInSchedule: CheckInSchedule = .standard,
         metrics: ServerMetrics? = nil
     ) {
         self.storage = storage
         self.identity = identity
         self.maxClockDrift = maxClockDrift
         self.reviewChain = reviewChain
+        self.benefitRule = benefitRule
+        self.checkInSchedule = checkInSchedule
         self.metrics = metrics
     }
 
@@ -47,13 +54,16 @@ public final class SyncPipeline: Sendable {
     /// - Parameter metrics: where to record the time of storage calls (`fieldroll_database_duration_seconds`).
     public static func open(
         _ storage: any ServerStorage, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift, reviewChain: ReviewChain = .standard,
-        metrics: ServerMetrics? = nil
+        benefitRule: BenefitRule = .standard, checkInSchedule: CheckInSchedule = .standard, metrics: ServerMetrics? = nil
     ) async throws -> SyncPipeline {
         guard let identity = try await storage.identity() else {
             throw StorageError(
                 .noServer, "this \(storage.backend) database holds no FieldRoll server; create one with `fieldroll-server init`")
         }
-        return SyncPipeline(storage: storage, identity: identity, maxClockDrift: maxClockDrift, reviewChain: reviewChain, metrics: metrics)
+        return SyncPipeline(
+            storage: storage, identity: identity, maxClockDrift: maxClockDrift, reviewChain: reviewChain, benefitRule: benefitRule,
+            checkInSchedule: checkInSchedule,
+            metrics: metrics)
     }
 
     /// Runs one storage call and records how long it took under `operation` (a fixed name,
@@ -106,13 +116,17 @@ public final class SyncPipeline: Sendable {
                 // A review action moves an enrolment: read it in the same transaction.
                 if let action = Self.reviewAction(in: change) {
                     request.records.append(RecordKey(.enrolment, action.enrolmentID.description))
+                    // An approval may put the application on notice, which computes its amount.
+                    if action.decision == .approve && action.step != .villageSurvey { request.readBenefitInputs(in: action.region) }
                 }
             }
         }
+        request.scopes = Array(Set(request.scopes))
         let node = serverNode
         let maxDrift = maxClockDrift
         let key = serverKey
         let chain = reviewChain
+        let rule = benefitRule
         return try await timed("push") {
             try await storage.write(reading: request) { snapshot in
                 var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
@@ -138,7 +152,8 @@ public final class SyncPipeline: Sendable {
                             result = ChangeResult(change: change.id, status: .refused, code: code, detail: detail)
                         } else if let action = Self.reviewAction(in: change) {
                             result = batch.applyReview(
-                                action, change: change, in: set, bodySignature: body, writer: writer, chain: chain, serverKey: key,
+                                action, change: change, in: set, bodySignature: body, writer: writer, chain: chain, rule: rule,
+                                serverKey: key,
                                 node: node, maxDrift: maxDrift)
                         } else {
                             result = batch.apply(change, in: set, bodySignature: body, writer: writer, maxDrift: maxDrift)
@@ -168,17 +183,20 @@ public final class SyncPipeline: Sendable {
             do { change = try Change(json: JSONValue(parsing: row.body.utf8)) } catch {
                 throw StorageError(.storageFailure, "the change at position \(row.position) cannot be read; the database may be damaged")
             }
+            // Standards and amount changes stay on the server: v1 devices do not know the kinds.
+            guard change.entity.isPulled else { continue }
             changes.append(PulledChange(position: row.position, origin: row.origin, changeSet: row.changeSet, change: change))
         }
         // Nothing in scope up to the head: start there next time. Never past the head, so a
-        // change committing after it is not skipped.
-        var last = changes.last?.position ?? position
-        if changes.isEmpty { last = max(position, head.position) }
+        // change committing after it is not skipped. Changes kept on the server still move the
+        // cursor past them.
+        var last = rows.prefix(limit).last?.position ?? position
+        if rows.isEmpty { last = max(position, head.position) }
         var clock = HybridLogicalClock(node: serverNode, last: head.clock)
         return PullPage(
             changes: changes, cursor: SyncCursor(issuer: serverNode, position: last), more: rows.count > limit,
             serverTime: clock.tick(now: now),
-            generation: head.generation)
+            generation: head.generation, checkIns: checkInSchedule)
     }
 
     /// Records of one kind in `scope` (nil: everywhere).

@@ -17,10 +17,13 @@ extension WriteBatch {
     /// not allow it (`illegal-transition`, `forbidden`, `notice-not-over`, `not-found`).
     ///
     /// The move is the server's own signed change to the enrolment's `status` and `statusSince`
-    /// (and `startDate` on enrolment), logged, audited and pulled like any other change.
+    /// (and `startDate` when it first enrols), logged, audited and pulled like any other change. The
+    /// approval that puts an application on public notice also computes its monthly amount by
+    /// `rule` (written with the move, kept as an ``AmountChange``), or is refused with
+    /// `no-standard`, `no-survey` or `not-eligible`.
     mutating func applyReview(
         _ action: ReviewAction, change: Change, in changeSet: ChangeSet, bodySignature: BodySignature, writer: WriterContext,
-        chain: ReviewChain,
+        chain: ReviewChain, rule: BenefitRule,
         serverKey: Curve25519.Signing.PrivateKey, node: NodeID, maxDrift: Int64
     ) -> ChangeResult {
         func refuse(_ code: ErrorCode, _ detail: String) -> ChangeResult {
@@ -51,30 +54,51 @@ extension WriteBatch {
         case .failure(let why): return refuse(why.code, "enrolment \(action.enrolmentID): \(why.message)")
         case .success(let t): transition = t
         }
-        // The enrolment's move: the server's own write, stamped after everything it has seen,
-        // signed before anything is staged (so a failure stages nothing).
-        for field in ["status", "statusSince", "startDate"] {
-            if let stamp = state.fields[field]?.stamp { _ = try? clock.receive(stamp, now: now) }
-        }
-        let stamp = clock.tick(now: now)
         var values: [String: JSONValue] = [
             "status": .string(transition.status.rawValue), "statusSince": .string(transition.since.description),
         ]
-        if transition.status == .enrolled { values["startDate"] = .string(transition.since.description) }
-        let writes = values.sorted { $0.key < $1.key }.map {
-            FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: state.fields[$0.key]?.stamp)
+        // Enrolment starts the roll; a resumed household keeps the day it first started.
+        if transition.status == .enrolled && enrolment.status == .publicNotice {
+            values["startDate"] = .string(transition.since.description)
         }
-        let move = Change(entity: .enrolment, record: key.id, region: enrolment.region, payload: .writes(writes))
+        // Going on notice: the amount the notice shows, computed now, in this transaction.
+        var amounts: [AmountChange] = []
+        if transition.status == .publicNotice {
+            let inputs = BenefitInputs(self, region: enrolment.region)
+            let schedule: [(CalendarDate, BenefitBasis)]
+            switch inputs.schedule(for: enrolment, from: today, rule: rule) {
+            case .failure(let why): return refuse(why.code, "enrolment \(action.enrolmentID): \(why.message)")
+            case .success(let s): schedule = s
+            }
+            guard let first = schedule.first?.1, first.computation.eligible else {
+                let sum = schedule.first.map(\.1.sum) ?? ""
+                return refuse(.notEligible, "enrolment \(action.enrolmentID): the means test gives nothing: \(sum)")
+            }
+            let (made, latest) = amountChanges(
+                for: enrolment, schedule: schedule, history: inputs.history[enrolment.id] ?? [],
+                cause: { $0 == today ? .approval : .standard },
+                reason: { day, basis, _ in
+                    day == today
+                        ? "approved at \(action.step.rawValue) by \(action.reviewer): \(basis.sum)"
+                        : "standard \(basis.standard.summary) takes effect: \(basis.sum)"
+                })
+            amounts = made
+            values["monthlyAmount"] = .int(latest.rawValue)
+        }
+        // The enrolment's move: the server's own write, stamped after everything it has seen,
+        // signed before anything is staged (so a failure stages nothing).
         let moveSet: ChangeSet
-        do { moveSet = try ChangeSet(origin: node, stamp: stamp, changes: [move]).signed(with: serverKey) } catch {
+        do {
+            moveSet = try serverChangeSet(
+                enrolment: key, region: enrolment.region, state: state, fields: values, records: amounts, serverKey: serverKey, node: node)
+        } catch {
             return refuse(.internalError, "the server could not sign the enrolment's move: \(error)")
         }
 
         let result = apply(change, in: changeSet, bodySignature: bodySignature, writer: writer, maxDrift: maxDrift)
         guard result.status == .applied else { return result }
-        let office = WriterContext(role: .admin, scope: enrolment.region.ancestor(at: .province), isServer: true)
-        let moved = apply(move, in: moveSet, bodySignature: .notApplicable, writer: office, maxDrift: maxDrift)
-        remember(moved, device: node)
+        _ = applyAsOffice(moveSet, node: node, maxDrift: maxDrift)
+        auditAmounts(amounts, actor: changeSet.origin.rawValue)
         audit(
             actor: changeSet.origin.rawValue, action: "review.\(action.decision.rawValue)", subject: "enrolment/\(key.id)",
             detail:

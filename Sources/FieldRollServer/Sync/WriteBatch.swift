@@ -45,6 +45,12 @@ struct WriteBatch {
 
     func record(_ key: RecordKey) -> StoredRecord? { records[key] }
 
+    /// The records of one kind inside `scope` (nil: everywhere) as this transaction sees them:
+    /// what it read (name them in ``ReadRequest/scopes``) and what it staged since.
+    func records(of entity: EntityKind, in scope: RegionCode?) -> [StoredRecord] {
+        records.values.filter { $0.entity == entity && (scope?.contains($0.region) ?? true) }
+    }
+
     /// Decides one change with ``ChangeApplier`` and stages what it writes: the record, the
     /// change in the commit log, conflict records, blob references, the audit entry.
     mutating func apply(

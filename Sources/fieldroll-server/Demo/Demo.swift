@@ -65,7 +65,7 @@ extension FieldRollServerCommand {
                 location: GeoPoint(latitude: 38.0421, longitude: 114.5143, accuracy: 8),
                 answers: ["housing.condition": "漏雨", "income.wages": 90_000],
                 photos: photo.map { [PhotoInput(data: $0, kind: .house)] } ?? [])
-            let recipients = try kiosk.store.checkInsDue(in: township, asOf: Instant(millis: now()).date, interval: 90).prefix(3)
+            let recipients = try kiosk.store.checkInsDue(in: township, asOf: CalendarDate(chinaDayOf: Instant(millis: now()))).prefix(3)
             var checkIns = 0
             for r in recipients {
                 if let head = try kiosk.store.household(r.householdID).members.first(where: { $0.relation == .head }) {

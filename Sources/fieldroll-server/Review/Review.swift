@@ -19,8 +19,9 @@ extension FieldRollServerCommand {
                   fieldroll-server review list --scope 139901002000
                   fieldroll-server review approve ENROLMENT --step county-approval --by 张科长
                   fieldroll-server review refuse ENROLMENT --step township-review --by 王干事 --role reviewer --reason "存款超标"
+                  fieldroll-server review suspend ENROLMENT --by 张科长 --reason "车辆核对：名下有车"
                 """,
-            subcommands: [ReviewList.self, ReviewApprove.self, ReviewRefuse.self, ReviewReturn.self])
+            subcommands: [ReviewList.self, ReviewApprove.self, ReviewRefuse.self, ReviewReturn.self, ReviewSuspend.self, ReviewResume.self])
     }
 
     struct ReviewList: AsyncParsableCommand {
@@ -62,13 +63,25 @@ extension FieldRollServerCommand {
     /// What every decision command takes.
     struct DecisionOptions: ParsableArguments {
         @Argument(help: "The enrolment (application) id.") var enrolment: String
-        @Option(help: "The step decided: village-survey, township-review, county-approval or public-notice.") var step: ReviewStep
+        @Option(
+            help:
+                "The step decided: village-survey, township-review, county-approval or public-notice (roll-review: use suspend or resume).")
+        var step: ReviewStep
         @Option(help: "Who decides (recorded with the action and in the audit log).") var by: String
         @Option(help: "The decider's role: reviewer (village, township) or approver (county).") var role: Role = .approver
         @Option(help: "Why (required to refuse or return).") var reason: String = ""
         @Flag(help: "Print JSON instead of text.") var json = false
 
         func decide(_ decision: ReviewDecision, with options: ServerOptions) async throws {
+            try await Self.decide(
+                enrolment: enrolment, step: step, decision: decision, reason: reason, by: by, role: role, json: json, with: options)
+        }
+
+        /// Records one decision through the pipeline and prints it.
+        static func decide(
+            enrolment: String, step: ReviewStep, decision: ReviewDecision, reason: String, by: String, role: Role, json: Bool,
+            with options: ServerOptions
+        ) async throws {
             let id: EnrolmentID
             do { id = try EnrolmentID(enrolment) } catch {
                 throw CLIFailure(code: .invalidRecord, message: "\(enrolment) is not an enrolment id")
@@ -116,5 +129,37 @@ extension FieldRollServerCommand {
         @OptionGroup var options: ServerOptions
         @OptionGroup var decision: DecisionOptions
         func run() async throws { try await decision.decide(.returnForSurvey, with: options) }
+    }
+
+    /// What `suspend` and `resume` take: no step (always `roll-review`), a required reason.
+    struct RollDecisionOptions: ParsableArguments {
+        @Argument(help: "The enrolment id.") var enrolment: String
+        @Option(help: "Who decides (recorded with the action and in the audit log).") var by: String
+        @Option(help: "The decider's role: approver or admin.") var role: Role = .approver
+        @Option(help: "Why (required).") var reason: String
+        @Flag(help: "Print JSON instead of text.") var json = false
+
+        func decide(_ decision: ReviewDecision, with options: ServerOptions) async throws {
+            try await DecisionOptions.decide(
+                enrolment: enrolment, step: .rollReview, decision: decision, reason: reason, by: by, role: role, json: json, with: options)
+        }
+    }
+
+    struct ReviewSuspend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "suspend",
+            abstract: "Suspend an enrolled household (a missed check-in, a cross-check hit), with a reason; payments stop until resumed.")
+        @OptionGroup var options: ServerOptions
+        @OptionGroup var decision: RollDecisionOptions
+        func run() async throws { try await decision.decide(.suspend, with: options) }
+    }
+
+    struct ReviewResume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "resume",
+            abstract: "Resume a suspended household, with a reason; its check-in window starts again today.")
+        @OptionGroup var options: ServerOptions
+        @OptionGroup var decision: RollDecisionOptions
+        func run() async throws { try await decision.decide(.resume, with: options) }
     }
 }

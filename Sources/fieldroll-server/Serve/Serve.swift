@@ -37,6 +37,12 @@ extension FieldRollServerCommand {
         var maxClockDrift: Int?
         @Option(help: "Seconds to let requests under way finish after SIGTERM [env FIELDROLL_DRAIN_SECONDS; default 20].") var drainSeconds:
             Int?
+        @Option(
+            help: """
+                Which photos devices download: none, full, or ROLE=POLICY pairs such as caseworker=full,kiosk=none \
+                (roles not named keep the default) [env FIELDROLL_DEVICE_PHOTOS; default caseworker=full, other roles none].
+                """)
+        var devicePhotos: String?
         @Option(help: "Hours a web console sign-in lasts [env FIELDROLL_CONSOLE_SESSION_HOURS; default 8].") var consoleSessionHours: Int?
         @Option(
             help:
@@ -54,6 +60,18 @@ extension FieldRollServerCommand {
             config.maxBlobBytes = Int64(try maxBlobBytes ?? settings.int("FIELDROLL_MAX_BLOB_BYTES") ?? Int(config.maxBlobBytes))
             config.maxClockDrift = Int64(try maxClockDrift ?? settings.int("FIELDROLL_MAX_CLOCK_DRIFT") ?? 300) * 1000
             config.drainSeconds = try drainSeconds ?? settings.int("FIELDROLL_DRAIN_SECONDS") ?? config.drainSeconds
+            if let text = devicePhotos ?? settings.value("FIELDROLL_DEVICE_PHOTOS") {
+                guard let policy = DevicePhotoPolicy(parsing: text) else {
+                    let thumbnails = text.lowercased().contains("thumb")
+                    throw CLIFailure(
+                        code: .invalidConfiguration,
+                        message: thumbnails
+                            ? "--device-photos: thumbnails are not possible yet (a photo record names only the full image, and the server has no image library to make one); use none or full"
+                            : "--device-photos must be none, full, or ROLE=POLICY pairs such as caseworker=full,kiosk=none, not \"\(text.prefix(60))\""
+                    )
+                }
+                config.devicePhotos = policy
+            }
             let hours = try consoleSessionHours ?? settings.int("FIELDROLL_CONSOLE_SESSION_HOURS") ?? 8
             guard (1...24).contains(hours) else {
                 throw CLIFailure(code: .invalidConfiguration, message: "a console session lasts 1–24 hours, not \(hours)")
@@ -76,7 +94,7 @@ extension FieldRollServerCommand {
             logger.logLevel = .info
             let server = try await FieldRollServerApp.start(config, logger: logger, stopOnSignals: true)
             print(
-                "fieldroll-server \(server.pipeline.serverNode) listening on http://\(config.host):\(server.port) (\(server.storage.backend): \(config.databaseDescription); photos: \(config.blobDirectory))"
+                "fieldroll-server \(server.pipeline.serverNode) listening on http://\(config.host):\(server.port) (\(server.storage.backend): \(config.databaseDescription); photos: \(config.blobDirectory); device photos: \(config.devicePhotos))"
             )
             try await server.wait()
             print("fieldroll-server stopped")

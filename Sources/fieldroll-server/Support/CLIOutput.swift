@@ -13,6 +13,13 @@ enum CLIOutput {
         print(String(decoding: JSONValue.object(members).canonicalBytes, as: UTF8.self))
     }
 
+    /// A value as one line of JSON, keys sorted.
+    static func encoded<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
     /// Whether standard output is a terminal (progress bars) or a pipe or file (plain lines).
     static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 

@@ -42,6 +42,11 @@ struct ServerOptions: ParsableArguments {
                 code: .invalidConfiguration, message: "--database must be a postgres:// URL (leave it out for SQLite in --data)")
         }
         c.blobDirectoryOverride = (blobs ?? s.value("FIELDROLL_BLOBS")).map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        c.benefitRule = try s.benefitRule()
+        c.noticeContact = s.value("FIELDROLL_NOTICE_CONTACT")
+        do { c.checkInSchedule = try CheckInSchedule(settings: { s.value($0) }) } catch {
+            throw CLIFailure(code: error.code, message: error.message)
+        }
         return c
     }
 
@@ -58,9 +63,10 @@ struct Settings {
     static let known: Set<String> = Set([
         "FIELDROLL_DATA", "FIELDROLL_DATABASE_URL", "FIELDROLL_BLOBS", "FIELDROLL_HOST", "FIELDROLL_PORT", "FIELDROLL_CONFIG",
         "FIELDROLL_MAX_PUSH_BYTES", "FIELDROLL_MAX_CHANGES", "FIELDROLL_MAX_BLOB_BYTES", "FIELDROLL_MAX_CLOCK_DRIFT",
-        "FIELDROLL_DRAIN_SECONDS", "FIELDROLL_CONSOLE_SESSION_HOURS", "FIELDROLL_TRUSTED_PROXIES",
+        "FIELDROLL_DRAIN_SECONDS", "FIELDROLL_DEVICE_PHOTOS", "FIELDROLL_CONSOLE_SESSION_HOURS", "FIELDROLL_TRUSTED_PROXIES",
         "FIELDROLL_BACKUP_DIR", "FIELDROLL_BACKUP_KEEP_DAYS",
-    ]).union(CrossCheckThresholds.settingNames)
+        "FIELDROLL_BENEFIT_ROUNDING", "FIELDROLL_BENEFIT_MINIMUM", "FIELDROLL_NOTICE_CONTACT",
+    ]).union(CrossCheckThresholds.settingNames).union(CheckInSchedule.settingNames)
     var file: [String: String] = [:]
 
     init(configFile: String?) throws {
@@ -97,6 +103,31 @@ struct Settings {
     func value(_ key: String) -> String? {
         if let v = ProcessInfo.processInfo.environment[key], !v.isEmpty { return v }
         return file[key]
+    }
+
+    /// The benefit rule: `FIELDROLL_BENEFIT_ROUNDING` (fen, yuan-up, yuan-half-up, yuan-down;
+    /// default fen) and `FIELDROLL_BENEFIT_MINIMUM` (yuan, e.g. `10` or `10.50`; default 0).
+    func benefitRule() throws -> BenefitRule {
+        var rule = BenefitRule.standard
+        if let text = value("FIELDROLL_BENEFIT_ROUNDING") {
+            guard let r = BenefitRule.Rounding(rawValue: text) else {
+                throw CLIFailure(
+                    code: .invalidConfiguration,
+                    message:
+                        "FIELDROLL_BENEFIT_ROUNDING must be one of \(BenefitRule.Rounding.wireNames.joined(separator: ", ")), not \"\(text.prefix(40))\""
+                )
+            }
+            rule.rounding = r
+        }
+        if let text = value("FIELDROLL_BENEFIT_MINIMUM") {
+            guard let fen = try? Fen(yuan: text), fen >= .zero else {
+                throw CLIFailure(
+                    code: .invalidConfiguration,
+                    message: "FIELDROLL_BENEFIT_MINIMUM must be an amount in yuan such as 10 or 10.50, not \"\(text.prefix(40))\"")
+            }
+            rule.minimum = fen
+        }
+        return rule
     }
 
     /// A whole-number setting, or nil when unset.

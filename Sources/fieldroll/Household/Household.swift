@@ -7,8 +7,8 @@ extension FieldRollCommand {
     /// `fieldroll household …`
     struct Household: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add, edit, show and list households.",
-            subcommands: [HouseholdAdd.self, HouseholdEdit.self, HouseholdShow.self, HouseholdList.self]
+            abstract: "Add, edit, show, find and list households.",
+            subcommands: [HouseholdAdd.self, HouseholdEdit.self, HouseholdShow.self, HouseholdFind.self, HouseholdList.self]
         )
     }
 
@@ -81,7 +81,12 @@ extension FieldRollCommand {
 
     struct HouseholdShow: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "show", abstract: "Show a household with its members, visits, check-ins and roll entries.")
+            commandName: "show", abstract: "Show a household with its members, visits, photos, check-ins and roll entries.",
+            discussion: """
+                Photos list every photo record of the household, and whether its bytes are on this device \
+                (taken here, or downloaded by `fieldroll sync` when the office's photo policy for this device is full). \
+                Save one to a file with `fieldroll photo export PHOTO_ID --out FILE`.
+                """)
         @OptionGroup var store: StoreOptions
         @Argument(help: "The household id.") var id: String
 
@@ -104,6 +109,18 @@ extension FieldRollCommand {
                 })
             print("\nvisits: \(d.visits.count)   photos: \(d.photos.count)   check-ins: \(d.checkIns.count)")
             for v in d.visits { print("  \(v.startedAt)  \(v.author)  \(v.answers.count) answers, \(v.photos.count) photos") }
+            if !d.photos.isEmpty {
+                let here = Set(d.photosOnDevice)
+                print("\nphotos:")
+                Output.table(
+                    ["TAKEN", "KIND", "SIZE", "ON DEVICE", "ID"],
+                    d.photos.map {
+                        [
+                            $0.takenAt.description, $0.kind.rawValue, "\(($0.size + 1023) / 1024) KiB", here.contains($0.id) ? "yes" : "no",
+                            $0.id.description,
+                        ]
+                    })
+            }
             for e in d.enrolments { print("roll: \(e.programme.label) \(e.status.rawValue) \(e.monthlyAmount) yuan/month") }
         }
     }
@@ -123,6 +140,34 @@ extension FieldRollCommand {
                     [$0.headName, $0.address, $0.housing.rawValue, $0.declaredMonthlyIncome.description, $0.id.description]
                 })
             print("\(list.count) households")
+        }
+    }
+
+    struct HouseholdFind: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "find", abstract: "Find households by a member's name (or part of it) or resident ID.",
+            discussion: """
+                A full 18-character resident ID matches that member exactly (x or X); anything else matches \
+                members' and heads' names containing it. Lists each household with the members that \
+                matched (resident IDs masked; --json shows them whole) and its roll entries.
+                  fieldroll household find 王建国
+                  fieldroll household find 11010519491231002X --json
+                """)
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "A name, part of a name, or a resident ID.") var query: String
+
+        func run() throws {
+            let found = try store.open().findHouseholds(query)
+            if store.json { return try Output.json(found) }
+            for m in found {
+                let h = m.household
+                let roll = m.enrolments.map { "\($0.programme.label) \($0.status.rawValue)" }.joined(separator: ", ")
+                print("\(h.headName)  \(h.address)  (\(h.region))  household \(h.id)\(roll.isEmpty ? "" : "  roll: \(roll)")")
+                for member in m.matched {
+                    print("    \(member.name)  \(member.relation.label)  \(member.residentID.masked)  member \(member.id)")
+                }
+            }
+            print("\(found.count) households")
         }
     }
 }

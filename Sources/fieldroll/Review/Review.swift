@@ -48,8 +48,8 @@ extension FieldRollCommand {
             commandName: "decide", abstract: "Record a decision at a step: approve, reject or return-for-survey.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The enrolment (application) id.") var enrolment: String
-        @Option(help: "village-survey, township-review, county-approval or public-notice.") var step: ReviewStep
-        @Option(help: "approve, reject or return-for-survey.") var decision: ReviewDecision
+        @Option(help: "village-survey, township-review, county-approval, public-notice or roll-review.") var step: ReviewStep
+        @Option(help: "approve, reject or return-for-survey; at roll-review suspend or resume.") var decision: ReviewDecision
         @Option(help: "Who decides.") var by: String
         @Option(help: "Why (required to reject or return).") var reason: String = ""
 

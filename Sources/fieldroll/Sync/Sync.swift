@@ -46,9 +46,12 @@ extension FieldRollCommand {
     /// `fieldroll sync`
     struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Upload photos, push what was recorded offline, and pull the region's changes.",
+            abstract: "Upload photos, push what was recorded offline, pull the region's changes, and download its photos.",
             discussion: """
-                Safe to interrupt and to run again: nothing is sent twice or lost. Exits 3 when the \
+                Photos of other devices are downloaded when the office's photo policy for this device is \
+                full; they are checked against their SHA-256 and kept encrypted like this device's own. \
+                Safe to interrupt and to run again: nothing is sent twice or lost, and a cut download \
+                resumes where it stopped. Exits 3 when the \
                 server refused changes in this sync (they stay on this device and are listed), 1 \
                 when the sync could not finish.
                 """)
@@ -86,6 +89,15 @@ extension FieldRollCommand {
                 "pushed: \(report.changesApplied) applied, \(report.conflictsRecorded) with conflicts recorded, \(report.duplicates) already there, \(report.refused) refused"
             )
             print("pulled: \(report.pulled) changes\(report.restamped ? "   (this device's clock was corrected from the server)" : "")")
+            var downloads = "downloaded: \(report.photosDownloaded) photos (\(report.photoBytesReceived / 1024) KiB)"
+            downloads += "   photo policy: \(report.photoPolicy?.rawValue ?? "none (the server set none this device knows)")"
+            if report.photosUnavailable > 0 { downloads += "   \(report.photosUnavailable) not on the server yet" }
+            print(downloads)
+            if report.photoDownloadsFailed > 0 {
+                print(
+                    "\(report.photoDownloadsFailed) photo downloads discarded: the bytes did not match their SHA-256; the next sync tries again"
+                )
+            }
             if !rejected.isEmpty {
                 print("refused by the server (kept on this device):")
                 for r in rejected { print("  \(r.entity.rawValue) \(r.record): \(r.code): \(r.detail)") }

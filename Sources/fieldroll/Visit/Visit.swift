@@ -15,8 +15,9 @@ extension FieldRollCommand {
             discussion: """
                 Answers come from --answer KEY=VALUE (numbers stay numbers) and/or --answers-file \
                 (a JSON object). Photos: --photo KIND:FILE, KIND one of house, id-document, \
-                survey-sheet, face, other. Example:
-                  fieldroll visit record --household 6b0e… --author 李敏 --answer income.wages=1200 --answer housing.condition=漏雨 --photo house:house.jpg
+                survey-sheet, face, other. Income answers (income.wages, income.pension, …) are whole \
+                fen a month: the server sums them for the benefit amount (120000 = 1,200.00 yuan). Example:
+                  fieldroll visit record --household 6b0e… --author 李敏 --answer income.wages=120000 --answer housing.condition=漏雨 --photo house:house.jpg
                 """)
         @OptionGroup var store: StoreOptions
         @Option(help: "The household id.") var household: String
@@ -74,7 +75,27 @@ extension FieldRollCommand {
 
     /// `fieldroll photo attach`
     struct Photo: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Attach photos to households.", subcommands: [PhotoAttach.self])
+        static let configuration = CommandConfiguration(
+            abstract: "Attach photos to households, and save one to a file.", subcommands: [PhotoAttach.self, PhotoExport.self])
+    }
+
+    struct PhotoExport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export", abstract: "Decrypt a photo held on this device to a file (mode 0600).",
+            discussion: """
+                Works for photos taken here and for those `fieldroll sync` downloaded; `fieldroll household show` \
+                lists a household's photos with their ids and whether each is on this device. The bytes are checked \
+                against the photo's SHA-256 before they are written. Example:
+                  fieldroll photo export 5f0c2b9e-… --out house.jpg
+                """)
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The photo id.") var id: String
+        @Option(help: "The file to write (replaced if it exists).") var out: String
+
+        func run() throws {
+            let p = try store.open().exportPhoto(try Parse.id(id, "photo"), to: URL(fileURLWithPath: out))
+            if store.json { try Output.json(p) } else { print("photo \(p.id) (\(p.kind.rawValue), \(p.size) bytes) written to \(out)") }
+        }
     }
 
     struct PhotoAttach: ParsableCommand {
@@ -98,45 +119,97 @@ extension FieldRollCommand {
     /// `fieldroll checkin`
     struct CheckIn: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "checkin", abstract: "Record a recipient's check-in, signed by this device; or list who is due (--due).",
+            commandName: "checkin", abstract: "Record a recipient's check-in, signed by this device.",
+            subcommands: [CheckInRecord.self], defaultSubcommand: CheckInRecord.self)
+    }
+
+    /// `fieldroll checkin record` (also `fieldroll checkin --member …`)
+    struct CheckInRecord: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "record", abstract: "Record a recipient's check-in, signed by this device.",
             discussion: """
+                The member must belong to a household in this device's scope that the roll (as last \
+                synced) shows enrolled or suspended; otherwise nothing is recorded and the command exits 1 \
+                (not-found, scope-violation or not-enrolled). Find the member's id with \
+                `fieldroll household find` or `fieldroll checkins due`.
                 Examples:
-                  fieldroll checkin --member 2d74… --method kiosk --place 城关镇便民服务大厅
-                  fieldroll checkin --member 2d74… --method remote-face-match --score 912 --photo face.jpg --place home
-                  fieldroll checkin --due --region 139901002000 --every 90
+                  fieldroll checkin record --member 2d74… --method kiosk --place 城关镇便民服务大厅
+                  fieldroll checkin record --member 2d74… --method remote-face-match --score 912 --photo face.jpg --place home
                 """)
         @OptionGroup var store: StoreOptions
-        @Option(help: "The member checking in.") var member: String?
-        @Option(help: "in-person, kiosk or remote-face-match.") var method: String?
-        @Option(help: "Where: the service hall, or home.") var place: String?
+        @Option(help: "The member checking in.") var member: String
+        @Option(help: "in-person, kiosk or remote-face-match.") var method: String
+        @Option(help: "Where: the service hall, or home.") var place: String
         @Option(help: "Face-match score per mille (remote-face-match).") var score: Int?
         @Option(help: "The face photo (remote-face-match).") var photo: String?
         @Option(help: "When, UTC (default: now).") var at: String?
-        @Flag(help: "List enrolled households whose check-in is due instead.") var due = false
-        @Option(help: "With --due: the region.") var region: String?
-        @Option(help: "With --due: days between check-ins.") var every = 90
 
         func run() throws {
             let s = try store.open()
-            if due {
-                guard let region else { throw ValidationError("--due needs --region") }
-                let list = try s.checkInsDue(
-                    in: try Parse.region(region), asOf: Instant(millis: DeviceStore.systemClock()).date, interval: every)
-                if store.json { return try Output.json(list) }
-                Output.table(
-                    ["HEAD", "ADDRESS", "PROGRAMME", "LAST CHECK-IN", "DUE SINCE"],
-                    list.map {
-                        [$0.headName, $0.address, $0.programme.label, $0.lastCheckIn?.date.description ?? "never", $0.dueSince.description]
-                    })
-                print("\(list.count) households due")
-                return
-            }
-            guard let member, let method, let place else { throw ValidationError("a check-in needs --member, --method and --place") }
             let c = try s.recordCheckIn(
                 member: try Parse.id(member, "member"), method: try Parse.choice(method, "method"), place: place, matchScore: score,
                 photo: try photo.map { try PhotoInput(file: URL(fileURLWithPath: $0), kind: .face) },
                 at: try at.map { try Parse.instant($0, default: Instant(millis: 0)) })
             if store.json { try Output.json(c) } else { print("check-in \(c.id) recorded (\(c.method.rawValue) at \(c.place))") }
+        }
+    }
+
+    /// `fieldroll checkins …`
+    struct CheckIns: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkins", abstract: "Who in this device's scope is due or overdue for a check-in.",
+            subcommands: [CheckInsDue.self])
+    }
+
+    /// `fieldroll checkins due`
+    struct CheckInsDue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "due", abstract: "List enrolled households whose check-in is due or overdue, with their members' ids.",
+            discussion: """
+                By the server's schedule, as sent with the last sync (before the first sync, the standard \
+                one: dibao quarterly, extreme-poverty support monthly, 15 days' grace), over the check-ins \
+                this device holds. A household is due from its due date and overdue once the grace days \
+                have passed. Days are Asia/Shanghai days.
+                  fieldroll checkins due --overdue
+                  fieldroll checkins due --within 7 --json
+                """)
+        @OptionGroup var store: StoreOptions
+        @Flag(help: "Only households past their grace days.") var overdue = false
+        @Option(help: "Also households due within this many days.") var within = 0
+        @Option(help: "A region code (default: this device's scope).") var region: String?
+        @Option(help: "The day to count from, YYYY-MM-DD (default: today).") var asOf: String?
+
+        func run() throws {
+            let s = try store.open()
+            let scope: RegionCode
+            if let region {
+                scope = try Parse.region(region)
+            } else if let enrolled = try s.enrolment() {
+                scope = enrolled.scope
+            } else {
+                throw ValidationError("this device is not enrolled yet; give --region")
+            }
+            let date =
+                try asOf.map { try CalendarDate($0, field: "--as-of") }
+                ?? CalendarDate(chinaDayOf: Instant(millis: DeviceStore.systemClock()))
+            let list = try s.checkInsDue(in: scope, asOf: date, lookahead: max(0, within)).filter {
+                !overdue || $0.standing.state == .overdue
+            }
+            if store.json { return try Output.json(list) }
+            if list.isEmpty { return print("nobody in \(scope) is \(overdue ? "overdue" : "due") on \(date)") }
+            Output.table(
+                ["HEAD", "ADDRESS", "PROGRAMME", "LAST CHECK-IN", "DUE", "STATE", "HOUSEHOLD", "MEMBERS"],
+                list.map {
+                    let st = $0.standing
+                    let state =
+                        st.state == .overdue
+                        ? "overdue \(st.daysOverdue) days" : st.state == .due ? "due, grace to \(st.graceEnds)" : "upcoming"
+                    return [
+                        $0.headName, $0.address, st.programme.label, st.lastCheckIn?.day.description ?? "never", st.due.description, state,
+                        $0.householdID.description, $0.members.map { "\($0.name) \($0.id)" }.joined(separator: ", "),
+                    ]
+                })
+            print("\(list.count) households")
         }
     }
 

@@ -6,8 +6,9 @@ import Foundation
 /// Accepts `postgres://user:password@host:port/database` and the `postgresql://` spelling, as
 /// libpq does: user, password and database are percent-decoded, the port defaults to 5432 and
 /// the database to the user's name. The query parameters understood are
-/// `sslmode=disable|prefer|require|verify-full` (default `disable`) and `sslrootcert=FILE`, a PEM
-/// file of the certificate authorities to trust for `verify-full` (default: the system's).
+/// `sslmode=disable|prefer|require|verify-full` (default `disable`), `sslrootcert=FILE`, a PEM
+/// file of the certificate authorities to trust for `verify-full` (default: the system's), and
+/// `connect_timeout=SECONDS`, how long opening may take before it fails (default 10).
 ///
 /// ```swift
 /// let location = try PostgresLocation(url: "postgres://fieldroll:s%40cret@db.example:5432/county")
@@ -34,6 +35,8 @@ struct PostgresLocation: Sendable, Hashable {
     var tls: TLSMode
     /// PEM file of trusted certificate authorities (`sslrootcert`); nil: the system's roots.
     var rootCertificate: String?
+    /// Seconds that reaching the server and signing in may take (`connect_timeout`).
+    var connectTimeout: Int = 10
 
     /// `host:port`, for messages (never the password).
     var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
@@ -60,6 +63,7 @@ struct PostgresLocation: Sendable, Hashable {
         guard !path.contains("/") else { throw bad("the database name \"\(path)\" contains a slash") }
         var tls = TLSMode.disable
         var rootCertificate: String?
+        var connectTimeout = 10
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -70,8 +74,13 @@ struct PostgresLocation: Sendable, Hashable {
             case "sslrootcert":
                 guard let file = item.value, !file.isEmpty else { throw bad("sslrootcert names no file") }
                 rootCertificate = file
+            case "connect_timeout":
+                guard let seconds = item.value.flatMap(Int.init), (1...3600).contains(seconds) else {
+                    throw bad("connect_timeout must be a whole number of seconds from 1 to 3600")
+                }
+                connectTimeout = seconds
             default:
-                throw bad("unknown parameter \"\(item.name)\" (only sslmode and sslrootcert are understood)")
+                throw bad("unknown parameter \"\(item.name)\" (only sslmode, sslrootcert and connect_timeout are understood)")
             }
         }
         self.host = host
@@ -81,5 +90,6 @@ struct PostgresLocation: Sendable, Hashable {
         self.database = path.isEmpty ? user : path
         self.tls = tls
         self.rootCertificate = rootCertificate
+        self.connectTimeout = connectTimeout
     }
 }

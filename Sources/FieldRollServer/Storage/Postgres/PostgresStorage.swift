@@ -30,17 +30,17 @@ public final class PostgresStorage: ServerStorage {
         self.runner = runner
     }
 
-    /// Connects (within 10 seconds), applies pending migrations, and returns the storage.
+    /// Connects (within the URL's `connect_timeout`, 10 seconds by default), applies pending migrations, and returns the storage.
     /// - Throws: ``StorageError`` — `invalid-configuration` for a bad URL, `storage-failure` when
     ///   the server cannot be reached or refuses the sign-in.
     public static func open(url: String, logger: Logger) async throws -> PostgresStorage {
         let location = try PostgresLocation(url: url)
         do {
-            try await Deadline.run(seconds: 10) { try await probe(location, logger: logger) }
+            try await Deadline.run(seconds: Double(location.connectTimeout)) { try await probe(location, logger: logger) }
         } catch let error as StorageError {
             throw error
         } catch is Deadline.Expired {
-            throw StorageError(.storageFailure, "cannot reach PostgreSQL at \(location.address) within 10 s")
+            throw StorageError(.storageFailure, "cannot reach PostgreSQL at \(location.address) within \(location.connectTimeout) s")
         } catch {
             throw StorageError(
                 .storageFailure, "cannot open PostgreSQL at \(location.address)/\(location.database): \(Self.describe(error))")
@@ -54,12 +54,12 @@ public final class PostgresStorage: ServerStorage {
         let runner = Task { await client.run() }
         let storage = PostgresStorage(client: client, location: location, logger: logger, runner: runner)
         do {
-            try await Deadline.run(seconds: 10) { try await storage.ping() }
+            try await Deadline.run(seconds: Double(location.connectTimeout)) { try await storage.ping() }
             _ = try await PostgresSchema.migrate(client, logger: logger)
         } catch {
             runner.cancel()
             if error is Deadline.Expired {
-                throw StorageError(.storageFailure, "cannot reach PostgreSQL at \(location.address) within 10 s")
+                throw StorageError(.storageFailure, "cannot reach PostgreSQL at \(location.address) within \(location.connectTimeout) s")
             }
             throw StorageError(
                 .storageFailure, "cannot open PostgreSQL at \(location.address)/\(location.database): \(Self.describe(error))")
@@ -197,6 +197,16 @@ public final class PostgresStorage: ServerStorage {
                 SELECT r.entity, r.id, r.region, r.content FROM records r
                 JOIN UNNEST(\(entities)::text[], \(ids)::text[]) AS k(e, i) ON r.entity = k.e AND r.id = k.i
                 """, on: c, as: (String, String, String, String).self)
+            {
+                let record = try PostgresRows.record(row)
+                snapshot.records[RecordKey(record.entity, record.id)] = record
+            }
+        }
+        for read in request.scopes {
+            let (lo, hi) = read.scope?.codeRange ?? ("000000000000", "999999999999")
+            for row in try await rows(
+                "SELECT entity, id, region, content FROM records WHERE entity = \(read.entity.rawValue) AND region BETWEEN \(lo) AND \(hi)",
+                on: c, as: (String, String, String, String).self)
             {
                 let record = try PostgresRows.record(row)
                 snapshot.records[RecordKey(record.entity, record.id)] = record

@@ -20,6 +20,16 @@ enum SQLiteRows {
                 snapshot.records[key] = try record(key.entity, row)
             }
         }
+        for read in request.scopes {
+            let (lo, hi) = read.scope?.codeRange ?? ("000000000000", "999999999999")
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, region, content FROM records WHERE entity = ? AND region BETWEEN ? AND ?",
+                arguments: [read.entity.rawValue, lo, hi])
+            {
+                let record = try record(read.entity, row)
+                snapshot.records[RecordKey(read.entity, record.id)] = record
+            }
+        }
         let resultStatement = try db.cachedStatement(
             sql: "SELECT change_id, device, status, code, detail FROM change_results WHERE change_id = ?")
         for id in request.changeIDs {

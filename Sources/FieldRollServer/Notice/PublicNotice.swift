@@ -1,0 +1,112 @@
+import FieldRollCore
+import Foundation
+
+/// The public notice (公示) of a village or township on one day: the households on notice and
+/// those newly enrolled, with names and resident IDs masked (``NoticeMask``).
+///
+/// Built by ``SyncPipeline/publicNotice(for:on:place:contact:)``; printed by
+/// ``NoticeHTML`` (an A4 page to post) and ``csv`` (for a spreadsheet).
+public struct PublicNotice: Sendable, Hashable, Codable {
+    /// One household on the notice.
+    public struct Entry: Sendable, Hashable, Codable {
+        public var enrolment: EnrolmentID
+        /// The head's name, masked (`张*明`).
+        public var head: String
+        /// The head's resident ID, masked (`110105********123X`); empty when none is on record.
+        public var residentID: String
+        public var programme: Programme
+        public var householdSize: Int
+        public var monthlyAmount: Fen
+        /// The day the notice began (the approval), and the day it may close: start plus the
+        /// chain's notice days. Nil when not on record (an imported enrolment).
+        public var noticeStart: CalendarDate?
+        public var noticeEnd: CalendarDate?
+        /// `public-notice`, or `enrolled` for a household enrolled within ``PublicNotice/newlyEnrolledDays``.
+        public var status: EnrolmentStatus
+        /// The enrolment's start date, for an enrolled household.
+        public var startDate: CalendarDate?
+    }
+
+    public var region: RegionCode
+    /// The village or township's name as printed (the region code when not given).
+    public var place: String
+    public var date: CalendarDate
+    /// The complaint telephone and address; nil leaves a line to fill in by hand.
+    public var contact: String?
+    public var entries: [Entry]
+
+    /// A household enrolled this many days before the notice's date, or fewer, is listed as newly enrolled.
+    public static let newlyEnrolledDays = 30
+
+    /// `上河村 最低生活保障 公示`: the programme family when every entry shares one, else 社会救助.
+    public var title: String {
+        let families = Set(entries.map { [.urbanDibao, .ruralDibao].contains($0.programme) ? "最低生活保障" : $0.programme.fullName })
+        return "\(place) \(families.count == 1 ? families.first ?? "社会救助" : "社会救助") 公示"
+    }
+
+    /// The columns of ``csv`` and of the HTML table.
+    public static let header = ["序号", "户主", "身份证号", "救助类别", "家庭人口", "月保障金额(元)", "公示开始日期", "公示结束日期", "状态"]
+
+    /// The entry's cells, in ``header`` order (row number first, from 1).
+    public static func cells(_ e: Entry, number: Int) -> [String] {
+        [
+            "\(number)", e.head, e.residentID, e.programme.fullName, "\(e.householdSize)", e.monthlyAmount.description,
+            e.noticeStart?.description ?? "", e.noticeEnd?.description ?? "",
+            e.status == .publicNotice ? "公示中" : "新纳入(\(e.startDate?.description ?? "")起)",
+        ]
+    }
+
+    /// The notice as a spreadsheet file: BOM, CRLF, quoted, formula-safe.
+    public var csv: SpreadsheetCSV {
+        SpreadsheetCSV(header: Self.header, rows: entries.enumerated().map { Self.cells($1, number: $0 + 1) })
+    }
+}
+
+extension SyncPipeline {
+    /// The public notice for `region` (a village or township) on `date`: every enrolment inside it
+    /// on public notice, and every one enrolled within ``PublicNotice/newlyEnrolledDays`` days
+    /// before `date`, ordered by status, then notice start, then region.
+    ///
+    /// The household's head (the member whose relation is `head`; the household's `headName`
+    /// when no member is) and resident ID are masked; the size counts the household's members;
+    /// the notice's start is the day the amount was approved (its first ``AmountChange``),
+    /// else the day an enrolment went on notice.
+    public func publicNotice(for region: RegionCode, on date: CalendarDate, place: String? = nil, contact: String? = nil) async throws
+        -> PublicNotice
+    {
+        func decoded<T>(_ kind: EntityKind, _ make: (String, [String: JSONValue]) throws -> T) async throws -> [T] {
+            try await storage.records(of: kind, in: region).compactMap { record in
+                guard case .state(let s) = record.content, !s.isDeleted else { return nil }
+                return try? make(record.id, s.values)
+            }
+        }
+        let enrolments = try await decoded(.enrolment) { try Enrolment(id: EnrolmentID($0), values: $1) }
+        let listed = enrolments.filter { e in
+            if e.status == .publicNotice { return true }
+            guard e.status == .enrolled, let start = e.startDate else { return false }
+            return start <= date && start.days(until: date) <= PublicNotice.newlyEnrolledDays
+        }
+        let households = Dictionary(
+            try await decoded(.household) { try Household(id: HouseholdID($0), values: $1) }.map { ($0.id, $0) },
+            uniquingKeysWith: { a, _ in a })
+        let members = Dictionary(grouping: try await decoded(.member) { try Member(id: MemberID($0), values: $1) }, by: \.householdID)
+        let history = Dictionary(grouping: try await amountHistory(in: region), by: \.enrolmentID)
+        let entries = listed.map { e -> PublicNotice.Entry in
+            let people = (members[e.householdID] ?? []).sorted { $0.id < $1.id }
+            let head = people.first { $0.relation == .head }
+            let approved = history[e.id]?.first { $0.cause == .approval }?.effectiveFrom
+            let start = approved ?? (e.status == .publicNotice ? e.statusSince : nil)
+            return PublicNotice.Entry(
+                enrolment: e.id, head: NoticeMask.name(head?.name ?? households[e.householdID]?.headName ?? ""),
+                residentID: head.map { NoticeMask.residentID($0.residentID.rawValue) } ?? "", programme: e.programme,
+                householdSize: people.count, monthlyAmount: e.monthlyAmount, noticeStart: start,
+                noticeEnd: start.map { $0.adding(days: reviewChain.noticeDays) }, status: e.status,
+                startDate: e.status == .enrolled ? e.startDate : nil)
+        }
+        .sorted {
+            ($0.status == .publicNotice ? 0 : 1, $0.noticeStart?.dayNumber ?? Int.min, $0.enrolment)
+                < ($1.status == .publicNotice ? 0 : 1, $1.noticeStart?.dayNumber ?? Int.min, $1.enrolment)
+        }
+        return PublicNotice(region: region, place: place ?? region.digits, date: date, contact: contact, entries: entries)
+    }
+}

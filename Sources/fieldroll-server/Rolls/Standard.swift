@@ -1,0 +1,178 @@
+import ArgumentParser
+import FieldRollCore
+import FieldRollServer
+import Foundation
+
+extension Programme: ExpressibleByArgument {}
+
+extension FieldRollServerCommand {
+    /// `fieldroll-server standard …`
+    struct Standard: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per-area benefit standards: add one (recomputing the amounts it reaches), list them.",
+            discussion: """
+                A standard is a programme's monthly amount per person for an area (county, township or \
+                village; the most specific area wins) from a date. Adding one recomputes, in the same \
+                transaction, every enrolment of that programme in the area that is on notice, enrolled or \
+                suspended, from the standard's date: each amount that moves is kept with its reason \
+                (`fieldroll-server amounts`). Amounts: (standard × household size − household income), \
+                rounded and floored by FIELDROLL_BENEFIT_ROUNDING and FIELDROLL_BENEFIT_MINIMUM. See docs/rolls.md.
+                  fieldroll-server standard add --region 139901000000 --programme rural-dibao --per-capita-fen 82000 --from 2027-01-01 --by 张科长
+                  fieldroll-server standard list --region 139901002201
+                """,
+            subcommands: [StandardAdd.self, StandardList.self])
+    }
+
+    struct StandardAdd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add a standard and recompute the amounts it reaches from its date.")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "The area: a county, township or village code (12 digits).") var region: String
+        @Option(help: "urban-dibao, rural-dibao, extreme-poverty or temporary-assistance.") var programme: Programme
+        @Option(help: "The monthly standard per person, in fen (82000 = 820.00 yuan).") var perCapitaFen: Int64
+        @Option(help: "The day it takes effect, YYYY-MM-DD.") var from: String
+        @Option(help: "Who sets it (recorded with the standard and in the audit log).") var by: String = "admin"
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let area: RegionCode
+            let date: CalendarDate
+            do {
+                area = try RegionCode(region)
+                date = try CalendarDate(from, field: "from")
+            } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
+            let pipeline = try await options.open()
+            let outcome: AmountOutcome
+            do {
+                outcome = try await pipeline.addStandard(
+                    region: area, programme: programme, perCapita: Fen(perCapitaFen), from: date, by: by, now: CLIClock.millis())
+            } catch let problem as ProblemDetails {
+                await pipeline.storage.close()
+                throw CLIFailure(code: problem.code, message: problem.detail ?? problem.title)
+            }
+            await pipeline.storage.close()
+            if json {
+                print(try CLIOutput.encoded(outcome))
+                return
+            }
+            if let standard = outcome.standard { print("standard \(standard.id): \(standard.summary)") }
+            FieldRollServerCommand.printOutcome(outcome)
+        }
+    }
+
+    /// What `standard add` and `amounts recompute` changed, for people.
+    static func printOutcome(_ outcome: AmountOutcome) {
+        let enrolments = Set(outcome.changes.map(\.enrolmentID))
+        print("recomputed \(enrolments.count) enrolment(s), \(outcome.changes.count) amount change(s)")
+        for c in outcome.changes {
+            print("  \(c.enrolmentID)  from \(c.effectiveFrom)  \(c.previous) → \(c.amount) yuan/month")
+        }
+        for id in outcome.nowNotEligible { print("  NOT ELIGIBLE NOW (amount 0; decide on suspension or termination): \(id)") }
+        for s in outcome.skipped { print("  not recomputed: \(s.enrolment): \(s.code): \(s.message)") }
+    }
+
+    struct StandardList: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "Every standard recorded, by area, programme and date.")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "Only standards for this area, the areas above it and those inside it.") var region: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            var area: RegionCode?
+            if let region {
+                do { area = try RegionCode(region) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
+            }
+            let pipeline = try await options.open()
+            let standards = try await pipeline.standards(for: area)
+            await pipeline.storage.close()
+            if json {
+                print(try CLIOutput.encoded(standards))
+                return
+            }
+            if standards.isEmpty { print("no standards recorded; add one with `fieldroll-server standard add`") }
+            for s in standards {
+                print(
+                    "\(s.effectiveFrom)  \(s.region)  \(s.programme.rawValue)  \(s.monthlyPerCapita) yuan/person  set by \(s.setBy) (\(s.id))"
+                )
+            }
+        }
+    }
+
+    /// `fieldroll-server amounts …`
+    struct Amounts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Amounts: a household's history of changes and why, or recompute a region's from the latest surveys.",
+            discussion: """
+                  fieldroll-server amounts --household 6b0e3c52-8f0a-4d6e-b1f4-2c9a7d3e5f10
+                  fieldroll-server amounts recompute --region 139901002201 --by 张科长
+                """,
+            subcommands: [AmountsHistory.self, AmountsRecompute.self], defaultSubcommand: AmountsHistory.self)
+    }
+
+    struct AmountsHistory: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "history", abstract: "A household's (or an enrolment's) amount history: every change, from when, and why.")
+        @OptionGroup var options: ServerOptions
+        @Option(help: "The household id.") var household: String?
+        @Option(help: "The enrolment id.") var enrolment: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            if household == nil && enrolment == nil { throw ArgumentParser.ValidationError("give --household or --enrolment") }
+        }
+
+        func run() async throws {
+            let h: HouseholdID?
+            let e: EnrolmentID?
+            do {
+                h = try household.map { try HouseholdID($0, field: "household") }
+                e = try enrolment.map { try EnrolmentID($0, field: "enrolment") }
+            } catch { throw CLIFailure(code: .invalidRecord, message: (error as? FieldRollCore.ValidationError)?.message ?? "\(error)") }
+            let pipeline = try await options.open()
+            let history = try await pipeline.amountHistory(household: h, enrolment: e)
+            await pipeline.storage.close()
+            if json {
+                print(try CLIOutput.encoded(history))
+                return
+            }
+            if history.isEmpty { print("no amount on record") }
+            for c in history {
+                print("\(c.effectiveFrom)  \(c.previous) → \(c.amount) yuan/month  \(c.cause.rawValue)  enrolment \(c.enrolmentID)")
+                print("    \(c.reason)")
+            }
+        }
+    }
+
+    struct AmountsRecompute: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "recompute",
+            abstract: "Recompute the amounts of a region's enrolments (on notice, enrolled, suspended) from their latest survey visits.",
+            discussion: """
+                Each amount that moves changes from the day of the household's latest survey visit, and is \
+                kept with its reason (cause visit). Households whose amount falls to 0 are listed: they stay \
+                on the roll until a review decision.
+                """)
+        @OptionGroup var options: ServerOptions
+        @Option(help: "The county, township or village code.") var region: String
+        @Option(help: "Who recomputes (recorded in the audit log).") var by: String = "admin"
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let area: RegionCode
+            do { area = try RegionCode(region) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
+            let pipeline = try await options.open()
+            let outcome: AmountOutcome
+            do { outcome = try await pipeline.recomputeAmounts(in: area, by: by, now: CLIClock.millis()) } catch {
+                await pipeline.storage.close()
+                throw error
+            }
+            await pipeline.storage.close()
+            if json {
+                print(try CLIOutput.encoded(outcome))
+                return
+            }
+            FieldRollServerCommand.printOutcome(outcome)
+        }
+    }
+}
