@@ -5,7 +5,9 @@ set -euo pipefail
 
 need=()
 # postgresql: the tests start a throwaway PostgreSQL 15 cluster for the PostgreSQL backend.
-for pkg in libsqlite3-dev libcurl4-openssl-dev zlib1g-dev openssl postgresql; do
+# chromium, chromium-driver: the web console's browser tests (Tests/Browser); fonts-wqy-zenhei
+# so its Chinese pages render (and screenshot) as text, not boxes.
+for pkg in libsqlite3-dev libcurl4-openssl-dev zlib1g-dev openssl postgresql chromium chromium-driver fonts-wqy-zenhei; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 
@@ -27,4 +29,12 @@ if ! python3 -m pip show schemathesis 2>/dev/null | grep -qx "Version: $schemath
   command -v python3 >/dev/null || { echo "bootstrap: python3 (with pip) is needed for schemathesis" >&2; exit 1; }
   echo "bootstrap: installing schemathesis $schemathesis_version"
   python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+fi
+
+# Selenium drives Debian's chromium through chromium-driver in the browser tests; pinned like
+# schemathesis. It finds both on PATH and downloads no browser of its own.
+selenium_version=4.50.0
+if ! python3 -m pip show selenium 2>/dev/null | grep -qx "Version: $selenium_version"; then
+  echo "bootstrap: installing selenium $selenium_version"
+  python3 -m pip install --quiet --disable-pip-version-check "selenium==$selenium_version"
 fi

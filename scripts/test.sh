@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Lints the sources (swift format), builds FieldRoll, runs every test and Schemathesis against docs/openapi.json, then checks that
-# the benchmark still runs (--quick).
+# Lints the sources (swift format), builds FieldRoll, runs every test, the web console's browser tests
+# (headless Chromium) and Schemathesis against docs/openapi.json, then checks that the benchmark
+# still runs (--quick).
 # Installs what a fresh machine lacks first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,9 @@ echo "swift format lint (the .swift-format rules; fix with: swift format format 
 swift format lint --strict -r Package.swift Sources Tests Benchmarks
 swift build --build-tests
 swift test --skip-build "$@"
+echo
+echo "The web console in headless Chromium (Selenium), against a real server; screenshots in docs/console-screenshots/:"
+python3 Tests/Browser/console_test.py
 echo
 echo "Schemathesis: the server against docs/openapi.json (every check):"
 scripts/schemathesis.sh

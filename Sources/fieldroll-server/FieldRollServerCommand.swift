@@ -31,7 +31,7 @@ struct FieldRollServerCommand: AsyncParsableCommand {
         version: FieldRollRelease.versionLine,
         subcommands: [
             Demo.self, Init.self, Serve.self, Migrate.self, Backup.self, Restore.self, Device.self, Conflicts.self, Import.self,
-            Export.self, Audit.self,
+            Export.self, Audit.self, User.self,
             Fixtures.self, Review.self, CheckIns.self, CrossCheckCommand.self, Standard.self, Amounts.self, Notice.self,
         ]
     )

@@ -18,16 +18,21 @@ struct CLI {
     }()
 
     /// Runs with `args`; returns exit status, stdout and stderr.
-    static func run(_ args: [String], binary: URL? = CLI.binary) throws -> (Int32, String, String) {
+    /// - Parameter input: what standard input holds (nothing when nil).
+    static func run(_ args: [String], binary: URL? = CLI.binary, input: String? = nil) throws -> (Int32, String, String) {
         guard let binary else { throw CocoaError(.fileNoSuchFile) }
         let p = Process()
         p.executableURL = binary
         p.arguments = args
         let out = Pipe()
         let err = Pipe()
+        let inPipe = Pipe()
         p.standardOutput = out
         p.standardError = err
+        p.standardInput = inPipe
         try p.run()
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inPipe.fileHandleForWriting.close()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()

@@ -1,4 +1,5 @@
 import FieldRollCore
+import Foundation
 
 /// How a server runs: where its data lives, where it listens, and its limits.
 public struct ServerConfiguration: Sendable {
@@ -37,6 +38,14 @@ public struct ServerConfiguration: Sendable {
     /// Check-in intervals per programme, grace days and the face-match threshold
     /// (`FIELDROLL_CHECKIN_*` settings; docs/checkins.md).
     public var checkInSchedule: CheckInSchedule = .standard
+
+    /// How long a web console session lasts after sign-in, in ms (a working day).
+    public var consoleSessionLifetime: Int64 = 8 * 3600 * 1000
+    /// Proxies whose `X-Forwarded-Proto: https` is believed (the console's cookies are then
+    /// `Secure`): by default a reverse proxy on the same machine.
+    public var trustedProxies: Set<String> = ["127.0.0.1", "::1"]
+    /// The clock the console reads (milliseconds since 1970); tests replace it.
+    public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
     public init(dataDirectory: String, databaseURL: String? = nil) {
         self.dataDirectory = dataDirectory

@@ -9,7 +9,7 @@ import FieldRollCore
 /// to read a ``WriteSnapshot`` and write the ``WriteSet`` it computed from it
 /// (``TransactionalStorage/write(reading:_:)``).
 public typealias ServerStorage = TransactionalStorage & RecordStorage & DeviceStorage & BlobMetadataStorage & ConflictStorage & AuditStorage
-    & FlagStorage & StorageAdministration
+    & FlagStorage & StaffStorage & StorageAdministration
 
 /// The one way to write: read a snapshot, let the caller decide, write what it decided — all in
 /// one transaction that also serializes every writer (on PostgreSQL, across processes), so
@@ -66,6 +66,24 @@ public protocol ConflictStorage: Sendable {
 public protocol FlagStorage: Sendable {
     /// Flags of households inside `scope` (nil: everywhere), oldest first (by time raised, then id).
     func flags(in scope: RegionCode?) async throws -> [CrossCheckFlag]
+}
+
+/// Staff accounts and console sessions. Account changes are written through
+/// ``TransactionalStorage`` (with their audit entry); sessions, which are not audited one by one,
+/// are written here directly.
+public protocol StaffStorage: Sendable {
+    /// The account with this sign-in name, whatever its status.
+    func staff(named name: String) async throws -> StaffAccount?
+    /// Every account, by name.
+    func allStaff() async throws -> [StaffAccount]
+    /// The session whose token has this SHA-256 (hex), expired or not.
+    func session(tokenHash: String) async throws -> ConsoleSession?
+    /// Stores a new session.
+    func insertSession(_ session: ConsoleSession) async throws
+    /// Ends one session (sign-out). Ending a session that does not exist is not an error.
+    func deleteSession(tokenHash: String) async throws
+    /// Removes the sessions that expired at or before `now`.
+    func deleteExpiredSessions(now: Int64) async throws
 }
 
 /// The append-only audit log. Entries are written through ``TransactionalStorage``.

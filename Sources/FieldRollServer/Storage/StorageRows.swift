@@ -179,6 +179,8 @@ public struct ReadRequest: Sendable, Hashable {
     public var scopes: [ScopeRead] = []
     /// Households whose cross-check flags to read.
     public var flagHouseholds: [HouseholdID] = []
+    /// Staff accounts to read, by sign-in name.
+    public var staffNames: [String] = []
 
     public init(
         records: [RecordKey] = [], changeIDs: [ChangeID] = [], deviceIDs: [NodeID] = [], deviceCodeHash: String? = nil,
@@ -217,6 +219,8 @@ public struct WriteSnapshot: Sendable {
     public var conflicts: [ConflictRecord]
     /// The cross-check flags of the households named.
     public var flags: [CrossCheckFlag]
+    /// The staff accounts named (those that exist).
+    public var staff: [StaffAccount] = []
 
     public init(
         head: SyncHead, records: [RecordKey: StoredRecord] = [:], results: [ChangeID: StoredResult] = [:], devices: [DeviceRow] = [],
@@ -247,6 +251,10 @@ public struct WriteSet: Sendable {
     public var devices: [DeviceWrite] = []
     /// New cross-check flags (the pipeline has checked they are new).
     public var flags: [CrossCheckFlag] = []
+    /// Staff accounts to insert or replace.
+    public var staff: [StaffAccount] = []
+    /// Staff whose console sessions all end (a disabled account, a changed password).
+    public var endSessionsOf: [String] = []
     public var audit: [AuditEntry] = []
 
     public init(head: SyncHead? = nil) { self.head = head }

@@ -110,6 +110,9 @@ extension SyncPipeline {
         }
     }
 
-    /// Office people act as `admin:<name>` in the audit log.
-    static func officeActor(_ name: String) -> String { name == "admin" || name.hasPrefix("admin:") ? name : "admin:\(name)" }
+    /// Office people at the server's terminal act as `admin:<name>` in the audit log; staff
+    /// signed in to the web console already carry `staff:<name>`.
+    static func officeActor(_ name: String) -> String {
+        name == "admin" || name.hasPrefix("admin:") || name.hasPrefix("staff:") ? name : "admin:\(name)"
+    }
 }

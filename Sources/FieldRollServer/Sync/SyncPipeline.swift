@@ -206,6 +206,13 @@ public final class SyncPipeline: Sendable {
         try await storage.records(of: entity, in: scope)
     }
 
+    /// The records with these keys (those that exist), read in one transaction that writes
+    /// nothing, so they are consistent with each other.
+    public func records(_ keys: [RecordKey]) async throws -> [RecordKey: StoredRecord] {
+        guard !keys.isEmpty else { return [:] }
+        return try await storage.write(reading: ReadRequest(records: keys)) { snapshot in (WriteSet(), snapshot.records) }
+    }
+
     // MARK: Audit
 
     /// Appends an office action to the hash-chained audit log.

@@ -123,6 +123,13 @@ struct WriteBatch {
     /// Stages a device row.
     mutating func put(_ device: DeviceRow, replacing: NodeID? = nil) { set.devices.append(DeviceWrite(device, replacing: replacing)) }
 
+    /// Stages a staff account; with `endingSessions`, every console session of theirs ends in
+    /// the same transaction.
+    mutating func put(_ account: StaffAccount, endingSessions: Bool = false) {
+        set.staff.append(account)
+        if endingSessions { set.endSessionsOf.append(account.name) }
+    }
+
     /// The rows to write, with the head moved on.
     func finish() -> WriteSet {
         var out = set

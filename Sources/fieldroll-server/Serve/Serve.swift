@@ -8,7 +8,7 @@ extension FieldRollServerCommand {
     /// `fieldroll-server serve`
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the sync server (HTTP/1.1 under /v1/) on an existing server's data.",
+            abstract: "Run the sync server (HTTP/1.1 under /v1/) and the office's web console (/console) on an existing server's data.",
             discussion: """
                 The data folder or database must hold a server made by `fieldroll-server init`. \
                 Put a TLS-terminating reverse proxy in front of it for devices outside this machine \
@@ -43,6 +43,12 @@ extension FieldRollServerCommand {
                 (roles not named keep the default) [env FIELDROLL_DEVICE_PHOTOS; default caseworker=full, other roles none].
                 """)
         var devicePhotos: String?
+        @Option(help: "Hours a web console sign-in lasts [env FIELDROLL_CONSOLE_SESSION_HOURS; default 8].") var consoleSessionHours: Int?
+        @Option(
+            help:
+                "Comma-separated addresses of reverse proxies whose X-Forwarded-Proto is believed, for Secure console cookies [env FIELDROLL_TRUSTED_PROXIES; default 127.0.0.1,::1]."
+        )
+        var trustedProxies: String?
 
         func run() async throws {
             let settings = try options.settings()
@@ -65,6 +71,15 @@ extension FieldRollServerCommand {
                     )
                 }
                 config.devicePhotos = policy
+            }
+            let hours = try consoleSessionHours ?? settings.int("FIELDROLL_CONSOLE_SESSION_HOURS") ?? 8
+            guard (1...24).contains(hours) else {
+                throw CLIFailure(code: .invalidConfiguration, message: "a console session lasts 1–24 hours, not \(hours)")
+            }
+            config.consoleSessionLifetime = Int64(hours) * 3_600_000
+            if let proxies = trustedProxies ?? settings.value("FIELDROLL_TRUSTED_PROXIES") {
+                config.trustedProxies = Set(
+                    proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
             }
             guard (0...65535).contains(config.port) else {
                 throw CLIFailure(code: .invalidConfiguration, message: "the port must be 0–65535, not \(config.port)")

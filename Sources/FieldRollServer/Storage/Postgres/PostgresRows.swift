@@ -111,4 +111,24 @@ enum PostgresRows {
             throw StorageError(.storageFailure, "a stored \(table) row (\(key.prefix(80))) does not decode: \(error)")
         }
     }
+
+    static let staffColumns =
+        "name, role, scope, password_hash, created_at, password_changed_at, disabled_at, failed_logins, locked_until"
+    typealias StaffRow = (String, String, String, String, Int64, Int64, Int64?, Int32, Int64?)
+
+    static func staff(_ row: StaffRow) throws -> StaffAccount {
+        try decoding("staff", row.0) {
+            guard let role = StaffRole(rawValue: row.1) else { throw Failure("unknown role \(row.1)") }
+            return StaffAccount(
+                name: row.0, role: role, scope: try RegionCode(row.2), passwordHash: row.3, createdAt: row.4, passwordChangedAt: row.5,
+                disabledAt: row.6, failedLogins: Int(row.7), lockedUntil: row.8)
+        }
+    }
+
+    static let sessionColumns = "token_hash, staff, csrf_token, created_at, expires_at"
+    typealias SessionRow = (String, String, String, Int64, Int64)
+
+    static func session(_ row: SessionRow) -> ConsoleSession {
+        ConsoleSession(tokenHash: row.0, staff: row.1, csrfToken: row.2, createdAt: row.3, expiresAt: row.4)
+    }
 }

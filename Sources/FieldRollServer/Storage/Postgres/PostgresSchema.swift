@@ -23,7 +23,7 @@ enum PostgresSchema {
     static let migrationLockKey: Int64 = 0x4669_656C_6452_6F6C
 
     /// Every migration, oldest first.
-    static let migrations: [Migration] = [v1, v2]
+    static let migrations: [Migration] = [v1, v2, v3]
 
     static let v1 = Migration(
         version: 1, name: "v1",
@@ -153,6 +153,37 @@ enum PostgresSchema {
             """,
             "CREATE INDEX crosscheck_flags_household ON crosscheck_flags (household)",
             "CREATE INDEX crosscheck_flags_region ON crosscheck_flags (region, raised_at)",
+        ])
+
+    /// The web console's staff accounts (bcrypt hashes) and their server-side sessions (the
+    /// SHA-256 of each cookie's token, never the token).
+    static let v3 = Migration(
+        version: 3, name: "v3-console-staff",
+        statements: [
+            """
+            CREATE TABLE staff (
+                name TEXT COLLATE "C" PRIMARY KEY,
+                role TEXT NOT NULL,
+                scope TEXT COLLATE "C" NOT NULL,
+                password_hash TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                password_changed_at BIGINT NOT NULL,
+                disabled_at BIGINT,
+                failed_logins INTEGER NOT NULL,
+                locked_until BIGINT
+            )
+            """,
+            """
+            CREATE TABLE console_sessions (
+                token_hash TEXT COLLATE "C" PRIMARY KEY,
+                staff TEXT COLLATE "C" NOT NULL,
+                csrf_token TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX console_sessions_staff ON console_sessions (staff)",
+            "CREATE INDEX console_sessions_expiry ON console_sessions (expires_at)",
         ])
 
     /// Applies pending migrations; returns the names of those applied (empty when up to date).

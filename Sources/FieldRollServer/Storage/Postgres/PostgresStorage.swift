@@ -243,6 +243,13 @@ public final class PostgresStorage: ServerStorage {
                 as: (String).self
             ).map { try CrossCheckFlag(storedBody: $0) }
         }
+        if !request.staffNames.isEmpty {
+            snapshot.staff = try await rows(
+                "SELECT \(unescaped: PostgresRows.staffColumns) FROM staff WHERE name = ANY(\(Array(Set(request.staffNames)))::text[])",
+                on: c,
+                as: PostgresRows.StaffRow.self
+            ).map(PostgresRows.staff)
+        }
         return snapshot
     }
 
@@ -318,6 +325,20 @@ public final class PostgresStorage: ServerStorage {
                     \(f.map(\.source.rawValue))::text[], \(f.map(\.rule.rawValue))::text[], \(f.map(\.raisedAt.millis))::int8[],
                     \(try f.map { try $0.storedBody() })::text[])
                 """, logger: logger)
+        }
+        for a in set.staff {
+            try await c.query(
+                """
+                INSERT INTO staff (\(unescaped: PostgresRows.staffColumns)) VALUES (
+                    \(a.name), \(a.role.rawValue), \(a.scope.digits), \(a.passwordHash), \(a.createdAt), \(a.passwordChangedAt), \(a.disabledAt),
+                    \(Int32(clamping: a.failedLogins)), \(a.lockedUntil))
+                ON CONFLICT (name) DO UPDATE SET role = EXCLUDED.role, scope = EXCLUDED.scope, password_hash = EXCLUDED.password_hash,
+                    password_changed_at = EXCLUDED.password_changed_at, disabled_at = EXCLUDED.disabled_at,
+                    failed_logins = EXCLUDED.failed_logins, locked_until = EXCLUDED.locked_until
+                """, logger: logger)
+        }
+        if !set.endSessionsOf.isEmpty {
+            try await c.query("DELETE FROM console_sessions WHERE staff = ANY(\(set.endSessionsOf)::text[])", logger: logger)
         }
         if !set.audit.isEmpty {
             let a = set.audit
@@ -454,6 +475,54 @@ public final class PostgresStorage: ServerStorage {
             try await rows(
                 "SELECT body FROM crosscheck_flags WHERE region BETWEEN \(lo) AND \(hi) ORDER BY raised_at, id", as: (String).self
             ).map { try CrossCheckFlag(storedBody: $0) }
+        }
+    }
+
+    // MARK: Staff
+
+    public func staff(named name: String) async throws -> StaffAccount? {
+        try await translating {
+            try await rows(
+                "SELECT \(unescaped: PostgresRows.staffColumns) FROM staff WHERE name = \(name)", as: PostgresRows.StaffRow.self
+            ).first.map(PostgresRows.staff)
+        }
+    }
+
+    public func allStaff() async throws -> [StaffAccount] {
+        try await translating {
+            try await rows("SELECT \(unescaped: PostgresRows.staffColumns) FROM staff ORDER BY name", as: PostgresRows.StaffRow.self).map(
+                PostgresRows.staff)
+        }
+    }
+
+    public func session(tokenHash: String) async throws -> ConsoleSession? {
+        try await translating {
+            try await rows(
+                "SELECT \(unescaped: PostgresRows.sessionColumns) FROM console_sessions WHERE token_hash = \(tokenHash)",
+                as: PostgresRows.SessionRow.self
+            ).first.map(PostgresRows.session)
+        }
+    }
+
+    public func insertSession(_ session: ConsoleSession) async throws {
+        try await translating {
+            _ = try await client.query(
+                """
+                INSERT INTO console_sessions (\(unescaped: PostgresRows.sessionColumns))
+                VALUES (\(session.tokenHash), \(session.staff), \(session.csrfToken), \(session.createdAt), \(session.expiresAt))
+                """, logger: logger)
+        }
+    }
+
+    public func deleteSession(tokenHash: String) async throws {
+        try await translating {
+            _ = try await client.query("DELETE FROM console_sessions WHERE token_hash = \(tokenHash)", logger: logger)
+        }
+    }
+
+    public func deleteExpiredSessions(now: Int64) async throws {
+        try await translating {
+            _ = try await client.query("DELETE FROM console_sessions WHERE expires_at <= \(now)", logger: logger)
         }
     }
 

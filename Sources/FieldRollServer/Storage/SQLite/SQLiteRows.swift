@@ -54,6 +54,10 @@ enum SQLiteRows {
                 snapshot.flags.append(try CrossCheckFlag(storedBody: body))
             }
         }
+        let staffStatement = try db.cachedStatement(sql: "SELECT * FROM staff WHERE name = ?")
+        for name in Set(request.staffNames) {
+            if let row = try Row.fetchOne(staffStatement, arguments: [name]) { snapshot.staff.append(try staff(row)) }
+        }
         return snapshot
     }
 
@@ -114,6 +118,20 @@ enum SQLiteRows {
             try insertFlag.execute(arguments: [
                 f.id, f.household.description, f.region.digits, f.source.rawValue, f.rule.rawValue, f.raisedAt.millis, try f.storedBody(),
             ])
+        }
+        for a in set.staff {
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO staff (name, role, scope, password_hash, created_at, password_changed_at, disabled_at, failed_logins, locked_until)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    a.name, a.role.rawValue, a.scope.digits, a.passwordHash, a.createdAt, a.passwordChangedAt, a.disabledAt, a.failedLogins,
+                    a.lockedUntil,
+                ])
+        }
+        for name in set.endSessionsOf {
+            try db.execute(sql: "DELETE FROM console_sessions WHERE staff = ?", arguments: [name])
         }
         let insertAudit = try db.cachedStatement(
             sql: "INSERT INTO audit_log (seq, at, actor, action, subject, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -210,6 +228,22 @@ enum SQLiteRows {
                 resolvedAt: (row["resolved_at"] as Int64?).map { Instant(millis: $0) }, resolvedBy: row["resolved_by"],
                 resolution: row["resolution"])
         } catch { throw damaged("conflict") }
+    }
+
+    static func staff(_ row: Row) throws -> StaffAccount {
+        guard let role = StaffRole(rawValue: row["role"]), let scope = try? RegionCode(row["scope"] as String) else {
+            throw damaged("staff account")
+        }
+        return StaffAccount(
+            name: row["name"], role: role, scope: scope, passwordHash: row["password_hash"], createdAt: row["created_at"],
+            passwordChangedAt: row["password_changed_at"], disabledAt: row["disabled_at"], failedLogins: row["failed_logins"],
+            lockedUntil: row["locked_until"])
+    }
+
+    static func session(_ row: Row) -> ConsoleSession {
+        ConsoleSession(
+            tokenHash: row["token_hash"], staff: row["staff"], csrfToken: row["csrf_token"], createdAt: row["created_at"],
+            expiresAt: row["expires_at"])
     }
 
     static func audit(_ row: Row) throws -> AuditEntry {

@@ -122,6 +122,33 @@ enum SQLiteSchema {
                     CREATE INDEX crosscheck_flags_region ON crosscheck_flags(region, raised_at);
                     """)
         }
+        m.registerMigration("v4-console-staff") { db in
+            // The web console's staff accounts (bcrypt hashes) and their server-side sessions
+            // (the SHA-256 of each cookie's token, never the token).
+            try db.execute(
+                sql: """
+                    CREATE TABLE staff (
+                        name TEXT PRIMARY KEY,
+                        role TEXT NOT NULL,
+                        scope TEXT NOT NULL,
+                        password_hash TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        password_changed_at INTEGER NOT NULL,
+                        disabled_at INTEGER,
+                        failed_logins INTEGER NOT NULL,
+                        locked_until INTEGER
+                    ) WITHOUT ROWID;
+                    CREATE TABLE console_sessions (
+                        token_hash TEXT PRIMARY KEY,
+                        staff TEXT NOT NULL,
+                        csrf_token TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX console_sessions_staff ON console_sessions(staff);
+                    CREATE INDEX console_sessions_expiry ON console_sessions(expires_at);
+                    """)
+        }
         return m
     }
 }

@@ -199,6 +199,38 @@ public final class SQLiteStorage: ServerStorage {
         }
     }
 
+    // MARK: Staff
+
+    public func staff(named name: String) async throws -> StaffAccount? {
+        try await readDB { db in try Row.fetchOne(db, sql: "SELECT * FROM staff WHERE name = ?", arguments: [name]).map(SQLiteRows.staff) }
+    }
+
+    public func allStaff() async throws -> [StaffAccount] {
+        try await readDB { db in try Row.fetchAll(db, sql: "SELECT * FROM staff ORDER BY name").map(SQLiteRows.staff) }
+    }
+
+    public func session(tokenHash: String) async throws -> ConsoleSession? {
+        try await readDB { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM console_sessions WHERE token_hash = ?", arguments: [tokenHash]).map(SQLiteRows.session)
+        }
+    }
+
+    public func insertSession(_ session: ConsoleSession) async throws {
+        try await writeDB { db in
+            try db.execute(
+                sql: "INSERT INTO console_sessions (token_hash, staff, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [session.tokenHash, session.staff, session.csrfToken, session.createdAt, session.expiresAt])
+        }
+    }
+
+    public func deleteSession(tokenHash: String) async throws {
+        try await writeDB { db in try db.execute(sql: "DELETE FROM console_sessions WHERE token_hash = ?", arguments: [tokenHash]) }
+    }
+
+    public func deleteExpiredSessions(now: Int64) async throws {
+        try await writeDB { db in try db.execute(sql: "DELETE FROM console_sessions WHERE expires_at <= ?", arguments: [now]) }
+    }
+
     // MARK: Audit
 
     public func auditEntries(after seq: Int64, limit: Int) async throws -> [AuditEntry] {

@@ -1,0 +1,274 @@
+import FieldRollCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The central office's web console under `/console`: server-rendered pages for staff, signed
+/// in with a session cookie, with every action going through the ``SyncPipeline`` under the
+/// person's name.
+///
+/// - Sessions live on the server (``StaffStorage``); the cookie holds only a random token
+///   (`HttpOnly`, `SameSite=Strict`, `Path=/console`, and `Secure` when the request came over
+///   HTTPS through a trusted proxy).
+/// - Every form carries the session's synchronizer token (`_csrf`); the sign-in form, which has
+///   no session yet, a token that must match a short-lived cookie. A POST without the right
+///   token changes nothing and gets a 403 page.
+/// - Roles are checked on every page and action with the API's rules (``StaffRole/apiRole``),
+///   and every record must lie in the person's scope.
+///
+/// These routes are HTML for people, not the device API: docs/console.md describes them, and
+/// docs/openapi.json does not (the OpenAPI check leaves out everything under `/console`).
+struct ConsoleRoutes: Sendable {
+    let pipeline: SyncPipeline
+    let configuration: ServerConfiguration
+    let view: ConsoleView
+
+    static let sessionCookie = "fieldroll_session"
+    static let loginCookie = "fieldroll_login"
+    /// Rows per page on every list.
+    static let pageSize = 20
+
+    init(pipeline: SyncPipeline, configuration: ServerConfiguration) throws {
+        self.pipeline = pipeline
+        self.configuration = configuration
+        self.view = try ConsoleView()
+    }
+
+    func register(on router: Router<ServerRequestContext>) {
+        let console = router.group("console")
+        console.get { _, _ in ConsoleView.redirect("/console/dashboard") }
+        console.get("style.css") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/css; charset=utf-8"
+            headers[.cacheControl] = "max-age=3600"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: ConsoleStyle.css)))
+        }
+        console.get("login") { request, context in try await loginPage(request, context) }
+        console.post("login") { request, context in try await signIn(request, context) }
+        console.post("logout") { request, context in
+            try await gate(request, context, here: "/console/dashboard") { call in
+                try await pipeline.endSession(call.session, now: call.now)
+                var response = ConsoleView.redirect("/console/login")
+                response.setCookie(cookie(Self.sessionCookie, "", maxAge: 0, secure: call.secure))
+                return response
+            }
+        }
+        console.get("dashboard") { request, context in
+            try await gate(request, context, here: "/console/dashboard") { call in try await dashboard(call) }
+        }
+        console.get("conflicts") { request, context in
+            try await gate(request, context, here: "/console/conflicts") { call in try await conflicts(call) }
+        }
+        console.post("conflicts/{id}/resolve") { request, context in
+            try await gate(request, context, here: "/console/conflicts") { call in
+                try await resolve(call, id: context.parameters.get("id") ?? "")
+            }
+        }
+        console.get("review") { request, context in
+            try await gate(request, context, here: "/console/review") { call in try await review(call) }
+        }
+        console.post("review/{id}/decide") { request, context in
+            try await gate(request, context, here: "/console/review") { call in
+                try await decide(call, id: context.parameters.get("id") ?? "")
+            }
+        }
+        console.get("devices") { request, context in
+            try await gate(request, context, here: "/console/devices") { call in try await devices(call, code: nil) }
+        }
+        console.post("devices/enrol") { request, context in
+            try await gate(request, context, here: "/console/devices") { call in try await enrolDevice(call) }
+        }
+        console.post("devices/{id}/revoke") { request, context in
+            try await gate(request, context, here: "/console/devices") { call in
+                try await revokeDevice(call, id: context.parameters.get("id") ?? "")
+            }
+        }
+        console.get("audit") { request, context in
+            try await gate(request, context, here: "/console/audit") { call in try await audit(call, verdict: nil) }
+        }
+        console.post("audit/verify") { request, context in
+            try await gate(request, context, here: "/console/audit") { call in try await verifyAudit(call) }
+        }
+    }
+
+    // MARK: Sessions
+
+    /// One signed-in request: who, in which language, and the form it sent.
+    struct Call {
+        var request: Request
+        var lang: ConsoleLanguage
+        var session: ConsoleSession
+        var staff: StaffAccount
+        var now: Int64
+        var secure: Bool
+        var form: [String: String] = [:]
+        var here: String
+
+        var viewer: ConsoleView.Viewer { .init(staff: staff, csrf: session.csrfToken, lang: lang, here: here) }
+        func text(_ key: String, _ values: [String: String] = [:]) -> String { lang.text(key, values) }
+        /// A query parameter.
+        func query(_ name: String) -> String? { request.uri.queryParameters.get(name) }
+        /// The page asked for, from 1.
+        var page: Int { max(1, query("page").flatMap { Int($0) } ?? 1) }
+    }
+
+    /// Runs `body` for a signed-in person: a GET without a live session goes to the sign-in
+    /// page; a POST without one, or without the session's CSRF token, is refused with a 403
+    /// page and changes nothing. A refusal from the pipeline becomes a page with its status.
+    func gate(_ request: Request, _ context: ServerRequestContext, here: String, _ body: (Call) async throws -> Response)
+        async throws -> Response
+    {
+        let now = configuration.clock()
+        let (lang, chosen) = Self.language(request)
+        let secure = isSecure(request, context)
+        let live: (ConsoleSession, StaffAccount)?
+        if let token = request.cookies[Self.sessionCookie]?.value, !token.isEmpty {
+            live = try await pipeline.consoleSession(token: token, now: now)
+        } else {
+            live = nil
+        }
+        guard let live else {
+            var response: Response
+            if request.method == .get {
+                response = ConsoleView.redirect("/console/login")
+            } else {
+                let viewer = ConsoleView.Viewer(staff: nil, csrf: nil, lang: lang, here: "/console/login")
+                response = view.message(
+                    viewer: viewer, status: .forbidden, kind: "no-session", heading: lang.text("csrf_title"),
+                    body: lang.text("login_expired"), back: "/console/login")
+            }
+            if chosen { response.setCookie(languageCookie(lang, secure: secure)) }
+            return response
+        }
+        let (session, staff) = live
+        var call = Call(request: request, lang: lang, session: session, staff: staff, now: now, secure: secure, here: here)
+        var response: Response
+        if request.method == .post {
+            call.form = try await ConsoleForm.read(request)
+            guard let sent = call.form["_csrf"], ConsoleForm.same(sent, session.csrfToken) else {
+                return view.message(
+                    viewer: call.viewer, status: .forbidden, kind: "csrf", heading: call.text("csrf_title"), body: call.text("csrf_body"),
+                    back: here)
+            }
+        }
+        do {
+            response = try await body(call)
+        } catch let problem as ProblemDetails {
+            response = view.message(
+                viewer: call.viewer, status: HTTPResponse.Status(code: problem.status), kind: problem.code.rawValue,
+                heading: call.text(problem.status == 404 ? "not_found_title" : "error_title"),
+                body: problem.detail ?? problem.title, back: here)
+        } catch let error as any FieldRollError where !(error is StorageError) {
+            response = view.message(
+                viewer: call.viewer, status: .badRequest, kind: error.code.rawValue, heading: call.text("error_title"), body: error.message,
+                back: here)
+        }
+        if chosen { response.setCookie(languageCookie(lang, secure: secure)) }
+        return response
+    }
+
+    /// A 403 page for a role that may not do something.
+    func forbidden(_ call: Call) -> Response {
+        view.message(
+            viewer: call.viewer, status: .forbidden, kind: "forbidden", heading: call.text("forbidden_title"),
+            body: call.text("forbidden_body", ["role": call.text("role_\(call.staff.role.rawValue)")]), back: call.here)
+    }
+
+    /// A 403 page for a record outside the person's region.
+    func outOfScope(_ call: Call) -> Response {
+        view.message(
+            viewer: call.viewer, status: .forbidden, kind: "scope-violation", heading: call.text("forbidden_title"),
+            body: call.text("scope_body", ["scope": call.staff.scope.digits]), back: call.here)
+    }
+
+    // MARK: Signing in
+
+    func loginPage(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
+        let now = configuration.clock()
+        let (lang, chosen) = Self.language(request)
+        let secure = isSecure(request, context)
+        if let token = request.cookies[Self.sessionCookie]?.value, !token.isEmpty,
+            try await pipeline.consoleSession(token: token, now: now) != nil
+        {
+            return ConsoleView.redirect("/console/dashboard")
+        }
+        var response = loginForm(lang: lang, secure: secure, error: nil, status: .ok)
+        if chosen { response.setCookie(languageCookie(lang, secure: secure)) }
+        return response
+    }
+
+    /// The sign-in form with a fresh pre-session token (in the form and in a cookie).
+    func loginForm(lang: ConsoleLanguage, secure: Bool, error: String?, status: HTTPResponse.Status) -> Response {
+        let token = Secrets.token()
+        var values: [String: Any] = ["loginToken": token]
+        if let error { values["error"] = error }
+        let viewer = ConsoleView.Viewer(staff: nil, csrf: nil, lang: lang, here: "/console/login")
+        var response = view.page("login", title: lang.text("login_title"), viewer: viewer, status: status, values: values)
+        response.setCookie(cookie(Self.loginCookie, token, maxAge: 3600, secure: secure))
+        return response
+    }
+
+    func signIn(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
+        let now = configuration.clock()
+        let (lang, _) = Self.language(request)
+        let secure = isSecure(request, context)
+        let form = try await ConsoleForm.read(request)
+        guard let sent = form["_csrf"], let expected = request.cookies[Self.loginCookie]?.value, ConsoleForm.same(sent, expected) else {
+            let viewer = ConsoleView.Viewer(staff: nil, csrf: nil, lang: lang, here: "/console/login")
+            return view.message(
+                viewer: viewer, status: .forbidden, kind: "csrf", heading: lang.text("csrf_title"), body: lang.text("csrf_body"),
+                back: "/console/login")
+        }
+        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let password = form["password"] ?? ""
+        guard StaffAccount.isValidName(name), !password.isEmpty, password.utf8.count <= 200 else {
+            return loginForm(lang: lang, secure: secure, error: lang.text("login_refused"), status: .unauthorized)
+        }
+        switch try await pipeline.signIn(name: name, password: password, now: now) {
+        case .signedIn(let account):
+            let (token, _) = try await pipeline.startSession(for: account, lifetime: configuration.consoleSessionLifetime, now: now)
+            var response = ConsoleView.redirect("/console/dashboard")
+            response.setCookie(cookie(Self.sessionCookie, token, maxAge: Int(configuration.consoleSessionLifetime / 1000), secure: secure))
+            response.setCookie(cookie(Self.loginCookie, "", maxAge: 0, secure: secure))
+            return response
+        case .refused:
+            return loginForm(lang: lang, secure: secure, error: lang.text("login_refused"), status: .unauthorized)
+        case .locked(let until):
+            var response = loginForm(
+                lang: lang, secure: secure, error: lang.text("login_locked", ["until": ConsoleFormat.time(until)]), status: .tooManyRequests
+            )
+            response.headers[.retryAfter] = String(max(1, (until - now + 999) / 1000))
+            return response
+        }
+    }
+
+    // MARK: Cookies and language
+
+    /// A console cookie: `HttpOnly`, `SameSite=Strict`, only under `/console`.
+    func cookie(_ name: String, _ value: String, maxAge: Int, secure: Bool) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/console", secure: secure, httpOnly: true, sameSite: .strict)
+    }
+
+    func languageCookie(_ lang: ConsoleLanguage, secure: Bool) -> Cookie {
+        cookie(ConsoleLanguage.cookieName, lang.rawValue, maxAge: 365 * 86_400, secure: secure)
+    }
+
+    /// The page's language: `?lang=` (then remembered in a cookie), else the cookie, else Chinese.
+    static func language(_ request: Request) -> (ConsoleLanguage, chosen: Bool) {
+        if let asked = request.uri.queryParameters.get("lang"), let lang = ConsoleLanguage(rawValue: asked) { return (lang, true) }
+        if let kept = request.cookies[ConsoleLanguage.cookieName]?.value, let lang = ConsoleLanguage(rawValue: kept) {
+            return (lang, false)
+        }
+        return (.zh, false)
+    }
+
+    /// Whether the browser reached us over HTTPS: the server itself speaks plain HTTP, so only a
+    /// proxy in ``ServerConfiguration/trustedProxies`` saying `X-Forwarded-Proto: https` counts.
+    func isSecure(_ request: Request, _ context: ServerRequestContext) -> Bool {
+        guard request.headers[.xForwardedProto]?.lowercased() == "https" else { return false }
+        guard var peer = context.channel?.remoteAddress?.ipAddress else { return false }
+        if peer.hasPrefix("::ffff:") { peer = String(peer.dropFirst(7)) }
+        return configuration.trustedProxies.contains(peer)
+    }
+}

@@ -1,0 +1,169 @@
+import FieldRollCore
+import Foundation
+
+/// What a console sign-in came to.
+public enum SignInOutcome: Sendable, Hashable {
+    case signedIn(StaffAccount)
+    /// An unknown name, a wrong password or a disabled account: the page does not say which.
+    case refused
+    /// Too many failures: refused until then, whatever the password.
+    case locked(until: Int64)
+}
+
+/// When the console locks an account: after ``failures`` failed sign-ins in a row, for
+/// ``millis`` milliseconds.
+public enum SignInLockout {
+    public static let failures = 5
+    public static let millis: Int64 = 15 * 60_000
+}
+
+extension SyncPipeline {
+    // MARK: Staff accounts
+
+    /// Creates a staff account; audited as `staff.added` under `actor`.
+    /// - Parameter passwordHash: from ``StaffPassword/hash(_:cost:)``; the password itself never
+    ///   reaches the pipeline.
+    /// - Throws: `invalid-record` for a bad name or a name already taken.
+    @discardableResult
+    public func addStaff(name: String, role: StaffRole, scope: RegionCode, passwordHash: String, by actor: String, now: Int64)
+        async throws -> StaffAccount
+    {
+        guard StaffAccount.isValidName(name) else {
+            throw ProblemDetails(
+                .invalidRecord, detail: "a sign-in name is 2–32 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit")
+        }
+        let account = StaffAccount(name: name, role: role, scope: scope, passwordHash: passwordHash, createdAt: now)
+        try await staffWrite(name, now: now) { existing, batch in
+            guard existing == nil else { throw ProblemDetails(.invalidRecord, detail: "a staff account named \(name) exists already") }
+            batch.put(account)
+            batch.audit(actor: Self.officeActor(actor), action: "staff.added", subject: name, detail: "\(role.rawValue) scope \(scope)")
+        }
+        return account
+    }
+
+    /// Replaces a staff member's password, lifts a lock and ends every session of theirs;
+    /// audited as `staff.password-changed`.
+    /// - Throws: `not-found` when no account has that name.
+    public func setStaffPassword(name: String, passwordHash: String, by actor: String, now: Int64) async throws {
+        try await staffWrite(name, now: now) { existing, batch in
+            guard var account = existing else { throw ProblemDetails(.notFound, detail: "no staff account named \(name)") }
+            account.passwordHash = passwordHash
+            account.passwordChangedAt = now
+            account.failedLogins = 0
+            account.lockedUntil = nil
+            batch.put(account, endingSessions: true)
+            batch.audit(actor: Self.officeActor(actor), action: "staff.password-changed", subject: name, detail: "")
+        }
+    }
+
+    /// Disables a staff account at once: it can no longer sign in and its sessions end. Audited
+    /// as `staff.disabled`.
+    /// - Throws: `not-found` when no account has that name; `invalid-record` when it is disabled already.
+    public func disableStaff(name: String, by actor: String, now: Int64) async throws {
+        try await staffWrite(name, now: now) { existing, batch in
+            guard var account = existing else { throw ProblemDetails(.notFound, detail: "no staff account named \(name)") }
+            guard account.disabledAt == nil else { throw ProblemDetails(.invalidRecord, detail: "\(name) is disabled already") }
+            account.disabledAt = now
+            batch.put(account, endingSessions: true)
+            batch.audit(actor: Self.officeActor(actor), action: "staff.disabled", subject: name, detail: "")
+        }
+    }
+
+    /// Every staff account, by name.
+    public func staffAccounts() async throws -> [StaffAccount] { try await storage.allStaff() }
+
+    /// Reads one account under the write lock, lets `change` stage what it decides, and commits.
+    @discardableResult
+    func staffWrite<R: Sendable>(
+        _ name: String, now: Int64, _ change: @escaping @Sendable (StaffAccount?, inout WriteBatch) throws -> R
+    ) async throws -> R {
+        let node = serverNode
+        var request = ReadRequest()
+        request.staffNames = [name]
+        return try await storage.write(reading: request) { snapshot in
+            var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
+            let result = try change(snapshot.staff.first { $0.name == name }, &batch)
+            return (batch.finish(), result)
+        }
+    }
+
+    // MARK: Signing in
+
+    /// Checks a sign-in and counts it: a success clears the failures, the fifth failure in a row
+    /// locks the account for ``SignInLockout/millis``. Each outcome for an existing account is
+    /// audited under `staff:<name>` (`staff.signed-in`, `staff.sign-in-failed`, `staff.locked`);
+    /// a name with no account is not, since it may be a mistyped password.
+    public func signIn(name: String, password: String, now: Int64) async throws -> SignInOutcome {
+        guard let account = try await storage.staff(named: name) else {
+            try await StaffPassword.verifyDecoy(password)
+            return .refused
+        }
+        if let until = account.lockedUntil, until > now { return .locked(until: until) }
+        let matches = try await StaffPassword.verify(password, hash: account.passwordHash)
+        return try await staffWrite(name, now: now) { current, batch -> SignInOutcome in
+            guard var current else { return .refused }
+            if let until = current.lockedUntil, until > now {
+                return .locked(until: until)
+            }
+            let actor = current.actor
+            if matches && current.disabledAt == nil {
+                current.failedLogins = 0
+                current.lockedUntil = nil
+                batch.put(current)
+                batch.audit(actor: actor, action: "staff.signed-in", subject: name, detail: "console")
+                return .signedIn(current)
+            }
+            if current.disabledAt != nil {
+                batch.audit(actor: actor, action: "staff.sign-in-failed", subject: name, detail: "account disabled")
+                return .refused
+            }
+            current.failedLogins += 1
+            if current.failedLogins >= SignInLockout.failures {
+                current.failedLogins = 0
+                current.lockedUntil = now + SignInLockout.millis
+                batch.put(current)
+                batch.audit(
+                    actor: actor, action: "staff.locked", subject: name,
+                    detail: "\(SignInLockout.failures) failed sign-ins; locked for \(SignInLockout.millis / 60_000) minutes")
+                return .locked(until: now + SignInLockout.millis)
+            } else {
+                batch.put(current)
+                batch.audit(actor: actor, action: "staff.sign-in-failed", subject: name, detail: "failure \(current.failedLogins)")
+                return .refused
+            }
+        }
+    }
+
+    /// Starts a console session for a signed-in account.
+    /// - Returns: the token for the cookie (kept nowhere on the server) and the stored session.
+    public func startSession(for account: StaffAccount, lifetime: Int64, now: Int64) async throws -> (
+        token: String, session: ConsoleSession
+    ) {
+        try? await storage.deleteExpiredSessions(now: now)
+        let token = Secrets.token()
+        let session = ConsoleSession(
+            tokenHash: Secrets.hashToken(token), staff: account.name, csrfToken: Secrets.token(), createdAt: now, expiresAt: now + lifetime)
+        try await storage.insertSession(session)
+        return (token, session)
+    }
+
+    /// The live session holding `token` and its account, or nil when the token is unknown, the
+    /// session expired, or the account was disabled since.
+    public func consoleSession(token: String, now: Int64) async throws -> (ConsoleSession, StaffAccount)? {
+        let hash = Secrets.hashToken(token)
+        guard let session = try await storage.session(tokenHash: hash) else { return nil }
+        guard session.expiresAt > now else {
+            try? await storage.deleteSession(tokenHash: hash)
+            return nil
+        }
+        guard let account = try await storage.staff(named: session.staff), account.disabledAt == nil else { return nil }
+        return (session, account)
+    }
+
+    /// Ends a session (sign-out); audited as `staff.signed-out`.
+    public func endSession(_ session: ConsoleSession, now: Int64) async throws {
+        try await storage.deleteSession(tokenHash: session.tokenHash)
+        try await record(
+            actor: StaffAccount.actor(session.staff), action: "staff.signed-out", subject: session.staff, detail: "console", now: now)
+    }
+}
