@@ -111,7 +111,7 @@ extension DeviceStore {
     }
 
     /// Takes note of the server's generation (how often it was restored from a backup). When it
-    /// has grown since the last sync, the server may have lost changes it had acknowledged: every
+    /// has changed since the last sync, the server may have lost changes it had acknowledged: every
     /// sent change set goes back into the outbox, in its original order, and every photo taken
     /// here is checked again — the server answers what it still has as a duplicate.
     /// - Returns: how many change sets were put back for sending.
@@ -130,7 +130,9 @@ extension DeviceStore {
             if stored == generation { return 0 }
             try tx.db.execute(
                 sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('server_generation', ?)", arguments: [Data(String(generation).utf8)])
-            guard let stored, generation > stored else { return 0 }
+            // Any other generation than the one last seen means a restore (normally a higher one;
+            // a lower one when the server was restored onto an empty database): send again.
+            guard let stored, generation != stored else { return 0 }
             let count = try Int.fetchOne(tx.db, sql: "SELECT COUNT(*) FROM sent") ?? 0
             try tx.db.execute(
                 sql:

@@ -53,6 +53,13 @@ public enum ServerBackup {
         guard manifest.backend == backend else {
             throw StorageError(.invalidConfiguration, "the backup is of a \(manifest.backend) server; this one uses \(backend)")
         }
+        // The generation of the database about to be replaced, if there is one: the restored
+        // server's next generation must be above everything that one handed out.
+        var replaced: Int64?
+        if let current = try? await ServerOpener.storage(configuration, create: false) {
+            replaced = try? await current.head().generation
+            await current.close()
+        }
         if let url = configuration.databaseURL {
             try await PostgresStorage.restore(from: folder + "/fieldroll.pgdump", url: url)
         } else {
@@ -61,7 +68,10 @@ public enum ServerBackup {
         let photos = try copyBlobs(from: folder + "/blobs", to: configuration.blobDirectory)
         let (pipeline, _) = try await ServerOpener.open(configuration)
         let head: SyncHead
-        do { head = try await pipeline.beginGeneration(reason: "restored from the backup of \(manifest.createdAt)", now: now) } catch {
+        do {
+            head = try await pipeline.beginGeneration(
+                reason: "restored from the backup of \(manifest.createdAt)", above: replaced, now: now)
+        } catch {
             await pipeline.storage.close()
             throw error
         }

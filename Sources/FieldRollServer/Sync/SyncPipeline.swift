@@ -175,6 +175,10 @@ public final class SyncPipeline: Sendable {
         // The head first: every position up to it has committed (writers commit in position
         // order), so the page read next sees all of them.
         let head = try await timed("head") { try await storage.head() }
+        // A cursor past the head was issued by a timeline this server lost (it was restored
+        // from a backup since): start again from the beginning, which merges as a no-op for
+        // everything the device already holds and skips nothing.
+        let position = position > head.position ? 0 : position
         let rows = try await timed("changes") { try await storage.changes(after: position, in: scope, limit: limit + 1) }
         var changes: [PulledChange] = []
         changes.reserveCapacity(min(rows.count, limit))
@@ -261,11 +265,14 @@ public final class SyncPipeline: Sendable {
     /// lost timeline handed out, so devices whose cursors ran ahead of the backup still receive
     /// every change committed from now on, and devices learn (from `generation`) to send again
     /// what they had pushed since.
-    public func beginGeneration(reason: String, now: Int64) async throws -> SyncHead {
+    /// - Parameter above: the generation of the database the restore replaced, when it could be
+    ///   read: the new generation is above it too, so restoring the same backup twice never
+    ///   hands out a generation (and positions) that devices already hold.
+    public func beginGeneration(reason: String, above: Int64? = nil, now: Int64) async throws -> SyncHead {
         let node = serverNode
         return try await storage.write(reading: ReadRequest()) { snapshot in
             var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
-            batch.head.generation += 1
+            batch.head.generation = max(batch.head.generation, above ?? 0) + 1
             batch.head.position = max(batch.head.position, batch.head.generation << SyncHead.generationShift)
             batch.audit(
                 actor: "admin", action: "server.restored", subject: node.rawValue, detail: "generation \(batch.head.generation): \(reason)")
