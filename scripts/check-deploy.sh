@@ -7,7 +7,7 @@
 #              the hardening directives present, systemd-analyze security exposure <= 2.0
 #   shell      bash -n and shellcheck on every shell script
 #   files      fieldroll.env.example, compose.yaml and the Dockerfile are consistent
-#   postgres   deploy/postgres/setup.sh run three times against a throwaway PostgreSQL 15
+#   postgres   deploy/postgres/setup.sh run three times against a throwaway PostgreSQL
 #              cluster: the printed URL logs in, a second run keeps the password, PUBLIC is shut out
 #   backup     deploy/backup/fieldroll-backup.sh with a stub server: retention and failures
 #   server     with a built fieldroll-server (.build/release, .build/debug or $FIELDROLL_SERVER_BIN;
@@ -25,9 +25,8 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 # ---- packages ------------------------------------------------------------------------------------
-pg_bin=/usr/lib/postgresql/15/bin
 need=()
-for pkg in nginx systemd postgresql-15 postgresql-client-15 shellcheck openssl curl strace python3-yaml util-linux procps binutils; do
+for pkg in nginx systemd postgresql postgresql-client shellcheck openssl curl strace python3-yaml util-linux procps binutils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -48,6 +47,9 @@ if [ ${#need[@]} -gt 0 ]; then
   [ "$installed" = yes ] || { echo "check-deploy: could not install ${need[*]}" >&2; exit 1; }
 fi
 export PATH="$PATH:/usr/sbin:/sbin"
+# Debian's postgresql package brings one major version (15 on Debian 12): use the newest installed.
+pg_bin=$(find /usr/lib/postgresql -maxdepth 2 -type d -name bin 2>/dev/null | sort -V | tail -n 1)
+[ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || { echo "check-deploy: no PostgreSQL server binaries under /usr/lib/postgresql" >&2; exit 1; }
 
 # ---- bookkeeping ---------------------------------------------------------------------------------
 work=$(mktemp -d /tmp/fieldroll-check-deploy.XXXXXX)
@@ -257,7 +259,11 @@ nginx_behaviour() {
   [[ $code == 200 ]] || die "/healthz from 127.0.0.2 answered $code"
   code=$(curl -sk -o /dev/null -w '%{http_code}' "$url/other")
   [[ $code == 404 ]] || die "/other answered $code, not 404"
-  echo "metrics: 200 from 127.0.0.1, 403 from 127.0.0.2; unknown paths 404"
+  for path in /console /console/login /console/review; do
+    out=$(curl -sk "$url$path")
+    grep -q "\"path\": \"$path\"" <<<"$out" || die "$path did not reach the server processes: $out"
+  done
+  echo "metrics: 200 from 127.0.0.1, 403 from 127.0.0.2; /console reaches the server; unknown paths 404"
 
   # Photos up to 25 MiB pass; 27 MiB is refused by nginx.
   head -c $((25 * 1024 * 1024)) /dev/zero >"$dir/25m"
@@ -418,7 +424,7 @@ EOF
 }
 
 # ---- PostgreSQL ----------------------------------------------------------------------------------
-# start_cluster BASE-PORT: a throwaway PostgreSQL 15 cluster on 127.0.0.1 (superuser postgres,
+# start_cluster BASE-PORT: a throwaway PostgreSQL cluster on 127.0.0.1 (superuser postgres,
 # trust on its private socket, scram-sha-256 over TCP). Sets pg_base, pg_data, port and the
 # PGHOST/PGPORT/PGUSER a superuser connects with.
 start_cluster() {
@@ -788,7 +794,7 @@ EOF
 for conf in "$repo"/deploy/nginx/*.conf; do
   check "nginx -t deploy/nginx/$(basename "$conf")" nginx_syntax "$conf"
 done
-check "nginx: fieldroll.conf served (redirect, HSTS, metrics allow list, no POST retry, 26m limit)" nginx_behaviour
+check "nginx: fieldroll.conf served (redirect, HSTS, metrics allow list, console, no POST retry, 26m limit)" nginx_behaviour
 
 prepare_units
 for f in "$units_dir"/*.service "$units_dir"/*.timer; do
@@ -805,7 +811,7 @@ check "bash -n + shellcheck on every shell script" shell_scripts
 check "fieldroll.env.example: KEY=VALUE, every variable documented" env_example
 check "container: compose.yaml and Dockerfile consistent (not run: no container engine)" container_files
 
-check "postgres/setup.sh twice on a throwaway PostgreSQL 15" postgres_setup
+check "postgres/setup.sh twice on a throwaway PostgreSQL" postgres_setup
 check "backup script: retention and loud failures" backup_retention
 check "real fieldroll-server, county: env example, init, backup script while serving, restore" server_round_trip
 check "real fieldroll-server, city: setup.sh, init, 2 processes, backup script (pg_dump), restore" city_round_trip
