@@ -60,12 +60,10 @@ struct BlobRoutes {
 
     func put(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
         let device = try context.requireDevice()
-        guard RolePolicy.may(device.role, write: .photo) else {
-            throw ProblemResponse(.forbidden, "a \(device.role.rawValue) may not upload photos")
-        }
+        try pipeline.checkUpload(by: device)
         let d = try digest(context)
         if let size = await blobs.size(of: d) {
-            try await pipeline.storage.recordBlob(d, size: size, uploader: device.id, at: Clock.millis())
+            try await pipeline.recordUpload(d, size: size, by: device, now: Clock.millis())
             return try JSONBody.response(BlobStatus(sha256: d, size: size, received: size, complete: true), request: request)
         }
         guard let lengthText = request.headers[.uploadLength], let total = Int64(lengthText), total > 0 else {
@@ -109,7 +107,7 @@ struct BlobRoutes {
         case .complete:
             metrics.blobReceived(total - held)
         }
-        try await pipeline.storage.recordBlob(d, size: total, uploader: device.id, at: Clock.millis())
+        try await pipeline.recordUpload(d, size: total, by: device, now: Clock.millis())
         return try JSONBody.response(
             BlobStatus(sha256: d, size: total, received: total, complete: true), status: .created, request: request)
     }
@@ -118,7 +116,7 @@ struct BlobRoutes {
         let device = try context.requireDevice()
         let d = try digest(context)
         // Out of scope and absent look the same, so a caller learns nothing of other regions.
-        guard let size = await blobs.size(of: d), try await pipeline.storage.blobVisible(d, scope: device.scope, device: device.id) else {
+        guard let size = await blobs.size(of: d), try await pipeline.mayDownload(d, by: device) else {
             throw ProblemResponse(.notFound, "no blob \(d.hex) in your region")
         }
         let range: Range<Int64>
