@@ -75,9 +75,9 @@ struct PhotoDownloadTests {
         await h.close()
     }
 
-    @Test("a photo record outside the device's scope is never asked for")
-    func outOfScopeNotAsked() async throws {
-        let h = try await Harness()
+    @Test("a photo record outside the device's scope is never asked for", arguments: StorageBackendKind.allCases)
+    func outOfScopeNotAsked(backend: StorageBackendKind) async throws {
+        let h = try await Harness(backend: backend)
         let (a, _) = try await visitWithPhotos(h)
         defer { a.close() }
         let b = try await h.device(name: "张伟")

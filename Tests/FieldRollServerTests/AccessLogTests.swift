@@ -1,14 +1,17 @@
 import FieldRollCore
 import FieldRollServer
+import FieldRollTestSupport
 import Foundation
 import Testing
 
 @Suite("Each request leaves one access log line and nothing personal")
 struct AccessLogTests {
-    @Test("the line names method, route, status, time, device and request id; never the token or a household's head")
-    func line() async throws {
+    @Test(
+        "the line names method, route, status, time, device and request id; never the token or a household's head",
+        arguments: StorageBackendKind.allCases)
+    func line(backend: StorageBackendKind) async throws {
         let log = CapturedLog()
-        let server = try await TestServer(logger: log.logger)
+        let server = try await TestServer(backend: backend, logger: log.logger)
         defer { Task { await server.close() } }
         let device = try await server.enrol()
         let body = try JSONValue(encoding: PushRequest(changeSets: [try device.changeSet([device.newHousehold()])]))

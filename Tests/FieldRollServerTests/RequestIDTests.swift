@@ -1,13 +1,14 @@
 import FieldRollCore
 import FieldRollServer
+import FieldRollTestSupport
 import Foundation
 import Testing
 
 @Suite("Every response names its request id")
 struct RequestIDTests {
-    @Test("a sane X-Request-ID is echoed; a missing or unsafe one is replaced by a new id")
-    func echo() async throws {
-        let server = try await TestServer()
+    @Test("a sane X-Request-ID is echoed; a missing or unsafe one is replaced by a new id", arguments: StorageBackendKind.allCases)
+    func echo(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let given = "field-report_42.A"
         let (_, _, echoed) = try await server.exchange("GET", "/healthz", headers: ["X-Request-ID": given])
@@ -27,9 +28,9 @@ struct RequestIDTests {
         #expect(long.value(forHTTPHeaderField: "X-Request-ID") == longest)
     }
 
-    @Test("problem answers carry the id in the header and as requestId, 404 and 405 included")
-    func problems() async throws {
-        let server = try await TestServer()
+    @Test("problem answers carry the id in the header and as requestId, 404 and 405 included", arguments: StorageBackendKind.allCases)
+    func problems(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
         let cases: [(String, String, Int)] = [("GET", "/nowhere", 404), ("DELETE", "/v1/sync/push", 405), ("GET", "/v1/sync/pull", 401)]
         for (i, (method, path, expected)) in cases.enumerated() {
