@@ -98,4 +98,73 @@ struct ReviewChainTests {
         #expect(code(decide(.suspend, .enrolled, at: .countyApproval)) == .illegalTransition)
         #expect(code(decide(.resume, .surveyed, at: .townshipReview)) == .illegalTransition)
     }
+
+    @Test("on the roll: terminate ends an enrolled or suspended household for good; confirm keeps it and its dates as they are")
+    func terminateAndConfirm() throws {
+        let started = try CalendarDate("2026-06-01")
+        func decide(_ d: ReviewDecision, _ status: EnrolmentStatus, by role: Role = .approver) -> Result<ReviewTransition, ReviewRefusal> {
+            chain.decide(d, at: .rollReview, by: role, status: status, since: started, today: day)
+        }
+        func code(_ r: Result<ReviewTransition, ReviewRefusal>) -> ErrorCode? { if case .failure(let f) = r { f.code } else { nil } }
+        #expect(try decide(.terminate, .enrolled).get() == ReviewTransition(status: .terminated, since: day))
+        #expect(try decide(.terminate, .suspended, by: .admin).get() == ReviewTransition(status: .terminated, since: day))
+        #expect(code(decide(.terminate, .terminated)) == .illegalTransition, "terminated is final")
+        #expect(code(decide(.terminate, .publicNotice)) == .illegalTransition, "an application is refused, not terminated")
+        #expect(code(decide(.terminate, .enrolled, by: .reviewer)) == .forbidden)
+        #expect(
+            code(chain.decide(.terminate, at: .countyApproval, by: .approver, status: .enrolled, since: started, today: day))
+                == .illegalTransition)
+        let kept = try decide(.confirm, .enrolled).get()
+        #expect(kept == ReviewTransition(status: .enrolled, since: started, moves: false), "the status and the day it began stay")
+        #expect(try decide(.confirm, .suspended).get().status == .suspended)
+        #expect(code(decide(.confirm, .rejected)) == .illegalTransition)
+        #expect(code(decide(.confirm, .enrolled, by: .reviewer)) == .forbidden)
+    }
+}
+
+@Suite("Review chains per county, from settings")
+struct ReviewChainsTests {
+    let twoLevel = try! RegionCode("139901002201")
+    let oneLevel = try! RegionCode("139902001201")
+
+    @Test("a county that sets one-level approval and its own days; every other county keeps the default chain")
+    func perCounty() throws {
+        let settings = [
+            "FIELDROLL_REVIEW_CHAIN": "notice=6, township-review=25",
+            "FIELDROLL_REVIEW_COUNTIES": "139902:one-level,notice=5; 139903000000:village-survey=10",
+            "FIELDROLL_HOLIDAYS": "2027-01-01, 2027-02-16..2027-02-18",
+        ]
+        let chains = try ReviewChains(settings: { settings[$0] })
+        let home = chains.chain(for: twoLevel)
+        #expect(!home.townshipApproves && home.noticeDays == 6 && home.deadlines[.townshipReview] == 25)
+        #expect(home.deadlines[.villageSurvey] == 15, "what the setting leaves out stays standard")
+        let delegated = chains.chain(for: oneLevel)
+        #expect(delegated.townshipApproves && delegated.noticeDays == 5 && delegated.deadlines[.townshipReview] == 25)
+        #expect(chains.chain(for: try RegionCode("139903004000")).deadlines[.villageSurvey] == 10)
+        #expect(chains.chain(for: try RegionCode("139903004000")).noticeDays == 6, "a county inherits the server's default")
+        let expected = try ["2027-01-01", "2027-02-16", "2027-02-17", "2027-02-18"].map { try CalendarDate($0) }
+        #expect(chains.holidays == Set(expected))
+        #expect(
+            delegated.decide(.approve, at: .townshipReview, by: .approver, status: .surveyed, since: nil, today: expected[0])
+                .map(\.status) == .success(.publicNotice))
+        #expect(try ReviewChains(settings: { _ in nil }) == .standard)
+    }
+
+    @Test("bad settings are invalid-configuration and name the setting")
+    func badSettings() {
+        for (key, value) in [
+            ("FIELDROLL_REVIEW_CHAIN", "notice=3"), ("FIELDROLL_REVIEW_CHAIN", "three-level"),
+            ("FIELDROLL_REVIEW_CHAIN", "county-approval=0"), ("FIELDROLL_REVIEW_CHAIN", "roll-review=5"),
+            ("FIELDROLL_REVIEW_COUNTIES", "139902001000:one-level"), ("FIELDROLL_REVIEW_COUNTIES", "one-level"),
+            ("FIELDROLL_REVIEW_COUNTIES", "139902:one-level;139902:notice=9"), ("FIELDROLL_HOLIDAYS", "2027-13-01"),
+            ("FIELDROLL_HOLIDAYS", "2027-02-18..2027-02-16"),
+        ] {
+            do {
+                _ = try ReviewChains(settings: { $0 == key ? value : nil })
+                Issue.record("\(key)=\(value) was accepted")
+            } catch {
+                #expect(error.code == .invalidConfiguration && error.message.contains(key), "\(key)=\(value): \(error.message)")
+            }
+        }
+    }
 }

@@ -18,7 +18,9 @@
 ///
 /// Once on the roll, the office reviews at `roll-review` (approver, admin): `suspend` moves
 /// `enrolled` to `suspended` (a missed check-in window, a cross-check hit), `resume` moves
-/// `suspended` back to `enrolled` from that day; both need a reason.
+/// `suspended` back to `enrolled` from that day, and `terminate` ends an `enrolled` or
+/// `suspended` household's benefit for good (`terminated`), and `confirm` keeps either as it
+/// is once a person has looked at what was raised against it; each needs a reason.
 public struct ReviewChain: Hashable, Codable, Sendable {
     /// The township approves on the county's behalf (one-level approval).
     public var townshipApproves: Bool
@@ -81,8 +83,8 @@ public struct ReviewChain: Hashable, Codable, Sendable {
     public func decide(
         _ decision: ReviewDecision, at step: ReviewStep, by role: Role, status: EnrolmentStatus, since: CalendarDate?, today: CalendarDate
     ) -> Result<ReviewTransition, ReviewRefusal> {
-        if step == .rollReview || decision == .suspend || decision == .resume {
-            return decideOnRoll(decision, at: step, by: role, status: status, today: today)
+        if step == .rollReview || [.suspend, .resume, .terminate, .confirm].contains(decision) {
+            return decideOnRoll(decision, at: step, by: role, status: status, since: since, today: today)
         }
         guard let awaited = self.step(awaitedBy: status) else {
             return .failure(ReviewRefusal(.illegalTransition, "the application is \(status.rawValue); it waits for no review step"))
@@ -124,33 +126,41 @@ public struct ReviewChain: Hashable, Codable, Sendable {
             default:
                 return .failure(ReviewRefusal(.illegalTransition, "the application is \(status.rawValue)"))
             }
-        case .suspend, .resume:
+        case .suspend, .resume, .terminate, .confirm:
             return .failure(ReviewRefusal(.illegalTransition, "\(decision.rawValue) is decided at roll-review"))
         }
     }
 
-    /// `suspend` and `resume` at `roll-review`, for households already on the roll.
+    /// `suspend`, `resume`, `terminate` and `confirm` at `roll-review`, for households already on
+    /// the roll. A confirmation leaves the status (and the day it began) as they are.
     private func decideOnRoll(
-        _ decision: ReviewDecision, at step: ReviewStep, by role: Role, status: EnrolmentStatus, today: CalendarDate
+        _ decision: ReviewDecision, at step: ReviewStep, by role: Role, status: EnrolmentStatus, since: CalendarDate?,
+        today: CalendarDate
     ) -> Result<ReviewTransition, ReviewRefusal> {
         guard step == .rollReview else {
             return .failure(ReviewRefusal(.illegalTransition, "\(decision.rawValue) is decided at roll-review, not \(step.rawValue)"))
         }
-        let (from, to): (EnrolmentStatus, EnrolmentStatus)
+        let (from, to): ([EnrolmentStatus], EnrolmentStatus?)
         switch decision {
-        case .suspend: (from, to) = (.enrolled, .suspended)
-        case .resume: (from, to) = (.suspended, .enrolled)
+        case .suspend: (from, to) = ([.enrolled], .suspended)
+        case .resume: (from, to) = ([.suspended], .enrolled)
+        case .terminate: (from, to) = ([.enrolled, .suspended], .terminated)
+        case .confirm: (from, to) = ([.enrolled, .suspended], nil)
         case .approve, .reject, .returnForSurvey:
             return .failure(
-                ReviewRefusal(.illegalTransition, "at roll-review the office suspends or resumes, it does not \(decision.rawValue)"))
+                ReviewRefusal(
+                    .illegalTransition,
+                    "at roll-review the office suspends, resumes, terminates or confirms, it does not \(decision.rawValue)"))
         }
-        guard status == from else {
+        guard from.contains(status) else {
+            let needed = from.map(\.rawValue).joined(separator: " or ")
             return .failure(
-                ReviewRefusal(.illegalTransition, "the enrolment is \(status.rawValue); \(decision.rawValue) needs it \(from.rawValue)"))
+                ReviewRefusal(.illegalTransition, "the enrolment is \(status.rawValue); \(decision.rawValue) needs it \(needed)"))
         }
         guard may(role, actAt: step) else {
             return .failure(ReviewRefusal(.forbidden, "a \(role.rawValue) may not decide at \(step.rawValue)"))
         }
+        guard let to else { return .success(ReviewTransition(status: status, since: since ?? today, moves: false)) }
         return .success(ReviewTransition(status: to, since: today))
     }
 
@@ -173,10 +183,13 @@ public struct ReviewTransition: Hashable, Sendable {
     public var status: EnrolmentStatus
     /// The day the new status begins.
     public var since: CalendarDate
+    /// False for a decision that leaves the enrolment as it was (`confirm`): nothing to write.
+    public var moves: Bool
 
-    public init(status: EnrolmentStatus, since: CalendarDate) {
+    public init(status: EnrolmentStatus, since: CalendarDate, moves: Bool = true) {
         self.status = status
         self.since = since
+        self.moves = moves
     }
 }
 

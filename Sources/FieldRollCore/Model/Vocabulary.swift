@@ -115,7 +115,7 @@ public enum ReviewStep: String, Codable, Sendable, CaseIterable {
     case
         publicNotice = "public-notice"
     /// The office's review of a household already on the roll: suspend (a missed check-in
-    /// window, a cross-check hit) or resume.
+    /// window, a cross-check hit, a survey that changes the means test), resume or terminate.
     case rollReview = "roll-review"
 }
 
@@ -127,6 +127,12 @@ public enum ReviewDecision: String, Codable, Sendable, CaseIterable {
     case suspend
     /// At `roll-review`: pay a suspended household again.
     case resume
+    /// At `roll-review`: take an enrolled or suspended household off the roll for good (it no
+    /// longer qualifies, moved away, died); a new application starts again at the village.
+    case terminate
+    /// At `roll-review`: the office looked at what was raised against an enrolled or suspended
+    /// household (a cross-check flag, an amount of 0) and keeps it as it is; the reason says why.
+    case confirm
 }
 
 /// How a recipient proved presence at a check-in.

@@ -26,6 +26,9 @@ public struct ServerConfiguration: Sendable {
     public var maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift
     /// How long a one-time enrolment code stays valid, in ms.
     public var enrolmentCodeLifetime: Int64 = 72 * 3600 * 1000
+    /// Each county's review chain and the holidays deadlines skip (`FIELDROLL_REVIEW_*`,
+    /// `FIELDROLL_HOLIDAYS`; docs/review.md).
+    public var reviewChains: ReviewChains = .standard
     /// How computed gaps become monthly amounts: rounding and the minimum payment.
     public var benefitRule: BenefitRule = .standard
     /// The complaint telephone and address printed on the public notice (nil: a blank line to

@@ -36,7 +36,8 @@ public enum ServerOpener {
         let storage = try await storage(configuration, create: false, logger: logger)
         do {
             let pipeline = try await SyncPipeline.open(
-                storage, maxClockDrift: configuration.maxClockDrift, benefitRule: configuration.benefitRule,
+                storage, maxClockDrift: configuration.maxClockDrift, reviewChains: configuration.reviewChains,
+                benefitRule: configuration.benefitRule,
                 checkInSchedule: configuration.checkInSchedule, metrics: metrics)
             let blobs = try BlobStore(root: configuration.blobDirectory)
             return (pipeline, blobs)

@@ -48,7 +48,8 @@ extension ConsoleRoutes {
         let open = try await pipeline.conflicts(includeResolved: false, scope: scope)
         let queue = try await pipeline.reviewQueue(in: scope, today: today)
         // The steps an application can wait at (not the roll review of enrolled households).
-        let queued = Set(EnrolmentStatus.allCases.compactMap { pipeline.reviewChain.step(awaitedBy: $0) })
+        let chains = [pipeline.reviewChains.fallback] + pipeline.reviewChains.counties.values
+        let queued = Set(chains.flatMap { chain in EnrolmentStatus.allCases.compactMap { chain.step(awaitedBy: $0) } })
         let steps: [[String: Any]] = ReviewStep.allCases.filter { queued.contains($0) }.map { step in
             ["label": call.text("step_\(step.rawValue)"), "count": queue.filter { $0.step == step }.count]
         }
@@ -172,7 +173,10 @@ extension ConsoleRoutes {
                 head = state.values["headName"]?.stringValue ?? ""
                 address = state.values["address"]?.stringValue ?? ""
             }
-            let canDecide = role.map { RolePolicy.may($0, write: .reviewAction) && pipeline.reviewChain.may($0, actAt: e.step) } ?? false
+            let canDecide =
+                role.map {
+                    RolePolicy.may($0, write: .reviewAction) && pipeline.reviewChains.chain(for: e.enrolment.region).may($0, actAt: e.step)
+                } ?? false
             let flags: [[String: Any]] = e.flags.map { ["rule": $0.rule.rawValue, "detail": $0.detail] }
             var row: [String: Any] = [
                 "id": e.enrolment.id.description, "stepCode": e.step.rawValue, "stepLabel": call.text("step_\(e.step.rawValue)"),
@@ -196,11 +200,11 @@ extension ConsoleRoutes {
         guard let step = call.form["step"].flatMap(ReviewStep.init(rawValue:)),
             let decision = call.form["decision"].flatMap(ReviewDecision.init(rawValue:))
         else { throw ProblemDetails(.badRequest, detail: "the form names no step or no decision") }
-        guard let role = call.staff.role.apiRole, RolePolicy.may(role, write: .reviewAction), pipeline.reviewChain.may(role, actAt: step)
-        else { return forbidden(call) }
+        guard let role = call.staff.role.apiRole, RolePolicy.may(role, write: .reviewAction) else { return forbidden(call) }
         let key = RecordKey(.enrolment, enrolment.description)
         guard let stored = try await pipeline.records([key])[key] else { throw ProblemDetails(.notFound, detail: "no such application") }
         guard call.staff.scope.contains(stored.region) else { return outOfScope(call) }
+        guard pipeline.reviewChains.chain(for: stored.region).may(role, actAt: step) else { return forbidden(call) }
         let reason = String((call.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
         try await pipeline.review(
             enrolment: enrolment, step: step, decision: decision, reason: reason, by: call.staff.actor, role: role, now: call.now)

@@ -100,7 +100,7 @@ extension SyncPipeline {
                 enrolment: e.id, head: NoticeMask.name(head?.name ?? households[e.householdID]?.headName ?? ""),
                 residentID: head.map { NoticeMask.residentID($0.residentID.rawValue) } ?? "", programme: e.programme,
                 householdSize: people.count, monthlyAmount: e.monthlyAmount, noticeStart: start,
-                noticeEnd: start.map { $0.adding(days: reviewChain.noticeDays) }, status: e.status,
+                noticeEnd: start.map { $0.adding(days: reviewChains.chain(for: e.region).noticeDays) }, status: e.status,
                 startDate: e.status == .enrolled ? e.startDate : nil)
         }
         .sorted {

@@ -16,8 +16,12 @@ public struct ReviewQueueEntry: Sendable, Hashable, Codable {
     /// For the public notice: the first day enrolment may be approved.
     public var noticeEnds: CalendarDate?
     /// The cross-check flags raised against the household, oldest first: for the person
-    /// deciding to look at before approving.
+    /// deciding to look at before approving. At `roll-review`, only those raised since the
+    /// office's last decision there.
     public var flags: [CrossCheckFlag] = []
+    /// At `roll-review`: the household is enrolled at 0 a month (its latest survey no longer
+    /// qualifies); suspend or terminate it.
+    public var notEligible: Bool = false
 }
 
 extension SyncPipeline {
@@ -51,23 +55,47 @@ extension SyncPipeline {
     }
 
     /// Applications waiting at a step inside `scope` (nil: everywhere), oldest first, with their
-    /// deadlines as of `today` and their households' cross-check flags.
-    public func reviewQueue(in scope: RegionCode?, today: CalendarDate, holidays: Set<CalendarDate> = []) async throws -> [ReviewQueueEntry]
-    {
+    /// deadlines as of `today` (in working days of each county's chain, skipping the
+    /// configured holidays) and their households' cross-check flags; and, at `roll-review`, the
+    /// households on the roll (enrolled or suspended) with something for the office to decide: a
+    /// cross-check flag raised since its last decision at `roll-review`, or an enrolled household
+    /// whose amount is now 0.
+    public func reviewQueue(in scope: RegionCode?, today: CalendarDate) async throws -> [ReviewQueueEntry] {
+        let holidays = reviewChains.holidays
         var out: [ReviewQueueEntry] = []
         let flags = Dictionary(grouping: try await storage.flags(in: scope), by: \.household)
+        // Flags raised before the office last decided on a household on the roll were looked at then.
+        var lastRollDecision: [EnrolmentID: Instant] = [:]
+        for record in try await storage.records(of: .reviewAction, in: scope) {
+            guard case .body(let body) = record.content, let action = try? body.decode(as: ReviewAction.self),
+                action.step == .rollReview
+            else { continue }
+            lastRollDecision[action.enrolmentID] = max(lastRollDecision[action.enrolmentID] ?? action.at, action.at)
+        }
         for record in try await storage.records(of: .enrolment, in: scope) {
             guard case .state(let state) = record.content, !state.isDeleted, let id = try? EnrolmentID(record.id),
-                let enrolment = try? Enrolment(id: id, values: state.values), let step = reviewChain.step(awaitedBy: enrolment.status)
+                let enrolment = try? Enrolment(id: id, values: state.values)
             else { continue }
+            let chain = reviewChains.chain(for: enrolment.region)
             let since = enrolment.statusSince
-            let due = since.flatMap { reviewChain.dueDate(status: enrolment.status, since: $0, holidays: holidays) }
+            let raised = flags[enrolment.householdID] ?? []
+            guard let step = chain.step(awaitedBy: enrolment.status) else {
+                guard enrolment.status == .enrolled || enrolment.status == .suspended else { continue }
+                let open = raised.filter { flag in lastRollDecision[id].map { flag.raisedAt > $0 } ?? true }
+                let notEligible = enrolment.status == .enrolled && enrolment.monthlyAmount == .zero
+                guard !open.isEmpty || notEligible else { continue }
+                out.append(
+                    ReviewQueueEntry(
+                        enrolment: enrolment, step: .rollReview, since: since, due: nil, daysLate: 0, noticeEnds: nil, flags: open,
+                        notEligible: notEligible))
+                continue
+            }
+            let due = since.flatMap { chain.dueDate(status: enrolment.status, since: $0, holidays: holidays) }
             let late = due.map { $0.workingDays(until: today, holidays: holidays) } ?? 0
-            let noticeEnds = enrolment.status == .publicNotice ? since.map { $0.adding(days: reviewChain.noticeDays) } : nil
+            let noticeEnds = enrolment.status == .publicNotice ? since.map { $0.adding(days: chain.noticeDays) } : nil
             out.append(
                 ReviewQueueEntry(
-                    enrolment: enrolment, step: step, since: since, due: due, daysLate: late, noticeEnds: noticeEnds,
-                    flags: flags[enrolment.householdID] ?? []))
+                    enrolment: enrolment, step: step, since: since, due: due, daysLate: late, noticeEnds: noticeEnds, flags: raised))
         }
         return out.sorted {
             ($0.since?.dayNumber ?? Int.min, $0.enrolment.id.description) < ($1.since?.dayNumber ?? Int.min, $1.enrolment.id.description)

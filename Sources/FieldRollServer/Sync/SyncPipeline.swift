@@ -20,8 +20,9 @@ public final class SyncPipeline: Sendable {
     public let identity: ServerIdentity
     /// How far ahead of the server's clock a stamp may be, in ms.
     public let maxClockDrift: Int64
-    /// How this county runs its review chain; review actions move enrolments by it.
-    public let reviewChain: ReviewChain
+    /// How each county runs its review chain, and the holidays its deadlines skip; review
+    /// actions move enrolments by their county's chain.
+    public let reviewChains: ReviewChains
     /// How computed gaps become monthly amounts (rounding, minimum); see `docs/rolls.md`.
     public let benefitRule: BenefitRule
     /// The check-in schedule: who is due or overdue, which face matches a person looks at. Sent
@@ -37,13 +38,13 @@ public final class SyncPipeline: Sendable {
 
     public init(
         storage: any ServerStorage, identity: ServerIdentity, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift,
-        reviewChain: ReviewChain = .standard, benefitRule: BenefitRule = .standard, checkInSchedule: CheckInSchedule = .standard,
+        reviewChains: ReviewChains = .standard, benefitRule: BenefitRule = .standard, checkInSchedule: CheckInSchedule = .standard,
         metrics: ServerMetrics? = nil
     ) {
         self.storage = storage
         self.identity = identity
         self.maxClockDrift = maxClockDrift
-        self.reviewChain = reviewChain
+        self.reviewChains = reviewChains
         self.benefitRule = benefitRule
         self.checkInSchedule = checkInSchedule
         self.metrics = metrics
@@ -53,7 +54,7 @@ public final class SyncPipeline: Sendable {
     /// - Throws: ``StorageError`` `no-server` when it holds none.
     /// - Parameter metrics: where to record the time of storage calls (`fieldroll_database_duration_seconds`).
     public static func open(
-        _ storage: any ServerStorage, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift, reviewChain: ReviewChain = .standard,
+        _ storage: any ServerStorage, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift, reviewChains: ReviewChains = .standard,
         benefitRule: BenefitRule = .standard, checkInSchedule: CheckInSchedule = .standard, metrics: ServerMetrics? = nil
     ) async throws -> SyncPipeline {
         guard let identity = try await storage.identity() else {
@@ -61,7 +62,7 @@ public final class SyncPipeline: Sendable {
                 .noServer, "this \(storage.backend) database holds no FieldRoll server; create one with `fieldroll-server init`")
         }
         return SyncPipeline(
-            storage: storage, identity: identity, maxClockDrift: maxClockDrift, reviewChain: reviewChain, benefitRule: benefitRule,
+            storage: storage, identity: identity, maxClockDrift: maxClockDrift, reviewChains: reviewChains, benefitRule: benefitRule,
             checkInSchedule: checkInSchedule,
             metrics: metrics)
     }
@@ -125,7 +126,7 @@ public final class SyncPipeline: Sendable {
         let node = serverNode
         let maxDrift = maxClockDrift
         let key = serverKey
-        let chain = reviewChain
+        let chains = reviewChains
         let rule = benefitRule
         return try await timed("push") {
             try await storage.write(reading: request) { snapshot in
@@ -152,7 +153,7 @@ public final class SyncPipeline: Sendable {
                             result = ChangeResult(change: change.id, status: .refused, code: code, detail: detail)
                         } else if let action = Self.reviewAction(in: change) {
                             result = batch.applyReview(
-                                action, change: change, in: set, bodySignature: body, writer: writer, chain: chain, rule: rule,
+                                action, change: change, in: set, bodySignature: body, writer: writer, chains: chains, rule: rule,
                                 serverKey: key,
                                 node: node, maxDrift: maxDrift)
                         } else {

@@ -14,16 +14,17 @@ extension SyncPipeline {
 extension WriteBatch {
     /// Applies a review action and, in the same transaction, the move of its enrolment that the
     /// review chain decides — or refuses the action whole, changing nothing, when the chain does
-    /// not allow it (`illegal-transition`, `forbidden`, `notice-not-over`, `not-found`).
+    /// not allow it (`illegal-transition`, `forbidden`, `notice-not-over`, `not-found`). The chain
+    /// that decides is the enrolment's county's, from `chains`.
     ///
     /// The move is the server's own signed change to the enrolment's `status` and `statusSince`
-    /// (and `startDate` when it first enrols), logged, audited and pulled like any other change. The
+    /// (and `startDate` when it first enrols, `endDate` when it is terminated), logged, audited and pulled like any other change. The
     /// approval that puts an application on public notice also computes its monthly amount by
     /// `rule` (written with the move, kept as an ``AmountChange``), or is refused with
     /// `no-standard`, `no-survey` or `not-eligible`.
     mutating func applyReview(
         _ action: ReviewAction, change: Change, in changeSet: ChangeSet, bodySignature: BodySignature, writer: WriterContext,
-        chain: ReviewChain, rule: BenefitRule,
+        chains: ReviewChains, rule: BenefitRule,
         serverKey: Curve25519.Signing.PrivateKey, node: NodeID, maxDrift: Int64
     ) -> ChangeResult {
         func refuse(_ code: ErrorCode, _ detail: String) -> ChangeResult {
@@ -48,11 +49,20 @@ extension WriteBatch {
         }
         let today = CalendarDate(chinaDayOf: Instant(millis: now))
         let transition: ReviewTransition
-        switch chain.decide(
+        switch chains.chain(for: enrolment.region).decide(
             action.decision, at: action.step, by: role, status: enrolment.status, since: enrolment.statusSince, today: today)
         {
         case .failure(let why): return refuse(why.code, "enrolment \(action.enrolmentID): \(why.message)")
         case .success(let t): transition = t
+        }
+        // A confirmation moves nothing: the action itself is the record that a person looked.
+        guard transition.moves else {
+            let result = apply(change, in: changeSet, bodySignature: bodySignature, writer: writer, maxDrift: maxDrift)
+            guard result.status == .applied else { return result }
+            audit(
+                actor: changeSet.origin.rawValue, action: "review.\(action.decision.rawValue)", subject: "enrolment/\(key.id)",
+                detail: "\(action.step.rawValue) by \(action.reviewer) (\(role.rawValue)): stays \(enrolment.status.rawValue)")
+            return result
         }
         var values: [String: JSONValue] = [
             "status": .string(transition.status.rawValue), "statusSince": .string(transition.since.description),
@@ -61,6 +71,8 @@ extension WriteBatch {
         if transition.status == .enrolled && enrolment.status == .publicNotice {
             values["startDate"] = .string(transition.since.description)
         }
+        // Terminated: the benefit ends that day.
+        if transition.status == .terminated { values["endDate"] = .string(transition.since.description) }
         // Going on notice: the amount the notice shows, computed now, in this transaction.
         var amounts: [AmountChange] = []
         if transition.status == .publicNotice {
@@ -95,9 +107,15 @@ extension WriteBatch {
             return refuse(.internalError, "the server could not sign the enrolment's move: \(error)")
         }
 
+        // The action and the move stand or fall together: a batch is a value, so going back to
+        // it undoes whatever the action staged.
+        let before = self
         let result = apply(change, in: changeSet, bodySignature: bodySignature, writer: writer, maxDrift: maxDrift)
         guard result.status == .applied else { return result }
-        _ = applyAsOffice(moveSet, node: node, maxDrift: maxDrift)
+        guard applyAsOffice(moveSet, node: node, maxDrift: maxDrift) else {
+            self = before
+            return refuse(.internalError, "enrolment \(action.enrolmentID): its move could not be written; nothing was changed")
+        }
         auditAmounts(amounts, actor: changeSet.origin.rawValue)
         audit(
             actor: changeSet.origin.rawValue, action: "review.\(action.decision.rawValue)", subject: "enrolment/\(key.id)",

@@ -20,14 +20,24 @@ extension FieldRollServerCommand {
                   fieldroll-server review approve ENROLMENT --step county-approval --by 张科长
                   fieldroll-server review refuse ENROLMENT --step township-review --by 王干事 --role reviewer --reason "存款超标"
                   fieldroll-server review suspend ENROLMENT --by 张科长 --reason "车辆核对：名下有车"
+                  fieldroll-server review terminate ENROLMENT --by 张科长 --reason "家庭收入已超过标准"
+                  fieldroll-server review confirm ENROLMENT --by 张科长 --reason "车辆登记在亲属名下，已核实"
+                Each county's chain (one-level approval, notice days, deadlines) and the holidays \
+                deadlines skip come from FIELDROLL_REVIEW_CHAIN, FIELDROLL_REVIEW_COUNTIES and \
+                FIELDROLL_HOLIDAYS (docs/review.md).
                 """,
-            subcommands: [ReviewList.self, ReviewApprove.self, ReviewRefuse.self, ReviewReturn.self, ReviewSuspend.self, ReviewResume.self])
+            subcommands: [
+                ReviewList.self, ReviewApprove.self, ReviewRefuse.self, ReviewReturn.self, ReviewSuspend.self, ReviewResume.self,
+                ReviewTerminate.self, ReviewConfirm.self,
+            ])
     }
 
     struct ReviewList: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
-            abstract: "What waits at each step, oldest first, with its deadline, how late it is and its household's cross-check flags.")
+            abstract:
+                "What waits at each step, oldest first, with its deadline, how late it is and its household's cross-check flags; at roll-review, households on the roll with a new flag or an amount of 0."
+        )
         @OptionGroup var options: ServerOptions
         @Option(help: "Only applications inside this region code (county, township or village).") var scope: String?
         @Flag(help: "Print JSON.") var json = false
@@ -52,8 +62,9 @@ extension FieldRollServerCommand {
                 let due = e.noticeEnds.map { "notice ends \($0)" } ?? e.due.map { "due \($0)" } ?? ""
                 let late = e.daysLate > 0 ? "  LATE \(e.daysLate) working days" : ""
                 let flagged = e.flags.isEmpty ? "" : "  FLAGS \(e.flags.count)"
+                let zero = e.notEligible ? "  NOT ELIGIBLE (amount 0)" : ""
                 print(
-                    "\(e.enrolment.id)  \(e.step.rawValue)  \(e.enrolment.programme.rawValue)  region \(e.enrolment.region)  \(since)  \(due)\(late)\(flagged)"
+                    "\(e.enrolment.id)  \(e.step.rawValue)  \(e.enrolment.programme.rawValue)  region \(e.enrolment.region)  \(since)  \(due)\(late)\(flagged)\(zero)"
                 )
                 for f in e.flags { print("    flag \(f.rule.rawValue) [\(f.source.rawValue)]: \(f.detail)") }
             }
@@ -65,7 +76,8 @@ extension FieldRollServerCommand {
         @Argument(help: "The enrolment (application) id.") var enrolment: String
         @Option(
             help:
-                "The step decided: village-survey, township-review, county-approval or public-notice (roll-review: use suspend or resume).")
+                "The step decided: village-survey, township-review, county-approval or public-notice (roll-review: use suspend, resume or terminate)."
+        )
         var step: ReviewStep
         @Option(help: "Who decides (recorded with the action and in the audit log).") var by: String
         @Option(help: "The decider's role: reviewer (village, township) or approver (county).") var role: Role = .approver
@@ -131,7 +143,7 @@ extension FieldRollServerCommand {
         func run() async throws { try await decision.decide(.returnForSurvey, with: options) }
     }
 
-    /// What `suspend` and `resume` take: no step (always `roll-review`), a required reason.
+    /// What `suspend`, `resume` and `terminate` take: no step (always `roll-review`), a required reason.
     struct RollDecisionOptions: ParsableArguments {
         @Argument(help: "The enrolment id.") var enrolment: String
         @Option(help: "Who decides (recorded with the action and in the audit log).") var by: String
@@ -161,5 +173,24 @@ extension FieldRollServerCommand {
         @OptionGroup var options: ServerOptions
         @OptionGroup var decision: RollDecisionOptions
         func run() async throws { try await decision.decide(.resume, with: options) }
+    }
+
+    struct ReviewTerminate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "terminate",
+            abstract: "Take an enrolled or suspended household off the roll for good, with a reason; a new application starts again.")
+        @OptionGroup var options: ServerOptions
+        @OptionGroup var decision: RollDecisionOptions
+        func run() async throws { try await decision.decide(.terminate, with: options) }
+    }
+
+    struct ReviewConfirm: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "confirm",
+            abstract:
+                "Keep a household on the roll as it is after looking at a cross-check flag, with the reason; the flag leaves the queue.")
+        @OptionGroup var options: ServerOptions
+        @OptionGroup var decision: RollDecisionOptions
+        func run() async throws { try await decision.decide(.confirm, with: options) }
     }
 }

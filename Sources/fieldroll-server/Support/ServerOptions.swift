@@ -47,6 +47,9 @@ struct ServerOptions: ParsableArguments {
         do { c.checkInSchedule = try CheckInSchedule(settings: { s.value($0) }) } catch {
             throw CLIFailure(code: error.code, message: error.message)
         }
+        do { c.reviewChains = try ReviewChains(settings: { s.value($0) }) } catch {
+            throw CLIFailure(code: error.code, message: error.message)
+        }
         return c
     }
 
@@ -67,6 +70,7 @@ struct Settings {
         "FIELDROLL_BACKUP_DIR", "FIELDROLL_BACKUP_KEEP_DAYS",
         "FIELDROLL_BENEFIT_ROUNDING", "FIELDROLL_BENEFIT_MINIMUM", "FIELDROLL_NOTICE_CONTACT",
     ]).union(CrossCheckThresholds.settingNames).union(CheckInSchedule.settingNames)
+        .union(ReviewChains.settingNames)
     var file: [String: String] = [:]
 
     init(configFile: String?) throws {
