@@ -34,6 +34,12 @@ public struct ReviewChains: Hashable, Sendable {
         counties[region.ancestor(at: .county)] ?? fallback
     }
 
+    /// Whether `role` may decide at `step` in any county's chain: a request that fails this is
+    /// refused before the application is even looked up.
+    public func mayAnywhere(_ role: Role, actAt step: ReviewStep) -> Bool {
+        ([fallback] + counties.values).contains { $0.may(role, actAt: step) }
+    }
+
     /// The settings read by ``init(settings:)``, in the order the documentation lists them.
     public static let settingNames = ["FIELDROLL_REVIEW_CHAIN", "FIELDROLL_REVIEW_COUNTIES", "FIELDROLL_HOLIDAYS"]
 

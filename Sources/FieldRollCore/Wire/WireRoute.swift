@@ -28,8 +28,12 @@ public struct WireRoute: Sendable, Hashable, CustomStringConvertible {
     /// `GET /v1/blobs/{sha256}`: download photo bytes in scope.
     public static let blobDownload = WireRoute("GET", "/v1/blobs/{sha256}")
 
+    /// `GET /v1/review/queue?step=STEP&offset=N&limit=N`: what waits for review in the device's
+    /// scope, for reviewer, approver and admin devices.
+    public static let reviewQueue = WireRoute("GET", "/v1/review/queue")
+
     /// Every v1 operation.
-    public static let all: [WireRoute] = [enrol, push, pull, blobStatus, blobUpload, blobDownload]
+    public static let all: [WireRoute] = [enrol, push, pull, blobStatus, blobUpload, blobDownload, reviewQueue]
 
     /// The path with its parameters filled in: `blobUpload.path(["sha256": hex])`.
     public func path(_ parameters: [String: String] = [:]) -> String {

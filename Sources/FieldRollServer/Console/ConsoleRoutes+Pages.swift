@@ -200,7 +200,9 @@ extension ConsoleRoutes {
         guard let step = call.form["step"].flatMap(ReviewStep.init(rawValue:)),
             let decision = call.form["decision"].flatMap(ReviewDecision.init(rawValue:))
         else { throw ProblemDetails(.badRequest, detail: "the form names no step or no decision") }
-        guard let role = call.staff.role.apiRole, RolePolicy.may(role, write: .reviewAction) else { return forbidden(call) }
+        guard let role = call.staff.role.apiRole, RolePolicy.may(role, write: .reviewAction),
+            pipeline.reviewChains.mayAnywhere(role, actAt: step)
+        else { return forbidden(call) }
         let key = RecordKey(.enrolment, enrolment.description)
         guard let stored = try await pipeline.records([key])[key] else { throw ProblemDetails(.notFound, detail: "no such application") }
         guard call.staff.scope.contains(stored.region) else { return outOfScope(call) }

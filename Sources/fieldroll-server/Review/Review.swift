@@ -27,7 +27,8 @@ extension FieldRollServerCommand {
                 FIELDROLL_HOLIDAYS (docs/review.md).
                 """,
             subcommands: [
-                ReviewList.self, ReviewApprove.self, ReviewRefuse.self, ReviewReturn.self, ReviewSuspend.self, ReviewResume.self,
+                ReviewList.self, ReviewShow.self, ReviewApprove.self, ReviewRefuse.self, ReviewReturn.self, ReviewSuspend.self,
+                ReviewResume.self,
                 ReviewTerminate.self, ReviewConfirm.self,
             ])
     }
@@ -68,6 +69,70 @@ extension FieldRollServerCommand {
                 )
                 for f in e.flags { print("    flag \(f.rule.rawValue) [\(f.source.rawValue)]: \(f.detail)") }
             }
+        }
+    }
+
+    struct ReviewShow: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract:
+                "One application in the queue: where it waits, its household and members, the latest visit and its photos, flags and open conflicts.",
+            discussion: "The same entry as GET /v1/review/queue gives an approver, resident IDs in full.")
+        @OptionGroup var options: ServerOptions
+        @Argument(help: "The enrolment (application) id.") var enrolment: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let id: EnrolmentID
+            do { id = try EnrolmentID(enrolment) } catch {
+                throw CLIFailure(code: .invalidRecord, message: "\(enrolment.prefix(40)) is not an enrolment id")
+            }
+            let pipeline = try await options.open()
+            let key = RecordKey(.enrolment, id.description)
+            let today = CalendarDate(chinaDayOf: Instant(millis: CLIClock.millis()))
+            let found: ReviewCase?
+            let status: String?
+            do {
+                guard let stored = try await pipeline.records([key])[key] else {
+                    throw CLIFailure(code: .notFound, message: "no enrolment \(id)")
+                }
+                if case .state(let state) = stored.content { status = state.values["status"]?.stringValue } else { status = nil }
+                found = try await pipeline.reviewCases(in: stored.region, role: .admin, today: today).first {
+                    $0.enrolment == id.description
+                }
+            } catch {
+                await pipeline.storage.close()
+                throw error
+            }
+            await pipeline.storage.close()
+            guard let found else {
+                throw CLIFailure(code: .notFound, message: "enrolment \(id) waits for no review (it is \(status ?? "unknown"))")
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(found), as: UTF8.self))
+                return
+            }
+            let amount = Fen(found.monthlyAmount)
+            print("\(found.enrolment)  \(found.programme.rawValue)  \(found.status.rawValue), waits for \(found.step.rawValue)")
+            print("  household \(found.household)  \(found.head ?? "?")  \(found.address ?? "")  region \(found.region)")
+            let due = found.noticeEnds.map { "notice ends \($0)" } ?? found.due.map { "due \($0)" } ?? ""
+            let late = found.daysLate > 0 ? ", \(found.daysLate) working days late" : ""
+            print(
+                "  since \(found.since?.description ?? "?")  \(due)\(late)  amount \(amount) yuan/month\(found.notEligible ? " (NOT ELIGIBLE)" : "")"
+            )
+            for m in found.members {
+                print("  member \(m.name)  \(m.relation)  \(m.residentID)  income \(Fen(m.monthlyIncome)) yuan/month")
+            }
+            if let v = found.latestVisit {
+                print("  latest visit \(v.id) by \(v.author), ended \(v.endedAt)")
+                for photo in v.photos { print("    photo \(photo)") }
+            } else {
+                print("  no survey visit yet")
+            }
+            for f in found.flags { print("  flag \(f.rule) [\(f.source)]: \(f.detail)") }
+            for c in found.conflicts { print("  conflict \(c.id): \(c.entity) \(c.record) field \(c.field), since \(c.detectedAt)") }
         }
     }
 

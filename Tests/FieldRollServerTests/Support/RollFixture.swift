@@ -68,12 +68,13 @@ struct RollFixture {
     /// A survey visit of `household` with `answers` (income answers in fen), signed and pushed
     /// by the caseworker; it ends at `now`.
     @discardableResult
-    func visit(_ household: HouseholdID, in village: RegionCode, answers: [String: JSONValue], supersedes: VisitID? = nil, now: Int64)
-        async throws -> Visit
-    {
+    func visit(
+        _ household: HouseholdID, in village: RegionCode, answers: [String: JSONValue], photos: [FieldRollCore.SHA256Digest] = [],
+        supersedes: VisitID? = nil, now: Int64
+    ) async throws -> Visit {
         let visit = try Visit(
             householdID: household, region: village, author: "李敏", device: caseworker, startedAt: Instant(millis: now - 600_000),
-            endedAt: Instant(millis: now), answers: answers, supersedes: supersedes
+            endedAt: Instant(millis: now), answers: answers, photos: photos, supersedes: supersedes
         ).signed(with: key)
         var deviceClock = HybridLogicalClock(node: caseworker)
         let set = try ChangeSet(
