@@ -14,7 +14,8 @@ struct FieldRollServerCommand: AsyncParsableCommand {
         commandName: "fieldroll-server",
         abstract: "FieldRoll's central server: the authoritative benefit rolls that field devices sync with.",
         discussion: """
-            A county's server keeps everything in one data folder (--data, default ./fieldroll-data): \
+            A county's server keeps everything in one data folder (--data; by default \
+            /var/lib/fieldroll for root, else ~/.local/share/fieldroll-server): \
             the SQLite database fieldroll.sqlite and the photo store blobs/. A city's keeps its \
             records in PostgreSQL (--database postgres://…) and its photos in a folder every server \
             process shares (--blobs). Commands other than serve work on the database directly and \

@@ -134,6 +134,17 @@ struct CLITests {
                 $0.objectValue?["enrolment"]?.objectValue?["id"]?.stringValue == id
             })
         #expect(moved.objectValue?["step"]?.stringValue == "public-notice" && moved.objectValue?["noticeEnds"] != nil)
+        // One entry in full: where it waits, its members (IDs in full on the server), the visit just pushed.
+        let (shown, one, showErr) = try CLI.run(["review", "show", id, "--data", data, "--json"])
+        #expect(shown == 0, "\(showErr)")
+        let entry = try #require(try JSONValue(parsing: Data(one.utf8)).objectValue)
+        #expect(entry["step"]?.stringValue == "public-notice" && entry["enrolment"]?.stringValue == id)
+        #expect(entry["latestVisit"]?.objectValue?["author"]?.stringValue == "李敏")
+        #expect(entry["members"]?.arrayValue?.first?.objectValue?["residentID"]?.stringValue?.contains("*") == false)
+        let (text, printed, _) = try CLI.run(["review", "show", id, "--data", data])
+        #expect(text == 0 && printed.contains("waits for public-notice") && printed.contains("latest visit"))
+        let (absent, _, absentErr) = try CLI.run(["review", "show", EnrolmentID().description, "--data", data])
+        #expect(absent == 1 && absentErr.hasPrefix("Error: not-found: "), "\(absentErr)")
 
         // The standards, the amount's history and the public notice.
         let (sl, standards, _) = try CLI.run(["standard", "list", "--data", data, "--json"])

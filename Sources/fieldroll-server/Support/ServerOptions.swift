@@ -7,7 +7,11 @@ import Foundation
 /// environment variable or a configuration file (flags win over the environment, the
 /// environment over the file).
 struct ServerOptions: ParsableArguments {
-    @Option(name: .long, help: "The server's data folder: fieldroll.sqlite and blobs/ [env FIELDROLL_DATA; default ./fieldroll-data].")
+    @Option(
+        name: .long,
+        help:
+            "The server's data folder: fieldroll.sqlite and blobs/ [env FIELDROLL_DATA; default /var/lib/fieldroll for root, else $XDG_DATA_HOME/fieldroll-server or ~/.local/share/fieldroll-server]."
+    )
     var data: String?
 
     @Option(
@@ -34,7 +38,7 @@ struct ServerOptions: ParsableArguments {
     func configuration() throws -> ServerConfiguration {
         let s = try settings()
         // Absolute from here on, so every message names the folder actually used.
-        let folder = data ?? s.value("FIELDROLL_DATA") ?? "fieldroll-data"
+        let folder = data ?? s.value("FIELDROLL_DATA") ?? Self.defaultDataFolder()
         var c = ServerConfiguration(dataDirectory: URL(fileURLWithPath: folder).standardizedFileURL.path)
         c.databaseURL = database ?? s.value("FIELDROLL_DATABASE_URL")
         if let url = c.databaseURL, !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
@@ -51,6 +55,15 @@ struct ServerOptions: ParsableArguments {
             throw CLIFailure(code: error.code, message: error.message)
         }
         return c
+    }
+
+    /// Where the data lives when neither `--data` nor `FIELDROLL_DATA` says: never the current
+    /// folder, so a command run from another folder finds the same server (or none, `no-server`).
+    static func defaultDataFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if getuid() == 0 { return "/var/lib/fieldroll" }
+        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { return xdg + "/fieldroll-server" }
+        let home = environment["HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? NSHomeDirectory()
+        return home + "/.local/share/fieldroll-server"
     }
 
     /// Opens the existing server these options name.
