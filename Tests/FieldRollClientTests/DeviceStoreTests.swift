@@ -7,6 +7,25 @@ import Testing
 
 @Suite("A day's work offline")
 struct DeviceStoreTests {
+    @Test("a household takes one person once and one head: a repeated resident ID or a second head is refused, nothing written")
+    func onePersonOnce() throws {
+        let dir = temporaryFolder()
+        defer { cleanup(dir) }
+        let store = try newStore(dir)
+        let h = try store.addHousehold(sampleHousehold())
+        _ = try store.addMember(sampleMember(h.id))
+        let outbox = try store.outbox().count
+        let again = #expect(throws: ClientError.self) { try store.addMember(sampleMember(h.id, relation: .spouse)) }
+        #expect(again?.code == .invalidRecord && again?.message.contains("already a member") == true)
+        let secondHead = #expect(throws: ClientError.self) { try store.addMember(sampleMember(h.id, id: "110105195203050039")) }
+        #expect(secondHead?.code == .invalidRecord && secondHead?.message.contains("head already") == true)
+        #expect(try store.outbox().count == outbox, "a refused member writes nothing")
+        // The same person in another household is the server's to flag, not the device's to refuse.
+        let other = try store.addHousehold(sampleHousehold())
+        _ = try store.addMember(sampleMember(other.id))
+        _ = try store.addMember(sampleMember(h.id, id: "110105195203050039", relation: .spouse))
+    }
+
     @Test("households, members, a visit with photos and a check-in land in the store and a signed outbox")
     func day() throws {
         let dir = temporaryFolder()

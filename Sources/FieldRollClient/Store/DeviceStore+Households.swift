@@ -45,6 +45,22 @@ extension DeviceStore {
             guard try tx.state(.member, member.id.description) == nil else {
                 throw ClientError(.invalidRecord, "member \(member.id) already exists")
             }
+            // One person once in a household, one head: what this device can see. Copies from
+            // other devices can still meet on the server, which flags them (crosscheck rolls).
+            let others = try Row.fetchAll(
+                tx.db, sql: "SELECT state FROM records WHERE entity = 'member' AND household_id = ?",
+                arguments: [member.householdID.description])
+            for row in others {
+                let state = try RecordCodec.decodeState(row["state"], entity: .member, vault: tx.vault)
+                guard !state.isDeleted else { continue }
+                if state.values["residentID"]?.stringValue == member.residentID.rawValue {
+                    throw ClientError(.invalidRecord, "this resident ID is already a member of household \(member.householdID)")
+                }
+                if member.relation == .head, state.values["relation"]?.stringValue == Relation.head.rawValue {
+                    throw ClientError(
+                        .invalidRecord, "household \(member.householdID) has a head already; add this person with another relation")
+                }
+            }
             let stamp = tx.tick()
             let writes = values.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil) }
             try tx.write(.member, id: member.id.description, region: member.region, household: member.householdID.description, writes)
