@@ -13,10 +13,17 @@ for the office. The test then, as office staff would:
      devices page (its one-time code shown once) and checks that it pulls the server's write of
      that value;
   4. signs in as a reviewer and approves an application at the township review, one step;
-  5. verifies the audit chain from the audit page;
-  6. signs in as a viewer and sees resident IDs masked and no decision buttons;
+  5. as the administrator, approves one application through every step — village survey,
+     township review, county approval — to the public notice, opens the printable notice of its
+     village and sees the household there with its head's name masked (the benefit standard the
+     county approval needs is added with `standard add` before the demo starts);
+  6. opens a household's history (the demo's visit photo as a thumbnail), the roll with its
+     totals, a search by name (sent by POST: the name is not in the URL), and an import preview
+     that lists a bad row and offers nothing to write;
+  7. verifies the audit chain from the audit page;
+  8. signs in as a viewer and sees resident IDs masked and no decision buttons;
 
-and saves screenshots of the main pages (1366x768, and the review queue on a tablet) to
+and saves screenshots of the pages (1366x768, and the review queue on a tablet) to
 docs/console-screenshots/ (or --screenshots DIR).
 
     python3 Tests/Browser/console_test.py [--server .build/debug/fieldroll-server] [--screenshots DIR]
@@ -51,6 +58,16 @@ VILLAGE = "139901002201"
 PASSWORD = "browser test password"
 
 
+def mask(name):
+    """A name as the public notice shows it (NoticeMask.name): first and last kept from three characters."""
+    chars = list(name.strip())
+    if len(chars) <= 1:
+        return "*" * len(chars)
+    if len(chars) == 2:
+        return chars[0] + "*"
+    return chars[0] + "*" * (len(chars) - 2) + chars[-1]
+
+
 class Run:
     def __init__(self, server, shots):
         self.server = server
@@ -62,6 +79,7 @@ class Run:
         self.process = None
         self.base = None
         self.driver = None
+        self.household = None
 
     # -- the server ---------------------------------------------------------------------------
 
@@ -78,6 +96,8 @@ class Run:
         self.cli("user", "add", "admin1", "--role", "admin", "--scope", COUNTY, stdin=PASSWORD + "\n")
         self.cli("user", "add", "reviewer1", "--role", "reviewer", "--scope", COUNTY, stdin=PASSWORD + "\n")
         self.cli("user", "add", "viewer1", "--role", "viewer", "--scope", COUNTY, stdin=PASSWORD + "\n")
+        for programme in ("urban-dibao", "rural-dibao", "extreme-poverty", "temporary-assistance"):
+            self.cli("standard", "add", "--region", COUNTY, "--programme", programme, "--per-capita-fen", "82000", "--from", "2026-01-01")
         log = open(os.path.join(self.work, "demo.log"), "w")
         self.process = subprocess.Popen(
             [self.server, "demo", "--data", self.data, "--port", "0", "--serve"], stdout=log, stderr=subprocess.STDOUT, text=True
@@ -196,13 +216,7 @@ class Run:
 
     def check_device_pull(self, field, value):
         """A device enrolled now pulls its village and must see the server's write of `value`."""
-        # Enrolled on the console's devices page: the one-time code is shown there once.
-        self.go("/console/devices")
-        self.driver.find_element(By.ID, "device-name").send_keys("浏览器测试平板")
-        scope = self.driver.find_element(By.ID, "device-scope")
-        scope.clear()
-        scope.send_keys(VILLAGE)
-        code = self.submit(self.driver.find_element(By.ID, "enrol"), "#code-value").text
+        code = self.enrol_on_console("浏览器测试平板")
         self.shot("devices")
         key = os.path.join(self.work, "device.pem")
         subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key], check=True, capture_output=True)
@@ -227,6 +241,32 @@ class Run:
             if not page["more"]:
                 break
         assert value in [str(v) for v in seen], f"the pulled server writes of {field} are {seen}, not {value!r}"
+
+    def enrol_on_console(self, name, region=VILLAGE):
+        """Enrols a device for `region` on the console's devices page; returns the one-time code shown there once."""
+        self.go("/console/devices")
+        self.driver.find_element(By.ID, "device-name").send_keys(name)
+        scope = self.driver.find_element(By.ID, "device-scope")
+        scope.clear()
+        scope.send_keys(region)
+        return self.submit(self.driver.find_element(By.ID, "enrol"), "#code-value").text
+
+    def caseworker_surveys(self, household, region):
+        """A caseworker's tablet (the device CLI, enrolled from the console) records a signed survey
+        visit of `household` and syncs it: the county approval computes the amount from it."""
+        device = os.path.join(os.path.dirname(self.server), "fieldroll")
+        folder = os.path.join(self.work, "tablet")
+        env = dict(os.environ, FIELDROLL_PASSPHRASE="browser test tablet", FIELDROLL_DEVICE=folder)
+
+        def run(*args):
+            result = subprocess.run([device, *args], env=env, capture_output=True, text=True, timeout=120)
+            assert result.returncode == 0, f"fieldroll {' '.join(args)}: {result.stderr.strip()}"
+
+        run("init", "--name", "浏览器测试调查平板")
+        run("enroll", self.base, self.enrol_on_console("浏览器测试调查平板", region))
+        run("sync")
+        run("visit", "record", "--household", household, "--author", "李敏", "--answer", "income.wages=30000")
+        run("sync")
 
     def approve_one_step(self):
         self.sign_out()
@@ -253,6 +293,81 @@ class Run:
         self.go("/console/review")
         self.shot("review-tablet")
         self.driver.set_window_size(1366, 768)
+
+    def find_in_queue(self, css):
+        """Pages through the review queue until an element matching `css` shows."""
+        self.go("/console/review")
+        for _ in range(30):
+            found = self.find(css)
+            if found:
+                return found[0]
+            links = self.find("nav.pager a[rel=next]")
+            if not links:
+                break
+            self.go(links[0].get_attribute("href").replace(self.base, ""))
+        raise AssertionError(f"nothing in the review queue matches {css}")
+
+    def approve_to_notice(self):
+        self.sign_out()
+        self.sign_in("admin1")
+        article = self.find_in_queue("article.application[data-step=village-survey]")
+        enrolment = article.get_attribute("id").removeprefix("enrolment-")
+        region = article.get_attribute("data-region")
+        head = article.find_element(By.CSS_SELECTOR, "h2 a").text
+        self.household = article.find_element(By.CSS_SELECTOR, "h2 a").get_attribute("href").replace(self.base, "")
+        self.caseworker_surveys(self.household.rsplit("/", 1)[-1], region)
+        for step in ("village-survey", "township-review", "county-approval"):
+            self.go(f"/console/review?enrolment={enrolment}")
+            card = self.driver.find_element(By.ID, f"enrolment-{enrolment}")
+            assert card.get_attribute("data-step") == step, (card.get_attribute("data-step"), step)
+            self.submit(card.find_element(By.CSS_SELECTOR, "button.approve"), "#flash")
+        self.go(f"/console/review?enrolment={enrolment}")
+        card = self.driver.find_element(By.ID, f"enrolment-{enrolment}")
+        assert card.get_attribute("data-step") == "public-notice", card.get_attribute("data-step")
+        self.go(f"/console/notice/{region}")
+        text = self.driver.find_element(By.TAG_NAME, "body").text
+        masked = mask(head)
+        assert masked in text, f"{masked} is not on the notice"
+        assert head not in text, "the head's full name is on the notice"
+        self.shot("notice")
+        self.go(self.household)
+        assert self.find("#enrolments code"), "the household's enrolments are listed"
+        assert "public-notice" in self.driver.find_element(By.ID, "enrolments").text
+        assert len(self.find("#review-actions tbody tr")) >= 3, "the three decisions are in its history"
+
+    def records_pages(self):
+        self.go("/console/conflicts?all=1")
+        self.go(self.find("a.household-link")[0].get_attribute("href").replace(self.base, ""))
+        assert self.find("#visits img.thumb"), "the demo visit's photo shows as a thumbnail"
+        image = self.find("#visits img.thumb")[0]
+        assert self.driver.execute_script("return arguments[0].naturalWidth", image) > 0, "the photo's bytes load"
+        self.shot("household")
+        self.go("/console/roll")
+        assert self.find("#roll tbody tr"), "villages on the roll"
+        assert re.fullmatch(r"[\d,]+\.\d\d", self.driver.find_element(By.ID, "grand-total").text)
+        self.shot("roll")
+        self.go(f"/console/roll/{VILLAGE}")
+        assert self.find("#village-roll tbody tr")
+        self.shot("village-roll")
+        self.go("/console/search")
+        self.driver.find_element(By.ID, "search-q").send_keys("王")
+        self.submit(self.driver.find_element(By.ID, "search-submit"), "#search-count")
+        assert self.driver.current_url.endswith("/console/search"), self.driver.current_url
+        assert self.find("#results a.household-link"), "households named 王"
+        self.shot("search")
+        self.go("/console/import")
+        bad = os.path.join(self.work, "households.csv")
+        with open(bad, "w", encoding="utf-8") as out:
+            out.write("id,region,address,head_name,phone,housing,housing_area_m2,declared_monthly_income_yuan,assets\n")
+            out.write(f",{VILLAGE},上河村7组,褚卫东,,self-built,60,300.00,\n")
+            out.write(f",{VILLAGE},上河村7组,,,castle,,很多,\n")
+        self.driver.find_element(By.ID, "import-file").send_keys(bad)
+        self.submit(self.driver.find_element(By.ID, "import-preview"), "#preview")
+        assert self.find("#preview-errors li"), "the bad row is listed"
+        assert not self.find("#commit-form"), "nothing to write while a row is bad"
+        self.shot("import-preview")
+        self.go("/console/review/roll")
+        self.shot("roll-review")
 
     def viewer_sees_masked(self):
         self.sign_out()
@@ -285,6 +400,8 @@ def main():
         run.check("a forged CSRF token gets the 403 page and changes nothing", run.forged_csrf)
         run.check("resolve a conflict; a device pulls the resolution", run.resolve_conflict)
         run.check("a reviewer approves an application one step", run.approve_one_step)
+        run.check("approve a household through every step to the notice; the notice masks it", run.approve_to_notice)
+        run.check("household history, roll, search and import preview pages", run.records_pages)
         run.check("verify the audit chain", run.verify_audit)
         run.check("a viewer sees resident IDs masked and no buttons", run.viewer_sees_masked)
     except Exception:

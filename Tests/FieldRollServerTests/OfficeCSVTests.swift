@@ -46,6 +46,33 @@ struct OfficeCSVTests {
         }
     }
 
+    @Test(
+        "a plan checks every row and writes nothing; rows outside a scope are problems; running a clean plan writes it",
+        arguments: StorageBackendKind.allCases)
+    func plan(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
+        defer { Task { await server.close() } }
+        let households = try fixture("households.csv")
+        let importer = OfficeImport(pipeline: server.pipeline)
+        let before = try await server.pipeline.storage.head()
+        let plan = try await importer.plan(households: households, members: nil, enrolments: nil, now: 1_795_000_000_000)
+        #expect(plan.isClean && plan.changes.count == households.rows.count)
+        #expect(try await server.pipeline.storage.head() == before, "a plan writes nothing, not even an audit entry")
+        #expect(try await server.pipeline.records(of: .household, in: nil).isEmpty)
+        let township = try RegionCode("139901002000")
+        let scoped = try await importer.plan(households: households, members: nil, enrolments: nil, scope: township, now: 1_795_000_000_000)
+        let outside = households.records.filter { !($0["region"] ?? "").hasPrefix("139901002") }.count
+        #expect(outside > 0 && scoped.problems.count == outside)
+        #expect(scoped.problems.allSatisfy { $0.contains("lies outside 139901002000") })
+        await #expect(throws: ImportError.self) { try await importer.run(scoped, now: 1_795_000_000_000) }
+        #expect(try await server.pipeline.records(of: .household, in: nil).isEmpty)
+        let summary = try await importer.run(plan, actor: "staff:tester", now: 1_795_000_000_000)
+        #expect(summary.changed[.household] == households.rows.count)
+        #expect(try await server.pipeline.records(of: .household, in: nil).count == households.rows.count)
+        let audit = try await server.pipeline.storage.auditEntries(after: 0, limit: 5_000)
+        #expect(audit.contains { $0.actor == "staff:tester" && $0.action == "office.import" })
+    }
+
     @Test("one bad row anywhere imports nothing and names every bad row", arguments: StorageBackendKind.allCases)
     func badRows(backend: StorageBackendKind) async throws {
         let server = try await TestServer(backend: backend)

@@ -144,6 +144,34 @@ struct StorageContractTests {
         await storage.close()
     }
 
+    @Test("refused changes are counted per device and code; other answers are not", arguments: StorageBackendKind.allCases)
+    func refusalCounts(backend: StorageBackendKind) async throws {
+        let (storage, folder) = try await open(backend)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try await storage.refusalCounts().isEmpty)
+        let other = try NodeID("device-other")
+        let answers: [(NodeID, ChangeResult)] = [
+            (device, ChangeResult(change: ChangeID(), status: .refused, code: .serverOwnedField, detail: "status is the server's")),
+            (device, ChangeResult(change: ChangeID(), status: .refused, code: .serverOwnedField, detail: "amount is the server's")),
+            (device, ChangeResult(change: ChangeID(), status: .refused, code: .scopeViolation, detail: "another village")),
+            (other, ChangeResult(change: ChangeID(), status: .refused, code: .serverOwnedField, detail: "status is the server's")),
+            (other, ChangeResult(change: ChangeID(), status: .applied, code: nil, detail: nil)),
+        ]
+        let node = self.node
+        try await storage.write(reading: ReadRequest()) { snapshot -> (WriteSet, Int) in
+            var batch = WriteBatch(snapshot: snapshot, node: node, now: 1_800_000_000_000)
+            for (device, result) in answers { batch.remember(result, device: device) }
+            return (batch.finish(), 0)
+        }
+        #expect(
+            try await storage.refusalCounts() == [
+                RefusalCount(device: device, code: ErrorCode.scopeViolation.rawValue, count: 1),
+                RefusalCount(device: device, code: ErrorCode.serverOwnedField.rawValue, count: 2),
+                RefusalCount(device: other, code: ErrorCode.serverOwnedField.rawValue, count: 1),
+            ])
+        await storage.close()
+    }
+
     @Test("a write the database refuses is rolled back whole and reported as storage-failure", arguments: StorageBackendKind.allCases)
     func refusedWriteRollsBack(backend: StorageBackendKind) async throws {
         let (storage, folder) = try await open(backend)

@@ -52,7 +52,7 @@ public enum FieldRollServerApp {
         BlobRoutes(pipeline: pipeline, blobs: blobs, configuration: configuration, metrics: metrics).register(on: protected)
         ReviewRoutes(pipeline: pipeline).register(on: protected)
         // The office's web console: HTML for people under /console, outside the device API.
-        do { try ConsoleRoutes(pipeline: pipeline, configuration: configuration).register(on: router) } catch {
+        do { try ConsoleRoutes(pipeline: pipeline, configuration: configuration, blobs: blobs).register(on: router) } catch {
             preconditionFailure("the console's templates do not compile: \(error)")
         }
         // Last, so it wraps only the not-found responder: 405 with Allow, or a problem 404.

@@ -27,6 +27,8 @@ extension ConsoleRoutes {
         case "resolved": call.text("done_resolved")
         case "reviewed": call.text("done_reviewed")
         case "revoked": call.text("done_revoked")
+        case "imported": call.text("done_imported")
+        case "crosschecked": call.text("done_crosschecked")
         default: nil
         }
     }
@@ -66,8 +68,21 @@ extension ConsoleRoutes {
                 "lastSeen": d.lastSeenAt.map { ConsoleFormat.time($0.millis) } ?? call.text("never"),
             ]
         }
+        // Overdue check-ins, counted per village.
+        let overdue = try await pipeline.checkInList(in: scope, asOf: today).filter { $0.standing.state == .overdue }
+        let overdueRows: [[String: Any]] = Dictionary(grouping: overdue, by: { $0.standing.region.digits }).sorted { $0.key < $1.key }
+            .map { ["village": $0.key, "count": $0.value.count, "link": "/console/roll/\($0.key)"] }
+        // Refused uploads: the server keeps each refusal's answer (code, reason, device), not the
+        // change itself, so this counts them per device of the region and code.
+        let names = Dictionary(devices.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let refusals: [[String: Any]] = try await pipeline.storage.refusalCounts().compactMap { r in
+            guard let name = names[r.device] else { return nil }
+            return ["device": name, "code": r.code, "count": r.count]
+        }
         var values: [String: Any] = [
             "conflictsWaiting": open.count, "steps": steps, "late": late, "hasLate": !late.isEmpty, "devices": rows,
+            "overdue": overdueRows, "overdueTotal": overdue.count, "hasOverdue": !overdue.isEmpty, "refusals": refusals,
+            "hasRefusals": !refusals.isEmpty,
         ]
         if let pager = page.pager { values["pager"] = pager }
         return view.page("dashboard", title: call.text("dash_title"), viewer: call.viewer, nav: "dashboard", values: values)
@@ -95,8 +110,10 @@ extension ConsoleRoutes {
         let full = call.staff.role.seesFullIdentifiers
         let rows: [[String: Any]] = page.items.map { c in
             var label = String(c.record.prefix(8))
+            var household: String?
             if case .state(let state)? = records[RecordKey(c.entity, c.record)]?.content {
                 label = state.values[c.entity == .household ? "headName" : "name"]?.stringValue ?? label
+                household = c.entity == .household ? c.record : state.values["householdID"]?.stringValue
             }
             let mayResolve = c.resolvedAt == nil && call.staff.role.may(write: c.entity)
             var row: [String: Any] = [
@@ -111,6 +128,7 @@ extension ConsoleRoutes {
                     "conflict_written", ["device": device(c.loserDevice), "at": ConsoleFormat.time(c.loser.stamp.physical)]),
                 "canResolve": mayResolve, "noRight": c.resolvedAt == nil && !mayResolve,
             ]
+            if let household { row["householdLink"] = "/console/households/\(household)" }
             if c.resolvedAt != nil {
                 row["resolvedLine"] = call.text(
                     "conflict_resolved_by", ["how": call.text(c.resolution ?? "kept-winner"), "by": c.resolvedBy ?? "?"])
@@ -145,8 +163,13 @@ extension ConsoleRoutes {
     func review(_ call: Call) async throws -> Response {
         let scope = call.staff.scope
         let today = CalendarDate(chinaDayOf: Instant(millis: call.now))
-        let queue = try await pipeline.reviewQueue(in: scope, today: today)
-        let page = Page(queue, number: call.page, lang: call.lang) { "/console/review?page=\($0)" }
+        var queue = try await pipeline.reviewQueue(in: scope, today: today)
+        // One application only, when the household page links to it (by its UUID, nothing personal).
+        let only = call.query("enrolment").flatMap { try? EnrolmentID($0) }
+        if let only { queue = queue.filter { $0.enrolment.id == only } }
+        let page = Page(queue, number: call.page, lang: call.lang) {
+            "/console/review?page=\($0)\(only.map { "&enrolment=\($0)" } ?? "")"
+        }
         let households = try await pipeline.records(page.items.map { RecordKey(.household, $0.enrolment.householdID.description) })
         let wanted = Set(page.items.map { $0.enrolment.householdID.description })
         var members: [String: [[String: Any]]] = [:]
@@ -179,7 +202,8 @@ extension ConsoleRoutes {
                 } ?? false
             let flags: [[String: Any]] = e.flags.map { ["rule": $0.rule.rawValue, "detail": $0.detail] }
             var row: [String: Any] = [
-                "id": e.enrolment.id.description, "stepCode": e.step.rawValue, "stepLabel": call.text("step_\(e.step.rawValue)"),
+                "id": e.enrolment.id.description, "household": householdID, "stepCode": e.step.rawValue,
+                "stepLabel": call.text("step_\(e.step.rawValue)"),
                 "head": head, "address": address, "region": e.enrolment.region.digits,
                 "programme": call.lang == .zh ? e.enrolment.programme.label : e.enrolment.programme.rawValue,
                 "amount": e.enrolment.monthlyAmount.description, "since": e.since?.description ?? "-", "due": e.due?.description ?? "-",
@@ -210,7 +234,7 @@ extension ConsoleRoutes {
         let reason = String((call.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
         try await pipeline.review(
             enrolment: enrolment, step: step, decision: decision, reason: reason, by: call.staff.actor, role: role, now: call.now)
-        return ConsoleView.redirect("/console/review?done=reviewed")
+        return ConsoleView.redirect(step == .rollReview ? "/console/review/roll?done=reviewed" : "/console/review?done=reviewed")
     }
 
     // MARK: Devices

@@ -23,15 +23,18 @@ struct ConsoleRoutes: Sendable {
     let pipeline: SyncPipeline
     let configuration: ServerConfiguration
     let view: ConsoleView
+    /// Where photo bytes are kept, for the household page's thumbnails.
+    let blobs: BlobStore
 
     static let sessionCookie = "fieldroll_session"
     static let loginCookie = "fieldroll_login"
     /// Rows per page on every list.
     static let pageSize = 20
 
-    init(pipeline: SyncPipeline, configuration: ServerConfiguration) throws {
+    init(pipeline: SyncPipeline, configuration: ServerConfiguration, blobs: BlobStore) throws {
         self.pipeline = pipeline
         self.configuration = configuration
+        self.blobs = blobs
         self.view = try ConsoleView()
     }
 
@@ -73,6 +76,47 @@ struct ConsoleRoutes: Sendable {
                 try await decide(call, id: context.parameters.get("id") ?? "")
             }
         }
+        console.get("review/roll") { request, context in
+            try await gate(request, context, here: "/console/review/roll") { call in try await rollReview(call) }
+        }
+        console.get("households/{id}") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return try await gate(request, context, here: "/console/search") { call in try await household(call, id: id) }
+        }
+        console.get("photos/{id}") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return try await gate(request, context, here: "/console/search") { call in try await photo(call, id: id) }
+        }
+        console.get("search") { request, context in
+            try await gate(request, context, here: "/console/search") { call in try await search(call) }
+        }
+        console.post("search") { request, context in
+            try await gate(request, context, here: "/console/search") { call in try await search(call) }
+        }
+        console.get("roll") { request, context in
+            try await gate(request, context, here: "/console/roll") { call in try await roll(call) }
+        }
+        console.get("roll/{region}") { request, context in
+            let code = context.parameters.get("region") ?? ""
+            return try await gate(request, context, here: "/console/roll") { call in try await villageRoll(call, code: code) }
+        }
+        console.get("notice/{region}") { request, context in
+            let code = context.parameters.get("region") ?? ""
+            return try await gate(request, context, here: "/console/roll") { call in try await notice(call, code: code) }
+        }
+        console.get("import") { request, context in
+            try await gate(request, context, here: "/console/import") { call in try await importPage(call) }
+        }
+        console.post("import/preview") { request, context in
+            try await gate(request, context, here: "/console/import", maxBody: ConsoleForm.maxUploadBytes) { call in
+                try await importPreview(call)
+            }
+        }
+        console.post("import/commit") { request, context in
+            try await gate(request, context, here: "/console/import", maxBody: ConsoleForm.maxUploadBytes) { call in
+                try await importCommit(call)
+            }
+        }
         console.get("devices") { request, context in
             try await gate(request, context, here: "/console/devices") { call in try await devices(call, code: nil) }
         }
@@ -103,6 +147,8 @@ struct ConsoleRoutes: Sendable {
         var now: Int64
         var secure: Bool
         var form: [String: String] = [:]
+        /// Files of a `multipart/form-data` form (the import page's CSV).
+        var files: [String: ConsoleForm.File] = [:]
         var here: String
 
         var viewer: ConsoleView.Viewer { .init(staff: staff, csrf: session.csrfToken, lang: lang, here: here) }
@@ -116,9 +162,10 @@ struct ConsoleRoutes: Sendable {
     /// Runs `body` for a signed-in person: a GET without a live session goes to the sign-in
     /// page; a POST without one, or without the session's CSRF token, is refused with a 403
     /// page and changes nothing. A refusal from the pipeline becomes a page with its status.
-    func gate(_ request: Request, _ context: ServerRequestContext, here: String, _ body: (Call) async throws -> Response)
-        async throws -> Response
-    {
+    func gate(
+        _ request: Request, _ context: ServerRequestContext, here: String, maxBody: Int = ConsoleForm.maxBytes,
+        _ body: (Call) async throws -> Response
+    ) async throws -> Response {
         let now = configuration.clock()
         let (lang, chosen) = Self.language(request)
         let secure = isSecure(request, context)
@@ -145,7 +192,7 @@ struct ConsoleRoutes: Sendable {
         var call = Call(request: request, lang: lang, session: session, staff: staff, now: now, secure: secure, here: here)
         var response: Response
         if request.method == .post {
-            call.form = try await ConsoleForm.read(request)
+            (call.form, call.files) = try await ConsoleForm.readAll(request, upTo: maxBody)
             guard let sent = call.form["_csrf"], ConsoleForm.same(sent, session.csrfToken) else {
                 return view.message(
                     viewer: call.viewer, status: .forbidden, kind: "csrf", heading: call.text("csrf_title"), body: call.text("csrf_body"),

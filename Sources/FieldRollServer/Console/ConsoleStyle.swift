@@ -49,6 +49,14 @@ enum ConsoleStyle {
         .resolved { color: var(--ok); }
         .pager { display: flex; gap: 16px; align-items: center; margin: 12px 0; }
         .flags li { margin: 2px 0; }
+        .thumbs { display: flex; flex-wrap: wrap; gap: 8px; margin: 6px 0; }
+        img.thumb { object-fit: cover; border: 1px solid var(--line); border-radius: 4px; background: var(--bg); }
+        .visit { border-top: 1px solid var(--line); padding: 6px 0; }
+        td.amount, th.amount { text-align: right; font-variant-numeric: tabular-nums; }
+        tfoot th { border-top: 2px solid var(--ink); color: var(--ink); }
+        .big-inline { font-size: 22px; margin-left: 8px; }
+        button.suspend { background: var(--accent); }
+        button.resume { background: var(--ok); border-color: var(--ok); }
         @media (max-width: 900px) {
           .sides { grid-template-columns: 1fr; }
           .who { margin-left: 0; }

@@ -24,17 +24,31 @@ public struct OfficeImport: Sendable {
         }
     }
 
-    /// Imports the given tables (any may be nil) as of `now` (ms). `progress` is told, after each
-    /// batch of writes, how many of the new or changed records are written so far.
-    /// - Throws: ``ImportError`` (code `invalid-record`) listing bad rows; nothing is written then.
-    public func run(
-        households: CSVTable?, members: CSVTable?, enrolments: CSVTable?, now: Int64,
-        progress: (@Sendable (_ written: Int, _ total: Int) -> Void)? = nil
-    ) async throws -> Summary {
+    /// What an import would write: read and checked, nothing written yet.
+    public struct Plan: Sendable {
+        /// Rows per kind, and the records that are new or differ from what the server holds.
+        public var summary = Summary()
+        /// Bad rows and cells (`households row 3: …`); when any, ``run(_:actor:now:progress:)`` writes nothing.
+        public var problems: [String] = []
+        /// The server's writes, one change per new or changed record.
+        public var changes: [Change] = []
+        /// The clock the changes were stamped with, for the change sets that carry them.
+        var clock: HybridLogicalClock
+
+        public var isClean: Bool { problems.isEmpty }
+    }
+
+    /// Reads and checks the given tables (any may be nil) as of `now` (ms) and works out what
+    /// they would change, without writing anything: the preview of an import.
+    /// - Parameter scope: when given, a row whose region lies outside it is a problem (the
+    ///   console's staff import only inside their region).
+    public func plan(households: CSVTable?, members: CSVTable?, enrolments: CSVTable?, scope: RegionCode? = nil, now: Int64)
+        async throws -> Plan
+    {
         var problems: [String] = []
-        func read<T>(_ table: CSVTable?, _ file: String, _ header: [String], _ parse: ([String: String]) throws(ValidationError) -> T)
-            -> [T]
-        {
+        func read<T: FieldMergedRecord>(
+            _ table: CSVTable?, _ file: String, _ header: [String], _ parse: ([String: String]) throws(ValidationError) -> T
+        ) -> [T] {
             guard let table else { return [] }
             let missing = header.filter { !table.header.contains($0) }
             if !missing.isEmpty {
@@ -43,22 +57,29 @@ public struct OfficeImport: Sendable {
             }
             var out: [T] = []
             for (i, row) in table.records.enumerated() {
-                do { out.append(try parse(row)) } catch { problems.append("\(file) row \(i + 2): \(error.message)") }
+                do {
+                    let record = try parse(row)
+                    if let scope, !scope.contains(record.region) {
+                        problems.append("\(file) row \(i + 2): region \(record.region.digits) lies outside \(scope.digits)")
+                    } else {
+                        out.append(record)
+                    }
+                } catch { problems.append("\(file) row \(i + 2): \(error.message)") }
             }
             return out
         }
         let hs = read(households, "households", OfficeCSV.householdHeader, OfficeCSV.household)
         let ms = read(members, "members", OfficeCSV.memberHeader, OfficeCSV.member)
         let es = read(enrolments, "enrolments", OfficeCSV.enrolmentHeader, OfficeCSV.enrolment)
-        guard problems.isEmpty else { throw ImportError(problems: problems) }
-
-        var summary = Summary()
-        summary.rows[.household] = households.map { _ in hs.count }
-        summary.rows[.member] = members.map { _ in ms.count }
-        summary.rows[.enrolment] = enrolments.map { _ in es.count }
-        var changes: [Change] = []
-        var clock = HybridLogicalClock(node: pipeline.serverNode, last: HLCTimestamp(physical: now, logical: 0, node: pipeline.serverNode))
+        var plan = Plan(
+            clock: HybridLogicalClock(node: pipeline.serverNode, last: HLCTimestamp(physical: now, logical: 0, node: pipeline.serverNode)))
+        plan.problems = problems
+        plan.summary.rows[.household] = households.map { _ in hs.count }
+        plan.summary.rows[.member] = members.map { _ in ms.count }
+        plan.summary.rows[.enrolment] = enrolments.map { _ in es.count }
+        guard problems.isEmpty else { return plan }
         func add<R: FieldMergedRecord>(_ records: [R]) async throws {
+            guard !records.isEmpty else { return }
             var current: [String: RecordState] = [:]
             for r in try await pipeline.records(of: R.kind, in: nil) {
                 if case .state(let s) = r.content { current[r.id] = s }
@@ -68,7 +89,7 @@ public struct OfficeImport: Sendable {
                 let state = current[id] ?? RecordState()
                 let fields = try record.fieldValues.filter { state.fields[$0.key]?.value != $0.value || state.isDeleted }
                 guard !fields.isEmpty || state.isDeleted else { continue }
-                let stamp = clock.tick(now: now)
+                let stamp = plan.clock.tick(now: now)
                 var writes = fields.sorted { $0.key < $1.key }.map {
                     FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: state.fields[$0.key]?.stamp)
                 }
@@ -78,13 +99,26 @@ public struct OfficeImport: Sendable {
                             field: RecordState.deletedField, value: .bool(false), stamp: stamp,
                             base: state.fields[RecordState.deletedField]?.stamp))
                 }
-                changes.append(Change(entity: R.kind, record: id, region: record.region, payload: .writes(writes)))
-                summary.changed[R.kind, default: 0] += 1
+                plan.changes.append(Change(entity: R.kind, record: id, region: record.region, payload: .writes(writes)))
+                plan.summary.changed[R.kind, default: 0] += 1
             }
         }
         try await add(hs)
         try await add(ms)
         try await add(es)
+        return plan
+    }
+
+    /// Writes a clean plan as the server's signed change sets through ``SyncPipeline/push(_:pusher:writer:now:)``
+    /// (the same path as every device's change), and one `office.import` audit entry under `actor`.
+    /// `progress` is told, after each batch of writes, how many of the new or changed records are written so far.
+    /// - Throws: ``ImportError`` when the plan has problems (nothing is written) or the server refuses a record.
+    public func run(
+        _ plan: Plan, actor: String = "admin:import", now: Int64, progress: (@Sendable (_ written: Int, _ total: Int) -> Void)? = nil
+    ) async throws -> Summary {
+        guard plan.isClean else { throw ImportError(problems: plan.problems) }
+        var clock = plan.clock
+        let changes = plan.changes
         let key = pipeline.serverKey
         for start in stride(from: 0, to: changes.count, by: 500) {
             let batch = Array(changes[start..<min(start + 500, changes.count)])
@@ -99,8 +133,19 @@ public struct OfficeImport: Sendable {
             }
             progress?(start + batch.count, changes.count)
         }
-        try await pipeline.record(actor: "admin:import", action: "office.import", subject: "csv", detail: summary.description, now: now)
-        return summary
+        try await pipeline.record(actor: actor, action: "office.import", subject: "csv", detail: plan.summary.description, now: now)
+        return plan.summary
+    }
+
+    /// Imports the given tables (any may be nil) as of `now` (ms): ``plan(households:members:enrolments:scope:now:)``,
+    /// then ``run(_:actor:now:progress:)``.
+    /// - Throws: ``ImportError`` (code `invalid-record`) listing bad rows; nothing is written then.
+    public func run(
+        households: CSVTable?, members: CSVTable?, enrolments: CSVTable?, now: Int64,
+        progress: (@Sendable (_ written: Int, _ total: Int) -> Void)? = nil
+    ) async throws -> Summary {
+        let plan = try await plan(households: households, members: members, enrolments: enrolments, now: now)
+        return try await run(plan, now: now, progress: progress)
     }
 }
 

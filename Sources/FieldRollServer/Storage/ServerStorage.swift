@@ -9,7 +9,7 @@ import FieldRollCore
 /// to read a ``WriteSnapshot`` and write the ``WriteSet`` it computed from it
 /// (``TransactionalStorage/write(reading:_:)``).
 public typealias ServerStorage = TransactionalStorage & RecordStorage & DeviceStorage & BlobMetadataStorage & ConflictStorage & AuditStorage
-    & FlagStorage & StaffStorage & StorageAdministration
+    & FlagStorage & StaffStorage & ResultStorage & StorageAdministration
 
 /// The one way to write: read a snapshot, let the caller decide, write what it decided — all in
 /// one transaction that also serializes every writer (on PostgreSQL, across processes), so
@@ -59,6 +59,27 @@ public protocol BlobMetadataStorage: Sendable {
 public protocol ConflictStorage: Sendable {
     /// Conflicts inside `scope` (nil: everywhere), oldest first.
     func conflicts(includeResolved: Bool, scope: RegionCode?) async throws -> [ConflictRecord]
+}
+
+/// The answers the server kept for pushed changes, so a retried push changes nothing twice.
+/// The server keeps the answer (status, code, detail, which device) but never the body of a
+/// refused change: there is no quarantine of refused uploads to look into, only their count.
+public protocol ResultStorage: Sendable {
+    /// Refused changes counted by the device that pushed them and the refusal's code, by device then code.
+    func refusalCounts() async throws -> [RefusalCount]
+}
+
+/// How many changes one device had refused with one code.
+public struct RefusalCount: Sendable, Hashable {
+    public var device: NodeID
+    public var code: String
+    public var count: Int
+
+    public init(device: NodeID, code: String, count: Int) {
+        self.device = device
+        self.code = code
+        self.count = count
+    }
 }
 
 /// Cross-check flags: households whose declared situation other departments' data (or the rolls)

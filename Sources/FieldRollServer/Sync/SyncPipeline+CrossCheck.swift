@@ -31,15 +31,15 @@ extension SyncPipeline {
     /// household newly flagged gets its server-owned `crossCheck` field rewritten (the rules that
     /// fired) as the server's signed change, so devices in the region see it on their next pull.
     /// Running the same file again finds the same flags and changes nothing.
+    /// - Parameter scope: when given, only flags on households inside it are stored (the
+    ///   console's staff cross-check only their own region).
     /// - Throws: ``CSVFileError`` `missing-columns` when the table is not a `source` file;
     ///   nothing is written then.
     public func crossCheck(
         _ table: CSVTable, source: CrossCheckSource, file: String, encoding: TextEncoding? = nil, thresholds: CrossCheckThresholds,
-        actor: String, now: Int64
+        scope: RegionCode? = nil, actor: String, now: Int64
     ) async throws -> CrossCheckReport {
-        let rolls = try await rollIndex()
-        let evaluation = try CrossCheck.evaluate(
-            table, source: source, file: file, rolls: rolls, thresholds: thresholds, now: Instant(millis: now))
+        let evaluation = try await crossCheckPreview(table, source: source, file: file, thresholds: thresholds, scope: scope, now: now)
         let detail =
             "\(source.rawValue) file \(file): \(evaluation.rows) rows, \(evaluation.matched) on the rolls, \(evaluation.badRows.count) bad"
         let (raised, known) = try await raise(evaluation.flags, actor: actor, action: "crosscheck.import", detail: detail, now: now)
@@ -48,8 +48,21 @@ extension SyncPipeline {
             unmatched: evaluation.unmatched, badRows: evaluation.badRows, raised: raised, alreadyRaised: known)
     }
 
+    /// What ``crossCheck(_:source:file:encoding:thresholds:scope:actor:now:)`` would raise, with its
+    /// bad rows, without storing anything: the preview of a cross-check.
+    public func crossCheckPreview(
+        _ table: CSVTable, source: CrossCheckSource, file: String, thresholds: CrossCheckThresholds, scope: RegionCode?, now: Int64
+    ) async throws -> CrossCheck.Evaluation {
+        let rolls = try await rollIndex()
+        var evaluation = try CrossCheck.evaluate(
+            table, source: source, file: file, rolls: rolls, thresholds: thresholds, now: Instant(millis: now))
+        if let scope { evaluation.flags = evaluation.flags.filter { scope.contains($0.region) } }
+        return evaluation
+    }
+
     /// Checks the rolls against themselves — one resident ID in two households, the same resident
-    /// ID twice in one household, two heads — and stores the flags, like ``crossCheck(_:source:file:encoding:thresholds:actor:now:)``.
+    /// ID twice in one household, two heads — and stores the flags, like
+    /// ``crossCheck(_:source:file:encoding:thresholds:scope:actor:now:)``.
     public func crossCheckRolls(actor: String, now: Int64) async throws -> CrossCheckReport {
         let rolls = try await rollIndex()
         let flags = CrossCheck.rollFlags(rolls, now: Instant(millis: now))

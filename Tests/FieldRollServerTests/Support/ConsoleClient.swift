@@ -40,14 +40,28 @@ struct ConsoleClient {
         return try await send("POST", path, body: body)
     }
 
-    mutating func send(_ method: String, _ path: String, body: String?) async throws -> Reply {
+    /// Posts a `multipart/form-data` form with one file, as a browser's file input sends it.
+    mutating func postFile(_ path: String, fields: [(String, String)], file: (name: String, filename: String, text: String)) async throws
+        -> Reply
+    {
+        let boundary = "----fieldroll\(UUID().uuidString)"
+        var body = ""
+        for (k, v) in fields { body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n" }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\n"
+        body += "Content-Type: text/csv\r\n\r\n\(file.text)\r\n--\(boundary)--\r\n"
+        return try await send("POST", path, body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+    }
+
+    mutating func send(
+        _ method: String, _ path: String, body: String?, contentType: String = "application/x-www-form-urlencoded"
+    ) async throws -> Reply {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\nUser-Agent: console-test\r\n"
         if !cookies.isEmpty {
             text += "Cookie: " + cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") + "\r\n"
         }
         for (k, v) in headers { text += "\(k): \(v)\r\n" }
         if let body {
-            text += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            text += "Content-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
         } else {
             text += "\r\n"
         }

@@ -478,6 +478,19 @@ public final class PostgresStorage: ServerStorage {
         }
     }
 
+    // MARK: Results
+
+    public func refusalCounts() async throws -> [RefusalCount] {
+        try await translating {
+            try await rows(
+                """
+                SELECT device, COALESCE(code, 'unknown'), COUNT(*) FROM change_results
+                WHERE status = 'refused' GROUP BY device, COALESCE(code, 'unknown') ORDER BY device, 2
+                """, as: (String, String, Int64).self
+            ).map { RefusalCount(device: try NodeID($0.0), code: $0.1, count: Int($0.2)) }
+        }
+    }
+
     // MARK: Staff
 
     public func staff(named name: String) async throws -> StaffAccount? {

@@ -199,6 +199,22 @@ public final class SQLiteStorage: ServerStorage {
         }
     }
 
+    // MARK: Results
+
+    public func refusalCounts() async throws -> [RefusalCount] {
+        try await readDB { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT device, COALESCE(code, 'unknown') AS code, COUNT(*) AS n FROM change_results
+                    WHERE status = 'refused' GROUP BY device, COALESCE(code, 'unknown') ORDER BY device, code
+                    """
+            ).map { row in
+                RefusalCount(device: try NodeID(row["device"] as String), code: row["code"], count: row["n"])
+            }
+        }
+    }
+
     // MARK: Staff
 
     public func staff(named name: String) async throws -> StaffAccount? {
