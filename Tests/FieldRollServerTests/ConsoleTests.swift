@@ -70,9 +70,11 @@ struct ConsoleFixture {
 
 @Suite("The web console signs staff in and keeps them to their role")
 struct ConsoleTests {
-    @Test("a staff member signs in, sees the dashboard in Chinese or English, and signs out; the audit log names them")
-    func signInAndOut() async throws {
-        let f = try await ConsoleFixture.start()
+    @Test(
+        "a staff member signs in, sees the dashboard in Chinese or English, and signs out; the audit log names them",
+        arguments: StorageBackendKind.allCases)
+    func signInAndOut(backend: StorageBackendKind) async throws {
+        let f = try await ConsoleFixture.start(backend: backend)
         defer { Task { await f.close() } }
         try await f.add("zhangke", .approver)
         var (client, reply) = try await f.signIn("zhangke")
@@ -97,9 +99,9 @@ struct ConsoleTests {
         #expect(audit.contains { $0.actor == "staff:zhangke" && $0.action == "staff.signed-out" })
     }
 
-    @Test("Secure cookies when a trusted proxy says the browser used HTTPS")
-    func secureBehindProxy() async throws {
-        let f = try await ConsoleFixture.start()
+    @Test("Secure cookies when a trusted proxy says the browser used HTTPS", arguments: StorageBackendKind.allCases)
+    func secureBehindProxy(backend: StorageBackendKind) async throws {
+        let f = try await ConsoleFixture.start(backend: backend)
         defer { Task { await f.close() } }
         try await f.add("zhangke", .viewer)
         var client = ConsoleClient(port: f.port)
@@ -111,9 +113,9 @@ struct ConsoleTests {
         #expect(reply.setCookie("fieldroll_session")?.contains("Secure") == true)
     }
 
-    @Test("five wrong passwords lock the account for 15 minutes, even against the right one")
-    func lockOut() async throws {
-        let f = try await ConsoleFixture.start()
+    @Test("five wrong passwords lock the account for 15 minutes, even against the right one", arguments: StorageBackendKind.allCases)
+    func lockOut(backend: StorageBackendKind) async throws {
+        let f = try await ConsoleFixture.start(backend: backend)
         defer { Task { await f.close() } }
         try await f.add("wanggs", .reviewer)
         for attempt in 1...4 {
@@ -136,9 +138,9 @@ struct ConsoleTests {
         #expect(unknown.status == 401)
     }
 
-    @Test("a form without the right CSRF token is refused with a 403 page and changes nothing")
-    func csrf() async throws {
-        let f = try await ConsoleFixture.start()
+    @Test("a form without the right CSRF token is refused with a 403 page and changes nothing", arguments: StorageBackendKind.allCases)
+    func csrf(backend: StorageBackendKind) async throws {
+        let f = try await ConsoleFixture.start(backend: backend)
         defer { Task { await f.close() } }
         try await f.add("admin1", .admin)
         let (conflict, _) = try await f.conflict()
@@ -157,9 +159,11 @@ struct ConsoleTests {
         #expect(refused.setCookie("fieldroll_session") == nil)
     }
 
-    @Test("an admin resolves a conflict with one choice; the device pulls the resolution; the audit log names the admin")
-    func resolveConflict() async throws {
-        let f = try await ConsoleFixture.start()
+    @Test(
+        "an admin resolves a conflict with one choice; the device pulls the resolution; the audit log names the admin",
+        arguments: StorageBackendKind.allCases)
+    func resolveConflict(backend: StorageBackendKind) async throws {
+        let f = try await ConsoleFixture.start(backend: backend)
         defer { Task { await f.close() } }
         try await f.add("admin1", .admin)
         let (conflict, device) = try await f.conflict()
@@ -187,9 +191,9 @@ struct ConsoleTests {
         #expect(again.status == 409)
     }
 
-    @Test("a viewer sees masked values and no buttons, and a forged action is refused with 403")
-    func roles() async throws {
-        let f = try await ConsoleFixture.start()
+    @Test("a viewer sees masked values and no buttons, and a forged action is refused with 403", arguments: StorageBackendKind.allCases)
+    func roles(backend: StorageBackendKind) async throws {
+        let f = try await ConsoleFixture.start(backend: backend)
         defer { Task { await f.close() } }
         try await f.add("viewer1", .viewer)
         try await f.add("reviewer1", .reviewer)
@@ -211,9 +215,9 @@ struct ConsoleTests {
         #expect(try await f.server.pipeline.conflicts(includeResolved: false, scope: nil).count == 1)
     }
 
-    @Test("a session ends after its lifetime, and a disabled account's sessions end at once")
-    func expiry() async throws {
-        let f = try await ConsoleFixture.start()
+    @Test("a session ends after its lifetime, and a disabled account's sessions end at once", arguments: StorageBackendKind.allCases)
+    func expiry(backend: StorageBackendKind) async throws {
+        let f = try await ConsoleFixture.start(backend: backend)
         defer { Task { await f.close() } }
         try await f.add("li", .viewer)
         try await f.add("zhao", .viewer)
@@ -229,9 +233,9 @@ struct ConsoleTests {
         #expect(disabled.status == 401)
     }
 
-    @Test("a reviewer moves an application one step; the action carries the reviewer's name")
-    func approve() async throws {
-        let f = try await ConsoleFixture.start()
+    @Test("a reviewer moves an application one step; the action carries the reviewer's name", arguments: StorageBackendKind.allCases)
+    func approve(backend: StorageBackendKind) async throws {
+        let f = try await ConsoleFixture.start(backend: backend)
         defer { Task { await f.close() } }
         try await f.add("reviewer1", .reviewer)
         let pipeline = f.server.pipeline
@@ -262,9 +266,9 @@ struct ConsoleTests {
         #expect(audit.contains { $0.action == "review.approve" && $0.detail.contains("staff:reviewer1") })
     }
 
-    @Test("the audit page verifies the chain on request and records who checked")
-    func verifyChain() async throws {
-        let f = try await ConsoleFixture.start()
+    @Test("the audit page verifies the chain on request and records who checked", arguments: StorageBackendKind.allCases)
+    func verifyChain(backend: StorageBackendKind) async throws {
+        let f = try await ConsoleFixture.start(backend: backend)
         defer { Task { await f.close() } }
         try await f.add("viewer1", .viewer)
         var (client, _) = try await f.signIn("viewer1")
@@ -277,10 +281,10 @@ struct ConsoleTests {
         #expect(audit.contains { $0.actor == "staff:viewer1" && $0.action == "audit.verified" })
     }
 
-    @Test("the access log never holds a password, a cookie, a token or a query")
-    func secretsNeverLogged() async throws {
+    @Test("the access log never holds a password, a cookie, a token or a query", arguments: StorageBackendKind.allCases)
+    func secretsNeverLogged(backend: StorageBackendKind) async throws {
         let log = CapturedLog()
-        let f = try await ConsoleFixture.start(log: log)
+        let f = try await ConsoleFixture.start(backend: backend, log: log)
         defer { Task { await f.close() } }
         try await f.add("admin1", .admin)
         var (client, reply) = try await f.signIn("admin1")
@@ -304,9 +308,11 @@ struct ConsoleTests {
         for role in StaffRole.allCases { #expect(ConsoleStrings.zh["role_\(role.rawValue)"] != nil) }
     }
 
-    @Test("an admin enrols a device (the code shown once redeems) and revokes it; a viewer may do neither")
-    func devices() async throws {
-        let f = try await ConsoleFixture.start()
+    @Test(
+        "an admin enrols a device (the code shown once redeems) and revokes it; a viewer may do neither",
+        arguments: StorageBackendKind.allCases)
+    func devices(backend: StorageBackendKind) async throws {
+        let f = try await ConsoleFixture.start(backend: backend)
         defer { Task { await f.close() } }
         try await f.add("admin1", .admin)
         try await f.add("viewer1", .viewer)
@@ -441,6 +447,15 @@ struct ConsoleRecordsTests {
         let audit = try await f.server.pipeline.storage.auditEntries(after: 0, limit: 500)
         #expect(audit.contains { $0.action == "review.suspend" && $0.detail.contains("staff:approver1") })
         #expect(audit.contains { $0.action == "review.resume" && $0.detail.contains("staff:approver1") })
+        // Nothing waits for this household at roll-review, so no confirm button; terminate ends it.
+        let terminatePage = try await approver.get("/console/review/roll")
+        #expect(terminatePage.body.contains("value=\"terminate\"") && !terminatePage.body.contains("value=\"confirm\""))
+        let terminated = try await approver.post(
+            "/console/review/\(enrolment)/decide",
+            form: [("_csrf", terminatePage.csrf ?? ""), ("step", "roll-review"), ("decision", "terminate"), ("reason", "已迁出本县")])
+        #expect(terminated.status == 303)
+        #expect(try await roll.enrolment(enrolment).status == .terminated)
+        #expect(!(try await approver.get("/console/review/roll").body.contains("enrolment-\(enrolment)")), "off the roll")
 
         // Another township's admin sees none of it.
         var (outsider, _) = try await f.signIn("outsider")

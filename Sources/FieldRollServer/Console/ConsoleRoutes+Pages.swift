@@ -49,9 +49,11 @@ extension ConsoleRoutes {
         let devices = try await pipeline.devices().filter { scope.contains($0.scope) }
         let open = try await pipeline.conflicts(includeResolved: false, scope: scope)
         let queue = try await pipeline.reviewQueue(in: scope, today: today)
-        // The steps an application can wait at (not the roll review of enrolled households).
+        // The steps an application can wait at in any county's chain, and the roll review of
+        // households on the roll with a new flag or an amount of 0.
         let chains = [pipeline.reviewChains.fallback] + pipeline.reviewChains.counties.values
         let queued = Set(chains.flatMap { chain in EnrolmentStatus.allCases.compactMap { chain.step(awaitedBy: $0) } })
+            .union([.rollReview])
         let steps: [[String: Any]] = ReviewStep.allCases.filter { queued.contains($0) }.map { step in
             ["label": call.text("step_\(step.rawValue)"), "count": queue.filter { $0.step == step }.count]
         }
@@ -163,7 +165,8 @@ extension ConsoleRoutes {
     func review(_ call: Call) async throws -> Response {
         let scope = call.staff.scope
         let today = CalendarDate(chinaDayOf: Instant(millis: call.now))
-        var queue = try await pipeline.reviewQueue(in: scope, today: today)
+        // Households on the roll waiting at roll-review are decided on the roll review page.
+        var queue = try await pipeline.reviewQueue(in: scope, today: today).filter { $0.step != .rollReview }
         // One application only, when the household page links to it (by its UUID, nothing personal).
         let only = call.query("enrolment").flatMap { try? EnrolmentID($0) }
         if let only { queue = queue.filter { $0.enrolment.id == only } }

@@ -118,13 +118,23 @@ extension ConsoleRoutes {
 
     // MARK: Roll review
 
-    /// The roll review: households on the roll (enrolled or suspended) with a suspend or resume
-    /// button for the roles the review chain lets decide at `roll-review` (approver, admin).
+    /// The roll review: households on the roll (enrolled or suspended) with suspend or resume,
+    /// terminate and — where a cross-check flag or an amount of 0 waits in the review queue —
+    /// confirm, for the roles the review chain lets decide at `roll-review` (approver, admin).
+    /// Households with something to decide come first.
     func rollReview(_ call: Call) async throws -> Response {
-        let entries = try await rollEntries(in: call.staff.scope)
+        let today = CalendarDate(chinaDayOf: Instant(millis: call.now))
+        let waiting = Dictionary(
+            try await pipeline.reviewQueue(in: call.staff.scope, today: today).filter { $0.step == .rollReview }.map {
+                ($0.enrolment.id, $0)
+            }, uniquingKeysWith: { a, _ in a })
+        let entries = try await rollEntries(in: call.staff.scope).sorted {
+            (waiting[$0.enrolment.id] == nil ? 1 : 0) < (waiting[$1.enrolment.id] == nil ? 1 : 0)
+        }
         let page = Page(entries, number: call.page, lang: call.lang) { "/console/review/roll?page=\($0)" }
         let role = call.staff.role.apiRole
-        let canDecide = role.map { RolePolicy.may($0, write: .reviewAction) && pipeline.reviewChain.may($0, actAt: .rollReview) } ?? false
+        let canDecide =
+            role.map { RolePolicy.may($0, write: .reviewAction) && pipeline.reviewChains.mayAnywhere($0, actAt: .rollReview) } ?? false
         let rows: [[String: Any]] = page.items.map { r in
             [
                 "id": r.enrolment.id.description, "household": r.enrolment.householdID.description, "head": r.head,
@@ -134,6 +144,9 @@ extension ConsoleRoutes {
                 "amount": r.enrolment.monthlyAmount.description, "canDecide": canDecide,
                 "decision": r.enrolment.status == .enrolled ? "suspend" : "resume",
                 "decisionLabel": call.text(r.enrolment.status == .enrolled ? "roll_suspend" : "roll_resume"),
+                "hasConcerns": waiting[r.enrolment.id] != nil,
+                "flags": (waiting[r.enrolment.id]?.flags ?? []).map { ["rule": $0.rule.rawValue, "detail": $0.detail] },
+                "notEligible": waiting[r.enrolment.id]?.notEligible ?? false,
             ]
         }
         var values: [String: Any] = ["entries": rows, "canDecide": canDecide]

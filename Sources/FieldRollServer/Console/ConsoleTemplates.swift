@@ -386,12 +386,16 @@ enum ConsoleTemplates {
         <article class="card application" id="enrolment-{{id}}" data-status="{{statusCode}}">
           <h2><a href="/console/households/{{household}}">{{head}}</a> · {{status}}</h2>
           <p class="meta">{{t.region}} {{region}} · {{t.review_programme}} {{programme}} · {{t.review_amount}} {{amount}}</p>
+          {{#flags}}<p class="flag"><code>{{rule}}</code> {{detail}}</p>{{/flags}}
+          {{#notEligible}}<p class="flag" id="not-eligible-{{id}}">{{t.roll_not_eligible}}</p>{{/notEligible}}
           {{#canDecide}}
           <form method="post" action="/console/review/{{id}}/decide" class="actions">
             <input type="hidden" name="_csrf" value="{{csrf}}">
             <input type="hidden" name="step" value="roll-review">
             <label>{{t.roll_reason}} <input name="reason" required maxlength="500"></label>
             <button type="submit" name="decision" value="{{decision}}" class="{{decision}}">{{decisionLabel}}</button>
+            <button type="submit" name="decision" value="terminate" class="terminate">{{t.roll_terminate}}</button>
+            {{#hasConcerns}}<button type="submit" name="decision" value="confirm" class="confirm">{{t.roll_confirm}}</button>{{/hasConcerns}}
           </form>
           {{/canDecide}}
           {{^canDecide}}<p class="meta">{{t.review_not_allowed}}</p>{{/canDecide}}
