@@ -48,6 +48,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -145,7 +146,17 @@ class Run:
         click does not wait for the navigation it starts."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         button.click()
-        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
+
+        def gone(driver):
+            # Chromium may answer "Node ... does not belong to the document" instead of a stale
+            # element while the old page is torn down: that is gone too.
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+
+        WebDriverWait(self.driver, 30).until(gone)
         return WebDriverWait(self.driver, 30).until(
             expected_conditions.presence_of_element_located((By.CSS_SELECTOR, then_css))
         )
