@@ -59,7 +59,7 @@ extension DeviceStore {
                     var state = try tx.state(c.entity, c.record)?.0 ?? RecordState()
                     _ = FieldMerge.apply(writes, to: &state)
                     for w in writes { _ = try? tx.clock.receive(w.stamp, now: physical) }
-                    let household = c.entity == .household ? c.record : state.fields["householdID"]?.value.stringValue
+                    let household = c.entity == .household ? c.record : Self.canonicalID(state.fields["householdID"]?.value)
                     try RecordCodec.save(
                         tx.db, entity: c.entity, id: c.record, region: c.region, household: household, state: state, vault: tx.vault)
                 case .body(let body):
@@ -67,8 +67,8 @@ extension DeviceStore {
                     let at = [o["at"], o["startedAt"], o["takenAt"]].compactMap { $0??.stringValue.flatMap { try? Instant($0).millis } }
                         .first
                     try RecordCodec.insertBody(
-                        tx.db, entity: c.entity, id: c.record, region: c.region, household: o["householdID"]?.stringValue,
-                        member: o["memberID"]?.stringValue,
+                        tx.db, entity: c.entity, id: c.record, region: c.region, household: Self.canonicalID(o["householdID"]),
+                        member: Self.canonicalID(o["memberID"]),
                         at: at, body: body, vault: tx.vault)
                 }
             }
@@ -95,5 +95,13 @@ extension DeviceStore {
                 try? SyncCursor($0)
             }
         }
+    }
+
+    /// A reference as the store indexes it: the lowercase UUID. A visit's or check-in's body is
+    /// kept as its device signed it, so its references may be in upper case; the index columns
+    /// the store looks households and members up by are canonical all the same.
+    static func canonicalID(_ value: JSONValue?) -> String? {
+        guard let text = value?.stringValue, let id = try? Identifier<Never>(text) else { return nil }
+        return id.description
     }
 }

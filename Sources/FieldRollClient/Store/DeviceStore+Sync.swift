@@ -199,7 +199,7 @@ extension DeviceStore {
                                 s.fields[name] = StampedValue(value: f.value, stamp: n, base: f.base.map { renamed[$0] ?? $0 })
                             }
                         }
-                        let household = c.entity == .household ? c.record : s.fields["householdID"]?.value.stringValue
+                        let household = c.entity == .household ? c.record : Self.canonicalID(s.fields["householdID"]?.value)
                         try RecordCodec.save(
                             tx.db, entity: c.entity, id: c.record, region: region, household: household, state: s, vault: vault)
                     }
