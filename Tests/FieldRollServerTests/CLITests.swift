@@ -72,11 +72,17 @@ struct CLITests {
         #expect(s1 == 0)
         let enrolled = try JSONDecoder().decode([String: String].self, from: Data(out1.utf8))
         #expect(enrolled["code"]?.count == 14)
-        for bad in [["--role", "wizard", "--scope", "139901002201"], ["--role", "kiosk", "--scope", "1399"]] {
-            let (s, out, err) = try CLI.run(["device", "enroll", "--data", data, "--name", "x"] + bad)
-            #expect(s == 1 && out.isEmpty)
-            #expect(err.split(separator: "\n").count == 1 && err.hasPrefix("Error: invalid-record: "), "\(err)")
-        }
+        let (s, out, err) = try CLI.run(["device", "enroll", "--data", data, "--name", "x", "--role", "kiosk", "--scope", "1399"])
+        #expect(s == 1 && out.isEmpty)
+        #expect(err.split(separator: "\n").count == 1 && err.hasPrefix("Error: invalid-record: "), "\(err)")
+        // A role outside the list is a wrong command line: exit 2, naming the values, before anything runs.
+        let (usage, usageOut, usageErr) = try CLI.run([
+            "device", "enroll", "--data", data, "--name", "x", "--role", "wizard", "--scope", "139901002201",
+        ])
+        #expect(usage == 2 && usageOut.isEmpty)
+        #expect(usageErr.hasPrefix("Error: ") && usageErr.contains("wizard") && usageErr.contains("caseworker"), "\(usageErr)")
+        let help = try CLI.run(["device", "enroll", "--help"]).1.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("(values: caseworker, kiosk, reviewer, approver, admin)"), "\(help)")
         let (_, list, _) = try CLI.run(["device", "list", "--data", data, "--json"])
         let devices = try JSONDecoder().decode([DeviceRecordView].self, from: Data(list.utf8))
         #expect(devices.count == 1 && devices[0].status == "pending")
@@ -206,6 +212,18 @@ struct CLITests {
             "conflicts", "resolve", "--data", data, "no-such-conflict", "--choose", "kept", "--by", "张科长", "--json",
         ])
         #expect(s6 == 1 && out6.isEmpty && err6.hasPrefix("Error: not-found: "), "\(err6)")
+        // Values outside a list are usage errors (exit 2), and --help lists the values.
+        let (s7, _, err7) = try CLI.run(["conflicts", "resolve", "--data", data, "x", "--choose", "maybe", "--by", "张科长"])
+        #expect(s7 == 2 && err7.contains("maybe") && err7.contains("kept"), "\(err7)")
+        let (s8, _, err8) = try CLI.run(["export", "--data", data, "castles"])
+        #expect(s8 == 2 && err8.contains("castles") && err8.contains("enrolments"), "\(err8)")
+        let help = try CLI.run(["export", "--help"]).1.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("(values: households, members, enrolments)"), "\(help)")
+        let csv = data + "-households.csv"
+        defer { try? FileManager.default.removeItem(atPath: csv) }
+        let (s9, out9, _) = try CLI.run(["export", "--data", data, "households", "--out", csv, "--json"])
+        let written = try JSONValue(parsing: Data(out9.utf8)).objectValue
+        #expect(s9 == 0 && written?["rows"] == .int(200) && written?["kind"] == .string("households"), "\(out9)")
         let (s4, _, err4) = try CLI.run(["import", "--data", data, "--households", data + "-missing.csv"])
         #expect(s4 == 1 && err4.hasPrefix("Error: not-found: "))
     }
