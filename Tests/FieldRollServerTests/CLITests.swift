@@ -54,12 +54,31 @@ struct CLITests {
         // --help describes and exits; it never starts a run.
         let (status, out, _) = try CLI.run(["--help"], binary: folder.appendingPathComponent("fieldroll-bench"))
         #expect(status == 0 && out.contains("USAGE: fieldroll-bench") && !out.contains("records/s"))
-        // A missing value is a usage error with one message, not a crash.
+        // A missing or wrong value is a usage error (exit 2, as in the main tools) with one message, not a crash.
         let (bad, _, err) = try CLI.run(["--households"], binary: folder.appendingPathComponent("fieldroll-device-bench"))
-        #expect(bad == 64 && err.hasPrefix("Error: Missing value for '--households"))
+        #expect(bad == 2 && err.hasPrefix("Error: Missing value for '--households"), "\(err)")
+        let (few, _, fewErr) = try CLI.run(["--households", "3"], binary: folder.appendingPathComponent("fieldroll-device-bench"))
+        #expect(few == 2 && fewErr.contains("at least 50"), "\(fewErr)")
+        let (zero, _, zeroErr) = try CLI.run(["--records", "0"], binary: folder.appendingPathComponent("fieldroll-bench"))
+        #expect(zero == 2 && zeroErr.contains("at least 1"), "\(zeroErr)")
+        let (_, benchHelp, _) = try CLI.run(["--help"], binary: folder.appendingPathComponent("fieldroll-device-bench"))
+        #expect(benchHelp.contains("--json"))
     }
 
-    @Test("enrol, list, revoke; bad input exits 1 with one line and changes nothing")
+    @Test("fieldroll-device-bench --json prints one object with a member per figure")
+    func deviceBenchJSON() throws {
+        let bench = try #require(CLI.binary).deletingLastPathComponent().appendingPathComponent("fieldroll-device-bench")
+        let (status, out, err) = try CLI.run(["--households", "50", "--json"], binary: bench)
+        #expect(status == 0, "\(err)")
+        #expect(out.split(separator: "\n").count == 1, "one line: \(out)")
+        let object = try JSONValue(parsing: Data(out.utf8)).objectValue ?? [:]
+        for name in ["store.open", "households.add", "visit.p50", "visit.p99", "list.p50", "list.p99", "memory.peak"] {
+            #expect(object[name]?.objectValue?["unit"]?.stringValue != nil, "\(name) in \(out)")
+        }
+        #expect(object["run"]?.objectValue?["listed"] == .int(50))
+    }
+
+    @Test("enrol, list, revoke; a bad scope exits 1 with one line, a role outside the list 2; nothing changes")
     func devices() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
         let (s0, _, err0) = try CLI.run(["device", "list", "--data", data])
