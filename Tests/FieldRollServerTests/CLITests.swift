@@ -19,11 +19,18 @@ struct CLI {
 
     /// Runs with `args`; returns exit status, stdout and stderr.
     /// - Parameter input: what standard input holds (nothing when nil).
-    static func run(_ args: [String], binary: URL? = CLI.binary, input: String? = nil) throws -> (Int32, String, String) {
+    /// - Parameters:
+    ///   - folder: the working folder (default: this process's).
+    ///   - environment: the whole environment (default: this process's).
+    static func run(
+        _ args: [String], binary: URL? = CLI.binary, input: String? = nil, folder: URL? = nil, environment: [String: String]? = nil
+    ) throws -> (Int32, String, String) {
         guard let binary else { throw CocoaError(.fileNoSuchFile) }
         let p = Process()
         p.executableURL = binary
         p.arguments = args
+        if let folder { p.currentDirectoryURL = folder }
+        if let environment { p.environment = environment }
         let out = Pipe()
         let err = Pipe()
         let inPipe = Pipe()
@@ -262,5 +269,23 @@ struct DemoTests {
         #expect(status == 0, "\(err)")
         #expect(out.contains("1 open conflict(s)") && out.contains("household.phone: kept"))
         #expect(out.contains("Every replica agrees: yes") && out.contains("The audit log verifies: yes"))
+    }
+
+    @Test("run through PATH and a symlink, from another folder, the demo still finds its fixture photo")
+    func demoThroughPath() throws {
+        let binary = try #require(CLI.binary)
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-demo-path-\(UUID().uuidString)")
+        let (bin, elsewhere) = (temp.appendingPathComponent("bin"), temp.appendingPathComponent("work"))
+        for folder in [bin, elsewhere] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        defer { try? FileManager.default.removeItem(at: temp) }
+        try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("fieldroll-server"), withDestinationURL: binary)
+        // `env` finds the tool on PATH, so argv[0] is the bare name, as from a shell, and names
+        // no file in the working folder.
+        let (status, out, err) = try CLI.run(
+            ["fieldroll-server", "demo"], binary: URL(fileURLWithPath: "/usr/bin/env"), folder: elsewhere,
+            environment: ["PATH": bin.path + ":/usr/bin:/bin", "HOME": elsewhere.path])
+        #expect(status == 0, "\(err)")
+        #expect(out.contains("recorded a signed visit with 1 photo(s)"), "\(out)")
+        #expect(!err.contains("warning"), "\(err)")
     }
 }
