@@ -27,13 +27,6 @@ extension DeviceStore {
         }
     }
 
-    /// Drops change sets the server has acknowledged.
-    public func acknowledge(_ changeSets: [ChangeSetID]) throws {
-        _ = try commit { tx in
-            for id in changeSets { try tx.db.execute(sql: "DELETE FROM outbox WHERE change_set_id = ?", arguments: [id.description]) }
-        }
-    }
-
     /// Applies changes pulled from `cursor.issuer` through the shared merge, and stores the
     /// cursor in the same transaction — so a cursor never runs ahead of what was applied.
     /// `checkIns` is the server's check-in schedule from the page, kept for ``checkInsDue(in:asOf:)``.
