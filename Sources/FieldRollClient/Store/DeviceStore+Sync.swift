@@ -43,6 +43,9 @@ extension DeviceStore {
     /// The saved enrolment, if this device is enrolled.
     public func enrolment() throws -> EnrolmentRecord? { try openEnrolment(read(Self.sealedEnrolment)) }
 
+    /// ``enrolment()`` for async callers (the sync engine).
+    func enrolmentAsync() async throws -> EnrolmentRecord? { try openEnrolment(await read(Self.sealedEnrolment)) }
+
     private static let sealedEnrolment: @Sendable (Database) throws -> Data? = {
         try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'enrolment'")
     }

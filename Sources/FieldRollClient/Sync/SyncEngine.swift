@@ -86,12 +86,13 @@ public struct SyncEngine: Sendable {
         self.progress = progress
     }
 
-    /// An engine for an enrolled store, over libcurl.
+    /// An engine for an enrolled store, over libcurl. The enrolment is read on one of the
+    /// store's reader queues, not on the caller's thread.
     public init(
         enrolledStore store: DeviceStore, options: SyncOptions = SyncOptions(),
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
-    ) throws {
-        guard let e = try store.enrolment() else {
+    ) async throws {
+        guard let e = try await store.enrolmentAsync() else {
             throw ClientError(.unauthorized, "this device is not enrolled; run `fieldroll enroll URL CODE`")
         }
         self.init(
@@ -143,7 +144,7 @@ public struct SyncEngine: Sendable {
         var sent: Int64 = 0
         for (i, (digest, _)) in todo.enumerated() {
             progress(SyncProgress(phase: .photos, itemsDone: i, itemsTotal: todo.count, bytesDone: sent, bytesTotal: total))
-            let bytes = try store.photoData(digest)
+            let bytes = try await store.photoDataAsync(digest)
             let before = sent
             let delivered = try await retrying(&report) { () async throws -> Int64 in
                 // Ask where the server stands first, so a cut upload resumes instead of restarting.
@@ -271,7 +272,7 @@ public struct SyncEngine: Sendable {
     /// the check are discarded and fetched again, at most ``SyncOptions/downloadAttempts``
     /// times a sync; a photo the server lacks is left for a later sync.
     func downloadPhotos(_ report: inout SyncReport) async throws {
-        guard report.photoPolicy == .full, let scope = try store.enrolment()?.scope else { return }
+        guard report.photoPolicy == .full, let scope = try await store.enrolmentAsync()?.scope else { return }
         try await store.indexPhotoRecordsAsync()
         let todo = try await store.photosToDownloadAsync(in: scope)
         let total = todo.reduce(0) { $0 + $1.size }
@@ -287,7 +288,7 @@ public struct SyncEngine: Sendable {
             var attempt = 0
             while attempt < options.downloadAttempts {
                 attempt += 1
-                let partial = try store.photos.partial(p.sha256)
+                let partial = try await store.photos.partialAsync(p.sha256)
                 do {
                     try await retrying(&report) {
                         defer { try? partial.flush() }
@@ -314,7 +315,7 @@ public struct SyncEngine: Sendable {
                     if attempt == options.downloadAttempts { report.photoDownloadsFailed += 1 }
                     continue
                 }
-                if try store.photos.finish(partial, as: p.sha256) {
+                if try await store.photos.finishAsync(partial, as: p.sha256) {
                     try await store.noteDownloadedAsync(p)
                     report.photosDownloaded += 1
                     break

@@ -138,7 +138,7 @@ extension FieldRollServerCommand {
                 EnrolmentRecord(
                     endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role,
                     scope: grant.scope))
-            return DemoDevice(store: store, engine: try SyncEngine(enrolledStore: store))
+            return DemoDevice(store: store, engine: try await SyncEngine(enrolledStore: store))
         }
 
         func now() -> Int64 { DeviceStore.systemClock() }
