@@ -23,7 +23,7 @@ public enum FieldRollServerApp {
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
         // Next, so every later middleware and route reads the body through it.
         router.add(middleware: ExpectContinueMiddleware())
-        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: ProblemMiddleware(metrics: metrics))
         // Liveness: the process answers. It does not touch the database.
         router.get("healthz") { request, _ in
             try JSONBody.response(HealthStatus(server: pipeline.serverNode), request: request)
