@@ -1,10 +1,16 @@
 // Device-side figures: recording a visit with 3 photos, and listing a village of 2,000
 // households, on this machine. Prints a table; asserts nothing.
 //
-//   swift run -c release fieldroll-device-bench [--households 2000]
+//   swift run -c release fieldroll-device-bench [--households 2000] [--json]
 import FieldRollClient
 import FieldRollCore
 import Foundation
+
+// Line-buffered stdout, as in the other tools: under a pipe each line shows as it is printed.
+// (`stdout` is a C global that Swift 6 will not touch directly; look it up.)
+if let symbol = dlsym(nil, "stdout"), let file = symbol.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee {
+    setvbuf(file, nil, _IOLBF, 0)
+}
 
 func peakRSSMiB() -> Double {
     var usage = rusage()
@@ -23,7 +29,8 @@ func percentile(_ xs: [Double], _ p: Double) -> Double {
     return s[min(s.count - 1, Int(Double(s.count - 1) * p))]
 }
 
-let householdCount = DeviceBenchOptions.parseOrExit().households
+let options = DeviceBenchOptions.parseMappingUsage()
+let householdCount = options.households
 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-bench-\(UUID().uuidString)")
 defer { try? FileManager.default.removeItem(at: dir) }
 
@@ -65,15 +72,35 @@ for _ in 0..<10 {
     listed = list.count
     listTimes.append(ms)
 }
-print("FieldRoll device store, \(ProcessInfo.processInfo.processorCount) cores, \(Date())")
-print("open/create store (scrypt key derivation)    \(String(format: "%8.1f", openMs)) ms")
-print(
-    "add \(householdCount) households (one transaction each)  \(String(format: "%8.1f", fillMs)) ms  (\(String(format: "%.0f", Double(householdCount) / fillMs * 1000))/s)"
-)
-print(
-    "record a visit with 3 photos (~36 KB)        p50 \(String(format: "%6.2f", percentile(visitTimes, 0.5))) ms   p99 \(String(format: "%6.2f", percentile(visitTimes, 0.99))) ms"
-)
-print(
-    "list a village of \(listed) households          p50 \(String(format: "%6.2f", percentile(listTimes, 0.5))) ms   p99 \(String(format: "%6.2f", percentile(listTimes, 0.99))) ms"
-)
-print("peak RSS                                     \(String(format: "%8.1f", peakRSSMiB())) MiB")
+if options.json {
+    func figure(_ value: Double, _ unit: String) -> JSONValue {
+        .object(["value": .double(value.isFinite ? value : 0), "unit": .string(unit)])
+    }
+    let object: [String: JSONValue] = [
+        "store.open": figure(openMs, "ms"),
+        "households.add": figure(Double(householdCount) / fillMs * 1000, "households/s"),
+        "visit.p50": figure(percentile(visitTimes, 0.5), "ms"),
+        "visit.p99": figure(percentile(visitTimes, 0.99), "ms"),
+        "list.p50": figure(percentile(listTimes, 0.5), "ms"),
+        "list.p99": figure(percentile(listTimes, 0.99), "ms"),
+        "memory.peak": figure(peakRSSMiB(), "MiB"),
+        "run": .object([
+            "households": .int(Int64(householdCount)), "listed": .int(Int64(listed)),
+            "cores": .int(Int64(ProcessInfo.processInfo.processorCount)), "release": .string(FieldRollRelease.number),
+        ]),
+    ]
+    print(CanonicalJSON.string(.object(object)))
+} else {
+    print("FieldRoll device store, \(ProcessInfo.processInfo.processorCount) cores, \(Date())")
+    print("open/create store (scrypt key derivation)    \(String(format: "%8.1f", openMs)) ms")
+    print(
+        "add \(householdCount) households (one transaction each)  \(String(format: "%8.1f", fillMs)) ms  (\(String(format: "%.0f", Double(householdCount) / fillMs * 1000))/s)"
+    )
+    print(
+        "record a visit with 3 photos (~36 KB)        p50 \(String(format: "%6.2f", percentile(visitTimes, 0.5))) ms   p99 \(String(format: "%6.2f", percentile(visitTimes, 0.99))) ms"
+    )
+    print(
+        "list a village of \(listed) households          p50 \(String(format: "%6.2f", percentile(listTimes, 0.5))) ms   p99 \(String(format: "%6.2f", percentile(listTimes, 0.99))) ms"
+    )
+    print("peak RSS                                     \(String(format: "%8.1f", peakRSSMiB())) MiB")
+}

@@ -1,5 +1,10 @@
 import ArgumentParser
 import FieldRollCore
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `fieldroll-bench`'s command line.
 struct BenchOptions: ParsableCommand {
@@ -44,6 +49,18 @@ struct BenchOptions: ParsableCommand {
     mutating func validate() throws {
         for (name, value) in [("--records", records), ("--devices", devices), ("--photos", photos)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
+        }
+    }
+
+    /// Parses the command line as `fieldroll-server` does: `--help` and `--version` print and
+    /// exit 0, a wrong command line prints why and exits 2 (``ExitStatus/usage``) rather than 64.
+    static func parseMappingUsage() -> BenchOptions {
+        do { return try parse() } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Glibc.exit(ExitStatus.usage.rawValue)
+            }
+            exit(withError: error)
         }
     }
 }

@@ -12,7 +12,7 @@ import Synchronization
 
 // MARK: Setup
 
-let options = BenchOptions.parseOrExit()
+let options = BenchOptions.parseMappingUsage()
 let quick = options.quick
 let records = options.records ?? (quick ? 2_000 : 100_000)
 let deviceCount = options.devices ?? (quick ? 20 : 200)

@@ -129,6 +129,39 @@ struct DeviceStoreTests {
         #expect(try store.pending() == before)
         #expect(try store.household(h.id).members == [member])
     }
+
+    @Test("a pulled member and visit that name their household in upper case are found under it")
+    func upperCaseReferences() throws {
+        let dir = temporaryFolder()
+        defer { cleanup(dir) }
+        let store = try newStore(dir)
+        let h = try store.addHousehold(sampleHousehold())
+        let other = try NodeID("other-device")
+        let stamp = HLCTimestamp(physical: 1_790_000_000_000, logical: 0, node: other)
+        let upper = JSONValue.string(h.id.description.uppercased())
+        // An older server passed the reference on as sent; a visit's body always is.
+        let member = sampleMember(h.id)
+        var values = try member.fieldValues
+        values["householdID"] = upper
+        let writes = values.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil) }
+        let visit = Visit(
+            householdID: h.id, region: village, author: "王强", device: other, startedAt: Instant(millis: 0), endedAt: Instant(millis: 1),
+            answers: ["income.wages": 90_000])
+        var body = try #require(try JSONValue(encoding: visit).objectValue)
+        body["householdID"] = upper
+        let pulled = [
+            PulledChange(
+                position: 1, origin: other, changeSet: ChangeSetID(),
+                change: Change(entity: .member, record: member.id.description, region: village, payload: .writes(writes))),
+            PulledChange(
+                position: 2, origin: other, changeSet: ChangeSetID(),
+                change: Change(entity: .visit, record: visit.id.description, region: village, payload: .body(.object(body)))),
+        ]
+        try store.apply(pulled: pulled, cursor: SyncCursor(issuer: try NodeID("server-1"), position: 2))
+        let detail = try store.household(h.id)
+        #expect(detail.members.map(\.id) == [member.id])
+        #expect(detail.visits.map(\.id) == [visit.id])
+    }
 }
 
 @Suite("Encryption at rest")

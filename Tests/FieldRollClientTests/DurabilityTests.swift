@@ -192,7 +192,6 @@ struct FieldRollCLITests {
                 "member", "add", "--household", "00000000-0000-4000-8000-000000000000", "--name", "王芳", "--resident-id",
                 "11010519491231002X", "--relation", "spouse", "--work", "farming", "--income", "300",
             ],
-            ["household", "add", "--region", "139901002201", "--address", "x", "--head", "y", "--housing", "castle", "--income", "1"],
             ["household", "add", "--region", "139901002201", "--address", "x", "--head", "y", "--housing", "owned", "--income", "1.234"],
             ["visit", "record", "--household", h, "--author", "李敏", "--answers-file", fixtures.appendingPathComponent("README.md").path],
             ["photo", "attach", "--household", h, "--kind", "house", "/nonexistent/photo.jpg"],
@@ -203,6 +202,12 @@ struct FieldRollCLITests {
             #expect(status != 0 && out.isEmpty, "\(args)")
             #expect(err.split(separator: "\n").count == 1 && err.hasPrefix("Error: "), "\(args): \(err)")
         }
+        // A value outside an option's list is a wrong command line: exit 2, naming the values.
+        let (usage, usageOut, usageErr) = try fieldroll(
+            ["household", "add", "--region", "139901002201", "--address", "x", "--head", "y", "--housing", "castle", "--income", "1"] + d)
+        #expect(usage == 2 && usageOut.isEmpty && usageErr.hasPrefix("Error: ") && usageErr.contains("self-built"), "\(usageErr)")
+        #expect(try fieldroll(["checkin", "record", "--member", h, "--method", "telepathy", "--place", "x"] + d).0 == 2)
+        #expect(try fieldroll(["member", "add", "--help"]).1.contains("grade-1"))
         #expect(try fieldroll(["status", "--json"] + d).1 == before, "nothing changed")
         let (wrong, _, wrongErr) = try { () throws -> (Int32, String, String) in
             let p = Process()

@@ -1,35 +1,44 @@
 import FieldRollCore
+import PropertyBased
 import Testing
+
+/// One event of a generated clock history: how far the machine's time moves first (NTP steps,
+/// a dead RTC battery), and either a local tick or a remote reading (behind, equal or ahead
+/// within the bound), sometimes received twice.
+typealias ClockEvent = (drift: Int, remote: Bool, offset: Int, logical: Int, twice: Bool)
 
 @Suite("The hybrid logical clock")
 struct ClockTests {
     let me = try! NodeID("dev-a"), other = try! NodeID("dev-b")
 
+    /// Histories of up to 200 events.
+    static let events = zip(Gen.int(in: -5_000...5_000), Gen.bool(0.4), Gen.int(in: -10_000...59_000), Gen.int(in: 0...3), Gen.bool(0.3))
+        .map { ClockEvent(drift: $0, remote: $1, offset: $2, logical: $3, twice: $4) }
+        .array(of: 1...200)
+
     @Test("never goes backwards, even when the machine's time does")
-    func monotonicUnderSkew() {
-        forAll(300) { seed, rng in
+    func monotonicUnderSkew() async {
+        await propertyCheck(count: 300, input: Gen.int(in: 1_000_000...2_000_000), Self.events) { start, events in
             var clock = HybridLogicalClock(node: me, maxDrift: 60_000)
-            var physical = Int64(rng.int(1_000_000...2_000_000))
+            var physical = Int64(start)
             var last = clock.last
-            for _ in 0..<200 {
-                physical += Int64(rng.int(-5_000...5_000))  // NTP steps, a dead RTC battery
+            for event in events {
+                physical += Int64(event.drift)
                 let next: HLCTimestamp
-                if rng.chance(0.4) {
-                    // A remote reading: behind, equal, or ahead within the bound; sometimes repeated.
-                    let remote = HLCTimestamp(
-                        physical: physical + Int64(rng.int(-10_000...59_000)), logical: UInt16(rng.int(0...3)), node: other)
+                if event.remote {
+                    let remote = HLCTimestamp(physical: physical + Int64(event.offset), logical: UInt16(event.logical), node: other)
                     guard let r = try? clock.receive(remote, now: physical) else {
-                        Issue.record("seed \(seed): a reading within the bound was refused")
+                        Issue.record("a reading within the bound was refused")
                         return
                     }
-                    #expect(r > remote, "seed \(seed): the receive event must follow the remote one")
-                    if rng.chance(0.3) { _ = try? clock.receive(remote, now: physical) }
+                    #expect(r > remote, "the receive event must follow the remote one")
+                    if event.twice { _ = try? clock.receive(remote, now: physical) }
                     next = clock.last
                 } else {
                     next = clock.tick(now: physical)
                 }
                 guard next > last else {
-                    Issue.record("seed \(seed): \(next) does not follow \(last)")
+                    Issue.record("\(next) does not follow \(last)")
                     return
                 }
                 last = next
@@ -79,14 +88,12 @@ struct ClockTests {
     }
 
     @Test("the wire form round-trips and sorts as the stamps do")
-    func wireForm() throws {
-        forAll(200) { seed, rng in
-            let x = HLCTimestamp(
-                physical: Int64(rng.int(0...2_000_000_000_000)), logical: UInt16(rng.int(0...65535)), node: nodes[rng.int(0..<5)])
-            let y = HLCTimestamp(
-                physical: Int64(rng.int(0...2_000_000_000_000)), logical: UInt16(rng.int(0...65535)), node: nodes[rng.int(0..<5)])
-            #expect((try? HLCTimestamp(x.description)) == x, "seed \(seed)")
-            #expect((x < y) == (x.description < y.description), "seed \(seed)")
+    func wireForm() async throws {
+        let stamps = zip(Gen.int64(in: 0...2_000_000_000_000), Gen.uint16(), Gen.int(in: 0...4))
+            .map { HLCTimestamp(physical: $0, logical: $1, node: nodes[$2]) }
+        await propertyCheck(count: 200, input: stamps, stamps) { x, y in
+            #expect((try? HLCTimestamp(x.description)) == x)
+            #expect((x < y) == (x.description < y.description))
         }
         #expect(throws: ValidationError.self) { try HLCTimestamp("12-3-dev") }
         #expect(throws: ValidationError.self) { try HLCTimestamp("000000000000001-00000-BAD NODE") }

@@ -44,6 +44,20 @@ struct IdentifierTests {
         #expect(throws: ValidationError.self) { try ResidentID("1101051949") }
     }
 
+    @Test("a reference field's canonical form is the lowercase UUID; other values are left alone")
+    func canonicalReference() throws {
+        let id = MemberID()
+        let schema = Member.schema
+        let upper = JSONValue.string(id.description.uppercased())
+        #expect(schema.check(field: "householdID", value: upper, byServer: false) == nil)
+        #expect(schema.canonical(field: "householdID", value: upper) == .string(id.description))
+        #expect(schema.canonical(field: "name", value: "ABC") == "ABC")
+        #expect(schema.canonical(field: "householdID", value: "not-a-uuid") == "not-a-uuid")
+        let stamp = HLCTimestamp(physical: 1, logical: 0, node: try NodeID("dev1"))
+        let writes = schema.canonical([FieldWrite(field: "householdID", value: upper, stamp: stamp, base: nil)])
+        #expect(writes == [FieldWrite(field: "householdID", value: .string(id.description), stamp: stamp, base: nil)])
+    }
+
     @Test("money is exact fen")
     func fen() throws {
         #expect(try Fen(yuan: "420") == Fen(42_000))

@@ -89,8 +89,15 @@ struct BadInputTests {
     func routes(backend: StorageBackendKind) async throws {
         let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
-        let (status, _, http) = try await server.exchange("GET", "/healthz")
+        let (status, health, http) = try await server.exchange("GET", "/healthz")
         #expect(status == 200 && http.value(forHTTPHeaderField: "Content-Type") == "application/json")
+        // The health answers are the wire types in FieldRollCore (the checker holds them to docs/openapi.json).
+        #expect(try JSONDecoder().decode(HealthStatus.self, from: health) == HealthStatus(server: server.pipeline.serverNode))
+        let (readyStatus, ready, _) = try await server.exchange("GET", "/readyz")
+        #expect(readyStatus == 200)
+        #expect(
+            try JSONDecoder().decode(ReadinessStatus.self, from: ready)
+                == ReadinessStatus(server: server.pipeline.serverNode, database: backend.rawValue))
         let (metrics, body) = try await server.request("GET", "/metrics")
         #expect(
             metrics == 200

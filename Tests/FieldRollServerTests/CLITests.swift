@@ -19,11 +19,18 @@ struct CLI {
 
     /// Runs with `args`; returns exit status, stdout and stderr.
     /// - Parameter input: what standard input holds (nothing when nil).
-    static func run(_ args: [String], binary: URL? = CLI.binary, input: String? = nil) throws -> (Int32, String, String) {
+    /// - Parameters:
+    ///   - folder: the working folder (default: this process's).
+    ///   - environment: the whole environment (default: this process's).
+    static func run(
+        _ args: [String], binary: URL? = CLI.binary, input: String? = nil, folder: URL? = nil, environment: [String: String]? = nil
+    ) throws -> (Int32, String, String) {
         guard let binary else { throw CocoaError(.fileNoSuchFile) }
         let p = Process()
         p.executableURL = binary
         p.arguments = args
+        if let folder { p.currentDirectoryURL = folder }
+        if let environment { p.environment = environment }
         let out = Pipe()
         let err = Pipe()
         let inPipe = Pipe()
@@ -54,12 +61,31 @@ struct CLITests {
         // --help describes and exits; it never starts a run.
         let (status, out, _) = try CLI.run(["--help"], binary: folder.appendingPathComponent("fieldroll-bench"))
         #expect(status == 0 && out.contains("USAGE: fieldroll-bench") && !out.contains("records/s"))
-        // A missing value is a usage error with one message, not a crash.
+        // A missing or wrong value is a usage error (exit 2, as in the main tools) with one message, not a crash.
         let (bad, _, err) = try CLI.run(["--households"], binary: folder.appendingPathComponent("fieldroll-device-bench"))
-        #expect(bad == 64 && err.hasPrefix("Error: Missing value for '--households"))
+        #expect(bad == 2 && err.hasPrefix("Error: Missing value for '--households"), "\(err)")
+        let (few, _, fewErr) = try CLI.run(["--households", "3"], binary: folder.appendingPathComponent("fieldroll-device-bench"))
+        #expect(few == 2 && fewErr.contains("at least 50"), "\(fewErr)")
+        let (zero, _, zeroErr) = try CLI.run(["--records", "0"], binary: folder.appendingPathComponent("fieldroll-bench"))
+        #expect(zero == 2 && zeroErr.contains("at least 1"), "\(zeroErr)")
+        let (_, benchHelp, _) = try CLI.run(["--help"], binary: folder.appendingPathComponent("fieldroll-device-bench"))
+        #expect(benchHelp.contains("--json"))
     }
 
-    @Test("enrol, list, revoke; bad input exits 1 with one line and changes nothing")
+    @Test("fieldroll-device-bench --json prints one object with a member per figure")
+    func deviceBenchJSON() throws {
+        let bench = try #require(CLI.binary).deletingLastPathComponent().appendingPathComponent("fieldroll-device-bench")
+        let (status, out, err) = try CLI.run(["--households", "50", "--json"], binary: bench)
+        #expect(status == 0, "\(err)")
+        #expect(out.split(separator: "\n").count == 1, "one line: \(out)")
+        let object = try JSONValue(parsing: Data(out.utf8)).objectValue ?? [:]
+        for name in ["store.open", "households.add", "visit.p50", "visit.p99", "list.p50", "list.p99", "memory.peak"] {
+            #expect(object[name]?.objectValue?["unit"]?.stringValue != nil, "\(name) in \(out)")
+        }
+        #expect(object["run"]?.objectValue?["listed"] == .int(50))
+    }
+
+    @Test("enrol, list, revoke; a bad scope exits 1 with one line, a role outside the list 2; nothing changes")
     func devices() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
         let (s0, _, err0) = try CLI.run(["device", "list", "--data", data])
@@ -72,11 +98,17 @@ struct CLITests {
         #expect(s1 == 0)
         let enrolled = try JSONDecoder().decode([String: String].self, from: Data(out1.utf8))
         #expect(enrolled["code"]?.count == 14)
-        for bad in [["--role", "wizard", "--scope", "139901002201"], ["--role", "kiosk", "--scope", "1399"]] {
-            let (s, out, err) = try CLI.run(["device", "enroll", "--data", data, "--name", "x"] + bad)
-            #expect(s == 1 && out.isEmpty)
-            #expect(err.split(separator: "\n").count == 1 && err.hasPrefix("Error: invalid-record: "), "\(err)")
-        }
+        let (s, out, err) = try CLI.run(["device", "enroll", "--data", data, "--name", "x", "--role", "kiosk", "--scope", "1399"])
+        #expect(s == 1 && out.isEmpty)
+        #expect(err.split(separator: "\n").count == 1 && err.hasPrefix("Error: invalid-record: "), "\(err)")
+        // A role outside the list is a wrong command line: exit 2, naming the values, before anything runs.
+        let (usage, usageOut, usageErr) = try CLI.run([
+            "device", "enroll", "--data", data, "--name", "x", "--role", "wizard", "--scope", "139901002201",
+        ])
+        #expect(usage == 2 && usageOut.isEmpty)
+        #expect(usageErr.hasPrefix("Error: ") && usageErr.contains("wizard") && usageErr.contains("caseworker"), "\(usageErr)")
+        let help = try CLI.run(["device", "enroll", "--help"]).1.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("(values: caseworker, kiosk, reviewer, approver, admin)"), "\(help)")
         let (_, list, _) = try CLI.run(["device", "list", "--data", data, "--json"])
         let devices = try JSONDecoder().decode([DeviceRecordView].self, from: Data(list.utf8))
         #expect(devices.count == 1 && devices[0].status == "pending")
@@ -217,6 +249,18 @@ struct CLITests {
             "conflicts", "resolve", "--data", data, "no-such-conflict", "--choose", "kept", "--by", "张科长", "--json",
         ])
         #expect(s6 == 1 && out6.isEmpty && err6.hasPrefix("Error: not-found: "), "\(err6)")
+        // Values outside a list are usage errors (exit 2), and --help lists the values.
+        let (s7, _, err7) = try CLI.run(["conflicts", "resolve", "--data", data, "x", "--choose", "maybe", "--by", "张科长"])
+        #expect(s7 == 2 && err7.contains("maybe") && err7.contains("kept"), "\(err7)")
+        let (s8, _, err8) = try CLI.run(["export", "--data", data, "castles"])
+        #expect(s8 == 2 && err8.contains("castles") && err8.contains("enrolments"), "\(err8)")
+        let help = try CLI.run(["export", "--help"]).1.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("(values: households, members, enrolments)"), "\(help)")
+        let csv = data + "-households.csv"
+        defer { try? FileManager.default.removeItem(atPath: csv) }
+        let (s9, out9, _) = try CLI.run(["export", "--data", data, "households", "--out", csv, "--json"])
+        let written = try JSONValue(parsing: Data(out9.utf8)).objectValue
+        #expect(s9 == 0 && written?["rows"] == .int(200) && written?["kind"] == .string("households"), "\(out9)")
         let (s4, _, err4) = try CLI.run(["import", "--data", data, "--households", data + "-missing.csv"])
         #expect(s4 == 1 && err4.hasPrefix("Error: not-found: "))
     }
@@ -236,5 +280,23 @@ struct DemoTests {
         #expect(status == 0, "\(err)")
         #expect(out.contains("1 open conflict(s)") && out.contains("household.phone: kept"))
         #expect(out.contains("Every replica agrees: yes") && out.contains("The audit log verifies: yes"))
+    }
+
+    @Test("run through PATH and a symlink, from another folder, the demo still finds its fixture photo")
+    func demoThroughPath() throws {
+        let binary = try #require(CLI.binary)
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("fieldroll-demo-path-\(UUID().uuidString)")
+        let (bin, elsewhere) = (temp.appendingPathComponent("bin"), temp.appendingPathComponent("work"))
+        for folder in [bin, elsewhere] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        defer { try? FileManager.default.removeItem(at: temp) }
+        try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("fieldroll-server"), withDestinationURL: binary)
+        // `env` finds the tool on PATH, so argv[0] is the bare name, as from a shell, and names
+        // no file in the working folder.
+        let (status, out, err) = try CLI.run(
+            ["fieldroll-server", "demo"], binary: URL(fileURLWithPath: "/usr/bin/env"), folder: elsewhere,
+            environment: ["PATH": bin.path + ":/usr/bin:/bin", "HOME": elsewhere.path])
+        #expect(status == 0, "\(err)")
+        #expect(out.contains("recorded a signed visit with 1 photo(s)"), "\(out)")
+        #expect(!err.contains("warning"), "\(err)")
     }
 }

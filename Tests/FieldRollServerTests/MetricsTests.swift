@@ -27,6 +27,11 @@ struct MetricsTests {
         #expect(put == 201)
         let (get, _) = try await server.request("GET", path, token: device.token)
         #expect(get == 200)
+        // Two problem answers: a cursor this server did not issue, and a push without a token.
+        let (badCursor, _) = try await server.request("GET", "/v1/sync/pull?after=nonsense", token: device.token)
+        #expect(badCursor == 400)
+        let (anonymous, _) = try await server.request("POST", "/v1/sync/push", body: Data("{}".utf8))
+        #expect(anonymous == 401)
 
         let (status, body, http) = try await server.exchange("GET", "/metrics")
         #expect(status == 200 && http.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
@@ -47,6 +52,17 @@ struct MetricsTests {
         #expect((m["fieldroll_http_request_duration_seconds_sum{\(push)}"] ?? -1) > 0)
         #expect(m["fieldroll_http_request_duration_seconds_count{route=\"/v1/blobs/{sha256}\",method=\"PUT\",status=\"201\"}"] == 1)
         #expect(m["fieldroll_database_duration_seconds_count{operation=\"push\"}"] == 2)
+        // Body sizes: one sample per push and per pull answered, in bytes.
+        #expect(m["fieldroll_push_body_bytes_count"] == 2)
+        #expect((m["fieldroll_push_body_bytes_sum"] ?? 0) > 1_000, "two pushes of three signed changes")
+        #expect(m["fieldroll_push_body_bytes_bucket{le=\"+Inf\"}"] == 2)
+        let pulls = m["fieldroll_http_request_duration_seconds_count{route=\"/v1/sync/pull\",method=\"GET\",status=\"200\"}"]
+        #expect(pulls != nil && m["fieldroll_pull_body_bytes_count"] == pulls)
+        #expect((m["fieldroll_pull_body_bytes_sum"] ?? 0) > 0)
+        // Problems by code; a refusal inside a 200 push is not a problem answer.
+        #expect(m["fieldroll_http_problems_total{code=\"bad-cursor\"}"] == 1)
+        #expect(m["fieldroll_http_problems_total{code=\"unauthorized\"}"] == 1)
+        #expect(m["fieldroll_http_problems_total{code=\"scope-violation\"}"] == nil)
         #expect((m["fieldroll_database_duration_seconds_count{operation=\"changes\"}"] ?? 0) >= 1)
         // Bounded labels: no sample names a hash or a device.
         #expect(!text.contains(SHA256Digest(of: photo).hex) && !text.contains(device.id.rawValue))
@@ -58,7 +74,8 @@ struct MetricsTests {
             m.families.isSuperset(of: [
                 "fieldroll_http_request_duration_seconds", "fieldroll_push_changes_total", "fieldroll_push_refusals_total",
                 "fieldroll_conflicts_recorded_total", "fieldroll_pull_changes_total", "fieldroll_blob_received_bytes_total",
-                "fieldroll_blob_sent_bytes_total", "fieldroll_database_duration_seconds",
+                "fieldroll_blob_sent_bytes_total", "fieldroll_database_duration_seconds", "fieldroll_push_body_bytes",
+                "fieldroll_pull_body_bytes", "fieldroll_http_problems_total",
             ]))
     }
 }

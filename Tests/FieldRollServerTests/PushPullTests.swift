@@ -21,7 +21,7 @@ struct PushPullTests {
         #expect(try await elsewhere.pullAll().changes.isEmpty)
     }
 
-    @Test("mixed-case forms of one record id from two devices make one record", arguments: StorageBackendKind.allCases)
+    @Test("mixed-case forms of one record id, and of a reference to it, make one canonical id", arguments: StorageBackendKind.allCases)
     func canonicalIDs(backend: StorageBackendKind) async throws {
         let server = try await TestServer(backend: backend)
         defer { Task { await server.close() } }
@@ -35,9 +35,28 @@ struct PushPullTests {
         #expect(second?.status == .applied || second?.status == .conflictRecorded, "\(String(describing: second))")
         let records = try await server.pipeline.records(of: .household, in: TestServer.village)
         #expect(records.map(\.id) == [id.description.lowercased()])
+        // A reference sent in upper case is stored, and pulled, as the lowercase UUID.
+        let member = Member(
+            householdID: id, region: TestServer.village, name: "王建国", residentID: try ResidentID("11010519491231002X"),
+            relation: .head, work: .farming, monthlyIncome: .yuan(400))
+        var values = try member.fieldValues
+        values["householdID"] = .string(id.description.uppercased())
+        #expect(try await b.push([b.writes(.member, record: member.id.description, values)]).first?.status == .applied)
+        let members = try await server.pipeline.records(of: .member, in: TestServer.village)
+        guard case .state(let state)? = members.first?.content else {
+            Issue.record("no member stored")
+            return
+        }
+        #expect(state.values["householdID"] == .string(id.description))
         let fresh = try await server.enrol(name: "丙")
         let pulled = try await fresh.pullAll().changes
-        #expect(Set(pulled.map(\.change.record)) == [id.description.lowercased()])
+        #expect(Set(pulled.map(\.change.record)) == [id.description.lowercased(), member.id.description])
+        let pulledMember = pulled.first { $0.change.entity == .member }
+        guard case .writes(let writes)? = pulledMember?.change.payload else {
+            Issue.record("the member was not pulled as field writes")
+            return
+        }
+        #expect(writes.first { $0.field == "householdID" }?.value == .string(id.description))
     }
 
     @Test("a replayed push changes nothing twice", arguments: StorageBackendKind.allCases)

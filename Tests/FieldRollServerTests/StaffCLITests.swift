@@ -25,8 +25,13 @@ struct StaffCLITests {
         #expect(accounts.first?.objectValue?["role"] == .string("approver"))
         #expect(accounts.first?.objectValue?["status"] == .string("active"))
         #expect(!list.1.contains("$2b$"), "never the hash")
-        #expect(try CLI.run(["user", "passwd", "zhangke", "--data", data], input: "another long password\n").0 == 0)
-        #expect(try CLI.run(["user", "disable", "zhangke", "--data", data]).0 == 0)
+        #expect(
+            try CLI.run(["user", "passwd", "zhangke", "--data", data], input: "another long password\n").1
+                == "password of zhangke changed\n")
+        let passwd = try CLI.run(["user", "passwd", "zhangke", "--json", "--data", data], input: "a third long password\n")
+        #expect(passwd.0 == 0 && passwd.1 == #"{"name":"zhangke","passwordChanged":true}"# + "\n", "\(passwd)")
+        let disable = try CLI.run(["user", "disable", "zhangke", "--json", "--data", data])
+        #expect(disable.0 == 0 && disable.1 == #"{"name":"zhangke","status":"disabled"}"# + "\n", "\(disable)")
         #expect(try CLI.run(["user", "list", "--data", data]).1.contains("disabled"))
         #expect(try CLI.run(["audit", "verify", "--data", data]).0 == 0)
     }

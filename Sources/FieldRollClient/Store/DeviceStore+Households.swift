@@ -89,6 +89,8 @@ extension DeviceStore {
             throw ClientError(.invalidRecord, "a record's region is changed by the central office, not on the device")
         }
         if !issues.isEmpty { throw ValidationError(issues) }
+        // Store and send references in their one canonical form, as the server stores them.
+        let fields = fields.reduce(into: [String: JSONValue]()) { $0[$1.key] = R.schema.canonical(field: $1.key, value: $1.value) }
         return try commit { tx in
             guard let (state, region) = try tx.state(R.kind, id.description), !state.isDeleted else {
                 throw ClientError.notFound("\(R.kind.rawValue) \(id)")

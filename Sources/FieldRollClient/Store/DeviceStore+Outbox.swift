@@ -27,13 +27,6 @@ extension DeviceStore {
         }
     }
 
-    /// Drops change sets the server has acknowledged.
-    public func acknowledge(_ changeSets: [ChangeSetID]) throws {
-        _ = try commit { tx in
-            for id in changeSets { try tx.db.execute(sql: "DELETE FROM outbox WHERE change_set_id = ?", arguments: [id.description]) }
-        }
-    }
-
     /// Applies changes pulled from `cursor.issuer` through the shared merge, and stores the
     /// cursor in the same transaction — so a cursor never runs ahead of what was applied.
     /// `checkIns` is the server's check-in schedule from the page, kept for ``checkInsDue(in:asOf:)``.
@@ -59,7 +52,7 @@ extension DeviceStore {
                     var state = try tx.state(c.entity, c.record)?.0 ?? RecordState()
                     _ = FieldMerge.apply(writes, to: &state)
                     for w in writes { _ = try? tx.clock.receive(w.stamp, now: physical) }
-                    let household = c.entity == .household ? c.record : state.fields["householdID"]?.value.stringValue
+                    let household = c.entity == .household ? c.record : Self.canonicalID(state.fields["householdID"]?.value)
                     try RecordCodec.save(
                         tx.db, entity: c.entity, id: c.record, region: c.region, household: household, state: state, vault: tx.vault)
                 case .body(let body):
@@ -67,8 +60,8 @@ extension DeviceStore {
                     let at = [o["at"], o["startedAt"], o["takenAt"]].compactMap { $0??.stringValue.flatMap { try? Instant($0).millis } }
                         .first
                     try RecordCodec.insertBody(
-                        tx.db, entity: c.entity, id: c.record, region: c.region, household: o["householdID"]?.stringValue,
-                        member: o["memberID"]?.stringValue,
+                        tx.db, entity: c.entity, id: c.record, region: c.region, household: Self.canonicalID(o["householdID"]),
+                        member: Self.canonicalID(o["memberID"]),
                         at: at, body: body, vault: tx.vault)
                 }
             }
@@ -95,5 +88,13 @@ extension DeviceStore {
                 try? SyncCursor($0)
             }
         }
+    }
+
+    /// A reference as the store indexes it: the lowercase UUID. A visit's or check-in's body is
+    /// kept as its device signed it, so its references may be in upper case; the index columns
+    /// the store looks households and members up by are canonical all the same.
+    static func canonicalID(_ value: JSONValue?) -> String? {
+        guard let text = value?.stringValue, let id = try? Identifier<Never>(text) else { return nil }
+        return id.description
     }
 }

@@ -43,6 +43,9 @@ extension DeviceStore {
     /// The saved enrolment, if this device is enrolled.
     public func enrolment() throws -> EnrolmentRecord? { try openEnrolment(read(Self.sealedEnrolment)) }
 
+    /// ``enrolment()`` for async callers (the sync engine).
+    func enrolmentAsync() async throws -> EnrolmentRecord? { try openEnrolment(await read(Self.sealedEnrolment)) }
+
     private static let sealedEnrolment: @Sendable (Database) throws -> Data? = {
         try Data.fetchOne($0, sql: "SELECT value FROM meta WHERE key = 'enrolment'")
     }
@@ -201,7 +204,7 @@ extension DeviceStore {
                                 s.fields[name] = StampedValue(value: f.value, stamp: n, base: f.base.map { renamed[$0] ?? $0 })
                             }
                         }
-                        let household = c.entity == .household ? c.record : s.fields["householdID"]?.value.stringValue
+                        let household = c.entity == .household ? c.record : Self.canonicalID(s.fields["householdID"]?.value)
                         try RecordCodec.save(
                             tx.db, entity: c.entity, id: c.record, region: region, household: household, state: s, vault: vault)
                     }

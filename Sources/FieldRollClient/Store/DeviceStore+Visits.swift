@@ -147,6 +147,10 @@ extension DeviceStore {
     /// The bytes of a stored photo (decrypted).
     public func photoData(_ digest: SHA256Digest) throws -> Data { try photos.get(digest) }
 
+    /// ``photoData(_:)`` for async callers (the sync engine): the file is read and decrypted
+    /// off the cooperative pool.
+    func photoDataAsync(_ digest: SHA256Digest) async throws -> Data { try await photos.getAsync(digest) }
+
     func householdRegion(_ id: HouseholdID) throws -> RegionCode {
         try read { db in
             guard

@@ -41,7 +41,9 @@ public struct SyncReport: Sendable, Codable, Hashable {
 
 /// Tuning of the sync engine; the defaults suit a township's 3G link.
 public struct SyncOptions: Sendable {
-    /// Change sets in the first push batch; doubled after each success, halved after a failure.
+    /// Change sets in the first push batch of a sync; doubled after each success, halved when the
+    /// server says a batch is too large or the link drops the same batch twice running. The size
+    /// carries on through the sync (both pushes when the server turns out restored).
     public var initialBatch = 50
     public var maxBatch = 500
     /// Most changes in one push (the server's limit is 1,000 by default).
@@ -84,12 +86,13 @@ public struct SyncEngine: Sendable {
         self.progress = progress
     }
 
-    /// An engine for an enrolled store, over libcurl.
+    /// An engine for an enrolled store, over libcurl. The enrolment is read on one of the
+    /// store's reader queues, not on the caller's thread.
     public init(
         enrolledStore store: DeviceStore, options: SyncOptions = SyncOptions(),
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
-    ) throws {
-        guard let e = try store.enrolment() else {
+    ) async throws {
+        guard let e = try await store.enrolmentAsync() else {
             throw ClientError(.unauthorized, "this device is not enrolled; run `fieldroll enroll URL CODE`")
         }
         self.init(
@@ -101,12 +104,13 @@ public struct SyncEngine: Sendable {
     /// out to have been restored from a backup (a new generation), so nothing it lost stays lost.
     public func sync() async throws -> SyncReport {
         var report = SyncReport()
+        var batch = options.initialBatch
         try await uploadPhotos(&report)
-        try await push(&report)
+        try await push(&report, batch: &batch)
         try await pull(&report)
         if report.resent > 0 {
             try await uploadPhotos(&report)
-            try await push(&report)
+            try await push(&report, batch: &batch)
         }
         try await downloadPhotos(&report)
         progress(SyncProgress(phase: .done, itemsDone: 0, itemsTotal: nil, bytesDone: 0, bytesTotal: nil))
@@ -140,7 +144,7 @@ public struct SyncEngine: Sendable {
         var sent: Int64 = 0
         for (i, (digest, _)) in todo.enumerated() {
             progress(SyncProgress(phase: .photos, itemsDone: i, itemsTotal: todo.count, bytesDone: sent, bytesTotal: total))
-            let bytes = try store.photoData(digest)
+            let bytes = try await store.photoDataAsync(digest)
             let before = sent
             let delivered = try await retrying(&report) { () async throws -> Int64 in
                 // Ask where the server stands first, so a cut upload resumes instead of restarting.
@@ -163,8 +167,9 @@ public struct SyncEngine: Sendable {
 
     // MARK: Push
 
-    func push(_ report: inout SyncReport) async throws {
-        var batch = options.initialBatch
+    /// Pushes the outbox, oldest first, in batches of `batch` change sets (and under
+    /// ``SyncOptions/maxChangesPerPush`` changes), leaving `batch` where the link left it.
+    func push(_ report: inout SyncReport, batch: inout Int) async throws {
         var restamps = 0
         var done = 0
         let total = try await store.pendingAsync().changeSets
@@ -179,17 +184,26 @@ public struct SyncEngine: Sendable {
                     return changes <= options.maxChangesPerPush || e.seq == entries[0].seq
                 })
             progress(SyncProgress(phase: .push, itemsDone: done, itemsTotal: total, bytesDone: 0, bytesTotal: nil))
-            let sets = entries.map(\.changeSet)
+            var sets = entries.map(\.changeSet)
             let response: PushResponse
             do {
-                response = try await retrying(&report) { try await api.push(PushRequest(changeSets: sets)) }
+                var drops = 0
+                response = try await retrying(&report) {
+                    do { return try await api.push(PushRequest(changeSets: sets)) } catch let e as ClientError where e.code == .network {
+                        // A link that keeps dropping a big batch may carry a smaller one: the
+                        // retry sends the first half (the rest stays in the outbox for later).
+                        drops += 1
+                        if drops >= 2 && sets.count > 1 {
+                            sets = Array(sets.prefix(sets.count / 2))
+                            batch = sets.count
+                            drops = 0
+                        }
+                        throw e
+                    }
+                }
             } catch let p as RemoteProblem where (p.code == .payloadTooLarge || p.code == .batchTooLarge) && sets.count > 1 {
                 batch = max(1, sets.count / 2)
                 continue
-            } catch let e as ClientError where e.code == .network && sets.count > 1 {
-                // A link that keeps dropping big batches may carry small ones.
-                batch = max(1, sets.count / 2)
-                throw e
             }
             for r in response.results {
                 switch r.status {
@@ -258,7 +272,7 @@ public struct SyncEngine: Sendable {
     /// the check are discarded and fetched again, at most ``SyncOptions/downloadAttempts``
     /// times a sync; a photo the server lacks is left for a later sync.
     func downloadPhotos(_ report: inout SyncReport) async throws {
-        guard report.photoPolicy == .full, let scope = try store.enrolment()?.scope else { return }
+        guard report.photoPolicy == .full, let scope = try await store.enrolmentAsync()?.scope else { return }
         try await store.indexPhotoRecordsAsync()
         let todo = try await store.photosToDownloadAsync(in: scope)
         let total = todo.reduce(0) { $0 + $1.size }
@@ -274,7 +288,7 @@ public struct SyncEngine: Sendable {
             var attempt = 0
             while attempt < options.downloadAttempts {
                 attempt += 1
-                let partial = try store.photos.partial(p.sha256)
+                let partial = try await store.photos.partialAsync(p.sha256)
                 do {
                     try await retrying(&report) {
                         defer { try? partial.flush() }
@@ -301,7 +315,7 @@ public struct SyncEngine: Sendable {
                     if attempt == options.downloadAttempts { report.photoDownloadsFailed += 1 }
                     continue
                 }
-                if try store.photos.finish(partial, as: p.sha256) {
+                if try await store.photos.finishAsync(partial, as: p.sha256) {
                     try await store.noteDownloadedAsync(p)
                     report.photosDownloaded += 1
                     break

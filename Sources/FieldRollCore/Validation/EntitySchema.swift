@@ -38,6 +38,17 @@ public struct EntitySchema: Sendable {
         return nil
     }
 
+    /// The canonical form of `value` for `field` (see ``FieldRule/canonical(_:)``); a value
+    /// of an unknown field comes back unchanged.
+    public func canonical(field: String, value: JSONValue) -> JSONValue {
+        fields[field]?.canonical(value) ?? value
+    }
+
+    /// `writes` with every value in its canonical form; stamps and bases unchanged.
+    public func canonical(_ writes: [FieldWrite]) -> [FieldWrite] {
+        writes.map { FieldWrite(field: $0.field, value: canonical(field: $0.field, value: $0.value), stamp: $0.stamp, base: $0.base) }
+    }
+
     /// Checks a complete set of values: every field valid and every required field present.
     public func validate(values: [String: JSONValue]) -> [FieldIssue] {
         var issues: [FieldIssue] = []

@@ -71,4 +71,12 @@ public struct FieldRule: Sendable {
         }
         return nil
     }
+
+    /// The one stored form of a value: a reference is the lowercase UUID (the wire form of
+    /// ``Identifier``), so `ABC…` and `abc…` name one record wherever ids are compared as text.
+    /// Every other value, and anything ``check(_:field:)`` would refuse, comes back unchanged.
+    public func canonical(_ value: JSONValue) -> JSONValue {
+        guard case .reference = kind, let text = value.stringValue, let id = try? Identifier<Never>(text) else { return value }
+        return .string(id.description)
+    }
 }

@@ -23,11 +23,10 @@ public enum FieldRollServerApp {
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: metrics))
         // Next, so every later middleware and route reads the body through it.
         router.add(middleware: ExpectContinueMiddleware())
-        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: ProblemMiddleware(metrics: metrics))
         // Liveness: the process answers. It does not touch the database.
         router.get("healthz") { request, _ in
-            try JSONBody.response(
-                ["status": "ok", "server": pipeline.serverNode.rawValue, "protocol": WireProtocol.version], request: request)
+            try JSONBody.response(HealthStatus(server: pipeline.serverNode), request: request)
         }
         // Readiness: the database answers too.
         router.get("readyz") { request, _ in
@@ -36,8 +35,7 @@ public enum FieldRollServerApp {
                     .notReady,
                     "the \(pipeline.storage.backend) database does not answer: \((error as? any FieldRollError)?.message ?? "\(error)")")
             }
-            return try JSONBody.response(
-                ["status": "ready", "server": pipeline.serverNode.rawValue, "database": pipeline.storage.backend], request: request)
+            return try JSONBody.response(ReadinessStatus(server: pipeline.serverNode, database: pipeline.storage.backend), request: request)
         }
         router.get("metrics") { _, _ in
             let text = metrics.render()

@@ -34,6 +34,7 @@ struct AccessLogMiddleware: RouterMiddleware {
             // ProblemMiddleware answers every error; this is only the last resort.
             var problem = ProblemResponse.from(error)
             problem.requestID = context.requestID
+            metrics.problem(problem.problem.code)
             response = try problem.response(from: request, context: context)
         }
         response.headers[.requestID] = context.requestID

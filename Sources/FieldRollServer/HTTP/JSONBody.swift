@@ -7,7 +7,10 @@ import Hummingbird
 /// Reading and writing JSON bodies: size limits, gzip both ways, clear errors.
 enum JSONBody {
     /// Collects a request body of at most `limit` bytes (after decompression).
-    static func bytes(_ request: Request, limit: Int) async throws -> [UInt8] {
+    static func bytes(_ request: Request, limit: Int) async throws -> [UInt8] { try await body(request, limit: limit).bytes }
+
+    /// ``bytes(_:limit:)`` with the number of bytes that crossed the wire (before inflating).
+    static func body(_ request: Request, limit: Int) async throws -> (bytes: [UInt8], wire: Int) {
         var request = request
         let gzipped = request.headers[.contentEncoding]?.lowercased().contains("gzip") == true
         let buffer: ByteBuffer
@@ -17,8 +20,8 @@ enum JSONBody {
             throw ProblemResponse(.payloadTooLarge, "the body is larger than \(limit) bytes")
         }
         let raw = Array(buffer.readableBytesView)
-        guard gzipped else { return raw }
-        do { return try Gzip.decompress(raw, limit: limit) } catch {
+        guard gzipped else { return (raw, raw.count) }
+        do { return (try Gzip.decompress(raw, limit: limit), raw.count) } catch {
             switch error {
             case .tooLarge: throw ProblemResponse(.payloadTooLarge, "the body inflates to more than \(limit) bytes")
             case .damaged: throw ProblemResponse(.malformedJSON, "the gzip body is damaged")

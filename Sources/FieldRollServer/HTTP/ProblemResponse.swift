@@ -72,9 +72,11 @@ public struct ProblemResponse: HTTPResponseError {
     }
 }
 
-/// Turns every error thrown below it into problem+json naming the request's id.
+/// Turns every error thrown below it into problem+json naming the request's id, and counts it
+/// in `fieldroll_http_problems_total{code=…}`.
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = ServerRequestContext
+    let metrics: ServerMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -85,6 +87,7 @@ struct ProblemMiddleware: RouterMiddleware {
                 context.logger.error("request failed: \(String(describing: error))", metadata: ["request_id": .string(context.requestID)])
             }
             problem.requestID = context.requestID.isEmpty ? nil : context.requestID
+            metrics.problem(problem.problem.code)
             return try problem.response(from: request, context: context)
         }
     }

@@ -61,11 +61,29 @@ public final class ServerMetrics: Sendable {
             namespace: "fieldroll", subsystem: "blob", metricName: "sent_bytes", unitName: "total",
             helpText: "Photo bytes sent by blob downloads.")
     }
+    static var pushBody: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "fieldroll", subsystem: "push", metricName: "body", unitName: "bytes",
+            helpText: "Size of push request bodies as they crossed the wire (gzip-compressed when sent so).")
+    }
+    static var pullBody: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "fieldroll", subsystem: "pull", metricName: "body", unitName: "bytes",
+            helpText: "Size of pull answer bodies as sent (gzip-compressed when the device accepts it).")
+    }
+    static var problems: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "fieldroll", subsystem: "http", metricName: "problems", unitName: "total",
+            helpText: "Requests answered with a problem (application/problem+json), by error code.")
+    }
     static var databaseDuration: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "fieldroll", subsystem: "database", metricName: "duration", unitName: "seconds",
             helpText: "Time spent in storage calls of the sync pipeline, by operation.")
     }
+
+    /// Upper bounds of the body size buckets, in bytes: 1 KiB to 16 MiB by fours.
+    static let bodyBuckets: [Double] = [1_024, 4_096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216]
 
     /// The results a push answers, as metric labels.
     static let pushResults: [ChangeResult.Status: String] = [
@@ -80,6 +98,8 @@ public final class ServerMetrics: Sendable {
     private let pullCounter: Counter
     private let blobReceivedCounter: Counter
     private let blobSentCounter: Counter
+    private let pushBodyHistogram: ValueHistogram
+    private let pullBodyHistogram: ValueHistogram
 
     /// A fresh registry; the counters start at 0 and show in `render()` from the start.
     public init() {
@@ -94,6 +114,8 @@ public final class ServerMetrics: Sendable {
         pullCounter = registry.makeCounter(descriptor: Self.pullChanges)
         blobReceivedCounter = registry.makeCounter(descriptor: Self.blobReceived)
         blobSentCounter = registry.makeCounter(descriptor: Self.blobSent)
+        pushBodyHistogram = registry.makeValueHistogram(descriptor: Self.pushBody, buckets: Self.bodyBuckets)
+        pullBodyHistogram = registry.makeValueHistogram(descriptor: Self.pullBody, buckets: Self.bodyBuckets)
     }
 
     /// Records one answered request. `route` must be a route pattern or `unmatched`.
@@ -115,6 +137,17 @@ public final class ServerMetrics: Sendable {
             }
             if let conflicts = result.conflicts, !conflicts.isEmpty { conflictCounter.increment(by: Int64(conflicts.count)) }
         }
+    }
+
+    /// Records the size of one push body as it arrived.
+    func pushBody(bytes: Int) { pushBodyHistogram.record(Double(bytes)) }
+
+    /// Records the size of one pull answer's body as sent.
+    func pullBody(bytes: Int) { pullBodyHistogram.record(Double(bytes)) }
+
+    /// Counts one problem answer under its error code (a fixed set of values).
+    func problem(_ code: ErrorCode) {
+        registry.makeCounter(descriptor: Self.problems, labels: [("code", code.rawValue)]).increment()
     }
 
     /// Counts changes answered to a pull.

@@ -147,11 +147,3 @@ struct BlobRoutes {
         return Response(status: status, headers: headers, body: body)
     }
 }
-
-/// The answer to a blob `PUT`.
-struct BlobStatus: Codable {
-    var sha256: SHA256Digest
-    var size: Int64
-    var received: Int64
-    var complete: Bool
-}

@@ -15,7 +15,8 @@ struct SyncRoutes {
 
     func push(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
         let device = try context.requireDevice()
-        let bytes = try await JSONBody.bytes(request, limit: configuration.maxPushBytes)
+        let (bytes, wire) = try await JSONBody.body(request, limit: configuration.maxPushBytes)
+        metrics.pushBody(bytes: wire)
         let raw = try JSONBody.value(bytes)
         try Self.checkShape(raw)
         let push: PushRequest
@@ -72,6 +73,7 @@ struct SyncRoutes {
         let page = try await pipeline.pull(after: position, scope: device.scope, limit: limit, now: Clock.millis())
         metrics.pulled(page.changes.count)
         var response = JSONBody.response(json: page.json, request: request)
+        metrics.pullBody(bytes: response.headers[.contentLength].flatMap { Int($0) } ?? 0)
         response.headers[.photoPolicy] = configuration.devicePhotos.policy(for: device.role).rawValue
         return response
     }

@@ -102,11 +102,19 @@ public final class SyncPipeline: Sendable {
         }
         if origins.contains(serverNode) { keys[serverNode] = serverKey.publicKey }
         let verdicts = await SignatureCheck.verify(changeSets, keys: keys)
-        // Signatures hold over the bytes as sent; from here on, record ids are canonical (UUIDs
-        // in lower case), so `ABC…` and `abc…` can never become two records.
+        // Signatures hold over the bytes as sent; from here on, record ids and the references
+        // field writes carry are canonical (UUIDs in lower case), so `ABC…` and `abc…` can never
+        // become two records, nor a member's household be missed by a text comparison. Bodies
+        // (visits, check-ins, …) stay as sent: they carry their own signature, which must still
+        // verify over the stored bytes, and they are read through typed ids.
         let changeSets = changeSets.map { set in
             var set = set
-            for i in set.changes.indices { set.changes[i].record = set.changes[i].record.lowercased() }
+            for i in set.changes.indices {
+                set.changes[i].record = set.changes[i].record.lowercased()
+                if case .writes(let writes) = set.changes[i].payload, let schema = set.changes[i].entity.schema {
+                    set.changes[i].payload = .writes(schema.canonical(writes))
+                }
+            }
             return set
         }
         var request = ReadRequest(deviceIDs: origins.filter { $0 != serverNode })

@@ -53,16 +53,21 @@ extension FieldRollServerCommand {
             discussion: "Example: fieldroll-server conflicts resolve 5f0c… --choose other --by 张科长")
         @OptionGroup var options: ServerOptions
         @Argument(help: "The conflict id.") var id: String
-        @Option(help: "kept (the merged winner) or other (the losing value).") var choose: String
+        @Option(help: "kept (the merged winner) or other (the losing value).") var choose: Choice
         @Option(help: "Who decides (recorded in the audit log).") var by: String
         @Flag(help: "Print JSON instead of text.") var json = false
 
+        /// Which value a resolution keeps.
+        enum Choice: String, CaseIterable, ExpressibleByArgument {
+            /// The merged winner, as every replica already holds it.
+            case kept
+            /// The losing value, written again by the central office.
+            case other
+        }
+
         func run() async throws {
-            guard choose == "kept" || choose == "other" else {
-                throw CLIFailure(code: .invalidRecord, message: "--choose must be kept or other")
-            }
             let pipeline = try await options.open()
-            let c = try await pipeline.resolveConflict(id: id, chooseLoser: choose == "other", by: by, now: CLIClock.millis())
+            let c = try await pipeline.resolveConflict(id: id, chooseLoser: choose == .other, by: by, now: CLIClock.millis())
             await pipeline.storage.close()
             if json {
                 CLIOutput.json(["id": .string(c.id), "resolution": .string(c.resolution ?? ""), "by": .string(by)])

@@ -138,17 +138,23 @@ extension FieldRollServerCommand {
                 EnrolmentRecord(
                     endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role,
                     scope: grant.scope))
-            return DemoDevice(store: store, engine: try SyncEngine(enrolledStore: store))
+            return DemoDevice(store: store, engine: try await SyncEngine(enrolledStore: store))
         }
 
         func now() -> Int64 { DeviceStore.systemClock() }
 
         /// The fixture photo, found from the current folder or from the executable's place in
         /// the checkout (`.build/<config>/fieldroll-server`), so the demo works from anywhere.
+        ///
+        /// The executable is found through `/proc/self/exe`, not `argv[0]`: run through `PATH`
+        /// or a symlink, `argv[0]` names no file next to the checkout. When no photo is found
+        /// the demo says so on stderr and records its visit without one.
         static func fixturePhoto() -> Data? {
             let relative = "Fixtures/photos/house.jpg"
             var candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
-            var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            let executable =
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first ?? ""
+            var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
             for _ in 0..<5 {
                 candidates.append(dir)
                 dir = dir.deletingLastPathComponent()
@@ -156,6 +162,9 @@ extension FieldRollServerCommand {
             for base in candidates {
                 if let data = FileManager.default.contents(atPath: base.appendingPathComponent(relative).path) { return data }
             }
+            FileHandle.standardError.write(
+                Data(
+                    "warning: no \(relative) in the current folder or above \(executable); the demo visit has no photo\n".utf8))
             return nil
         }
         func say(_ line: String) { print(line) }

@@ -23,15 +23,12 @@ extension FieldRollServerCommand {
         )
         @OptionGroup var options: ServerOptions
         @Option(help: "A name people recognise, e.g. whose tablet it is.") var name: String
-        @Option(help: "caseworker, kiosk, reviewer, approver or admin.") var role: String
+        @Option(help: "What the device may do.") var role: Role
         @Option(help: "The region it may read and write: a 12-digit county, township or village code.") var scope: String
         @Option(help: "Hours until an unused code expires.") var expiresHours = 72
         @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
-            guard let role = Role(rawValue: role) else {
-                throw CLIFailure(code: .invalidRecord, message: "role must be one of \(Role.wireNames.joined(separator: ", "))")
-            }
             let region: RegionCode
             do { region = try RegionCode(scope) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
             let trimmed = name.trimmingCharacters(in: .whitespaces)

@@ -61,16 +61,26 @@ extension FieldRollServerCommand {
             discussion: "Example: fieldroll-server export enrolments --scope 139901002000 --out roll.csv"
         )
         @OptionGroup var options: ServerOptions
-        @Argument(help: "households, members or enrolments") var what: String
+        @Argument(help: "Which records to write.") var what: What
         @Option(help: "Only records inside this region (default: all).") var scope: String?
         @Option(help: "The file to write (default: standard output).") var out: String?
         @Flag(help: "With --out: print JSON (rows written, file) instead of text.") var json = false
 
-        func run() async throws {
-            let kinds: [String: EntityKind] = ["households": .household, "members": .member, "enrolments": .enrolment]
-            guard let kind = kinds[what] else {
-                throw CLIFailure(code: .invalidRecord, message: "export households, members or enrolments, not \(what)")
+        /// The record kinds office CSV carries.
+        enum What: String, CaseIterable, ExpressibleByArgument {
+            case households, members, enrolments
+
+            var entity: EntityKind {
+                switch self {
+                case .households: .household
+                case .members: .member
+                case .enrolments: .enrolment
+                }
             }
+        }
+
+        func run() async throws {
+            let kind = what.entity
             var region: RegionCode?
             if let scope {
                 do { region = try RegionCode(scope) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
@@ -84,9 +94,9 @@ extension FieldRollServerCommand {
                     throw CLIFailure(code: .storageFailure, message: "cannot write \(out)")
                 }
                 if json {
-                    CLIOutput.json(["rows": .int(Int64(rows.count)), "kind": .string(what), "out": .string(out)])
+                    CLIOutput.json(["rows": .int(Int64(rows.count)), "kind": .string(what.rawValue), "out": .string(out)])
                 } else {
-                    print("wrote \(rows.count) \(what) to \(out)")
+                    print("wrote \(rows.count) \(what.rawValue) to \(out)")
                 }
             } else {
                 print(text, terminator: "")

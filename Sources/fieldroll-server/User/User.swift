@@ -103,12 +103,17 @@ extension FieldRollServerCommand {
         @OptionGroup var options: ServerOptions
         @OptionGroup var actor: UserActorOption
         @Argument(help: "The sign-in name.") var name: String
+        @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
             let pipeline = try await options.open()
             try await pipeline.disableStaff(name: name, by: actor.by, now: CLIClock.millis())
             await pipeline.storage.close()
-            print("staff account \(name) disabled")
+            if json {
+                CLIOutput.json(["name": .string(name), "status": .string("disabled")])
+            } else {
+                print("staff account \(name) disabled")
+            }
         }
     }
 
@@ -119,6 +124,7 @@ extension FieldRollServerCommand {
         @OptionGroup var options: ServerOptions
         @OptionGroup var actor: UserActorOption
         @Argument(help: "The sign-in name.") var name: String
+        @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
             let password = try PasswordInput.read(confirm: true)
@@ -126,7 +132,11 @@ extension FieldRollServerCommand {
             let hash = try await StaffPassword.hash(password)
             try await pipeline.setStaffPassword(name: name, passwordHash: hash, by: actor.by, now: CLIClock.millis())
             await pipeline.storage.close()
-            print("password of \(name) changed")
+            if json {
+                CLIOutput.json(["name": .string(name), "passwordChanged": .bool(true)])
+            } else {
+                print("password of \(name) changed")
+            }
         }
     }
 }

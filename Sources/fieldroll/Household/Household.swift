@@ -17,7 +17,7 @@ extension FieldRollCommand {
         @Option(help: "Address as written on the survey.") var address: String?
         @Option(help: "The head of household's name.") var head: String?
         @Option(help: "Contact phone (encrypted on the device). Empty to clear.") var phone: String?
-        @Option(help: "owned, self-built, rented, public-rental, borrowed or none.") var housing: String?
+        @Option(help: "How the household is housed.") var housing: FieldRollCore.Housing?
         @Option(help: "Floor area in m².") var area: Int?
         @Option(help: "Declared total monthly income in yuan, e.g. 1200.50.") var income: String?
         @Option(help: "Declared assets in words.") var assets: String?
@@ -28,7 +28,7 @@ extension FieldRollCommand {
             if let address { v["address"] = .string(address) }
             if let head { v["headName"] = .string(head) }
             if let phone { v["phone"] = phone.isEmpty ? .null : .string(try PhoneNumber(phone).rawValue) }
-            if let housing { v["housing"] = .string((try Parse.choice(housing, "housing") as FieldRollCore.Housing).rawValue) }
+            if let housing { v["housing"] = .string(housing.rawValue) }
             if let area { v["housingArea"] = .int(Int64(area)) }
             if let income { v["declaredMonthlyIncome"] = .int(try Parse.yuan(income, "income").rawValue) }
             if let assets { v["assets"] = .string(assets) }

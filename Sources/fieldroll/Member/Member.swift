@@ -13,11 +13,10 @@ extension FieldRollCommand {
     struct MemberFields: ParsableArguments {
         @Option(help: "Name as on the resident ID.") var name: String?
         @Option(help: "18-character resident ID (checked; encrypted on the device).") var residentId: String?
-        @Option(help: "head, spouse, child, parent, grandchild, grandparent, sibling, child-in-law, other.") var relation: String?
-        @Option(help: "none, grade-1 … grade-4.") var disability: String?
-        @Option(help: "healthy, chronic-illness, serious-illness, bedridden.") var health: String?
-        @Option(help: "employed, self-employed, farming, migrant-work, unemployed, student, retired, preschool, unable-to-work.") var work:
-            String?
+        @Option(help: "Relation to the head of household.") var relation: Relation?
+        @Option(help: "Disability grade (add: default none).") var disability: Disability?
+        @Option(help: "State of health (add: default healthy).") var health: Health?
+        @Option(help: "Work status.") var work: WorkStatus?
         @Option(help: "Monthly income in yuan.") var income: String?
         @Option(help: "Phone (encrypted on the device). Empty to clear.") var phone: String?
 
@@ -30,10 +29,10 @@ extension FieldRollCommand {
                 v["birthDate"] = .string(rid.birthDate.description)
                 v["sex"] = .string(rid.sex.rawValue)
             }
-            if let relation { v["relation"] = .string((try Parse.choice(relation, "relation") as Relation).rawValue) }
-            if let disability { v["disability"] = .string((try Parse.choice(disability, "disability") as Disability).rawValue) }
-            if let health { v["health"] = .string((try Parse.choice(health, "health") as Health).rawValue) }
-            if let work { v["work"] = .string((try Parse.choice(work, "work") as WorkStatus).rawValue) }
+            if let relation { v["relation"] = .string(relation.rawValue) }
+            if let disability { v["disability"] = .string(disability.rawValue) }
+            if let health { v["health"] = .string(health.rawValue) }
+            if let work { v["work"] = .string(work.rawValue) }
             if let income { v["monthlyIncome"] = .int(try Parse.yuan(income, "income").rawValue) }
             if let phone { v["phone"] = phone.isEmpty ? .null : .string(try PhoneNumber(phone).rawValue) }
             return v

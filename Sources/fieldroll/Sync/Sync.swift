@@ -62,7 +62,7 @@ extension FieldRollCommand {
             let tty = isatty(STDOUT_FILENO) == 1 && !store.json
             let lastPhase = Mutex<SyncProgress.Phase?>(nil)
             let quiet = store.json
-            let engine = try SyncEngine(enrolledStore: s) { p in
+            let engine = try await SyncEngine(enrolledStore: s) { p in
                 if quiet { return }
                 if tty {
                     let total = p.itemsTotal.map { "/\($0)" } ?? ""

@@ -105,11 +105,11 @@ extension FieldRollCommand {
         @OptionGroup var store: StoreOptions
         @Option(help: "The household id.") var household: String
         @Option(help: "The visit id, if the photo belongs to one.") var visit: String?
-        @Option(help: "house, id-document, survey-sheet, face or other.") var kind: String
+        @Option(help: "What the photo shows.") var kind: PhotoKind
         @Argument(help: "The image file.") var file: String
 
         func run() throws {
-            let input = try PhotoInput(file: URL(fileURLWithPath: file), kind: try Parse.choice(kind, "kind"))
+            let input = try PhotoInput(file: URL(fileURLWithPath: file), kind: kind)
             let p = try store.open().attachPhoto(
                 input, household: try Parse.id(household, "household"), visit: try visit.map { try Parse.id($0, "visit") })
             if store.json { try Output.json(p) } else { print("photo \(p.sha256.hex.prefix(16))… (\(p.size) bytes) attached") }
@@ -138,7 +138,7 @@ extension FieldRollCommand {
                 """)
         @OptionGroup var store: StoreOptions
         @Option(help: "The member checking in.") var member: String
-        @Option(help: "in-person, kiosk or remote-face-match.") var method: String
+        @Option(help: "How the recipient checked in.") var method: CheckInMethod
         @Option(help: "Where: the service hall, or home.") var place: String
         @Option(help: "Face-match score per mille (remote-face-match).") var score: Int?
         @Option(help: "The face photo (remote-face-match).") var photo: String?
@@ -147,7 +147,7 @@ extension FieldRollCommand {
         func run() throws {
             let s = try store.open()
             let c = try s.recordCheckIn(
-                member: try Parse.id(member, "member"), method: try Parse.choice(method, "method"), place: place, matchScore: score,
+                member: try Parse.id(member, "member"), method: method, place: place, matchScore: score,
                 photo: try photo.map { try PhotoInput(file: URL(fileURLWithPath: $0), kind: .face) },
                 at: try at.map { try Parse.instant($0, default: Instant(millis: 0)) })
             if store.json { try Output.json(c) } else { print("check-in \(c.id) recorded (\(c.method.rawValue) at \(c.place))") }
