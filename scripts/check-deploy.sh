@@ -49,7 +49,10 @@ fi
 export PATH="$PATH:/usr/sbin:/sbin"
 # Debian's postgresql package brings one major version (15 on Debian 12): use the newest installed.
 pg_bin=$(find /usr/lib/postgresql -maxdepth 2 -type d -name bin 2>/dev/null | sort -V | tail -n 1)
-[ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || { echo "check-deploy: no PostgreSQL server binaries under /usr/lib/postgresql" >&2; exit 1; }
+if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
+  echo "check-deploy: no PostgreSQL server binaries under /usr/lib/postgresql" >&2
+  exit 1
+fi
 
 # ---- bookkeeping ---------------------------------------------------------------------------------
 work=$(mktemp -d /tmp/fieldroll-check-deploy.XXXXXX)
