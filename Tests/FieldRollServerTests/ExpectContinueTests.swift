@@ -84,7 +84,7 @@ final class RawConnection: @unchecked Sendable {
             fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw Failure(description: "socket() failed") }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -157,7 +157,7 @@ final class RawConnection: @unchecked Sendable {
     private func fill() throws {
         var chunk = [UInt8](repeating: 0, count: 4096)
         let n = recv(fd, &chunk, chunk.count, 0)
-        guard n > 0 else { throw Failure(description: n == 0 ? "the server closed the connection" : "no answer within 30 s") }
+        guard n > 0 else { throw Failure(description: n == 0 ? "the server closed the connection" : "no answer within 60 s") }
         buffer.append(contentsOf: chunk[0..<n])
     }
 }
