@@ -1,4 +1,5 @@
 import FieldRollCore
+import Foundation
 import Testing
 
 @Suite("Identifiers and values validate at the door")
@@ -200,5 +201,16 @@ struct CodeRangeTests {
             let (lo, hi) = township.codeRange
             #expect((lo...hi).contains(c.digits) == township.contains(c), "\(code)")
         }
+    }
+}
+
+@Suite("SHA-256 digests")
+struct SHA256DigestTests {
+    @Test("the digest's hex is FIPS 180-2's: two lowercase digits a byte, for the empty input and \"abc\"")
+    func knownVectors() throws {
+        #expect(SHA256Digest(of: Data()).hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256Digest(of: Data("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256Digest.lowercaseHex([0x00, 0x0f, 0xa0, 0xff]) == "000fa0ff")
+        #expect(try SHA256Digest(hex: SHA256Digest(of: Data("abc".utf8)).hex.uppercased()) == SHA256Digest(of: Data("abc".utf8)))
     }
 }

@@ -222,7 +222,7 @@ struct LocalTransaction {
     func state(_ entity: EntityKind, _ id: String) throws -> (RecordState, RegionCode)? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT region, state FROM records WHERE entity = ? AND id = ?", arguments: [entity.rawValue, id])
+                db.cachedStatement(sql: "SELECT region, state FROM records WHERE entity = ? AND id = ?"), arguments: [entity.rawValue, id])
         else { return nil }
         return (try RecordCodec.decodeState(row["state"], entity: entity, vault: vault), try RegionCode(row["region"] as String))
     }
@@ -268,18 +268,18 @@ enum RecordCodec {
                 sealed.fields[name] = f
             }
         }
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO records (entity, id, region, household_id, state) VALUES (?, ?, ?, ?, ?)",
-            arguments: [entity.rawValue, id, region.digits, household, CanonicalJSON.string(sealed.json)])
+        // Cached statements: a pulled page saves hundreds of records in one transaction.
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO records (entity, id, region, household_id, state) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [entity.rawValue, id, region.digits, household, CanonicalJSON.string(sealed.json)])
     }
 
     static func insertBody(
         _ db: Database, entity: EntityKind, id: String, region: RegionCode, household: String?, member: String?, at: Int64?,
         body: JSONValue, vault: Vault
     ) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO bodies (entity, id, region, household_id, member_id, at, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [entity.rawValue, id, region.digits, household, member, at, try vault.seal(body.canonicalBytes)])
+        try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO bodies (entity, id, region, household_id, member_id, at, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [entity.rawValue, id, region.digits, household, member, at, try vault.seal(body.canonicalBytes)])
         if entity == .photo { try notePhotoRecord(db, id: id, region: region, at: at, body: body) }
     }
 

@@ -109,7 +109,7 @@ public struct CrossCheckFlag: Sendable, Hashable, Codable {
         let rows = evidence.map(\.canonicalText).sorted().joined(separator: "\n")
         let text = "fieldroll-crosscheck-v1\n\(source.rawValue)\n\(rule.rawValue)\n\(household)\n\(rows)"
         let digest = Array(SHA256.hash(data: Data(text.utf8)))
-        let hex = digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+        let hex = FieldRollCore.SHA256Digest.lowercaseHex(digest.prefix(16))
         let h = Array(hex)
         return [h[0..<8], h[8..<12], h[12..<16], h[16..<20], h[20..<32]].map { String($0) }.joined(separator: "-")
     }
