@@ -8,6 +8,14 @@ import Testing
 
 @Suite("A server restored from an older backup keeps every device right")
 struct RestoreTests {
+    /// `n` new households on `d`, addressed `tag0号`, `tag1号`, …
+    func add(_ d: Device, _ n: Int, _ tag: String) throws {
+        for i in 0..<n {
+            _ = try d.store.addHousehold(
+                Household(region: village, address: "\(tag)\(i)号", headName: "王建国", housing: .owned, declaredMonthlyIncome: .yuan(1)))
+        }
+    }
+
     @Test(
         "devices that pulled past the backup receive every later change, and what devices pushed after the backup is sent again",
         arguments: StorageBackendKind.allCases)
@@ -17,12 +25,6 @@ struct RestoreTests {
         let reader = try await h.device(name: "王强")
         let other = try await h.device(name: "赵兰")
         defer { for d in [pusher, reader, other] { d.close() } }
-        func add(_ d: Device, _ n: Int, _ tag: String) throws {
-            for i in 0..<n {
-                _ = try d.store.addHousehold(
-                    Household(region: village, address: "\(tag)\(i)号", headName: "王建国", housing: .owned, declaredMonthlyIncome: .yuan(1)))
-            }
-        }
         try add(pusher, 2, "旧")
         for d in [pusher, reader, other] { _ = try await d.sync() }
 
@@ -82,12 +84,6 @@ struct RestoreTests {
         let reader = try await h.device(name: "王强")
         let other = try await h.device(name: "赵兰")
         defer { for d in [pusher, reader, other] { d.close() } }
-        func add(_ d: Device, _ n: Int, _ tag: String) throws {
-            for i in 0..<n {
-                _ = try d.store.addHousehold(
-                    Household(region: village, address: "\(tag)\(i)号", headName: "王建国", housing: .owned, declaredMonthlyIncome: .yuan(1)))
-            }
-        }
         try add(pusher, 2, "旧")
         for d in [pusher, reader, other] { _ = try await d.sync() }
         let backup = tempDir("backup").path

@@ -27,13 +27,6 @@ struct BenefitTests {
         return (p, try await RollFixture.make(p, scope: county), folder)
     }
 
-    func refusal(_ body: () async throws -> Void) async -> ErrorCode? {
-        do {
-            try await body()
-            return nil
-        } catch let e as ProblemDetails { return e.code } catch { return nil }
-    }
-
     func date(_ text: String) throws -> CalendarDate { try CalendarDate(text) }
 
     @Test(

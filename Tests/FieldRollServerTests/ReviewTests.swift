@@ -49,13 +49,6 @@ struct ReviewTests {
         return try Enrolment(id: id, values: s.values)
     }
 
-    func refusal(_ body: () async throws -> Void) async -> ErrorCode? {
-        do {
-            try await body()
-            return nil
-        } catch let e as ProblemDetails { return e.code } catch { return nil }
-    }
-
     @Test(
         "the whole chain: survey, township, county, seven days of notice, enrolled; wrong roles and steps change nothing",
         arguments: StorageBackendKind.allCases)

@@ -23,13 +23,6 @@ struct RollReviewTests {
         return (SyncPipeline(storage: storage, identity: made.identity, reviewChains: chains), folder)
     }
 
-    func refusal(_ body: () async throws -> Void) async -> ErrorCode? {
-        do {
-            try await body()
-            return nil
-        } catch let e as ProblemDetails { return e.code } catch { return nil }
-    }
-
     @Test(
         "a county with one-level approval beside a two-level county on one server: its township approves straight to a five-day notice",
         arguments: StorageBackendKind.allCases)

@@ -104,3 +104,12 @@ struct RollFixture {
             enrolment: id, step: .countyApproval, decision: .approve, reason: "", by: "张科长", role: .approver, now: day)
     }
 }
+
+/// The code a review (or any pipeline call) is refused with; nil when it went through, or
+/// failed with something other than a problem.
+func refusal(_ body: () async throws -> Void) async -> ErrorCode? {
+    do {
+        try await body()
+        return nil
+    } catch let e as ProblemDetails { return e.code } catch { return nil }
+}
