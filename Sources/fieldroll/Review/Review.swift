@@ -49,7 +49,8 @@ extension FieldRollCommand {
         @OptionGroup var store: StoreOptions
         @Argument(help: "The enrolment (application) id.") var enrolment: String
         @Option(help: "village-survey, township-review, county-approval, public-notice or roll-review.") var step: ReviewStep
-        @Option(help: "approve, reject or return-for-survey; at roll-review suspend, resume, terminate or confirm.") var decision: ReviewDecision
+        @Option(help: "approve, reject or return-for-survey; at roll-review suspend, resume, terminate or confirm.") var decision:
+            ReviewDecision
         @Option(help: "Who decides.") var by: String
         @Option(help: "Why (required to reject or return).") var reason: String = ""
 
