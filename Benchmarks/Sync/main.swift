@@ -26,8 +26,14 @@ let work = FileManager.default.temporaryDirectory.appendingPathComponent("fieldr
 try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: work) }
 
+/// The server process, once started: `fail` stops it, since `exit` skips every `defer`.
+let runningServer = Mutex<Int32>(0)
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("fieldroll-bench: \(message)\n".utf8))
+    let pid = runningServer.withLock { $0 }
+    if pid > 0 { kill(pid, SIGTERM) }
+    try? FileManager.default.removeItem(at: work)
     exit(1)
 }
 
@@ -135,6 +141,7 @@ guard let serverLog = FileHandle(forWritingAtPath: serverLogPath) else { fail("c
 server.standardOutput = serverLog
 server.standardError = serverLog
 try server.run()
+runningServer.withLock { $0 = server.processIdentifier }
 defer {
     kill(server.processIdentifier, SIGTERM)
     server.waitUntilExit()
@@ -522,21 +529,25 @@ if options.json {
     }
     var object: [String: JSONValue] = [:]
     for (name, f) in figures { object[name] = try JSONValue(encoding: f) }
+    // What the run asserts, for tracking: a failed run's figures are not comparable.
+    object["errors"] = .object([
+        "push": .int(Int64(pushErrors)), "edits": .int(Int64(editErrors)), "devices": .int(Int64(swarmErrors.withLock { $0 })),
+    ])
+    object["converged"] = .bool(converged)
     object["run"] = try JSONValue(
         encoding: Run(
             backend: databaseURL == nil ? "sqlite" : "postgres", records: records, devices: deviceCount, photos: photoCount,
             cores: host.processorCount, memoryGiB: host.physicalMemory / 1_073_741_824, release: FieldRollRelease.number))
     print(CanonicalJSON.string(.object(object)))
-    if pushErrors > 0 || editErrors > 0 || swarmErrors.withLock({ $0 }) > 0 || !converged { fail("errors or no convergence") }
-    exit(0)
-}
-print(
-    "FieldRoll standard workload — \(host.processorCount) cores, \(host.physicalMemory / 1_073_741_824) GiB, \(databaseURL == nil ? "SQLite" : "PostgreSQL") store, \(Date())"
-)
-if options.markdown {
-    print("\n| workload | result |\n| --- | --- |")
-    for (k, v) in rows { print("| \(k) | \(v) |") }
 } else {
-    for (k, v) in rows { print(k.padding(toLength: 52, withPad: " ", startingAt: 0) + v) }
+    print(
+        "FieldRoll standard workload — \(host.processorCount) cores, \(host.physicalMemory / 1_073_741_824) GiB, \(databaseURL == nil ? "SQLite" : "PostgreSQL") store, \(Date())"
+    )
+    if options.markdown {
+        print("\n| workload | result |\n| --- | --- |")
+        for (k, v) in rows { print("| \(k) | \(v) |") }
+    } else {
+        for (k, v) in rows { print(k.padding(toLength: 52, withPad: " ", startingAt: 0) + v) }
+    }
 }
 if pushErrors > 0 || editErrors > 0 || swarmErrors.withLock({ $0 }) > 0 || !converged { fail("errors or no convergence") }
