@@ -58,7 +58,12 @@ enum JSONBody {
 
     /// A response from a JSON value already built (the hot paths), canonical and gzipped alike.
     static func response(json: JSONValue, status: HTTPResponse.Status = .ok, request: Request) -> Response {
-        var bytes = json.canonicalBytes
+        response(canonical: json.canonicalBytes, status: status, request: request)
+    }
+
+    /// A response from canonical JSON bytes already written, gzipped when the client takes it.
+    static func response(canonical: [UInt8], status: HTTPResponse.Status = .ok, request: Request) -> Response {
+        var bytes = canonical
         var headers: HTTPFields = [.contentType: "application/json"]
         if bytes.count > 1024, request.headers[.acceptEncoding]?.lowercased().contains("gzip") == true {
             bytes = Gzip.compress(bytes)

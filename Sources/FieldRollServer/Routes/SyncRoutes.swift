@@ -70,9 +70,9 @@ struct SyncRoutes {
             guard let n = Int(text), n >= 1 else { throw ProblemResponse(.invalidQuery, "limit must be a whole number of at least 1") }
             limit = min(n, configuration.maxPullPage)
         }
-        let page = try await pipeline.pull(after: position, scope: device.scope, limit: limit, now: Clock.millis())
-        metrics.pulled(page.changes.count)
-        var response = JSONBody.response(json: page.json, request: request)
+        let page = try await pipeline.pullJSON(after: position, scope: device.scope, limit: limit, now: Clock.millis())
+        metrics.pulled(page.count)
+        var response = JSONBody.response(canonical: page.bytes, request: request)
         metrics.pullBody(bytes: response.headers[.contentLength].flatMap { Int($0) } ?? 0)
         response.headers[.photoPolicy] = configuration.devicePhotos.policy(for: device.role).rawValue
         return response

@@ -181,17 +181,10 @@ public final class SyncPipeline: Sendable {
 
     /// A page of the commit log after `position`, inside `scope`.
     public func pull(after position: Int64, scope: RegionCode, limit: Int, now: Int64) async throws -> PullPage {
-        // The head first: every position up to it has committed (writers commit in position
-        // order), so the page read next sees all of them.
-        let head = try await timed("head") { try await storage.head() }
-        // A cursor past the head was issued by a timeline this server lost (it was restored
-        // from a backup since): start again from the beginning, which merges as a no-op for
-        // everything the device already holds and skips nothing.
-        let position = position > head.position ? 0 : position
-        let rows = try await timed("changes") { try await storage.changes(after: position, in: scope, limit: limit + 1) }
+        let read = try await pullRows(after: position, scope: scope, limit: limit)
         var changes: [PulledChange] = []
-        changes.reserveCapacity(min(rows.count, limit))
-        for row in rows.prefix(limit) {
+        changes.reserveCapacity(read.rows.count)
+        for row in read.rows {
             let change: Change
             do { change = try Change(json: JSONValue(parsing: row.body.utf8)) } catch {
                 throw StorageError(.storageFailure, "the change at position \(row.position) cannot be read; the database may be damaged")
@@ -200,6 +193,74 @@ public final class SyncPipeline: Sendable {
             guard change.entity.isPulled else { continue }
             changes.append(PulledChange(position: row.position, origin: row.origin, changeSet: row.changeSet, change: change))
         }
+        var clock = HybridLogicalClock(node: serverNode, last: read.head.clock)
+        return PullPage(
+            changes: changes, cursor: read.cursor, more: read.more, serverTime: clock.tick(now: now), generation: read.head.generation,
+            checkIns: checkInSchedule)
+    }
+
+    /// The page ``pull(after:scope:limit:now:)`` gives, as its canonical JSON bytes (the same
+    /// bytes `PullPage.json.canonicalBytes` would be), built from the changes as stored — each
+    /// is kept as canonical JSON — without parsing and re-encoding them: the pull route's hot
+    /// path. Only the server's own changes are parsed, to leave out the kinds devices do not
+    /// pull (devices can never write those).
+    /// - Returns: the bytes and how many changes the page carries.
+    public func pullJSON(after position: Int64, scope: RegionCode, limit: Int, now: Int64) async throws -> (bytes: [UInt8], count: Int) {
+        let read = try await pullRows(after: position, scope: scope, limit: limit)
+        var out: [UInt8] = []
+        out.reserveCapacity(read.rows.reduce(256) { $0 + $1.body.utf8.count + 160 })
+        out.append(contentsOf: #"{"changes":["#.utf8)
+        var count = 0
+        for row in read.rows {
+            if row.origin == serverNode {
+                guard let change = try? Change(json: JSONValue(parsing: row.body.utf8)) else {
+                    throw StorageError(
+                        .storageFailure, "the change at position \(row.position) cannot be read; the database may be damaged")
+                }
+                guard change.entity.isPulled else { continue }
+            }
+            if count > 0 { out.append(UInt8(ascii: ",")) }
+            // Members in canonical order: change, changeSet, origin, position.
+            out.append(contentsOf: #"{"change":"#.utf8)
+            out.append(contentsOf: row.body.utf8)
+            out.append(contentsOf: #","changeSet":"#.utf8)
+            out.append(contentsOf: CanonicalJSON.bytes(.string(row.changeSet.description)))
+            out.append(contentsOf: #","origin":"#.utf8)
+            out.append(contentsOf: CanonicalJSON.bytes(.string(row.origin.rawValue)))
+            out.append(contentsOf: #","position":"#.utf8)
+            out.append(contentsOf: String(row.position).utf8)
+            out.append(UInt8(ascii: "}"))
+            count += 1
+        }
+        var clock = HybridLogicalClock(node: serverNode, last: read.head.clock)
+        let serverTime = clock.tick(now: now)
+        // The page's own members, in canonical order too.
+        out.append(contentsOf: #"],"checkIns":"#.utf8)
+        out.append(contentsOf: checkInSchedule.json.canonicalBytes)
+        out.append(contentsOf: #","cursor":"#.utf8)
+        out.append(contentsOf: CanonicalJSON.bytes(.string(read.cursor.description)))
+        out.append(contentsOf: #","generation":"#.utf8)
+        out.append(contentsOf: String(read.head.generation).utf8)
+        out.append(contentsOf: (read.more ? #","more":true"# : #","more":false"#).utf8)
+        out.append(contentsOf: #","serverTime":"#.utf8)
+        out.append(contentsOf: CanonicalJSON.bytes(.string(serverTime.description)))
+        out.append(UInt8(ascii: "}"))
+        return (out, count)
+    }
+
+    /// What one pull reads: the logged changes in scope after the cursor (at most `limit`), the
+    /// cursor to continue from, whether more remain, and the head read first.
+    private func pullRows(after position: Int64, scope: RegionCode, limit: Int) async throws -> (
+        rows: ArraySlice<LoggedChange>, cursor: SyncCursor, more: Bool, head: SyncHead
+    ) {
+        // The head first: every position up to it has committed (writers commit in position
+        // order), so the page read next sees all of them.
+        let head = try await timed("head") { try await storage.head() }
+        // A cursor past the head was issued by a timeline this server lost (it was restored
+        // from a backup since): start again from the beginning, which merges as a no-op for
+        // everything the device already holds and skips nothing.
+        let position = position > head.position ? 0 : position
+        let rows = try await timed("changes") { try await storage.changes(after: position, in: scope, limit: limit + 1) }
         // The last page (everything in scope after `position` is in it): start at the head next
         // time, so the next pull does not walk again through later changes of other regions.
         // Never past what was read, so a change committing after it is not skipped: every
@@ -207,11 +268,7 @@ public final class SyncPipeline: Sendable {
         // server still move the cursor past them.
         var last = rows.prefix(limit).last?.position ?? position
         if rows.count <= limit { last = max(last, position, head.position) }
-        var clock = HybridLogicalClock(node: serverNode, last: head.clock)
-        return PullPage(
-            changes: changes, cursor: SyncCursor(issuer: serverNode, position: last), more: rows.count > limit,
-            serverTime: clock.tick(now: now),
-            generation: head.generation, checkIns: checkInSchedule)
+        return (rows.prefix(limit), SyncCursor(issuer: serverNode, position: last), rows.count > limit, head)
     }
 
     /// Records of one kind in `scope` (nil: everywhere).
