@@ -207,7 +207,7 @@ class Run:
         form = self.find("article.conflict form")[0]
         self.driver.execute_script("arguments[0].querySelector('input[name=_csrf]').value = 'forged'", form)
         message = self.submit(form.find_element(By.CSS_SELECTOR, "button.other"), "#message")
-        assert message.get_attribute("data-kind") == "csrf", message.get_attribute("outerHTML")
+        assert message.get_attribute("data-kind") == "csrf-failed", message.get_attribute("outerHTML")
         self.shot("csrf-refused")
         self.go("/console/conflicts")
         assert self.find("article.conflict[data-state=open] form"), "nothing was resolved"

@@ -148,7 +148,7 @@ struct FaultTests {
         defer { d.close() }
         _ = try await d.sync()
         _ = try d.store.editHousehold(hh.id, set: ["notes": "after the last sync"])
-        try await h.pipeline.revoke(d.store.deviceID, by: "张科长", now: 1)
+        try await h.pipeline.revoke(d.store.deviceID, as: .operator("张科长"), now: 1)
         do {
             _ = try await d.sync()
             Issue.record("a revoked device synced")

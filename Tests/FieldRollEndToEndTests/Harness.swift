@@ -58,7 +58,8 @@ final class Harness: Sendable {
             try CSVTable(parsing: String(contentsOf: repoRoot.appendingPathComponent("Fixtures/county/\(name)"), encoding: .utf8))
         }
         _ = try await OfficeImport(pipeline: pipeline).run(
-            households: table("households.csv"), members: table("members.csv"), enrolments: table("enrolments.csv"),
+            households: table("households.csv"), members: table("members.csv"), enrolments: table("enrolments.csv"), as: .operator(),
+            history: true,
             now: DeviceStore.systemClock())
     }
 
@@ -71,7 +72,7 @@ final class Harness: Sendable {
         let store = try DeviceStore.create(at: dir, credential: credential, name: name, now: clock)
         let code = Secrets.enrolmentCode()
         _ = try await pipeline.createDevice(
-            name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
+            name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, as: .operator(), now: 0)
         let endpoint = ServerEndpoint(baseURL: base)
         let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(
             code: code, publicKey: store.publicKey, device: store.deviceID)

@@ -24,7 +24,7 @@ struct ReviewSyncTests {
         let now = DeviceStore.systemClock()
         _ = try await h.pipeline.addStandard(
             region: county, programme: waiting.enrolment.programme, perCapita: .yuan(900), from: try CalendarDate("2020-01-01"),
-            by: "张科长", now: now)
+            as: .operator("张科长"), now: now)
         let caseworker = try await h.device(.caseworker, scope: county, name: "李敏")
         defer { caseworker.close() }
         _ = try await caseworker.sync()

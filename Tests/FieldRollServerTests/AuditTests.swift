@@ -11,7 +11,7 @@ struct AuditTests {
         let server = try await TestServer()
         let device = try await server.enrol()
         _ = try await device.push([device.newHousehold(), device.newHousehold()])
-        try await server.pipeline.revoke(device.id, by: "张科长", now: 5)
+        try await server.pipeline.revoke(device.id, as: .operator("张科长"), now: 5)
         let intact = try await server.pipeline.verifyAudit()
         // Initialized, issued, enrolled, two changes, revoked.
         #expect(intact.ok && intact.entries == 6)

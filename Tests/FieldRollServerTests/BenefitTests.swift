@@ -37,7 +37,8 @@ struct BenefitTests {
         var roll = fixture
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: Fen(82_000), from: try date("2026-01-01"), by: "张科长", now: morning - 20 * day
+            region: county, programme: .ruralDibao, perCapita: Fen(82_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            now: morning - 20 * day
         )
         let (three, threeID) = try await roll.household(in: village, names: ["王建国", "李秀英", "王小明"], now: morning - 10 * day)
         try await roll.visit(
@@ -68,7 +69,8 @@ struct BenefitTests {
 
         // Enrolment keeps the amount the notice showed.
         try await p.review(
-            enrolment: threeID, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 7 * day)
+            enrolment: threeID, step: .publicNotice, decision: .approve, reason: "", as: .operator("张科长", role: .approver),
+            now: morning + 7 * day)
         let enrolled = try await roll.enrolment(threeID)
         #expect(enrolled.status == .enrolled && enrolled.monthlyAmount == Fen(145_950))
         #expect(try await p.amountHistory(enrolment: threeID).count == 1)
@@ -88,24 +90,27 @@ struct BenefitTests {
         var roll = fixture
         defer { try? FileManager.default.removeItem(at: folder) }
         let (household, id) = try await roll.household(in: village, names: ["王建国", "李秀英"], now: morning - 10 * day)
-        try await p.review(enrolment: id, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
-        try await p.review(enrolment: id, step: .townshipReview, decision: .approve, reason: "", by: "乡镇民政", role: .reviewer, now: morning)
+        try await p.review(
+            enrolment: id, step: .villageSurvey, decision: .approve, reason: "", as: .operator("村干部", role: .reviewer), now: morning)
+        try await p.review(
+            enrolment: id, step: .townshipReview, decision: .approve, reason: "", as: .operator("乡镇民政", role: .reviewer), now: morning)
         func approve() async -> ErrorCode? {
             await refusal {
                 try await p.review(
-                    enrolment: id, step: .countyApproval, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning)
+                    enrolment: id, step: .countyApproval, decision: .approve, reason: "", as: .operator("张科长", role: .approver),
+                    now: morning)
             }
         }
         let before = try await p.storage.head()
         #expect(await approve() == .noStandard)
         // A standard for another programme, or from a later day, does not count.
         _ = try await p.addStandard(
-            region: county, programme: .urbanDibao, perCapita: .yuan(900), from: try date("2026-01-01"), by: "张科长", now: morning)
+            region: county, programme: .urbanDibao, perCapita: .yuan(900), from: try date("2026-01-01"), as: .operator("张科长"), now: morning)
         _ = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: .yuan(560), from: try date("2026-12-01"), by: "张科长", now: morning)
+            region: county, programme: .ruralDibao, perCapita: .yuan(560), from: try date("2026-12-01"), as: .operator("张科长"), now: morning)
         #expect(await approve() == .noStandard)
         _ = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: .yuan(560), from: try date("2026-01-01"), by: "张科长", now: morning)
+            region: county, programme: .ruralDibao, perCapita: .yuan(560), from: try date("2026-01-01"), as: .operator("张科长"), now: morning)
         let afterStandards = try await p.storage.head()
         #expect(await approve() == .noSurvey)
         // Income 1,500.00 above 560.00 × 2 = 1,120.00: not eligible; the reviewer refuses instead.
@@ -117,7 +122,8 @@ struct BenefitTests {
         let e = try await roll.enrolment(id)
         #expect(e.status == .townshipReviewed && e.monthlyAmount == .zero)
         try await p.review(
-            enrolment: id, step: .countyApproval, decision: .reject, reason: "家庭收入超过低保标准", by: "张科长", role: .approver, now: morning)
+            enrolment: id, step: .countyApproval, decision: .reject, reason: "家庭收入超过低保标准", as: .operator("张科长", role: .approver),
+            now: morning)
         #expect(try await roll.enrolment(id).status == .rejected)
         #expect(try await p.amountHistory(household: household).isEmpty)
         await p.storage.close()
@@ -131,14 +137,16 @@ struct BenefitTests {
         var roll = fixture
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), by: "张科长", now: morning - 20 * day
+            region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            now: morning - 20 * day
         )
         _ = try await p.addStandard(
-            region: county, programme: .urbanDibao, perCapita: Fen(95_000), from: try date("2026-01-01"), by: "张科长", now: morning - 20 * day
+            region: county, programme: .urbanDibao, perCapita: Fen(95_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            now: morning - 20 * day
         )
         // The other village has its own, higher rural standard: a county standard does not reach it.
         _ = try await p.addStandard(
-            region: otherVillage, programme: .ruralDibao, perCapita: Fen(90_000), from: try date("2026-01-01"), by: "张科长",
+            region: otherVillage, programme: .ruralDibao, perCapita: Fen(90_000), from: try date("2026-01-01"), as: .operator("张科长"),
             now: morning - 20 * day)
 
         // A: two people, no income, enrolled: 780.00 × 2 = 1,560.00.
@@ -158,7 +166,8 @@ struct BenefitTests {
         try await roll.approveToNotice(dID, from: morning)
         // (Time only moves forward: A is enrolled after the others' approvals.)
         try await p.review(
-            enrolment: aID, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 7 * day)
+            enrolment: aID, step: .publicNotice, decision: .approve, reason: "", as: .operator("张科长", role: .approver),
+            now: morning + 7 * day)
         try await roll.approveToNotice(bID, from: morning + 10 * day)
         // E: still at the township: not recomputed (it has no amount yet).
         let (e, eID) = try await roll.household(in: village, names: ["吴一"], now: morning - 10 * day)
@@ -170,7 +179,8 @@ struct BenefitTests {
 
         // The county raises rural dibao to 840.00 from the 15th of January, entered in December.
         let outcome = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: Fen(84_000), from: try date("2027-01-15"), by: "张科长", now: morning + 20 * day
+            region: county, programme: .ruralDibao, perCapita: Fen(84_000), from: try date("2027-01-15"), as: .operator("张科长"),
+            now: morning + 20 * day
         )
         #expect(Set(outcome.changes.map(\.enrolmentID)) == [aID, bID] && outcome.skipped.isEmpty && outcome.nowNotEligible.isEmpty)
         // A: 840.00 × 2 = 1,680.00; B: 840.00 × 3 − 1,000.50 = 2,520.00 − 1,000.50 = 1,519.50.
@@ -206,11 +216,13 @@ struct BenefitTests {
 
         // The same standard entered again changes nothing; a correction of it recomputes again.
         let again = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: Fen(84_000), from: try date("2027-01-15"), by: "张科长", now: morning + 50 * day
+            region: county, programme: .ruralDibao, perCapita: Fen(84_000), from: try date("2027-01-15"), as: .operator("张科长"),
+            now: morning + 50 * day
         )
         #expect(again.changes.isEmpty)
         let corrected = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: Fen(85_000), from: try date("2027-01-15"), by: "张科长", now: morning + 51 * day
+            region: county, programme: .ruralDibao, perCapita: Fen(85_000), from: try date("2027-01-15"), as: .operator("张科长"),
+            now: morning + 51 * day
         )
         #expect(Set(corrected.changes.map(\.enrolmentID)) == [aID, bID, fID])
         #expect(try await roll.enrolment(aID).monthlyAmount == Fen(170_000))
@@ -227,7 +239,8 @@ struct BenefitTests {
         var roll = fixture
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), by: "张科长", now: morning - 20 * day
+            region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            now: morning - 20 * day
         )
         let (a, aID) = try await roll.household(in: village, names: ["王建国"], now: morning - 10 * day)
         try await roll.visit(a, in: village, answers: ["income.wages": .int(70_000)], now: morning - 9 * day)
@@ -237,7 +250,8 @@ struct BenefitTests {
         let (_, importedID) = try await roll.household(in: village, names: ["钱一"], status: .enrolled, now: morning)
         // A lower standard (a correction downwards): 700.00 − 700.00 = 0.
         let outcome = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: Fen(70_000), from: try date("2027-01-01"), by: "张科长", now: morning + day)
+            region: county, programme: .ruralDibao, perCapita: Fen(70_000), from: try date("2027-01-01"), as: .operator("张科长"),
+            now: morning + day)
         #expect(outcome.nowNotEligible == [aID])
         #expect(outcome.skipped.map(\.enrolment) == [importedID] && outcome.skipped.first?.code == .noSurvey)
         let e = try await roll.enrolment(aID)
@@ -254,20 +268,22 @@ struct BenefitTests {
         var roll = fixture
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), by: "张科长", now: morning - 20 * day
+            region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            now: morning - 20 * day
         )
         // 780.00 × 2 − 0 = 1,560.00 from 25 November.
         let (a, aID) = try await roll.household(in: village, names: ["王建国", "李秀英"], now: morning - 10 * day)
         try await roll.visit(a, in: village, answers: [:], now: morning - 9 * day)
         try await roll.approveToNotice(aID, from: morning)
         try await p.review(
-            enrolment: aID, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 7 * day)
+            enrolment: aID, step: .publicNotice, decision: .approve, reason: "", as: .operator("张科长", role: .approver),
+            now: morning + 7 * day)
         let (_, importedID) = try await roll.household(in: village, names: ["钱一"], status: .enrolled, now: morning + 7 * day)
-        #expect(try await p.recomputeAmounts(in: village, by: "张科长", now: morning + 8 * day).changes.isEmpty, "nothing new")
+        #expect(try await p.recomputeAmounts(in: village, as: .operator("张科长"), now: morning + 8 * day).changes.isEmpty, "nothing new")
 
         // A survey on 15 December finds 300.00 a month of wages: 1,560.00 − 300.00 = 1,260.00 from that day.
         let survey = try await roll.visit(a, in: village, answers: ["income.wages": .int(30_000)], now: morning + 20 * day)
-        let outcome = try await p.recomputeAmounts(in: village, by: "张科长", now: morning + 21 * day)
+        let outcome = try await p.recomputeAmounts(in: village, as: .operator("张科长"), now: morning + 21 * day)
         #expect(outcome.changes.count == 1 && outcome.skipped.map(\.enrolment) == [importedID])
         let change = try #require(outcome.changes.first)
         #expect(change.cause == .visit && change.previous == Fen(156_000) && change.amount == Fen(126_000))
@@ -276,11 +292,11 @@ struct BenefitTests {
             change.reason.hasPrefix("survey visit \(survey.id) of 2026-12-15: income 0.00, 2 people → income 300.00, 2 people"),
             "\(change.reason)")
         #expect(try await roll.enrolment(aID).monthlyAmount == Fen(126_000))
-        #expect(try await p.recomputeAmounts(in: village, by: "张科长", now: morning + 22 * day).changes.isEmpty, "once is enough")
+        #expect(try await p.recomputeAmounts(in: village, as: .operator("张科长"), now: morning + 22 * day).changes.isEmpty, "once is enough")
 
         // The survey was wrong: a correction supersedes it, and the amount goes back from the correction's day.
         try await roll.visit(a, in: village, answers: ["income.wages": .int(0)], supersedes: survey.id, now: morning + 25 * day)
-        let corrected = try await p.recomputeAmounts(in: village, by: "张科长", now: morning + 26 * day)
+        let corrected = try await p.recomputeAmounts(in: village, as: .operator("张科长"), now: morning + 26 * day)
         #expect(corrected.changes.map(\.amount) == [Fen(156_000)])
         #expect(try await p.amountHistory(enrolment: aID).map(\.cause) == [.approval, .visit, .visit])
         #expect(try await p.storage.auditEntries(after: 0, limit: 1000).filter { $0.action == "amounts.recomputed" }.count == 4)
@@ -293,7 +309,8 @@ struct BenefitTests {
         var roll = fixture
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), by: "张科长", now: morning - 20 * day
+            region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            now: morning - 20 * day
         )
         // 780.00 × 2 − 325.99 = 1,234.01 → up to 1,235.00.
         let (a, aID) = try await roll.household(in: village, names: ["王建国", "李秀英"], now: morning - 10 * day)
@@ -318,7 +335,7 @@ struct BenefitTests {
         var roll = fixture
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try await p.addStandard(
-            region: village, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), by: "张科长",
+            region: village, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), as: .operator("张科长"),
             now: morning - 20 * day)
         let (a, aID) = try await roll.household(in: village, names: ["王建国"], now: morning - 10 * day)
         try await roll.visit(a, in: village, answers: [:], now: morning - 9 * day)

@@ -100,12 +100,13 @@ struct BlobTests {
         let (put, _) = try await server.request(
             "PUT", "/v1/blobs/\(d.hex)", token: owner.token, body: Self.photo, headers: ["Upload-Length": "\(Self.photo.count)"])
         #expect(put == 201)
+        let household = HouseholdID()
         let photo = Photo(
-            sha256: d, size: Int64(Self.photo.count), kind: .surveySheet, householdID: HouseholdID(), region: TestServer.village,
+            sha256: d, size: Int64(Self.photo.count), kind: .surveySheet, householdID: household, region: TestServer.village,
             takenAt: Instant(millis: 0))
         let record = Change(
             entity: .photo, record: photo.id.description, region: TestServer.village, payload: .body(try JSONValue(encoding: photo)))
-        #expect(try await owner.push([record]).first?.status == .applied)
+        #expect(try await owner.push([owner.newHousehold(household), record]).map(\.status) == [.applied, .applied])
         #expect(try await server.request("GET", "/v1/blobs/\(d.hex)", token: neighbour.token).0 == 200)
         let (status, body) = try await server.request("GET", "/v1/blobs/\(d.hex)", token: stranger.token)
         #expect(status == 404 && TestServer.problem(body)?.code == .notFound)

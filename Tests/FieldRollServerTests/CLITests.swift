@@ -131,6 +131,7 @@ struct CLITests {
             try CLI.run([
                 "import", "--data", data, "--households", county.appendingPathComponent("households.csv").path, "--members",
                 county.appendingPathComponent("members.csv").path, "--enrolments", county.appendingPathComponent("enrolments.csv").path,
+                "--history",
             ]).0 == 0)
         let (s0, listed, _) = try CLI.run(["review", "list", "--data", data, "--json"])
         let queue = try #require(try JSONValue(parsing: Data(listed.utf8)).arrayValue)

@@ -46,7 +46,8 @@ struct CheckInTests {
         if let threshold { s.matchThreshold = threshold }
         let p = SyncPipeline(storage: storage, identity: first.identity, checkInSchedule: s)
 
-        _ = try await p.createDevice(name: "城关镇大厅", role: .kiosk, scope: village, codeHash: "code", expiresAt: .max / 2, now: setup)
+        _ = try await p.createDevice(
+            name: "城关镇大厅", role: .kiosk, scope: village, codeHash: "code", expiresAt: .max / 2, as: .operator(), now: setup)
         let key = Curve25519.Signing.PrivateKey()
         let kiosk = try await p.redeem(codeHash: "code", publicKey: key.publicKey, tokenHash: "token", proposedID: nil, now: setup)
 
@@ -192,9 +193,10 @@ struct CheckInTests {
         let before = try await p.storage.head()
 
         await #expect(throws: ProblemDetails.self, "nobody is overdue in the future") {
-            try await p.suspendOverdue(in: village, asOf: try CalendarDate("2026-05-17"), by: "张科长", role: .approver, now: now)
+            try await p.suspendOverdue(in: village, asOf: try CalendarDate("2026-05-17"), as: .operator("张科长", role: .approver), now: now)
         }
-        let report = try await p.suspendOverdue(in: village, asOf: try CalendarDate("2026-05-16"), by: "张科长", role: .approver, now: now)
+        let report = try await p.suspendOverdue(
+            in: village, asOf: try CalendarDate("2026-05-16"), as: .operator("张科长", role: .approver), now: now)
         #expect(report.suspended.map(\.standing.enrolmentID) == [county.a.id] && report.refused.isEmpty)
         let a = try await status(p, county.a.id)
         #expect(try a.status == .suspended && a.statusSince == (try CalendarDate("2026-05-16")))
@@ -215,13 +217,15 @@ struct CheckInTests {
         #expect(page.checkIns == schedule, "the pull page carries the schedule")
 
         // Running it again suspends nobody twice.
-        let again = try await p.suspendOverdue(in: village, asOf: try CalendarDate("2026-05-16"), by: "张科长", role: .approver, now: now)
+        let again = try await p.suspendOverdue(
+            in: village, asOf: try CalendarDate("2026-05-16"), as: .operator("张科长", role: .approver), now: now)
         #expect(again.suspended.isEmpty && again.refused.isEmpty)
 
         // Resume: enrolled again from that day, start date kept; the next window runs from it.
         let resumeAt = try Self.millis("2026-05-20T02:00:00Z")
         try await p.review(
-            enrolment: county.a.id, step: .rollReview, decision: .resume, reason: "本人到大厅核验", by: "张科长", role: .approver, now: resumeAt)
+            enrolment: county.a.id, step: .rollReview, decision: .resume, reason: "本人到大厅核验", as: .operator("张科长", role: .approver),
+            now: resumeAt)
         let resumed = try await status(p, county.a.id)
         #expect(try resumed.status == .enrolled && resumed.statusSince == (try CalendarDate("2026-05-20")))
         #expect(resumed.startDate == (try CalendarDate("2026-01-31")), "resuming is not a new enrolment")
@@ -236,7 +240,8 @@ struct CheckInTests {
             (county.b.id, ReviewDecision.suspend, Role.reviewer), (county.e.id, .suspend, .approver), (county.b.id, .resume, .approver),
         ] {
             do {
-                try await p.review(enrolment: id, step: .rollReview, decision: decision, reason: "x", by: "某人", role: role, now: resumeAt)
+                try await p.review(
+                    enrolment: id, step: .rollReview, decision: decision, reason: "x", as: .operator("某人", role: role), now: resumeAt)
                 Issue.record("\(decision) by \(role) was applied")
             } catch let problem as ProblemDetails {
                 #expect(problem.code == (role == .reviewer ? .forbidden : .illegalTransition))

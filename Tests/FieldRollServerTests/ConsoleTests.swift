@@ -36,7 +36,7 @@ struct ConsoleFixture {
     /// Adds a staff account (a cheap bcrypt cost: tests hash many times).
     func add(_ name: String, _ role: StaffRole, scope: RegionCode = TestServer.township) async throws {
         let hash = try await StaffPassword.hash(Self.password, cost: 4)
-        try await server.pipeline.addStaff(name: name, role: role, scope: scope, passwordHash: hash, by: "admin", now: clock.now)
+        try await server.pipeline.addStaff(name: name, role: role, scope: scope, passwordHash: hash, as: .operator("admin"), now: clock.now)
     }
 
     /// Signs in through the form, as a browser would.
@@ -148,7 +148,7 @@ struct ConsoleTests {
         for token in ["wrong", ""] {
             let reply = try await client.post("/console/conflicts/\(conflict.id)/resolve", form: [("_csrf", token), ("choice", "other")])
             #expect(reply.status == 403)
-            #expect(reply.body.contains("data-kind=\"csrf\""))
+            #expect(reply.body.contains("data-kind=\"csrf-failed\""))
         }
         #expect(try await f.server.pipeline.conflicts(includeResolved: false, scope: nil).count == 1)
         // The sign-in form has its own token, tied to a cookie.
@@ -224,7 +224,7 @@ struct ConsoleTests {
         var (li, _) = try await f.signIn("li")
         var (zhao, _) = try await f.signIn("zhao")
         #expect(try await li.get("/console/dashboard").status == 200)
-        try await f.server.pipeline.disableStaff(name: "zhao", by: "admin", now: f.clock.now)
+        try await f.server.pipeline.disableStaff(name: "zhao", as: .operator("admin"), now: f.clock.now)
         #expect(try await zhao.get("/console/dashboard").status == 303)
         f.clock.advance(3_600_000)
         let expired = try await li.get("/console/dashboard")
@@ -244,12 +244,21 @@ struct ConsoleTests {
             appliedOn: try CalendarDate("2026-11-20"))
         var clock = HybridLogicalClock(node: pipeline.serverNode, last: nil)
         let stamp = clock.tick(now: f.clock.now - 86_400_000)
-        let writes = try e.fieldValues.sorted { $0.key < $1.key }.map {
-            FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil)
+        let household = Household(
+            id: e.householdID, region: TestServer.village, address: "上河村3组12号", headName: "王建国", housing: .selfBuilt,
+            declaredMonthlyIncome: .zero)
+        func writes(_ values: [String: JSONValue]) -> [FieldWrite] {
+            values.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil) }
         }
         let set = try ChangeSet(
             origin: pipeline.serverNode, stamp: stamp,
-            changes: [Change(entity: .enrolment, record: e.id.description, region: TestServer.village, payload: .writes(writes))]
+            changes: [
+                Change(
+                    entity: .household, record: household.id.description, region: TestServer.village,
+                    payload: .writes(writes(try household.fieldValues))),
+                Change(
+                    entity: .enrolment, record: e.id.description, region: TestServer.village, payload: .writes(writes(try e.fieldValues))),
+            ]
         ).signed(with: pipeline.serverKey)
         _ = try await pipeline.push(
             [set], pusher: pipeline.serverNode,
@@ -500,7 +509,7 @@ struct ConsoleRecordsTests {
                     form: [("_csrf", token), ("step", "roll-review"), ("decision", "suspend"), ("reason", "核查")]),
             ]
             for reply in replies {
-                #expect(reply.status == 403 && reply.body.contains("data-kind=\"csrf\""), "\(reply.status)")
+                #expect(reply.status == 403 && reply.body.contains("data-kind=\"csrf-failed\""), "\(reply.status)")
                 #expect(!reply.body.contains("赵春花"), "a refused search shows nothing")
             }
         }
@@ -645,7 +654,7 @@ struct ConsoleRecordsTests {
         _ = try await p.addStandard(
             region: TestServer.village.ancestor(at: .county), programme: .ruralDibao, perCapita: Fen(82_000),
             from: try CalendarDate("2026-01-01"),
-            by: "张科长", now: now - 20 * Self.day)
+            as: .operator("张科长"), now: now - 20 * Self.day)
         var roll = try await RollFixture.make(p, scope: TestServer.village)
         let (household, enrolment) = try await roll.household(in: TestServer.village, names: ["王建国", "李秀英"], now: now - 10 * Self.day)
         let device = try await f.server.enrol()

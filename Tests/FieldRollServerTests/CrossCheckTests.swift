@@ -65,7 +65,8 @@ struct CrossCheckCounty {
         let storage = try await ServerOpener.storage(config, create: true)
         let pipeline = try await SyncPipeline.initialize(storage, now: Self.morning - 86_400_000)
         let (h, m, e) = tables
-        _ = try await OfficeImport(pipeline: pipeline).run(households: h, members: m, enrolments: e, now: Self.morning - 3_600_000)
+        _ = try await OfficeImport(pipeline: pipeline).run(
+            households: h, members: m, enrolments: e, as: .operator(), history: true, now: Self.morning - 3_600_000)
         return (pipeline, folder)
     }
 }
@@ -148,7 +149,7 @@ struct CrossCheckTests {
         let (table, used) = try vehicles(try GBKVehicles.file())
         #expect(used == .gb18030)
         let report = try await p.crossCheck(
-            table, source: .vehicles, file: "车辆.csv", encoding: used, thresholds: CrossCheckThresholds(), actor: "admin:test",
+            table, source: .vehicles, file: "车辆.csv", encoding: used, thresholds: CrossCheckThresholds(), as: .operator("admin:test"),
             now: C.morning)
 
         #expect(report.rows == 4 && report.matched == 2 && report.unmatched == 1)
@@ -190,12 +191,13 @@ struct CrossCheckTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let (table, _) = try vehicles(try GBKVehicles.file())
         let first = try await p.crossCheck(
-            table, source: .vehicles, file: "车辆.csv", thresholds: CrossCheckThresholds(), actor: "admin:test", now: C.morning)
+            table, source: .vehicles, file: "车辆.csv", thresholds: CrossCheckThresholds(), as: .operator("admin:test"), now: C.morning)
         let flags = try await p.flags(in: nil)
         let head = try await p.storage.head()
 
         let again = try await p.crossCheck(
-            table, source: .vehicles, file: "车辆.csv", thresholds: CrossCheckThresholds(), actor: "admin:test", now: C.morning + 60_000)
+            table, source: .vehicles, file: "车辆.csv", thresholds: CrossCheckThresholds(), as: .operator("admin:test"),
+            now: C.morning + 60_000)
         #expect(again.raised.isEmpty && again.alreadyRaised == first.raised.count && first.raised.count == 1)
         // The same rows in UTF-8 with a byte-order mark, reversed, under another name.
         var reversed = table
@@ -203,7 +205,7 @@ struct CrossCheckTests {
         let (utf8, used) = try vehicles(Data([0xEF, 0xBB, 0xBF]) + Data(reversed.text.utf8))
         #expect(used == .utf8 && utf8.header == table.header)
         let third = try await p.crossCheck(
-            utf8, source: .vehicles, file: "vehicles-utf8.csv", thresholds: CrossCheckThresholds(), actor: "admin:test",
+            utf8, source: .vehicles, file: "vehicles-utf8.csv", thresholds: CrossCheckThresholds(), as: .operator("admin:test"),
             now: C.morning + 120_000)
         #expect(third.raised.isEmpty && third.alreadyRaised == 1)
         #expect(try await p.flags(in: nil) == flags)
@@ -225,7 +227,7 @@ struct CrossCheckTests {
         let (p, folder) = try await county.open(backend)
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        let report = try await p.crossCheckRolls(actor: "admin:test", now: C.morning)
+        let report = try await p.crossCheckRolls(as: .operator("admin:test"), now: C.morning)
         let found = Set(report.raised.map { "\($0.household) \($0.rule.rawValue)" })
         #expect(
             found == [
@@ -242,7 +244,7 @@ struct CrossCheckTests {
                 .residentIDTwiceInHousehold, .twoHeads,
             ])
 
-        let again = try await p.crossCheckRolls(actor: "admin:test", now: C.morning + 60_000)
+        let again = try await p.crossCheckRolls(as: .operator("admin:test"), now: C.morning + 60_000)
         #expect(again.raised.isEmpty && again.alreadyRaised == 5)
     }
 
@@ -256,7 +258,8 @@ struct CrossCheckTests {
         let (p, folder) = try await county.open(.sqlite)
         defer { try? FileManager.default.removeItem(at: folder) }
         return try await p.crossCheck(
-            try CSVTable(parsing: csv), source: source, file: "\(source).csv", thresholds: thresholds, actor: "admin:test", now: C.morning)
+            try CSVTable(parsing: csv), source: source, file: "\(source).csv", thresholds: thresholds, as: .operator("admin:test"),
+            now: C.morning)
     }
 
     @Test("deposits: 35,000 yuan for two members is 17,500 each, above 24 months of 725 (17,400) but not a fixed 20,000")

@@ -17,7 +17,8 @@ struct EnrolmentTests {
         defer { Task { await server.close() } }
         let code = Secrets.enrolmentCode()
         _ = try await server.pipeline.createDevice(
-            name: "kiosk", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
+            name: "kiosk", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2,
+            as: .operator(), now: 0)
         let key = Curve25519.Signing.PrivateKey().publicKey.base64
         let (first, _) = try await server.request(
             "POST", "/v1/devices/enrol", json: ["code": .string(code.lowercased()), "publicKey": .string(key)])
@@ -38,7 +39,7 @@ struct EnrolmentTests {
         defer { Task { await server.close() } }
         let code = Secrets.enrolmentCode()
         _ = try await server.pipeline.createDevice(
-            name: "old", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: 1, now: 0)
+            name: "old", role: .kiosk, scope: TestServer.township, codeHash: Secrets.hash(code), expiresAt: 1, as: .operator(), now: 0)
         let (status, body) = try await server.request(
             "POST", "/v1/devices/enrol",
             json: ["code": .string(code), "publicKey": .string(Curve25519.Signing.PrivateKey().publicKey.base64)])
@@ -56,7 +57,7 @@ struct EnrolmentTests {
         let (wrong, _, wrongAnswer) = try await server.exchange("GET", "/v1/sync/pull", token: "not-a-token")
         #expect(wrong == 401 && wrongAnswer.value(forHTTPHeaderField: "WWW-Authenticate") == #"Bearer error="invalid_token""#)
         #expect(try await device.push([device.newHousehold()]).first?.status == .applied)
-        try await server.pipeline.revoke(device.id, by: "张科长", now: 1)
+        try await server.pipeline.revoke(device.id, as: .operator("张科长"), now: 1)
         let (status, _, body) = try await device.push([try device.changeSet([device.newHousehold()])])
         #expect(status == 401 && TestServer.problem(body)?.code == .deviceRevoked)
         let (pull, _, pullAnswer) = try await server.exchange("GET", "/v1/sync/pull", token: device.token)

@@ -58,7 +58,7 @@ struct NoticeTests {
         let p = try await SyncPipeline.initialize(storage, now: morning - 30 * day)
         var roll = try await RollFixture.make(p, scope: county)
         _ = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try CalendarDate("2026-01-01"), by: "张科长",
+            region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try CalendarDate("2026-01-01"), as: .operator("张科长"),
             now: morning - 20 * day)
 
         // Enrolled on 2 December after a notice from 25 November: 780.00 × 2 − 0 = 1,560.00.
@@ -80,7 +80,8 @@ struct NoticeTests {
         try await roll.approveToNotice(dID, from: morning)
         try await roll.approveToNotice(bID, from: morning + 2 * day)
         try await p.review(
-            enrolment: aID, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 7 * day)
+            enrolment: aID, step: .publicNotice, decision: .approve, reason: "", as: .operator("张科长", role: .approver),
+            now: morning + 7 * day)
 
         let notice = try await p.publicNotice(for: village, on: try CalendarDate("2026-12-03"), place: "上河村", contact: "0000-1234567 县民政局")
         #expect(notice.title == "上河村 最低生活保障 公示")

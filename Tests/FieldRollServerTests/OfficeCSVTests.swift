@@ -20,9 +20,11 @@ struct OfficeCSVTests {
         let members = try fixture("members.csv")
         let roll = try fixture("enrolments.csv")
         let importer = OfficeImport(pipeline: server.pipeline)
-        let first = try await importer.run(households: households, members: members, enrolments: roll, now: 1_795_000_000_000)
+        let first = try await importer.run(
+            households: households, members: members, enrolments: roll, as: .operator(), history: true, now: 1_795_000_000_000)
         #expect(first.changed == [.household: 200, .member: 621, .enrolment: 107])
-        let again = try await importer.run(households: households, members: members, enrolments: roll, now: 1_795_000_100_000)
+        let again = try await importer.run(
+            households: households, members: members, enrolments: roll, as: .operator(), history: true, now: 1_795_000_100_000)
         #expect(again.changed.isEmpty)
         for (kind, table) in [(EntityKind.household, households), (.member, members), (.enrolment, roll)] {
             let exported = try await OfficeExport.table(kind, pipeline: server.pipeline, scope: nil)
@@ -55,20 +57,24 @@ struct OfficeCSVTests {
         let households = try fixture("households.csv")
         let importer = OfficeImport(pipeline: server.pipeline)
         let before = try await server.pipeline.storage.head()
-        let plan = try await importer.plan(households: households, members: nil, enrolments: nil, now: 1_795_000_000_000)
+        let plan = try await importer.plan(households: households, members: nil, enrolments: nil, as: .operator(), now: 1_795_000_000_000)
         #expect(plan.isClean && plan.changes.count == households.rows.count)
         #expect(try await server.pipeline.storage.head() == before, "a plan writes nothing, not even an audit entry")
         #expect(try await server.pipeline.records(of: .household, in: nil).isEmpty)
         let township = try RegionCode("139901002000")
-        let scoped = try await importer.plan(households: households, members: nil, enrolments: nil, scope: township, now: 1_795_000_000_000)
+        let tester = Principal(kind: .staff, name: "tester", role: .admin, scope: township, seesFullIdentifiers: true)
+        let scoped = try await importer.plan(households: households, members: nil, enrolments: nil, as: tester, now: 1_795_000_000_000)
         let outside = households.records.filter { !($0["region"] ?? "").hasPrefix("139901002") }.count
         #expect(outside > 0 && scoped.problems.count == outside)
-        #expect(scoped.problems.allSatisfy { $0.contains("lies outside 139901002000") })
+        #expect(scoped.problems.allSatisfy { $0.contains("region: ") && $0.contains("outside your region 139901002000") })
+        #expect(scoped.refusals.allSatisfy { $0.code == .scopeViolation && $0.column == "region" })
         await #expect(throws: ImportError.self) { try await importer.run(scoped, now: 1_795_000_000_000) }
         #expect(try await server.pipeline.records(of: .household, in: nil).isEmpty)
-        let summary = try await importer.run(plan, actor: "staff:tester", now: 1_795_000_000_000)
-        #expect(summary.changed[.household] == households.rows.count)
-        #expect(try await server.pipeline.records(of: .household, in: nil).count == households.rows.count)
+        let inside = CSVTable(header: households.header, rows: households.rows.filter { $0[1].hasPrefix("139901002") })
+        let clean = try await importer.plan(households: inside, members: nil, enrolments: nil, as: tester, now: 1_795_000_000_000)
+        let summary = try await importer.run(clean, now: 1_795_000_000_000)
+        #expect(summary.changed[.household] == households.rows.count - outside)
+        #expect(try await server.pipeline.records(of: .household, in: nil).count == households.rows.count - outside)
         let audit = try await server.pipeline.storage.auditEntries(after: 0, limit: 5_000)
         #expect(audit.contains { $0.actor == "staff:tester" && $0.action == "office.import" })
     }
@@ -83,7 +89,8 @@ struct OfficeCSVTests {
         var members = try fixture("members.csv")
         members.rows[0][4] = String(members.rows[0][4].dropLast()) + (members.rows[0][4].hasSuffix("1") ? "2" : "1")  // check digit
         do {
-            _ = try await OfficeImport(pipeline: server.pipeline).run(households: households, members: members, enrolments: nil, now: 1)
+            _ = try await OfficeImport(pipeline: server.pipeline).run(
+                households: households, members: members, enrolments: nil, as: .operator(), now: 1)
             Issue.record("a bad import was accepted")
         } catch let error as ImportError {
             #expect(error.code == .invalidRecord)

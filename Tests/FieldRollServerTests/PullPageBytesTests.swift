@@ -25,11 +25,12 @@ struct PullPageBytesTests {
         let (household, id) = try await roll.household(in: village, names: ["王建国", "李秀英"], now: now - 7_200_000)
         _ = try await p.addStandard(
             region: village.ancestor(at: .county), programme: .ruralDibao, perCapita: .yuan(560), from: try CalendarDate("2026-01-01"),
-            by: "张科长", now: now - 7_000_000)
+            as: .operator("张科长"), now: now - 7_000_000)
         try await roll.visit(
             household, in: village, answers: ["income.wages": .int(50_000), "housing.condition": .string("漏雨 \"东\\西\" 墙")],
             photos: [FieldRollCore.SHA256Digest(of: Data("房屋".utf8))], now: now - 3_600_000)
-        try await p.review(enrolment: id, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: now)
+        try await p.review(
+            enrolment: id, step: .villageSurvey, decision: .approve, reason: "", as: .operator("村干部", role: .reviewer), now: now)
         let device = try await server.enrol()
         _ = try await device.push([
             device.writes(record: household.description, ["notes": "门牌 \"12\" 号\\旁 🏠", "declaredMonthlyIncome": .int(61_234)])

@@ -117,7 +117,8 @@ struct PushPullTests {
         #expect(Set([open.first?.winner.value, open.first?.loser.value]) == Set([.string("13900000001"), .string("13900000002")]))
         #expect(open.first?.winnerDevice == b.id && open.first?.loserDevice == a.id)
         // The central office chooses the other value: a new server write every device pulls.
-        let resolved = try await server.pipeline.resolveConflict(id: open[0].id, chooseLoser: true, by: "张科长", now: b.physical + 10)
+        let resolved = try await server.pipeline.resolveConflict(
+            id: open[0].id, chooseLoser: true, as: .operator("张科长"), now: b.physical + 10)
         #expect(resolved.resolution == "chose-loser")
         let records = try await server.pipeline.records(of: .household, in: TestServer.village)
         guard case .state(let state)? = records.first?.content else {

@@ -23,7 +23,8 @@ struct ReviewQueueAPITests {
         let photo = FieldRollCore.SHA256Digest(of: Data("上河村3组12号 的房屋".utf8))
         let visit = try await roll.visit(
             household, in: village, answers: ["income.wages": .int(50_000)], photos: [photo], now: now - 3_600_000)
-        try await p.review(enrolment: id, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: now)
+        try await p.review(
+            enrolment: id, step: .villageSurvey, decision: .approve, reason: "", as: .operator("村干部", role: .reviewer), now: now)
 
         // Two caseworkers change the address offline from the same base: a conflict on the household.
         let a = try await server.enrol(.caseworker, name: "李敏")

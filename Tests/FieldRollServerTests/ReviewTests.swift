@@ -29,17 +29,25 @@ struct ReviewTests {
             appliedOn: try CalendarDate("2026-11-20"))
         var clock = HybridLogicalClock(node: pipeline.serverNode, last: nil)
         let stamp = clock.tick(now: morning - day)
-        let writes = try e.fieldValues.sorted { $0.key < $1.key }.map {
-            FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil)
+        let household = Household(
+            id: e.householdID, region: village, address: "上河村3组12号", headName: "王建国", housing: .selfBuilt,
+            declaredMonthlyIncome: .zero)
+        func writes(_ values: [String: JSONValue]) -> [FieldWrite] {
+            values.sorted { $0.key < $1.key }.map { FieldWrite(field: $0.key, value: $0.value, stamp: stamp, base: nil) }
         }
         let set = try ChangeSet(
             origin: pipeline.serverNode, stamp: stamp,
-            changes: [Change(entity: .enrolment, record: e.id.description, region: village, payload: .writes(writes))]
+            changes: [
+                Change(
+                    entity: .household, record: household.id.description, region: village,
+                    payload: .writes(writes(try household.fieldValues))),
+                Change(entity: .enrolment, record: e.id.description, region: village, payload: .writes(writes(try e.fieldValues))),
+            ]
         ).signed(with: pipeline.serverKey)
         let answer = try await pipeline.push(
             [set], pusher: pipeline.serverNode, writer: WriterContext(role: .admin, scope: village.ancestor(at: .province), isServer: true),
             now: morning - day)
-        try #require(answer.results.map(\.status) == [.applied])
+        try #require(answer.results.map(\.status) == [.applied, .applied])
         return e.id
     }
 
@@ -61,27 +69,32 @@ struct ReviewTests {
         try await roll.visit(household, in: village, answers: ["income.wages": .int(50_000)], now: morning - day)
         _ = try await p.addStandard(
             region: village.ancestor(at: .county), programme: .ruralDibao, perCapita: .yuan(560), from: try CalendarDate("2026-01-01"),
-            by: "张科长", now: morning - day)
-        try await p.review(enrolment: id, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
+            as: .operator("张科长"), now: morning - day)
+        try await p.review(
+            enrolment: id, step: .villageSurvey, decision: .approve, reason: "", as: .operator("村干部", role: .reviewer), now: morning)
         #expect(try await enrolment(p, id).status == .surveyed)
         try await p.review(
-            enrolment: id, step: .townshipReview, decision: .approve, reason: "", by: "乡镇民政", role: .reviewer, now: morning + day)
+            enrolment: id, step: .townshipReview, decision: .approve, reason: "", as: .operator("乡镇民政", role: .reviewer), now: morning + day
+        )
         let before = try await p.storage.head()
         #expect(
             await refusal {
                 try await p.review(
-                    enrolment: id, step: .countyApproval, decision: .approve, reason: "", by: "乡镇民政", role: .reviewer, now: morning + day)
+                    enrolment: id, step: .countyApproval, decision: .approve, reason: "", as: .operator("乡镇民政", role: .reviewer),
+                    now: morning + day)
             } == .forbidden)
         #expect(
             await refusal {
                 try await p.review(
-                    enrolment: id, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + day)
+                    enrolment: id, step: .publicNotice, decision: .approve, reason: "", as: .operator("张科长", role: .approver),
+                    now: morning + day)
             } == .illegalTransition)
         #expect(try await p.storage.head().position == before.position, "a refused action writes nothing")
         #expect(try await enrolment(p, id).status == .townshipReviewed)
 
         try await p.review(
-            enrolment: id, step: .countyApproval, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 2 * day)
+            enrolment: id, step: .countyApproval, decision: .approve, reason: "", as: .operator("张科长", role: .approver),
+            now: morning + 2 * day)
         let onNotice = try await enrolment(p, id)
         #expect(onNotice.status == .publicNotice && onNotice.statusSince?.description == "2026-11-27")
         // 560.00 yuan × 2 people − 500.00 yuan income = 1,120.00 − 500.00 = 620.00 yuan a month.
@@ -89,10 +102,12 @@ struct ReviewTests {
         #expect(
             await refusal {
                 try await p.review(
-                    enrolment: id, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 8 * day)
+                    enrolment: id, step: .publicNotice, decision: .approve, reason: "", as: .operator("张科长", role: .approver),
+                    now: morning + 8 * day)
             } == .noticeNotOver, "six days")
         try await p.review(
-            enrolment: id, step: .publicNotice, decision: .approve, reason: "", by: "张科长", role: .approver, now: morning + 9 * day)
+            enrolment: id, step: .publicNotice, decision: .approve, reason: "", as: .operator("张科长", role: .approver),
+            now: morning + 9 * day)
         let enrolled = try await enrolment(p, id)
         #expect(enrolled.status == .enrolled && enrolled.startDate?.description == "2026-12-04")
 
@@ -116,30 +131,33 @@ struct ReviewTests {
         let returned = try await apply(p)
         let waiting = try await apply(p)
         try await p.review(
-            enrolment: refused, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
+            enrolment: refused, step: .villageSurvey, decision: .approve, reason: "", as: .operator("村干部", role: .reviewer), now: morning)
         try await p.review(
-            enrolment: refused, step: .townshipReview, decision: .reject, reason: "家庭存款超过标准", by: "乡镇民政", role: .reviewer, now: morning)
+            enrolment: refused, step: .townshipReview, decision: .reject, reason: "家庭存款超过标准", as: .operator("乡镇民政", role: .reviewer),
+            now: morning)
         #expect(try await enrolment(p, refused).status == .rejected)
         #expect(
             await refusal {
                 try await p.review(
-                    enrolment: refused, step: .townshipReview, decision: .approve, reason: "", by: "乡镇民政", role: .reviewer, now: morning)
+                    enrolment: refused, step: .townshipReview, decision: .approve, reason: "", as: .operator("乡镇民政", role: .reviewer),
+                    now: morning)
             } == .illegalTransition)
         #expect(
             await refusal {
                 try await p.review(
-                    enrolment: refused, step: .villageSurvey, decision: .reject, reason: "", by: "村干部", role: .reviewer, now: morning)
+                    enrolment: refused, step: .villageSurvey, decision: .reject, reason: "", as: .operator("村干部", role: .reviewer),
+                    now: morning)
             } != nil, "a refusal needs a reason")
 
         try await p.review(
-            enrolment: returned, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
+            enrolment: returned, step: .villageSurvey, decision: .approve, reason: "", as: .operator("村干部", role: .reviewer), now: morning)
         try await p.review(
-            enrolment: returned, step: .townshipReview, decision: .returnForSurvey, reason: "收入未核实", by: "乡镇民政", role: .reviewer,
+            enrolment: returned, step: .townshipReview, decision: .returnForSurvey, reason: "收入未核实", as: .operator("乡镇民政", role: .reviewer),
             now: morning)
         #expect(try await enrolment(p, returned).status == .applied)
 
         try await p.review(
-            enrolment: waiting, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
+            enrolment: waiting, step: .villageSurvey, decision: .approve, reason: "", as: .operator("村干部", role: .reviewer), now: morning)
         // Surveyed on Wednesday 2026-11-25: the township has 20 working days, until 2026-12-23.
         let queue = try await p.reviewQueue(in: village, today: try CalendarDate("2026-12-28"))
         let entry = try #require(queue.first { $0.enrolment.id == waiting })

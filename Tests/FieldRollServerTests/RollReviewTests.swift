@@ -34,7 +34,7 @@ struct RollReviewTests {
         for county in ["139901000000", "139902000000"] {
             _ = try await p.addStandard(
                 region: RegionCode(literal: county), programme: .ruralDibao, perCapita: .yuan(560), from: try CalendarDate("2026-01-01"),
-                by: "张科长", now: morning - day)
+                as: .operator("张科长"), now: morning - day)
         }
         var ids: [RegionCode: EnrolmentID] = [:]
         for village in [twoLevel, oneLevel] {
@@ -42,7 +42,7 @@ struct RollReviewTests {
             // 300.00 yuan of wages a month for three people.
             try await roll.visit(household, in: village, answers: ["income.wages": .int(30_000)], now: morning - day)
             try await p.review(
-                enrolment: id, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: morning)
+                enrolment: id, step: .villageSurvey, decision: .approve, reason: "", as: .operator("村干部", role: .reviewer), now: morning)
             ids[village] = id
         }
         let delegated = try #require(ids[oneLevel])
@@ -50,7 +50,8 @@ struct RollReviewTests {
 
         // Where the township approves, an approver decides at the township step and the notice starts.
         try await p.review(
-            enrolment: delegated, step: .townshipReview, decision: .approve, reason: "", by: "乡镇长", role: .approver, now: morning + day)
+            enrolment: delegated, step: .townshipReview, decision: .approve, reason: "", as: .operator("乡镇长", role: .approver),
+            now: morning + day)
         let onNotice = try await roll.enrolment(delegated)
         #expect(onNotice.status == .publicNotice && onNotice.statusSince?.description == "2026-11-26")
         // 560.00 × 3 − 300.00 = 1,380.00 yuan a month.
@@ -58,21 +59,24 @@ struct RollReviewTests {
         #expect(
             await refusal {
                 try await p.review(
-                    enrolment: delegated, step: .publicNotice, decision: .approve, reason: "", by: "乡镇长", role: .approver,
+                    enrolment: delegated, step: .publicNotice, decision: .approve, reason: "", as: .operator("乡镇长", role: .approver),
                     now: morning + 5 * day)
             } == .noticeNotOver, "four days of a five-day notice")
         try await p.review(
-            enrolment: delegated, step: .publicNotice, decision: .approve, reason: "", by: "乡镇长", role: .approver, now: morning + 6 * day)
+            enrolment: delegated, step: .publicNotice, decision: .approve, reason: "", as: .operator("乡镇长", role: .approver),
+            now: morning + 6 * day)
         #expect(try await roll.enrolment(delegated).status == .enrolled)
 
         // The two-level county keeps its chain: an approver may not take the township's step.
         #expect(
             await refusal {
                 try await p.review(
-                    enrolment: home, step: .townshipReview, decision: .approve, reason: "", by: "乡镇长", role: .approver, now: morning + day)
+                    enrolment: home, step: .townshipReview, decision: .approve, reason: "", as: .operator("乡镇长", role: .approver),
+                    now: morning + day)
             } == .forbidden)
         try await p.review(
-            enrolment: home, step: .townshipReview, decision: .approve, reason: "", by: "乡镇民政", role: .reviewer, now: morning + day)
+            enrolment: home, step: .townshipReview, decision: .approve, reason: "", as: .operator("乡镇民政", role: .reviewer),
+            now: morning + day)
         #expect(try await roll.enrolment(home).status == .townshipReviewed)
         let queue = try await p.reviewQueue(in: nil, today: try CalendarDate("2026-11-27"))
         #expect(queue.map(\.step) == [.countyApproval], "the enrolled household waits for nothing")
@@ -89,7 +93,7 @@ struct RollReviewTests {
         var roll = try await RollFixture.make(p, scope: twoLevel)
         _ = try await p.addStandard(
             region: twoLevel.ancestor(at: .county), programme: .ruralDibao, perCapita: .yuan(560), from: try CalendarDate("2026-01-01"),
-            by: "张科长", now: morning - day)
+            as: .operator("张科长"), now: morning - day)
         let steps: [(ReviewStep, Role, String)] = [
             (.villageSurvey, .reviewer, "申请人拒绝入户调查"), (.townshipReview, .reviewer, "家庭存款超过标准"),
             (.countyApproval, .approver, "赡养人有能力赡养"), (.publicNotice, .approver, "公示期间群众举报属实，已核实"),
@@ -101,14 +105,17 @@ struct RollReviewTests {
             // at `morning`, a day before the last decision: the server's wall clock stepped back,
             // and its own decisions must still apply whole.
             for (earlier, earlierRole, _) in steps.prefix(level) {
-                try await p.review(enrolment: id, step: earlier, decision: .approve, reason: "", by: "经办人", role: earlierRole, now: morning)
+                try await p.review(
+                    enrolment: id, step: earlier, decision: .approve, reason: "", as: .operator("经办人", role: earlierRole), now: morning)
             }
-            try await p.review(enrolment: id, step: step, decision: .reject, reason: reason, by: "经办人", role: role, now: morning + day)
+            try await p.review(
+                enrolment: id, step: step, decision: .reject, reason: reason, as: .operator("经办人", role: role), now: morning + day)
             let refused = try await roll.enrolment(id)
             #expect(refused.status == .rejected, "refused at \(step.rawValue)")
             #expect(
                 await refusal {
-                    try await p.review(enrolment: id, step: step, decision: .approve, reason: "", by: "经办人", role: role, now: morning + day)
+                    try await p.review(
+                        enrolment: id, step: step, decision: .approve, reason: "", as: .operator("经办人", role: role), now: morning + day)
                 } == .illegalTransition, "a refused application stays refused")
             let actions = try await p.storage.records(of: .reviewAction, in: twoLevel).compactMap { r -> ReviewAction? in
                 guard case .body(let body) = r.content else { return nil }
@@ -149,7 +156,8 @@ struct RollReviewTests {
         func importVehicles(at now: Int64) async throws -> Int {
             let (table, used) = try CSVTable.departmentFile(url.path, encoding: .auto)
             return try await p.crossCheck(
-                table, source: .vehicles, file: "车辆.csv", encoding: used, thresholds: CrossCheckThresholds(), actor: "admin:test", now: now
+                table, source: .vehicles, file: "车辆.csv", encoding: used, thresholds: CrossCheckThresholds(), as: .operator("admin:test"),
+                now: now
             ).raised.count
         }
         #expect(try await importVehicles(at: C.morning) == 1)
@@ -161,12 +169,14 @@ struct RollReviewTests {
         #expect(
             await refusal {
                 try await p.review(
-                    enrolment: zhangEnrolment, step: .rollReview, decision: .confirm, reason: "车辆登记在亲属名下", by: "王干事", role: .reviewer,
+                    enrolment: zhangEnrolment, step: .rollReview, decision: .confirm, reason: "车辆登记在亲属名下",
+                    as: .operator("王干事", role: .reviewer),
                     now: C.morning + 3_600_000)
             } == .forbidden)
         let head = try await p.storage.head().position
         try await p.review(
-            enrolment: zhangEnrolment, step: .rollReview, decision: .confirm, reason: "车辆登记在亲属名下，已核实", by: "张科长", role: .approver,
+            enrolment: zhangEnrolment, step: .rollReview, decision: .confirm, reason: "车辆登记在亲属名下，已核实",
+            as: .operator("张科长", role: .approver),
             now: C.morning + 3_600_000)
         let kept = try #require(try await p.reviewQueue(in: C.village, today: today).first)
         #expect(kept.enrolment.householdID == li, "only 李四's amount of 0 still waits")
@@ -178,7 +188,7 @@ struct RollReviewTests {
         // Terminate 李四's: off the roll and out of the queue for good.
         let liEnrolment = kept.enrolment.id
         try await p.review(
-            enrolment: liEnrolment, step: .rollReview, decision: .terminate, reason: "家庭人均收入已超过低保标准", by: "张科长", role: .approver,
+            enrolment: liEnrolment, step: .rollReview, decision: .terminate, reason: "家庭人均收入已超过低保标准", as: .operator("张科长", role: .approver),
             now: C.morning + 10_800_000)
         let records = try await p.storage.records(of: .enrolment, in: C.village)
         let stored = try #require(records.first { $0.id == liEnrolment.description })
@@ -190,7 +200,7 @@ struct RollReviewTests {
         #expect(
             await refusal {
                 try await p.review(
-                    enrolment: liEnrolment, step: .rollReview, decision: .resume, reason: "误操作", by: "张科长", role: .approver,
+                    enrolment: liEnrolment, step: .rollReview, decision: .resume, reason: "误操作", as: .operator("张科长", role: .approver),
                     now: C.morning + 14_400_000)
             } == .illegalTransition, "terminated is final")
         let audit = try await p.storage.auditEntries(after: 0, limit: 1000)

@@ -17,12 +17,13 @@ struct StaffStorageTests {
         let pipeline = try await SyncPipeline.initialize(storage, now: 1_000)
         let scope = try RegionCode("139901000000")
         let hash = try await StaffPassword.hash("first password", cost: 4)
-        try await pipeline.addStaff(name: "zhang.ke", role: .approver, scope: scope, passwordHash: hash, by: "admin", now: 2_000)
+        try await pipeline.addStaff(name: "zhang.ke", role: .approver, scope: scope, passwordHash: hash, as: .operator("admin"), now: 2_000)
         await #expect(throws: ProblemDetails.self) {
-            try await pipeline.addStaff(name: "zhang.ke", role: .viewer, scope: scope, passwordHash: hash, by: "admin", now: 2_000)
+            try await pipeline.addStaff(
+                name: "zhang.ke", role: .viewer, scope: scope, passwordHash: hash, as: .operator("admin"), now: 2_000)
         }
         await #expect(throws: ProblemDetails.self) {
-            try await pipeline.addStaff(name: "张科", role: .viewer, scope: scope, passwordHash: hash, by: "admin", now: 2_000)
+            try await pipeline.addStaff(name: "张科", role: .viewer, scope: scope, passwordHash: hash, as: .operator("admin"), now: 2_000)
         }
         let stored = try #require(try await storage.staff(named: "zhang.ke"))
         #expect(stored.role == .approver && stored.scope == scope && stored.passwordHash == hash && stored.failedLogins == 0)
@@ -36,10 +37,10 @@ struct StaffStorageTests {
         #expect(try await pipeline.consoleSession(token: token, now: 13_000) == nil, "expired")
         let (second, _) = try await pipeline.startSession(for: account, lifetime: 10_000, now: 20_000)
         try await pipeline.setStaffPassword(
-            name: "zhang.ke", passwordHash: try await StaffPassword.hash("second password", cost: 4), by: "admin", now: 21_000)
+            name: "zhang.ke", passwordHash: try await StaffPassword.hash("second password", cost: 4), as: .operator("admin"), now: 21_000)
         #expect(try await pipeline.consoleSession(token: second, now: 21_001) == nil, "a new password ends every session")
         #expect(try await pipeline.signIn(name: "zhang.ke", password: "first password", now: 22_000) == .refused)
-        try await pipeline.disableStaff(name: "zhang.ke", by: "admin", now: 23_000)
+        try await pipeline.disableStaff(name: "zhang.ke", as: .operator("admin"), now: 23_000)
         #expect(try await pipeline.signIn(name: "zhang.ke", password: "second password", now: 24_000) == .refused)
         #expect(try await pipeline.staffAccounts().map(\.name) == ["zhang.ke"])
         let actions = try await storage.auditEntries(after: 0, limit: 100).map(\.action)

@@ -50,11 +50,14 @@ public enum FieldRollServerApp {
         BlobRoutes(pipeline: pipeline, blobs: blobs, configuration: configuration, metrics: metrics).register(on: protected)
         ReviewRoutes(pipeline: pipeline).register(on: protected)
         // The office's web console: HTML for people under /console, outside the device API.
-        do { try ConsoleRoutes(pipeline: pipeline, configuration: configuration, blobs: blobs).register(on: router) } catch {
+        let console: ConsoleRoutes
+        do { console = try ConsoleRoutes(pipeline: pipeline, configuration: configuration, blobs: blobs) } catch {
             preconditionFailure("the console's templates do not compile: \(error)")
         }
-        // Last, so it wraps only the not-found responder: 405 with Allow, or a problem 404.
-        router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes))
+        console.register(on: router)
+        // Last, so it wraps only the not-found responder: 405 with Allow, or a problem 404 (a
+        // page under /console, where people read it).
+        router.add(middleware: UnmatchedRouteMiddleware(routes: router.routes, htmlNotFound: { console.notFoundPage($0) }))
         return router
     }
 

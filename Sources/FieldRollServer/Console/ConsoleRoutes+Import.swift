@@ -13,10 +13,9 @@ extension ConsoleRoutes {
         var source: CrossCheckSource? { CrossCheckSource(rawValue: rawValue) }
     }
 
-    /// Imports write households, members and the roll, and cross-checks write flags and the
-    /// households' server-owned `crossCheck` field: the central office's data, which the API
-    /// lets only an admin write (``RolePolicy``, the same rule as resolving a conflict).
-    func mayImport(_ call: Call) -> Bool { call.staff.role == .admin }
+    /// Whether to offer the import form: the pipeline's rule for the person's role (it decides
+    /// again, row by row, on every preview and commit).
+    func mayImport(_ call: Call) -> Bool { call.principal.may(.importRecords) }
 
     /// The form: which kind of file, and the file.
     func importPage(_ call: Call) async throws -> Response {
@@ -49,7 +48,6 @@ extension ConsoleRoutes {
     /// new or changed, flags a cross-check would raise — and writes nothing. When the file is
     /// clean the page carries it (in a hidden field, posted, never in a URL) to the commit.
     func importPreview(_ call: Call) async throws -> Response {
-        guard mayImport(call) else { return forbidden(call) }
         guard let kind = call.form["kind"].flatMap(ImportKind.init(rawValue:)) else {
             throw ProblemDetails(.invalidRecord, detail: call.text("import_no_kind"))
         }
@@ -62,7 +60,7 @@ extension ConsoleRoutes {
         var clean = false
         if let source = kind.source {
             let evaluation = try await pipeline.crossCheckPreview(
-                table, source: source, file: name, thresholds: crossCheckThresholds(), scope: call.staff.scope, now: call.now)
+                table, source: source, file: name, thresholds: crossCheckThresholds(), scope: nil, as: call.principal, now: call.now)
             problems = evaluation.badRows.map { "line \($0.line) \($0.column): \($0.message)" }
             values["summary"] = call.text(
                 "import_crosscheck_summary",
@@ -79,8 +77,10 @@ extension ConsoleRoutes {
         } else {
             let plan = try await OfficeImport(pipeline: pipeline).plan(
                 households: kind == .households ? table : nil, members: kind == .members ? table : nil,
-                enrolments: kind == .enrolments ? table : nil, scope: call.staff.scope, now: call.now)
+                enrolments: kind == .enrolments ? table : nil, as: call.principal, now: call.now)
             problems = plan.problems
+            values["matches"] = plan.matches.prefix(200).map { $0 }
+            values["hasMatches"] = !plan.matches.isEmpty
             let entity: EntityKind = kind == .households ? .household : kind == .members ? .member : .enrolment
             // With bad rows nothing is worked out further: the summary says only how many rows were read.
             values["summary"] =
@@ -99,10 +99,9 @@ extension ConsoleRoutes {
 
     /// Writes a previewed file: read and checked again (the preview is never trusted), then
     /// through ``OfficeImport`` (the server's signed changes, pushed through the ``SyncPipeline``
-    /// as the CLI's `import` does) or ``SyncPipeline/crossCheck(_:source:file:encoding:thresholds:scope:actor:now:)``,
+    /// as the CLI's `import` does) or ``SyncPipeline/crossCheck(_:source:file:encoding:thresholds:scope:as:now:)``,
     /// audited under the person's name.
     func importCommit(_ call: Call) async throws -> Response {
-        guard mayImport(call) else { return forbidden(call) }
         guard let kind = call.form["kind"].flatMap(ImportKind.init(rawValue:)) else {
             throw ProblemDetails(.invalidRecord, detail: call.text("import_no_kind"))
         }
@@ -110,15 +109,14 @@ extension ConsoleRoutes {
         let name = String((call.form["file"] ?? "upload.csv").prefix(120))
         if let source = kind.source {
             _ = try await pipeline.crossCheck(
-                table, source: source, file: name, thresholds: crossCheckThresholds(), scope: call.staff.scope, actor: call.staff.actor,
-                now: call.now)
+                table, source: source, file: name, thresholds: crossCheckThresholds(), as: call.principal, now: call.now)
             return ConsoleView.redirect("/console/import?done=crosschecked")
         }
         let office = OfficeImport(pipeline: pipeline)
         let plan = try await office.plan(
             households: kind == .households ? table : nil, members: kind == .members ? table : nil,
-            enrolments: kind == .enrolments ? table : nil, scope: call.staff.scope, now: call.now)
-        _ = try await office.run(plan, actor: call.staff.actor, now: call.now)
+            enrolments: kind == .enrolments ? table : nil, as: call.principal, now: call.now)
+        _ = try await office.run(plan, now: call.now)
         return ConsoleView.redirect("/console/import?done=imported")
     }
 

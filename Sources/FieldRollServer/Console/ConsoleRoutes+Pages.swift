@@ -151,12 +151,7 @@ extension ConsoleRoutes {
         guard let choice = call.form["choice"], choice == "kept" || choice == "other" else {
             throw ProblemDetails(.badRequest, detail: "choose kept or other")
         }
-        guard let conflict = try await pipeline.conflicts(includeResolved: true, scope: nil).first(where: { $0.id == id }) else {
-            throw ProblemDetails(.notFound, detail: "no such conflict")
-        }
-        guard call.staff.scope.contains(conflict.region) else { return outOfScope(call) }
-        guard call.staff.role.may(write: conflict.entity) else { return forbidden(call) }
-        _ = try await pipeline.resolveConflict(id: id, chooseLoser: choice == "other", by: call.staff.actor, now: call.now)
+        _ = try await pipeline.resolveConflict(id: id, chooseLoser: choice == "other", as: call.principal, now: call.now)
         return ConsoleView.redirect("/console/conflicts?done=resolved")
     }
 
@@ -227,16 +222,8 @@ extension ConsoleRoutes {
         guard let step = call.form["step"].flatMap(ReviewStep.init(rawValue:)),
             let decision = call.form["decision"].flatMap(ReviewDecision.init(rawValue:))
         else { throw ProblemDetails(.badRequest, detail: "the form names no step or no decision") }
-        guard let role = call.staff.role.apiRole, RolePolicy.may(role, write: .reviewAction),
-            pipeline.reviewChains.mayAnywhere(role, actAt: step)
-        else { return forbidden(call) }
-        let key = RecordKey(.enrolment, enrolment.description)
-        guard let stored = try await pipeline.records([key])[key] else { throw ProblemDetails(.notFound, detail: "no such application") }
-        guard call.staff.scope.contains(stored.region) else { return outOfScope(call) }
-        guard pipeline.reviewChains.chain(for: stored.region).may(role, actAt: step) else { return forbidden(call) }
         let reason = String((call.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
-        try await pipeline.review(
-            enrolment: enrolment, step: step, decision: decision, reason: reason, by: call.staff.actor, role: role, now: call.now)
+        try await pipeline.review(enrolment: enrolment, step: step, decision: decision, reason: reason, as: call.principal, now: call.now)
         return ConsoleView.redirect(step == .rollReview ? "/console/review/roll?done=reviewed" : "/console/review?done=reviewed")
     }
 
@@ -246,7 +233,7 @@ extension ConsoleRoutes {
     /// only) and revokes. Devices are the central office's to hand out, so only admins may.
     func devices(_ call: Call, code: (value: String, device: NodeID)?) async throws -> Response {
         let scope = call.staff.scope
-        let isAdmin = call.staff.role == .admin
+        let isAdmin = call.principal.may(.enrolDevice)
         let all = try await pipeline.devices().filter { scope.contains($0.scope) }
         let page = Page(all, number: call.page, lang: call.lang) { "/console/devices?page=\($0)" }
         let rows: [[String: Any]] = page.items.map { d in
@@ -274,7 +261,6 @@ extension ConsoleRoutes {
 
     /// Registers a device in the person's region and shows its one-time code once.
     func enrolDevice(_ call: Call) async throws -> Response {
-        guard call.staff.role == .admin else { return forbidden(call) }
         let name = (call.form["name"] ?? "").trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 80 else { throw ProblemDetails(.invalidRecord, detail: "a device name is 1–80 characters") }
         guard let role = call.form["role"].flatMap(Role.init(rawValue:)) else {
@@ -282,22 +268,17 @@ extension ConsoleRoutes {
         }
         let scope: RegionCode
         do { scope = try RegionCode(call.form["scope"] ?? "") } catch { throw ProblemDetails(.invalidRecord, detail: error.message) }
-        guard call.staff.scope.contains(scope) else { return outOfScope(call) }
         let code = Secrets.enrolmentCode()
         let id = try await pipeline.createDevice(
             name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: call.now + configuration.enrolmentCodeLifetime,
-            by: call.staff.actor, now: call.now)
+            as: call.principal, now: call.now)
         return try await devices(call, code: (code, id))
     }
 
     /// Revokes a device of the person's region at once.
     func revokeDevice(_ call: Call, id: String) async throws -> Response {
-        guard call.staff.role == .admin else { return forbidden(call) }
-        guard let node = try? NodeID(id), let row = try await pipeline.storage.devices([node]).first else {
-            throw ProblemDetails(.notFound, detail: "no such device")
-        }
-        guard call.staff.scope.contains(row.scope) else { return outOfScope(call) }
-        try await pipeline.revoke(node, by: call.staff.actor, now: call.now)
+        guard let node = try? NodeID(id) else { throw ProblemDetails(.notFound, detail: "no such device") }
+        try await pipeline.revoke(node, as: call.principal, now: call.now)
         return ConsoleView.redirect("/console/devices?done=revoked")
     }
 

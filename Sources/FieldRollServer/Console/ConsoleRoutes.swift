@@ -152,6 +152,9 @@ struct ConsoleRoutes: Sendable {
         var here: String
 
         var viewer: ConsoleView.Viewer { .init(staff: staff, csrf: session.csrfToken, lang: lang, here: here) }
+        /// Who acts: every pipeline call of the console is made as this person, and the
+        /// pipeline decides what they may do.
+        var principal: Principal { .staff(staff) }
         func text(_ key: String, _ values: [String: String] = [:]) -> String { lang.text(key, values) }
         /// A query parameter.
         func query(_ name: String) -> String? { request.uri.queryParameters.get(name) }
@@ -182,7 +185,7 @@ struct ConsoleRoutes: Sendable {
             } else {
                 let viewer = ConsoleView.Viewer(staff: nil, csrf: nil, lang: lang, here: "/console/login")
                 response = view.message(
-                    viewer: viewer, status: .forbidden, kind: "no-session", heading: lang.text("csrf_title"),
+                    viewer: viewer, status: Self.status(.noSession), kind: ErrorCode.noSession.rawValue, heading: lang.text("csrf_title"),
                     body: lang.text("login_expired"), back: "/console/login")
             }
             if chosen { response.setCookie(languageCookie(lang, secure: secure)) }
@@ -195,24 +198,41 @@ struct ConsoleRoutes: Sendable {
             (call.form, call.files) = try await ConsoleForm.readAll(request, upTo: maxBody)
             guard let sent = call.form["_csrf"], ConsoleForm.same(sent, session.csrfToken) else {
                 return view.message(
-                    viewer: call.viewer, status: .forbidden, kind: "csrf", heading: call.text("csrf_title"), body: call.text("csrf_body"),
-                    back: here)
+                    viewer: call.viewer, status: Self.status(.csrfFailed), kind: ErrorCode.csrfFailed.rawValue,
+                    heading: call.text("csrf_title"), body: call.text("csrf_body"), back: here)
             }
         }
         do {
             response = try await body(call)
         } catch let problem as ProblemDetails {
-            response = view.message(
-                viewer: call.viewer, status: HTTPResponse.Status(code: problem.status), kind: problem.code.rawValue,
-                heading: call.text(problem.status == 404 ? "not_found_title" : "error_title"),
-                body: problem.detail ?? problem.title, back: here)
+            response = refusal(call, problem.code, problem.detail ?? problem.title)
         } catch let error as any FieldRollError where !(error is StorageError) {
-            response = view.message(
-                viewer: call.viewer, status: .badRequest, kind: error.code.rawValue, heading: call.text("error_title"), body: error.message,
-                back: here)
+            response = refusal(call, error.code, error.message)
         }
         if chosen { response.setCookie(languageCookie(lang, secure: secure)) }
         return response
+    }
+
+    /// The page for a refusal: the code's own status from the code table (an illegal
+    /// transition is 409, a scope violation 403, …), its title in the person's language, and
+    /// what the pipeline said.
+    func refusal(_ call: Call, _ code: ErrorCode, _ detail: String) -> Response {
+        view.message(
+            viewer: call.viewer, status: Self.status(code), kind: code.rawValue,
+            heading: code == .notFound ? call.text("not_found_title") : ConsoleText.title(of: code, in: call.lang), body: detail,
+            back: call.here)
+    }
+
+    /// The HTTP status a code owns in the code table (400 for a code the table lacks).
+    static func status(_ code: ErrorCode) -> HTTPResponse.Status { HTTPResponse.Status(code: code.definition?.status ?? 400) }
+
+    /// The 404 page for a console path that does not exist.
+    func notFoundPage(_ request: Request) -> Response {
+        let (lang, _) = Self.language(request)
+        let viewer = ConsoleView.Viewer(staff: nil, csrf: nil, lang: lang, here: "/console/dashboard")
+        return view.message(
+            viewer: viewer, status: .notFound, kind: ErrorCode.notFound.rawValue, heading: lang.text("not_found_title"),
+            body: lang.text("not_found_body"), back: "/console/dashboard")
     }
 
     /// A 403 page for a role that may not do something.
@@ -264,7 +284,8 @@ struct ConsoleRoutes: Sendable {
         guard let sent = form["_csrf"], let expected = request.cookies[Self.loginCookie]?.value, ConsoleForm.same(sent, expected) else {
             let viewer = ConsoleView.Viewer(staff: nil, csrf: nil, lang: lang, here: "/console/login")
             return view.message(
-                viewer: viewer, status: .forbidden, kind: "csrf", heading: lang.text("csrf_title"), body: lang.text("csrf_body"),
+                viewer: viewer, status: Self.status(.csrfFailed), kind: ErrorCode.csrfFailed.rawValue, heading: lang.text("csrf_title"),
+                body: lang.text("csrf_body"),
                 back: "/console/login")
         }
         let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()

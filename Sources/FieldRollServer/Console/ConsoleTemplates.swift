@@ -429,6 +429,10 @@ enum ConsoleTemplates {
           <p class="error" id="preview-errors-count">{{problemCount}}</p>
           <ul id="preview-errors">{{#problems}}<li>{{.}}</li>{{/problems}}</ul>
           {{/hasProblems}}
+          {{#hasMatches}}
+          <p id="preview-matches-title">{{t.import_matches}}</p>
+          <ul id="preview-matches">{{#matches}}<li>{{.}}</li>{{/matches}}</ul>
+          {{/hasMatches}}
           {{#hasFlags}}<h3>{{t.review_flags}}</h3>{{/hasFlags}}
           <ul class="flags">{{#flags}}<li>
             <code>{{rule}}</code> {{detail}} · <a href="/console/households/{{household}}">{{t.household_title}}</a></li>{{/flags}}</ul>

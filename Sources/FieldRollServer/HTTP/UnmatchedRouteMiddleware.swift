@@ -16,8 +16,11 @@ import Hummingbird
 struct UnmatchedRouteMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Every registered path with the methods it answers.
     let routes: [(path: RouterPath, methods: [HTTPRequest.Method])]
+    /// The 404 page for paths under `/console` (people read those, not programs); nil: problem+json everywhere.
+    let htmlNotFound: (@Sendable (Request) -> Response)?
 
-    init(routes: [Router<Context>.RouteDescription]) {
+    init(routes: [Router<Context>.RouteDescription], htmlNotFound: (@Sendable (Request) -> Response)? = nil) {
+        self.htmlNotFound = htmlNotFound
         var byPath: [(path: RouterPath, methods: [HTTPRequest.Method])] = []
         for route in routes {
             if let i = byPath.firstIndex(where: { $0.path == route.path }) {
@@ -53,6 +56,7 @@ struct UnmatchedRouteMiddleware<Context: RequestContext>: RouterMiddleware {
             let path = request.uri.path
             let allowed = allowedMethods(for: path)
             guard !allowed.isEmpty else {
+                if let htmlNotFound, path == "/console" || path.hasPrefix("/console/") { return htmlNotFound(request) }
                 throw ProblemResponse(.notFound, "no route \(request.method.rawValue) \(path.prefix(120))")
             }
             let list = allowed.map(\.rawValue).joined(separator: ", ")

@@ -32,8 +32,7 @@ struct SyncRoutes {
         }
         let ids = push.changeSets.flatMap { $0.changes.map(\.id) }
         guard Set(ids).count == ids.count else { throw ProblemResponse(.invalidRecord, "a push names the same change id twice") }
-        let response = try await pipeline.push(
-            push.changeSets, pusher: device.id, writer: WriterContext(device: device), now: Clock.millis())
+        let response = try await pipeline.push(push.changeSets, as: .device(device), now: Clock.millis())
         metrics.pushed(response.results)
         return try JSONBody.response(response, request: request)
     }

@@ -5,17 +5,30 @@ import Foundation
 /// Who is writing: an enrolled device, or the server itself (imports, conflict resolutions).
 public struct WriterContext: Sendable {
     public var role: Role
-    public var scope: RegionCode
+    /// Where the writer may write; nil: everywhere (an operator at the server's command line).
+    public var scope: RegionCode?
     /// The server may write server-owned fields and the roll.
     public var isServer: Bool
 
-    public init(role: Role, scope: RegionCode, isServer: Bool) {
+    public init(role: Role, scope: RegionCode?, isServer: Bool) {
         self.role = role
         self.scope = scope
         self.isServer = isServer
     }
 
     public init(device: DeviceIdentity) { self.init(role: device.role, scope: device.scope, isServer: false) }
+
+    /// The server writing on behalf of an office principal (a staff member or an operator):
+    /// server-owned fields are allowed (the pipeline checked the operation's role), but every
+    /// record must still lie — and stay — inside the principal's scope.
+    public init(office principal: Principal) {
+        self.init(role: principal.role ?? .admin, scope: principal.scope, isServer: true)
+    }
+
+    /// Whether `region` lies inside the writer's scope.
+    public func covers(_ region: RegionCode) -> Bool { scope?.contains(region) ?? true }
+
+    var scopeText: String { scope?.digits ?? "all" }
 }
 
 /// What the server does with one change, decided without I/O so every storage backend applies
@@ -56,11 +69,13 @@ public enum ChangeApplier {
         if !writer.isServer && !RolePolicy.may(writer.role, write: change.entity) {
             return .refuse(.forbidden, "a \(writer.role.rawValue) may not write \(change.entity.rawValue) records")
         }
-        guard writer.scope.contains(change.region) else {
-            return .refuse(.scopeViolation, "\(change.entity.rawValue) \(change.record) is in \(change.region), outside \(writer.scope)")
+        guard writer.covers(change.region) else {
+            return .refuse(
+                .scopeViolation, "\(change.entity.rawValue) \(change.record) is in \(change.region), outside \(writer.scopeText)")
         }
-        if let existing, !writer.scope.contains(existing.region) {
-            return .refuse(.scopeViolation, "\(change.entity.rawValue) \(change.record) is in \(existing.region), outside \(writer.scope)")
+        if let existing, !writer.covers(existing.region) {
+            return .refuse(
+                .scopeViolation, "\(change.entity.rawValue) \(change.record) is in \(existing.region), outside \(writer.scopeText)")
         }
         if let existing, existing.entity != change.entity {
             return .refuse(.invalidRecord, "id \(change.record) names a \(existing.entity.rawValue), not a \(change.entity.rawValue)")

@@ -86,10 +86,14 @@ extension SyncPipeline {
     /// An enrolment approved after `from` is recomputed from its approval day; one whose amount
     /// cannot be computed (no survey visit, no members) keeps its amount and is listed in
     /// ``AmountOutcome/skipped``.
-    /// - Throws: ``ProblemDetails`` `invalid-record` for a standard out of range; nothing is written then.
+    /// `principal` must be an admin whose scope holds `region`.
+    /// - Throws: ``ProblemDetails`` `invalid-record` for a standard out of range, `forbidden` or
+    ///   `scope-violation` for a principal who may not; nothing is written then.
     public func addStandard(
-        region: RegionCode, programme: Programme, perCapita: Fen, from: CalendarDate, by actor: String, now: Int64
+        region: RegionCode, programme: Programme, perCapita: Fen, from: CalendarDate, as principal: Principal, now: Int64
     ) async throws -> AmountOutcome {
+        try principal.authorize(.addStandard, at: region)
+        let actor = principal.actor
         let standard = BenefitStandard(
             region: region, programme: programme, monthlyPerCapita: perCapita, effectiveFrom: from, setBy: actor, at: Instant(millis: now))
         do { try standard.validated() } catch { throw ProblemDetails(.invalidRecord, detail: error.message) }
@@ -108,7 +112,7 @@ extension SyncPipeline {
                     throw ProblemDetails(.invalidRecord, detail: "the standard \(standard.summary) was not stored")
                 }
                 batch.audit(
-                    actor: SyncPipeline.officeActor(actor), action: "standard.added", subject: "standard/\(standard.id)",
+                    actor: actor, action: "standard.added", subject: "standard/\(standard.id)",
                     detail: standard.summary)
                 let inputs = BenefitInputs(batch, region: region)
                 let reached = batch.amountEnrolments(in: region).filter { _, _, e in
@@ -123,7 +127,7 @@ extension SyncPipeline {
                         let old = before.map { "\($0.computation.perCapitaStandard)" } ?? "?"
                         return "standard \(basis.standard.effectiveFrom) \(programme.rawValue) \(basis.standard.region): "
                             + "\(old) → \(basis.standard.monthlyPerCapita) yuan/person; \(basis.sum)"
-                    }, actor: SyncPipeline.officeActor(actor), serverKey: key, node: node, maxDrift: maxDrift)
+                    }, actor: actor, serverKey: key, node: node, maxDrift: maxDrift)
                 outcome.standard = standard
                 return (batch.finish(), outcome)
             }
@@ -139,7 +143,10 @@ extension SyncPipeline {
     ///
     /// Run it after caseworkers have synced new surveys of enrolled households
     /// (`fieldroll-server amounts recompute --region …`).
-    public func recomputeAmounts(in region: RegionCode, by actor: String, now: Int64) async throws -> AmountOutcome {
+    /// `principal` must be an admin whose scope holds `region`.
+    public func recomputeAmounts(in region: RegionCode, as principal: Principal, now: Int64) async throws -> AmountOutcome {
+        try principal.authorize(.recomputeAmounts, at: region)
+        let actor = principal.actor
         var request = ReadRequest(scopes: [ScopeRead(.enrolment, in: region)])
         request.readBenefitInputs(in: region)
         let node = serverNode
@@ -152,7 +159,7 @@ extension SyncPipeline {
                 let inputs = BenefitInputs(batch, region: region)
                 let enrolments = batch.amountEnrolments(in: region)
                 batch.audit(
-                    actor: SyncPipeline.officeActor(actor), action: "amounts.recomputed", subject: "region/\(region)",
+                    actor: actor, action: "amounts.recomputed", subject: "region/\(region)",
                     detail: "\(enrolments.count) enrolments on notice, enrolled or suspended")
                 let outcome = try batch.recompute(
                     enrolments, inputs: inputs, rule: rule,
@@ -168,7 +175,7 @@ extension SyncPipeline {
                         let old = before.map { "income \($0.computation.income), \($0.computation.size) people" } ?? "no amount on record"
                         return "survey visit \(basis.visit.id) of \(CalendarDate(chinaDayOf: basis.visit.endedAt)): \(old) → "
                             + "income \(basis.computation.income), \(basis.computation.size) people; \(basis.sum)"
-                    }, actor: SyncPipeline.officeActor(actor), serverKey: key, node: node, maxDrift: maxDrift)
+                    }, actor: actor, serverKey: key, node: node, maxDrift: maxDrift)
                 return (batch.finish(), outcome)
             }
         }

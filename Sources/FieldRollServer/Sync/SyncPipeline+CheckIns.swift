@@ -98,10 +98,15 @@ extension SyncPipeline {
     /// other and pulled by the devices in scope. The list is read first and each suspension is
     /// its own transaction, so one the chain refuses (the household was suspended meanwhile)
     /// is reported and the others go ahead.
-    /// - Throws: `bad-request` for a `date` after today (nobody is overdue in the future).
-    public func suspendOverdue(in scope: RegionCode?, asOf date: CalendarDate, by person: String, role: Role, now: Int64)
+    /// `principal` must be an admin; only enrolments inside both `scope` and the principal's
+    /// scope are suspended.
+    /// - Throws: `bad-request` for a `date` after today (nobody is overdue in the future);
+    ///   `forbidden` or `scope-violation` for a principal who may not.
+    public func suspendOverdue(in scope: RegionCode?, asOf date: CalendarDate, as principal: Principal, now: Int64)
         async throws -> SuspensionReport
     {
+        try principal.authorize(.suspendOverdue, at: scope)
+        let scope = scope ?? principal.readScope
         let today = CalendarDate(chinaDayOf: Instant(millis: now))
         guard date <= today else {
             throw ProblemDetails(.badRequest, detail: "--as-of \(date) is after today (\(today)); suspend only for windows already missed")
@@ -114,7 +119,7 @@ extension SyncPipeline {
                 "missed check-in (\(s.interval.rawValue)): due \(s.due), grace ended \(s.graceEnds), \(last); \(s.daysOverdue) days overdue on \(date)"
             do {
                 let action = try await review(
-                    enrolment: s.enrolmentID, step: .rollReview, decision: .suspend, reason: reason, by: person, role: role, now: now)
+                    enrolment: s.enrolmentID, step: .rollReview, decision: .suspend, reason: reason, as: principal, now: now)
                 report.suspended.append(.init(standing: s, action: action.id, reason: reason))
             } catch let problem as ProblemDetails {
                 report.refused.append(.init(enrolmentID: s.enrolmentID, code: problem.code, detail: problem.detail ?? problem.title))

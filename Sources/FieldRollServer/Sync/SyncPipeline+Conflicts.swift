@@ -10,11 +10,17 @@ extension SyncPipeline {
 
     /// Closes a conflict: keeps the winner, or writes the loser's value anew as the server — a
     /// signed change like any other, merged by the same rules, pulled by every device in scope.
-    /// - Throws: `not-found` for an unknown id; `invalid-record` (409) when already resolved.
-    public func resolveConflict(id: String, chooseLoser: Bool, by actor: String, now: Int64) async throws -> ConflictRecord {
+    /// `principal` must be allowed to resolve conflicts and to write the record's kind, inside
+    /// its scope; the person is named on the conflict and in the audit log.
+    /// - Throws: `not-found` for an unknown id; `scope-violation` for one outside the principal's
+    ///   region; `already-resolved` (409) when already resolved; `forbidden` for a role that may not.
+    public func resolveConflict(id: String, chooseLoser: Bool, as principal: Principal, now: Int64) async throws -> ConflictRecord {
+        try principal.authorize(.resolveConflict)
         guard let open = try await storage.conflicts(includeResolved: true, scope: nil).first(where: { $0.id == id }) else {
             throw ProblemDetails(.notFound, detail: "no conflict \(id)")
         }
+        try principal.authorize(write: open.entity, at: open.region)
+        let actor = principal.actor
         let node = serverNode
         let key = serverKey
         let maxDrift = maxClockDrift
@@ -39,7 +45,7 @@ extension SyncPipeline {
                     entity: conflict.entity, record: conflict.record, region: conflict.region,
                     payload: .writes([FieldWrite(field: conflict.field, value: conflict.loser.value, stamp: stamp, base: base)]))
                 let set = try ChangeSet(origin: node, stamp: stamp, changes: [change]).signed(with: key)
-                let writer = WriterContext(role: .admin, scope: conflict.region.ancestor(at: .province), isServer: true)
+                let writer = WriterContext(office: principal)
                 let result = batch.apply(change, in: set, bodySignature: .notApplicable, writer: writer, maxDrift: maxDrift)
                 guard result.status != .refused else {
                     throw ProblemDetails(result.code ?? .invalidRecord, detail: result.detail)
@@ -50,7 +56,7 @@ extension SyncPipeline {
             conflict.resolvedBy = actor
             conflict.resolution = chooseLoser ? "chose-loser" : "kept-winner"
             batch.update(conflict)
-            batch.audit(actor: Self.officeActor(actor), action: "conflict.resolved", subject: id, detail: conflict.resolution ?? "")
+            batch.audit(actor: actor, action: "conflict.resolved", subject: id, detail: conflict.resolution ?? "")
             return (batch.finish(), conflict)
         }
     }

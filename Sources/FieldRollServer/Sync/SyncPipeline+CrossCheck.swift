@@ -31,15 +31,21 @@ extension SyncPipeline {
     /// household newly flagged gets its server-owned `crossCheck` field rewritten (the rules that
     /// fired) as the server's signed change, so devices in the region see it on their next pull.
     /// Running the same file again finds the same flags and changes nothing.
-    /// - Parameter scope: when given, only flags on households inside it are stored (the
-    ///   console's staff cross-check only their own region).
+    /// - Parameters:
+    ///   - scope: when given, only flags on households inside it are stored; flags outside the
+    ///     principal's scope never are (a township's staff cross-check only their own region).
+    ///   - principal: who imports; must be an admin.
     /// - Throws: ``CSVFileError`` `missing-columns` when the table is not a `source` file;
-    ///   nothing is written then.
+    ///   `forbidden` or `scope-violation` for a principal who may not; nothing is written then.
     public func crossCheck(
         _ table: CSVTable, source: CrossCheckSource, file: String, encoding: TextEncoding? = nil, thresholds: CrossCheckThresholds,
-        scope: RegionCode? = nil, actor: String, now: Int64
+        scope: RegionCode? = nil, as principal: Principal, now: Int64
     ) async throws -> CrossCheckReport {
-        let evaluation = try await crossCheckPreview(table, source: source, file: file, thresholds: thresholds, scope: scope, now: now)
+        try principal.authorize(.crossCheck, at: scope)
+        let scope = scope ?? principal.readScope
+        let actor = principal.actor
+        let evaluation = try await crossCheckPreview(
+            table, source: source, file: file, thresholds: thresholds, scope: scope, as: principal, now: now)
         let detail =
             "\(source.rawValue) file \(file): \(evaluation.rows) rows, \(evaluation.matched) on the rolls, \(evaluation.badRows.count) bad"
         let (raised, known) = try await raise(evaluation.flags, actor: actor, action: "crosscheck.import", detail: detail, now: now)
@@ -48,24 +54,30 @@ extension SyncPipeline {
             unmatched: evaluation.unmatched, badRows: evaluation.badRows, raised: raised, alreadyRaised: known)
     }
 
-    /// What ``crossCheck(_:source:file:encoding:thresholds:scope:actor:now:)`` would raise, with its
+    /// What ``crossCheck(_:source:file:encoding:thresholds:scope:as:now:)`` would raise, with its
     /// bad rows, without storing anything: the preview of a cross-check.
+    /// `principal` must be allowed to cross-check; only flags inside its scope are shown.
     public func crossCheckPreview(
-        _ table: CSVTable, source: CrossCheckSource, file: String, thresholds: CrossCheckThresholds, scope: RegionCode?, now: Int64
+        _ table: CSVTable, source: CrossCheckSource, file: String, thresholds: CrossCheckThresholds, scope: RegionCode?,
+        as principal: Principal, now: Int64
     ) async throws -> CrossCheck.Evaluation {
+        try principal.authorize(.crossCheck, at: scope)
         let rolls = try await rollIndex()
         var evaluation = try CrossCheck.evaluate(
             table, source: source, file: file, rolls: rolls, thresholds: thresholds, now: Instant(millis: now))
-        if let scope { evaluation.flags = evaluation.flags.filter { scope.contains($0.region) } }
+        evaluation.flags = evaluation.flags.filter { principal.covers($0.region) && (scope?.contains($0.region) ?? true) }
         return evaluation
     }
 
     /// Checks the rolls against themselves — one resident ID in two households, the same resident
     /// ID twice in one household, two heads — and stores the flags, like
-    /// ``crossCheck(_:source:file:encoding:thresholds:scope:actor:now:)``.
-    public func crossCheckRolls(actor: String, now: Int64) async throws -> CrossCheckReport {
+    /// ``crossCheck(_:source:file:encoding:thresholds:scope:as:now:)``; only flags inside the
+    /// principal's scope are stored.
+    public func crossCheckRolls(as principal: Principal, now: Int64) async throws -> CrossCheckReport {
+        try principal.authorize(.crossCheck)
+        let actor = principal.actor
         let rolls = try await rollIndex()
-        let flags = CrossCheck.rollFlags(rolls, now: Instant(millis: now))
+        let flags = CrossCheck.rollFlags(rolls, now: Instant(millis: now)).filter { principal.covers($0.region) }
         let (raised, known) = try await raise(
             flags, actor: actor, action: "crosscheck.rolls", detail: "\(rolls.people.count) members checked", now: now)
         return CrossCheckReport(

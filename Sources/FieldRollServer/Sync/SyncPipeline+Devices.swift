@@ -4,18 +4,22 @@ import Foundation
 
 extension SyncPipeline {
     /// Registers a device awaiting enrolment; returns its id. Only the code's hash is kept.
+    /// `principal` must be an admin whose scope holds the device's.
+    /// - Throws: `forbidden`, `scope-violation`.
     public func createDevice(
-        name: String, role: Role, scope: RegionCode, codeHash: String, expiresAt: Int64, by actor: String = "admin", now: Int64
+        name: String, role: Role, scope: RegionCode, codeHash: String, expiresAt: Int64, as principal: Principal, now: Int64
     ) async throws
         -> NodeID
     {
+        try principal.authorize(.enrolDevice, at: scope)
+        let actor = principal.actor
         let id = try NodeID(UUID().uuidString.lowercased())
         let node = serverNode
         try await storage.write(reading: ReadRequest()) { snapshot in
             var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
             batch.put(DeviceRow(id: id, name: name, role: role, scope: scope, codeHash: codeHash, codeExpiresAt: expiresAt, createdAt: now))
             batch.audit(
-                actor: Self.officeActor(actor), action: "device.enrolment-issued", subject: id.rawValue,
+                actor: actor, action: "device.enrolment-issued", subject: id.rawValue,
                 detail: "\(role.rawValue) \(name) scope \(scope)")
             return (batch.finish(), ())
         }
@@ -85,17 +89,21 @@ extension SyncPipeline {
 
     /// Revokes a device at once; its token stops working on its next request.
     /// - Throws: `not-found` when no active or pending device has that id.
-    public func revoke(_ device: NodeID, by actor: String, now: Int64) async throws {
+    /// `principal` must be an admin whose scope holds the device's.
+    public func revoke(_ device: NodeID, as principal: Principal, now: Int64) async throws {
+        try principal.authorize(.revokeDevice)
+        let actor = principal.actor
         let node = serverNode
         try await storage.write(reading: ReadRequest(deviceIDs: [device])) { snapshot in
             guard var row = snapshot.devices.first(where: { $0.id == device }), row.revokedAt == nil else {
                 throw ProblemDetails(.notFound, detail: "no active device \(device)")
             }
+            try principal.authorize(.revokeDevice, at: row.scope)
             row.revokedAt = now
             row.codeHash = nil
             var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
             batch.put(row)
-            batch.audit(actor: Self.officeActor(actor), action: "device.revoked", subject: device.rawValue, detail: "")
+            batch.audit(actor: actor, action: "device.revoked", subject: device.rawValue, detail: "")
             return (batch.finish(), ())
         }
     }

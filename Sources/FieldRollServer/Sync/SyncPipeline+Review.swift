@@ -25,18 +25,29 @@ public struct ReviewQueueEntry: Sendable, Hashable, Codable {
 }
 
 extension SyncPipeline {
-    /// The office decides at a step of the review chain: a review action signed by the server,
-    /// pushed through the same pipeline as a device's (so the same checks, the same audit chain,
-    /// and devices in scope pull both the action and the enrolment's move).
+    /// The office decides at a step of the review chain: a review action signed by the server on
+    /// `principal`'s behalf, pushed through the same pipeline as a device's (so the same checks,
+    /// the same audit chain, and devices in scope pull both the action and the enrolment's move).
+    /// The principal's role must be one the enrolment's county's chain lets act at `step`, and
+    /// the enrolment must lie in the principal's scope.
     /// - Throws: ``ProblemDetails`` with the refusal's code (`illegal-transition`, `forbidden`,
-    ///   `notice-not-over`, `not-found`, `invalid-record`); nothing is written then.
+    ///   `scope-violation`, `notice-not-over`, `not-found`, `invalid-record`); nothing is written then.
     @discardableResult
     public func review(
-        enrolment id: EnrolmentID, step: ReviewStep, decision: ReviewDecision, reason: String, by reviewer: String, role: Role, now: Int64
+        enrolment id: EnrolmentID, step: ReviewStep, decision: ReviewDecision, reason: String, as principal: Principal, now: Int64
     ) async throws -> ReviewAction {
+        try principal.authorize(.review)
+        guard let role = principal.role else { throw ProblemDetails(.forbidden, detail: "a viewer may not decide") }
         let key = RecordKey(.enrolment, id.description)
-        let stored = try await storage.write(reading: ReadRequest(records: [key])) { snapshot in (WriteSet(), snapshot.records[key]) }
-        guard let stored else { throw ProblemDetails(.notFound, detail: "no enrolment \(id)") }
+        guard let stored = try await records([key])[key], stored.entity == .enrolment else {
+            throw ProblemDetails(.notFound, detail: "no enrolment \(id)")
+        }
+        try principal.authorize(.review, at: stored.region)
+        guard reviewChains.chain(for: stored.region).may(role, actAt: step) else {
+            throw ProblemDetails(
+                .forbidden, detail: "a \(role.rawValue) may not decide at \(step.rawValue) in \(stored.region.ancestor(at: .county))")
+        }
+        let reviewer = principal.kind == .staff ? principal.actor : principal.name
         let action = ReviewAction(
             enrolmentID: id, region: stored.region, reviewer: reviewer, role: role, step: step, decision: decision, reason: reason,
             at: Instant(millis: now))
@@ -46,8 +57,7 @@ extension SyncPipeline {
         let stamp = clock.tick(now: now)
         let change = Change(entity: .reviewAction, record: action.id.description, region: action.region, payload: .body(body))
         let set = try ChangeSet(origin: serverNode, stamp: stamp, changes: [change]).signed(with: serverKey)
-        let writer = WriterContext(role: .admin, scope: action.region.ancestor(at: .province), isServer: true)
-        let answer = try await push([set], pusher: serverNode, writer: writer, now: now)
+        let answer = try await push([set], pusher: serverNode, writer: WriterContext(office: principal), now: now)
         if let result = answer.results.first, result.status == .refused {
             throw ProblemDetails(result.code ?? .invalidRecord, detail: result.detail)
         }

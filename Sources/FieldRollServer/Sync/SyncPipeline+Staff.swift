@@ -20,14 +20,17 @@ public enum SignInLockout {
 extension SyncPipeline {
     // MARK: Staff accounts
 
-    /// Creates a staff account; audited as `staff.added` under `actor`.
+    /// Creates a staff account; audited as `staff.added` under `principal` (an operator at the
+    /// server's command line: staff accounts are not managed from the console).
     /// - Parameter passwordHash: from ``StaffPassword/hash(_:cost:)``; the password itself never
     ///   reaches the pipeline.
     /// - Throws: `invalid-record` for a bad name or a name already taken.
     @discardableResult
-    public func addStaff(name: String, role: StaffRole, scope: RegionCode, passwordHash: String, by actor: String, now: Int64)
+    public func addStaff(name: String, role: StaffRole, scope: RegionCode, passwordHash: String, as principal: Principal, now: Int64)
         async throws -> StaffAccount
     {
+        try principal.authorize(.manageStaff)
+        let actor = principal.actor
         guard StaffAccount.isValidName(name) else {
             throw ProblemDetails(
                 .invalidRecord, detail: "a sign-in name is 2–32 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit")
@@ -36,7 +39,7 @@ extension SyncPipeline {
         try await staffWrite(name, now: now) { existing, batch in
             guard existing == nil else { throw ProblemDetails(.invalidRecord, detail: "a staff account named \(name) exists already") }
             batch.put(account)
-            batch.audit(actor: Self.officeActor(actor), action: "staff.added", subject: name, detail: "\(role.rawValue) scope \(scope)")
+            batch.audit(actor: actor, action: "staff.added", subject: name, detail: "\(role.rawValue) scope \(scope)")
         }
         return account
     }
@@ -44,7 +47,9 @@ extension SyncPipeline {
     /// Replaces a staff member's password, lifts a lock and ends every session of theirs;
     /// audited as `staff.password-changed`.
     /// - Throws: `not-found` when no account has that name.
-    public func setStaffPassword(name: String, passwordHash: String, by actor: String, now: Int64) async throws {
+    public func setStaffPassword(name: String, passwordHash: String, as principal: Principal, now: Int64) async throws {
+        try principal.authorize(.manageStaff)
+        let actor = principal.actor
         try await staffWrite(name, now: now) { existing, batch in
             guard var account = existing else { throw ProblemDetails(.notFound, detail: "no staff account named \(name)") }
             account.passwordHash = passwordHash
@@ -52,20 +57,22 @@ extension SyncPipeline {
             account.failedLogins = 0
             account.lockedUntil = nil
             batch.put(account, endingSessions: true)
-            batch.audit(actor: Self.officeActor(actor), action: "staff.password-changed", subject: name, detail: "")
+            batch.audit(actor: actor, action: "staff.password-changed", subject: name, detail: "")
         }
     }
 
     /// Disables a staff account at once: it can no longer sign in and its sessions end. Audited
     /// as `staff.disabled`.
     /// - Throws: `not-found` when no account has that name; `invalid-record` when it is disabled already.
-    public func disableStaff(name: String, by actor: String, now: Int64) async throws {
+    public func disableStaff(name: String, as principal: Principal, now: Int64) async throws {
+        try principal.authorize(.manageStaff)
+        let actor = principal.actor
         try await staffWrite(name, now: now) { existing, batch in
             guard var account = existing else { throw ProblemDetails(.notFound, detail: "no staff account named \(name)") }
             guard account.disabledAt == nil else { throw ProblemDetails(.invalidRecord, detail: "\(name) is disabled already") }
             account.disabledAt = now
             batch.put(account, endingSessions: true)
-            batch.audit(actor: Self.officeActor(actor), action: "staff.disabled", subject: name, detail: "")
+            batch.audit(actor: actor, action: "staff.disabled", subject: name, detail: "")
         }
     }
 

@@ -90,6 +90,16 @@ public final class SyncPipeline: Sendable {
 
     // MARK: Push
 
+    /// A device's push: its change sets, written with its role and inside its scope (a device
+    /// pushes only what it made). An office principal's writes reach ``push(_:pusher:writer:now:)``
+    /// as the server's own signed change sets on its behalf (``WriterContext/init(office:)``).
+    public func push(_ changeSets: [ChangeSet], as principal: Principal, now: Int64) async throws -> PushResponse {
+        guard case .device(let id) = principal.kind, let role = principal.role else {
+            throw ProblemDetails(.forbidden, detail: "only a device pushes change sets; the office writes through its operations")
+        }
+        return try await push(changeSets, pusher: id, writer: WriterContext(role: role, scope: principal.scope, isServer: false), now: now)
+    }
+
     /// Applies change sets in one transaction and answers per change, in request order.
     ///
     /// Signatures are verified first, on every core; the transaction then checks each set's
@@ -122,6 +132,8 @@ public final class SyncPipeline: Sendable {
             for change in set.changes {
                 request.changeIDs.append(change.id)
                 request.records.append(RecordKey(change.entity, change.record))
+                // The records it names, to check they exist in scope (``RecordReferences``).
+                request.records.append(contentsOf: RecordReferences.keys(of: change).map(\.key))
                 // A review action moves an enrolment: read it in the same transaction.
                 if let action = Self.reviewAction(in: change) {
                     request.records.append(RecordKey(.enrolment, action.enrolmentID.description))
@@ -131,6 +143,8 @@ public final class SyncPipeline: Sendable {
             }
         }
         request.scopes = Array(Set(request.scopes))
+        var seenKeys = Set<RecordKey>()
+        request.records = request.records.filter { seenKeys.insert($0).inserted }
         let node = serverNode
         let maxDrift = maxClockDrift
         let key = serverKey

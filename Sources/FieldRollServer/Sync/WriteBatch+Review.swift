@@ -34,8 +34,8 @@ extension WriteBatch {
         guard let stored = record(key), case .state(let state) = stored.content, !state.isDeleted,
             let enrolment = try? Enrolment(id: action.enrolmentID, values: state.values)
         else { return refuse(.notFound, "no enrolment \(action.enrolmentID)") }
-        guard writer.scope.contains(enrolment.region) else {
-            return refuse(.scopeViolation, "enrolment \(action.enrolmentID) is in \(enrolment.region), outside \(writer.scope)")
+        guard writer.covers(enrolment.region) else {
+            return refuse(.scopeViolation, "enrolment \(action.enrolmentID) is in \(enrolment.region), outside \(writer.scopeText)")
         }
         guard action.region == enrolment.region else {
             return refuse(

@@ -15,6 +15,10 @@ struct WriteBatch {
     private var results: [ChangeID: StoredResult]
     private var set = WriteSet()
     private var staged: [RecordKey: StoredRecord] = [:]
+    /// Records whose change was refused for `clock-skew` in this transaction: a later change that
+    /// names one waits with it (the device re-stamps both and sends them again), instead of being
+    /// refused for good as naming a record that does not exist.
+    var waiting: Set<RecordKey> = []
 
     init(snapshot: WriteSnapshot, node: NodeID, now: Int64) {
         head = snapshot.head
@@ -61,7 +65,11 @@ struct WriteBatch {
             change, origin: changeSet.origin, bodySignature: bodySignature, writer: writer, existing: existing, now: now, maxDrift: maxDrift
         )
         guard let record = decision.record else {
+            if decision.code == .clockSkew { waiting.insert(RecordKey(change.entity, change.record)) }
             return ChangeResult(change: change.id, status: decision.status, code: decision.code, detail: decision.detail)
+        }
+        if let broken = brokenReference(change, writer: writer) {
+            return ChangeResult(change: change.id, status: broken.status, code: broken.code, detail: broken.detail)
         }
         if case .writes(let writes) = change.payload {
             for w in writes { _ = try? clock.receive(w.stamp, now: now) }

@@ -118,7 +118,9 @@ extension FieldRollServerCommand {
             let date = try CheckInArguments.day(asOf)
             let pipeline = try await options.open()
             let report: SuspensionReport
-            do { report = try await pipeline.suspendOverdue(in: region, asOf: date, by: by, role: role, now: CLIClock.millis()) } catch {
+            do {
+                report = try await pipeline.suspendOverdue(in: region, asOf: date, as: .operator(by, role: role), now: CLIClock.millis())
+            } catch {
                 await pipeline.storage.close()
                 if let problem = error as? ProblemDetails { throw CLIFailure(code: problem.code, message: problem.detail ?? problem.title) }
                 throw error

@@ -67,7 +67,7 @@ extension FieldRollServerCommand {
 
         func run() async throws {
             let pipeline = try await options.open()
-            let c = try await pipeline.resolveConflict(id: id, chooseLoser: choose == .other, by: by, now: CLIClock.millis())
+            let c = try await pipeline.resolveConflict(id: id, chooseLoser: choose == .other, as: .operator(by), now: CLIClock.millis())
             await pipeline.storage.close()
             if json {
                 CLIOutput.json(["id": .string(c.id), "resolution": .string(c.resolution ?? ""), "by": .string(by)])

@@ -56,7 +56,7 @@ extension FieldRollServerCommand {
             let report: CrossCheckReport
             do {
                 report = try await pipeline.crossCheck(
-                    table, source: source, file: file, encoding: used, thresholds: thresholds, actor: "admin:crosscheck",
+                    table, source: source, file: file, encoding: used, thresholds: thresholds, as: .operator("admin:crosscheck"),
                     now: CLIClock.millis())
             } catch {
                 await pipeline.storage.close()
@@ -77,7 +77,7 @@ extension FieldRollServerCommand {
         func run() async throws {
             let pipeline = try await options.open()
             let report: CrossCheckReport
-            do { report = try await pipeline.crossCheckRolls(actor: "admin:crosscheck", now: CLIClock.millis()) } catch {
+            do { report = try await pipeline.crossCheckRolls(as: .operator("admin:crosscheck"), now: CLIClock.millis()) } catch {
                 await pipeline.storage.close()
                 throw error
             }

@@ -37,7 +37,9 @@ extension FieldRollServerCommand {
             let county = CountyGenerator(seed: 2026, households: 200).generate()
             let tables = CountyFixtureWriter(county: county).tables
             let imported = try await OfficeImport(pipeline: pipeline).run(
-                households: tables["households.csv"], members: tables["members.csv"], enrolments: tables["enrolments.csv"], now: now())
+                households: tables["households.csv"], members: tables["members.csv"], enrolments: tables["enrolments.csv"],
+                as: .operator("demo"),
+                history: true, source: "the synthetic county", now: now())
             say("   Imported the office's spreadsheets: \(imported).")
 
             let village = try RegionCode("139901002201")
@@ -128,7 +130,8 @@ extension FieldRollServerCommand {
         {
             let code = Secrets.enrolmentCode()
             _ = try await pipeline.createDevice(
-                name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: now() + 3_600_000, now: now())
+                name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: now() + 3_600_000, as: .operator("demo"),
+                now: now())
             let dir = temp.appendingPathComponent(UUID().uuidString)
             let store = try DeviceStore.create(at: dir, credential: .passphrase("demo passphrase \(name)"), name: name)
             let endpoint = ServerEndpoint(baseURL: base)

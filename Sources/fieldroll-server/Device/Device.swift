@@ -26,6 +26,7 @@ extension FieldRollServerCommand {
         @Option(help: "What the device may do.") var role: Role
         @Option(help: "The region it may read and write: a 12-digit county, township or village code.") var scope: String
         @Option(help: "Hours until an unused code expires.") var expiresHours = 72
+        @Option(help: "Who issues it (recorded in the audit log).") var by = "admin"
         @Flag(help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
@@ -43,7 +44,7 @@ extension FieldRollServerCommand {
             let now = CLIClock.millis()
             let id = try await pipeline.createDevice(
                 name: trimmed, role: role, scope: region, codeHash: Secrets.hash(code), expiresAt: now + Int64(expiresHours) * 3_600_000,
-                now: now)
+                as: .operator(by), now: now)
             if json {
                 print(#"{"device":"\#(id)","code":"\#(code)","role":"\#(role.rawValue)","scope":"\#(region)"}"#)
             } else {
@@ -87,7 +88,7 @@ extension FieldRollServerCommand {
             let id: NodeID
             do { id = try NodeID(device) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
             let pipeline = try await options.open()
-            try await pipeline.revoke(id, by: by, now: CLIClock.millis())
+            try await pipeline.revoke(id, as: .operator(by), now: CLIClock.millis())
             await pipeline.storage.close()
             if json { CLIOutput.json(["device": .string(id.rawValue), "status": "revoked"]) } else { print("revoked \(id)") }
         }

@@ -9,9 +9,12 @@ extension FieldRollServerCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import households, members and the roll from office CSV files.",
             discussion: """
-                Columns are those `export` writes (see Fixtures/county/*.csv). Every row is checked \
-                first; if any is bad nothing is imported and the bad rows are listed. Importing the \
-                same files again changes nothing. Example:
+                Columns are those `export` writes (see Fixtures/county/*.csv and docs/import.md). Every \
+                row is checked first — its cells, the household it names, the importer's region — and if \
+                any is bad nothing is imported and the bad rows are listed. A row without an id is \
+                matched to the record it describes, never copied. Importing the same files again \
+                changes nothing. An import never changes an enrolment's status or amount: the review \
+                chain does. Example:
                   fieldroll-server import --households households.csv --members members.csv --enrolments enrolments.csv
                 """
         )
@@ -19,6 +22,13 @@ extension FieldRollServerCommand {
         @Option(help: "households.csv") var households: String?
         @Option(help: "members.csv") var members: String?
         @Option(help: "enrolments.csv (the roll)") var enrolments: String?
+        @Option(help: "Who imports (recorded in the audit log).") var by = "admin"
+        @Flag(
+            help: """
+                Load the roll as it stands elsewhere (moving a county onto FieldRoll): new enrolments may \
+                arrive in any status, marked in the audit log as imported history. Without it a new \
+                enrolment must be `applied`; only the review chain puts a household on the roll.
+                """) var history = false
         @Flag(help: "Print JSON instead of text: rows and new or changed records per kind.") var json = false
 
         func validate() throws {
@@ -39,7 +49,9 @@ extension FieldRollServerCommand {
                 progress = { done, total in CLIOutput.progress("writing", done: done, total: total) }
             }
             let summary = try await OfficeImport(pipeline: pipeline).run(
-                households: tables.0, members: tables.1, enrolments: tables.2, now: CLIClock.millis(), progress: progress)
+                households: tables.0, members: tables.1, enrolments: tables.2, as: .operator(by), history: history,
+                source: [households, members, enrolments].compactMap { $0 }.joined(separator: ", "), now: CLIClock.millis(),
+                progress: progress)
             await pipeline.storage.close()
             if json {
                 var out: [String: JSONValue] = [:]

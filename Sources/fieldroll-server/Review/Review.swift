@@ -167,7 +167,7 @@ extension FieldRollServerCommand {
             let action: ReviewAction
             do {
                 action = try await pipeline.review(
-                    enrolment: id, step: step, decision: decision, reason: reason, by: by, role: role, now: CLIClock.millis())
+                    enrolment: id, step: step, decision: decision, reason: reason, as: .operator(by, role: role), now: CLIClock.millis())
             } catch let problem as ProblemDetails {
                 await pipeline.storage.close()
                 throw CLIFailure(code: problem.code, message: problem.detail ?? problem.title)

@@ -45,7 +45,7 @@ extension FieldRollServerCommand {
             let outcome: AmountOutcome
             do {
                 outcome = try await pipeline.addStandard(
-                    region: area, programme: programme, perCapita: Fen(perCapitaFen), from: date, by: by, now: CLIClock.millis())
+                    region: area, programme: programme, perCapita: Fen(perCapitaFen), from: date, as: .operator(by), now: CLIClock.millis())
             } catch let problem as ProblemDetails {
                 await pipeline.storage.close()
                 throw CLIFailure(code: problem.code, message: problem.detail ?? problem.title)
@@ -163,7 +163,7 @@ extension FieldRollServerCommand {
             do { area = try RegionCode(region) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
             let pipeline = try await options.open()
             let outcome: AmountOutcome
-            do { outcome = try await pipeline.recomputeAmounts(in: area, by: by, now: CLIClock.millis()) } catch {
+            do { outcome = try await pipeline.recomputeAmounts(in: area, as: .operator(by), now: CLIClock.millis()) } catch {
                 await pipeline.storage.close()
                 throw error
             }

@@ -50,7 +50,7 @@ extension FieldRollServerCommand {
             let pipeline = try await options.open()
             let hash = try await StaffPassword.hash(password)
             let account = try await pipeline.addStaff(
-                name: name, role: role, scope: region, passwordHash: hash, by: actor.by, now: CLIClock.millis())
+                name: name, role: role, scope: region, passwordHash: hash, as: .operator(actor.by), now: CLIClock.millis())
             await pipeline.storage.close()
             if json {
                 CLIOutput.json(["name": .string(account.name), "role": .string(role.rawValue), "scope": .string(region.digits)])
@@ -107,7 +107,7 @@ extension FieldRollServerCommand {
 
         func run() async throws {
             let pipeline = try await options.open()
-            try await pipeline.disableStaff(name: name, by: actor.by, now: CLIClock.millis())
+            try await pipeline.disableStaff(name: name, as: .operator(actor.by), now: CLIClock.millis())
             await pipeline.storage.close()
             if json {
                 CLIOutput.json(["name": .string(name), "status": .string("disabled")])
@@ -130,7 +130,7 @@ extension FieldRollServerCommand {
             let password = try PasswordInput.read(confirm: true)
             let pipeline = try await options.open()
             let hash = try await StaffPassword.hash(password)
-            try await pipeline.setStaffPassword(name: name, passwordHash: hash, by: actor.by, now: CLIClock.millis())
+            try await pipeline.setStaffPassword(name: name, passwordHash: hash, as: .operator(actor.by), now: CLIClock.millis())
             await pipeline.storage.close()
             if json {
                 CLIOutput.json(["name": .string(name), "passwordChanged": .bool(true)])

@@ -17,7 +17,7 @@ struct RollFixture {
     static func make(_ pipeline: SyncPipeline, scope: RegionCode) async throws -> RollFixture {
         let code = Secrets.enrolmentCode()
         _ = try await pipeline.createDevice(
-            name: "李敏的平板", role: .caseworker, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
+            name: "李敏的平板", role: .caseworker, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, as: .operator(), now: 0)
         let key = Curve25519.Signing.PrivateKey()
         let device = try await pipeline.redeem(
             codeHash: Secrets.hash(code), publicKey: key.publicKey, tokenHash: Secrets.hashToken(Secrets.token()), proposedID: nil, now: 0)
@@ -97,11 +97,12 @@ struct RollFixture {
     /// Moves an application along the two-level chain up to public notice, approving at each
     /// step on consecutive days from `day`.
     func approveToNotice(_ id: EnrolmentID, from day: Int64) async throws {
-        try await pipeline.review(enrolment: id, step: .villageSurvey, decision: .approve, reason: "", by: "村干部", role: .reviewer, now: day)
         try await pipeline.review(
-            enrolment: id, step: .townshipReview, decision: .approve, reason: "", by: "乡镇民政", role: .reviewer, now: day)
+            enrolment: id, step: .villageSurvey, decision: .approve, reason: "", as: .operator("村干部", role: .reviewer), now: day)
         try await pipeline.review(
-            enrolment: id, step: .countyApproval, decision: .approve, reason: "", by: "张科长", role: .approver, now: day)
+            enrolment: id, step: .townshipReview, decision: .approve, reason: "", as: .operator("乡镇民政", role: .reviewer), now: day)
+        try await pipeline.review(
+            enrolment: id, step: .countyApproval, decision: .approve, reason: "", as: .operator("张科长", role: .approver), now: day)
     }
 }
 

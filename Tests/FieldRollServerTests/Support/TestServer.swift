@@ -55,7 +55,7 @@ final class TestServer: Sendable {
     func enrol(_ role: Role = .caseworker, scope: RegionCode = village, name: String = "李敏的平板") async throws -> TestDevice {
         let code = Secrets.enrolmentCode()
         _ = try await pipeline.createDevice(
-            name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, now: 0)
+            name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, as: .operator(), now: 0)
         let key = Curve25519.Signing.PrivateKey()
         let (status, body) = try await request(
             "POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": .string(key.publicKey.base64)])
