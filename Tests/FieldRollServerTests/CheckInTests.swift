@@ -269,6 +269,7 @@ struct CheckInCLITests {
         let (imported, _, importErr) = try CLI.run([
             "import", "--data", data, "--households", county.appendingPathComponent("households.csv").path, "--members",
             county.appendingPathComponent("members.csv").path, "--enrolments", county.appendingPathComponent("enrolments.csv").path,
+            "--history",
         ])
         #expect(imported == 0, "\(importErr)")
         let village = "139901002201"

@@ -275,6 +275,36 @@ struct ConsoleTests {
         #expect(audit.contains { $0.action == "review.approve" && $0.detail.contains("staff:reviewer1") })
     }
 
+    @Test(
+        "a refusal is a page with its code's own status in the person's language; an unknown console path is a 404 page",
+        arguments: StorageBackendKind.allCases)
+    func refusalPages(backend: StorageBackendKind) async throws {
+        let f = try await ConsoleFixture.start(backend: backend)
+        defer { Task { await f.close() } }
+        try await f.add("admin1", .admin)
+        var roll = try await RollFixture.make(f.server.pipeline, scope: TestServer.village)
+        let (_, id) = try await roll.household(in: TestServer.village, names: ["王建国"], now: f.clock.now - 86_400_000)
+        var (client, _) = try await f.signIn("admin1")
+        let page = try await client.get("/console/review")
+        // The application waits at the village survey: a county approval is not its step (409, not 400).
+        let reply = try await client.post(
+            "/console/review/\(id)/decide", form: [("_csrf", page.csrf ?? ""), ("step", "county-approval"), ("decision", "approve")])
+        #expect(reply.status == 409 && reply.body.contains("data-kind=\"illegal-transition\""), "\(reply.status)")
+        #expect(reply.body.contains("当前环节不能进行此操作"), "the code's title in Chinese")
+        #expect(try await roll.enrolment(id).status == .applied)
+        let english = try await client.post(
+            "/console/review/\(id)/decide?lang=en",
+            form: [("_csrf", page.csrf ?? ""), ("step", "county-approval"), ("decision", "approve")])
+        #expect(english.status == 409 && english.body.contains("Not at this step"))
+        let missing = try await client.get("/console/no-such-page")
+        #expect(missing.status == 404 && missing.header("Content-Type")?.hasPrefix("text/html") == true)
+        #expect(missing.body.contains("data-kind=\"not-found\"") && missing.body.contains("没有这个页面"))
+        var anonymous = ConsoleClient(port: f.port)
+        let orphan = try await anonymous.post("/console/conflicts/x/resolve", form: [("_csrf", "x")])
+        #expect(orphan.status == 401 && orphan.body.contains("data-kind=\"no-session\""))
+        #expect(try await f.server.request("GET", "/v1/no-such-route").0 == 404, "the device API still answers problem+json")
+    }
+
     @Test("the audit page verifies the chain on request and records who checked", arguments: StorageBackendKind.allCases)
     func verifyChain(backend: StorageBackendKind) async throws {
         let f = try await ConsoleFixture.start(backend: backend)

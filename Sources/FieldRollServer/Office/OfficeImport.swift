@@ -187,19 +187,19 @@ public struct OfficeImport: Sendable {
                 plan.summary.matched[.household, default: 0] += 1
             }
         }
+        // Rows with ids are taken as the office recorded them (a resident ID on two members is
+        // then the rolls cross-check's to flag); a row without one names a person by resident ID.
         var seenResident: [String: Int] = [:]
-        for i in ms.indices {
+        for i in ms.indices where ms[i].cells["id", default: ""].trimmingCharacters(in: .whitespaces).isEmpty {
             let rid = ms[i].record.residentID.rawValue
             if let earlier = seenResident[rid] {
                 refuse(
-                    "members", ms[i].line, "resident_id", .invalidRecord,
-                    "the same resident ID as row \(earlier); a person is one member")
+                    "members", ms[i].line, "resident_id",
+                    .invalidRecord, "the same resident ID as row \(earlier), neither with an id; a person is one member")
                 continue
             }
             seenResident[rid] = ms[i].line
-            guard ms[i].cells["id", default: ""].trimmingCharacters(in: .whitespaces).isEmpty, let existing = memberByResident[rid] else {
-                continue
-            }
+            guard let existing = memberByResident[rid] else { continue }
             guard existing.household == ms[i].record.householdID.description else {
                 refuse(
                     "members", ms[i].line, "resident_id", .invalidRecord,

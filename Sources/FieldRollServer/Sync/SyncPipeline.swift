@@ -179,7 +179,8 @@ public final class SyncPipeline: Sendable {
                                 serverKey: key,
                                 node: node, maxDrift: maxDrift)
                         } else {
-                            result = batch.apply(change, in: set, bodySignature: body, writer: writer, maxDrift: maxDrift)
+                            result = batch.apply(
+                                change, in: set, bodySignature: body, writer: writer, maxDrift: maxDrift, references: true)
                         }
                         batch.remember(result, device: pusher)
                         results.append(result)

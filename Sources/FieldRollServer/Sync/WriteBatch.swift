@@ -57,8 +57,12 @@ struct WriteBatch {
 
     /// Decides one change with ``ChangeApplier`` and stages what it writes: the record, the
     /// change in the commit log, conflict records, blob references, the audit entry.
+    /// - Parameter references: check the records the change names (``brokenReference(_:writer:)``):
+    ///   on for every change that arrives at the push door, whose read included what it names; off
+    ///   for the server's own follow-on writes inside a decision (an amount change, a status move).
     mutating func apply(
-        _ change: Change, in changeSet: ChangeSet, bodySignature: BodySignature, writer: WriterContext, maxDrift: Int64
+        _ change: Change, in changeSet: ChangeSet, bodySignature: BodySignature, writer: WriterContext, maxDrift: Int64,
+        references: Bool = false
     ) -> ChangeResult {
         let existing = records[RecordKey(change.entity, change.record)]
         let decision = ChangeApplier.decide(
@@ -68,7 +72,7 @@ struct WriteBatch {
             if decision.code == .clockSkew { waiting.insert(RecordKey(change.entity, change.record)) }
             return ChangeResult(change: change.id, status: decision.status, code: decision.code, detail: decision.detail)
         }
-        if let broken = brokenReference(change, writer: writer) {
+        if references, let broken = brokenReference(change, writer: writer) {
             return ChangeResult(change: change.id, status: broken.status, code: broken.code, detail: broken.detail)
         }
         if case .writes(let writes) = change.payload {
