@@ -109,7 +109,7 @@ extension ConsoleRoutes {
         let names = Dictionary(try await pipeline.devices().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         func device(_ id: NodeID) -> String { id == pipeline.serverNode ? call.text("app") : names[id] ?? id.rawValue }
         let records = try await pipeline.records(page.items.map { RecordKey($0.entity, $0.record) })
-        let full = call.staff.role.seesFullIdentifiers
+        let disclosure = call.staff.role.disclosure
         let rows: [[String: Any]] = page.items.map { c in
             var label = String(c.record.prefix(8))
             var household: String?
@@ -122,8 +122,8 @@ extension ConsoleRoutes {
                 "id": c.id, "state": c.resolvedAt == nil ? "open" : "resolved",
                 "entityLabel": call.text("entity_\(c.entity.rawValue)"), "recordLabel": label, "field": c.field,
                 "region": c.region.digits, "detected": ConsoleFormat.time(c.detectedAt.millis),
-                "keptValue": ConsoleFormat.value(c.winner.value, field: c.field, full: full),
-                "otherValue": ConsoleFormat.value(c.loser.value, field: c.field, full: full),
+                "keptValue": ConsoleFormat.value(c.winner.value, field: c.field, disclosure: disclosure),
+                "otherValue": ConsoleFormat.value(c.loser.value, field: c.field, disclosure: disclosure),
                 "keptBy": call.text(
                     "conflict_written", ["device": device(c.winnerDevice), "at": ConsoleFormat.time(c.winner.stamp.physical)]),
                 "otherBy": call.text(
@@ -176,7 +176,7 @@ extension ConsoleRoutes {
         let households = try await pipeline.records(page.items.map { RecordKey(.household, $0.enrolment.householdID.description) })
         let wanted = Set(page.items.map { $0.enrolment.householdID.description })
         var members: [String: [[String: Any]]] = [:]
-        let full = call.staff.role.seesFullIdentifiers
+        let disclosure = call.staff.role.disclosure
         if !wanted.isEmpty {
             for record in try await pipeline.records(of: .member, in: scope) {
                 guard case .state(let state) = record.content, !state.isDeleted, let household = state.values["householdID"]?.stringValue,
@@ -185,8 +185,8 @@ extension ConsoleRoutes {
                 let v = state.values
                 members[household, default: []].append([
                     "name": v["name"]?.stringValue ?? "", "relation": Self.label(Relation.self, v["relation"]?.stringValue, call.lang),
-                    "residentID": v["residentID"]?.stringValue.map { ConsoleFormat.residentID($0, full: full) } ?? "",
-                    "phone": v["phone"]?.stringValue.map { ConsoleFormat.phone($0, full: full) } ?? "",
+                    "residentID": v["residentID"]?.stringValue.map(disclosure.residentID) ?? "",
+                    "phone": v["phone"]?.stringValue.map(disclosure.phone) ?? "",
                 ])
             }
         }

@@ -16,10 +16,14 @@ public enum StaffRole: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// Whether this role sees resident ID and phone numbers in full. Approvers sign the decision
-    /// that pays money and admins answer for the data; viewers and reviewers see them masked
-    /// (`110105********123X`), which is enough to tell members apart.
-    public var seesFullIdentifiers: Bool { self == .approver || self == .admin }
+    /// How much of resident IDs, birth dates and phone numbers this role sees: the API role's
+    /// ``Disclosure``. Approvers sign the decision that pays money and admins answer for the data,
+    /// so they see them whole; viewers and reviewers see them masked (`110105********123X`, born
+    /// `1949`), which is enough to tell members apart and gives no ID back.
+    public var disclosure: Disclosure { Disclosure(role: apiRole) }
+
+    /// Whether this role sees resident ID and phone numbers in full (``disclosure`` is `full`).
+    public var seesFullIdentifiers: Bool { disclosure.isFull }
 
     /// Whether this role may write a record of `entity`: the API's rule for its role.
     public func may(write entity: EntityKind) -> Bool { apiRole.map { RolePolicy.may($0, write: entity) } ?? false }

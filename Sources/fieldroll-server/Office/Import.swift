@@ -65,6 +65,11 @@ extension FieldRollServerCommand {
         @Option(help: "Only records inside this region (default: all).") var scope: String?
         @Option(help: "The file to write (default: standard output).") var out: String?
         @Flag(help: "With --out: print JSON (rows written, file) instead of text.") var json = false
+        @Flag(
+            help:
+                "Mask resident IDs (birth digits hidden), birth dates (year only) and phone numbers, for a copy to share; such a file does not import back."
+        )
+        var masked = false
 
         /// The record kinds office CSV carries.
         enum What: String, CaseIterable, ExpressibleByArgument {
@@ -86,7 +91,7 @@ extension FieldRollServerCommand {
                 do { region = try RegionCode(scope) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
             }
             let pipeline = try await options.open()
-            let table = try await OfficeExport.table(kind, pipeline: pipeline, scope: region)
+            let table = try await OfficeExport.table(kind, pipeline: pipeline, scope: region, disclosure: masked ? .restricted : .full)
             let rows = table.rows
             let text = table.text
             if let out {
