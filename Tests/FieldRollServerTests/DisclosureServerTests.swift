@@ -59,4 +59,35 @@ struct DisclosureServerTests {
         let (_, whole) = try await server.request("GET", "/v1/review/queue", token: approver.token)
         #expect(String(decoding: whole, as: UTF8.self).contains(Self.headID))
     }
+
+    @Test(
+        "the audit page shows a village's viewer only that village's entries; the server's own entries only county-wide",
+        arguments: StorageBackendKind.allCases)
+    func auditScope(backend: StorageBackendKind) async throws {
+        let f = try await ConsoleFixture.start(backend: backend)
+        defer { Task { await f.close() } }
+        try await f.add("village1", .viewer, scope: TestServer.village)
+        try await f.add("county1", .viewer, scope: TestServer.village.ancestor(at: .county))
+        var roll = try await RollFixture.make(f.server.pipeline, scope: TestServer.village.ancestor(at: .county))
+        let (ours, ourApplication) = try await roll.household(in: TestServer.village, names: ["王建国"], now: f.clock.now - 7_200_000)
+        let (theirs, theirApplication) = try await roll.household(
+            in: TestServer.otherVillage, names: ["欧阳建国"], now: f.clock.now - 3_600_000)
+        try await f.server.pipeline.record(
+            actor: "staff:someone", action: "notice.printed", subject: "region/\(TestServer.otherVillage.digits)", detail: "",
+            now: f.clock.now)
+
+        var (village, _) = try await f.signIn("village1")
+        let page = try await village.get("/console/audit")
+        #expect(page.status == 200)
+        #expect(page.body.contains("household/\(ours)") && page.body.contains("enrolment/\(ourApplication)"), "its own village")
+        #expect(page.body.contains("staff.signed-in"), "its own sign-in")
+        for other in ["household/\(theirs)", "enrolment/\(theirApplication)", TestServer.otherVillage.digits, "server.initialized"] {
+            #expect(!page.body.contains(other), "a village's viewer must not see \(other)")
+        }
+        var (county, _) = try await f.signIn("county1")
+        let wide = try await county.get("/console/audit")
+        for entry in ["household/\(ours)", "household/\(theirs)", "region/\(TestServer.otherVillage.digits)", "server.initialized"] {
+            #expect(wide.body.contains(entry), "the county's viewer sees \(entry)")
+        }
+    }
 }

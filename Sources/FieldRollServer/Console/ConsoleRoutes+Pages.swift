@@ -303,15 +303,10 @@ extension ConsoleRoutes {
 
     // MARK: Audit
 
+    /// The audit log, newest first, cut to the entries about the person's scope (``AuditScope``).
     func audit(_ call: Call, verdict: AuditVerification?) async throws -> Response {
-        let total = Int(try await pipeline.storage.head().auditSeq)
-        let size = 50
-        let pages = max(1, (total + size - 1) / size)
-        let number = min(call.page, pages)
-        // Newest first: page 1 holds the last `size` entries.
-        let high = total - (number - 1) * size
-        let low = max(1, high - size + 1)
-        let entries = high < 1 ? [] : try await pipeline.storage.auditEntries(after: Int64(low - 1), limit: high - low + 1).reversed()
+        let number = min(call.page, 10_000)
+        let (entries, more) = try await pipeline.auditPage(for: call.staff, number: number, size: 50)
         let rows: [[String: Any]] = entries.map { e in
             [
                 "seq": e.seq, "at": ConsoleFormat.time(e.at.millis), "actor": e.actor, "action": e.action, "subject": e.subject,
@@ -319,10 +314,10 @@ extension ConsoleRoutes {
             ]
         }
         var values: [String: Any] = ["entries": rows]
-        if pages > 1 {
-            var pager: [String: Any] = ["label": call.text("page_of", ["page": "\(number)", "pages": "\(pages)"])]
+        if number > 1 || more {
+            var pager: [String: Any] = ["label": call.text("page_n", ["page": "\(number)"])]
             if number > 1 { pager["prev"] = "/console/audit?page=\(number - 1)" }
-            if number < pages { pager["next"] = "/console/audit?page=\(number + 1)" }
+            if more { pager["next"] = "/console/audit?page=\(number + 1)" }
             values["pager"] = pager
         }
         if let verdict {

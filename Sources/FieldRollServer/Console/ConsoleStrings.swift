@@ -150,7 +150,7 @@ enum ConsoleStrings {
         "import_no_kind": "请选择文件类型。",
         "done_imported": "导入完成，设备下次同步时会取得新数据。",
         "done_crosschecked": "比对完成，疑点已进入审核队列。",
-        "page_prev": "上一页", "page_next": "下一页", "page_of": "第 {page} 页，共 {pages} 页",
+        "page_prev": "上一页", "page_next": "下一页", "page_of": "第 {page} 页，共 {pages} 页", "page_n": "第 {page} 页",
     ]
 
     static let en: [String: String] = [
@@ -289,6 +289,6 @@ enum ConsoleStrings {
         "import_no_kind": "Choose the kind of file.",
         "done_imported": "Imported. Devices receive the new data at their next sync.",
         "done_crosschecked": "Cross-checked; flags are in the review queue.",
-        "page_prev": "Previous", "page_next": "Next", "page_of": "Page {page} of {pages}",
+        "page_prev": "Previous", "page_next": "Next", "page_of": "Page {page} of {pages}", "page_n": "Page {page}",
     ]
 }
