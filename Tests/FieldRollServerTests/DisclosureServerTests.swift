@@ -90,4 +90,59 @@ struct DisclosureServerTests {
             #expect(wide.body.contains(entry), "the county's viewer sees \(entry)")
         }
     }
+
+    @Test(
+        "every office export defuses formula cells with an apostrophe and imports back unchanged",
+        arguments: StorageBackendKind.allCases)
+    func csvExport(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
+        defer { Task { await server.close() } }
+        let evil = #"=HYPERLINK("http://e.cn","点击")"#
+        let household = Household(
+            region: TestServer.village, address: "@SUM(1+1)*cmd|' /C calc'!A0", headName: evil, housing: .selfBuilt,
+            declaredMonthlyIncome: .zero)
+        let member = Member(
+            householdID: household.id, region: TestServer.village, name: "+" + evil, residentID: try ResidentID(Self.headID),
+            relation: .head, work: .farming, monthlyIncome: .zero)
+        _ = try await OfficeImport(pipeline: server.pipeline).run(
+            households: CSVTable(header: OfficeCSV.householdHeader, rows: [OfficeCSV.row(household)]),
+            members: CSVTable(header: OfficeCSV.memberHeader, rows: [OfficeCSV.row(member)]), enrolments: nil, now: 1_795_000_000_000)
+
+        let households = try await OfficeExport.table(.household, pipeline: server.pipeline, scope: nil).text
+        let members = try await OfficeExport.table(.member, pipeline: server.pipeline, scope: nil).text
+        let read = try CSVTable(parsing: households).records
+        #expect(read.first?["head_name"] == "'" + evil, "the name reaches a spreadsheet as text")
+        #expect(read.first?["address"]?.hasPrefix("'@") == true)
+        #expect(try CSVTable(parsing: members).records.first?["name"] == "'+" + evil)
+        for line in (households + members).split(separator: "\n") {
+            for cell in line.split(separator: ",", omittingEmptySubsequences: false) {
+                let text = cell.hasPrefix("\"") ? cell.dropFirst() : cell
+                #expect(!(text.first.map { "=+@".contains($0) } ?? false), "a cell a spreadsheet would run: \(line)")
+            }
+        }
+        // Imported back, the apostrophe comes off again: nothing changes.
+        let again = try await OfficeImport(pipeline: server.pipeline).run(
+            households: try CSVTable(parsing: households), members: try CSVTable(parsing: members), enrolments: nil,
+            now: 1_795_000_100_000)
+        #expect(again.changed.isEmpty, "\(again)")
+        // The masked copy to share: no ID, birth date or phone to give the person away.
+        let shared = try await OfficeExport.table(.member, pipeline: server.pipeline, scope: nil, disclosure: .restricted).records
+        #expect(shared.first?["resident_id"] == "110105********002X" && shared.first?["birth_date"] == "1949")
+    }
+
+    @Test("the notice's CSV and the office CSV defuse the same cells the same way")
+    func oneRule() {
+        for cell in ["=1+1", "+86 139", "-1+2", "@A1", "\tx", "\rx", "'=x", "''+x", "-35.50", "-120", "张三", "'quoted", ""] {
+            let notice = SpreadsheetCSV(header: ["a"], rows: [[cell]]).text
+            let office = CSVTable(header: ["a"], rows: [[cell]]).text
+            let spreadsheet = notice.dropFirst().replacingOccurrences(of: "\r\n", with: "\n")
+            #expect(spreadsheet == office, "\(cell.debugDescription)")
+            #expect(CSVFormula.restore(CSVFormula.defuse(cell)) == cell, "\(cell.debugDescription) comes back")
+        }
+        #expect(CSVFormula.defuse("=1+1") == "'=1+1")
+        #expect(CSVFormula.defuse("-1+2") == "'-1+2")
+        #expect(CSVFormula.defuse("-35.50") == "-35.50", "a negative amount stays a number")
+        #expect(CSVFormula.defuse("'=x") == "''=x", "an apostrophe already there is kept through a round trip")
+        #expect(CSVFormula.defuse("'quoted") == "'quoted")
+    }
 }

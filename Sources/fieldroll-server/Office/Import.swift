@@ -58,7 +58,12 @@ extension FieldRollServerCommand {
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the server's households, members or roll as office CSV.",
-            discussion: "Example: fieldroll-server export enrolments --scope 139901002000 --out roll.csv"
+            discussion: """
+                Cells a spreadsheet would run as a formula (starting with =, +, -, @, a tab or CR; plain \
+                negative numbers excepted) get a leading apostrophe, which import takes off again.
+
+                Example: fieldroll-server export enrolments --scope 139901002000 --out roll.csv
+                """
         )
         @OptionGroup var options: ServerOptions
         @Argument(help: "Which records to write.") var what: What
