@@ -44,9 +44,11 @@ public struct StaffAccount: Sendable, Hashable {
     public var passwordChangedAt: Int64
     /// When the account was disabled; a disabled account cannot sign in and its sessions end.
     public var disabledAt: Int64?
-    /// Failed sign-ins since the last success or lock.
+    /// Failed sign-ins since the last success, from any address (for the record: refusals are
+    /// decided per account and address by ``SignInThrottle``).
     public var failedLogins: Int
-    /// Until when sign-in is refused after too many failures.
+    /// No longer set: sign-in locks are per account and address, held by the running server
+    /// (``SignInThrottle``). Kept so stored rows still read; a success or a new password clears it.
     public var lockedUntil: Int64?
 
     public init(
