@@ -123,7 +123,7 @@ struct BenefitRuleTests {
         #expect(NoticeMask.name(" 王建国 ") == "王*国")
         #expect(NoticeMask.name("") == "")
         #expect(NoticeMask.residentID("11010519491231002X") == "110105********002X")
-        #expect(NoticeMask.residentID("110105491231002") == "110105*****1002", "a 15-digit old number")
+        #expect(NoticeMask.residentID("110105491231002") == "110105******002", "a 15-digit old number: its 6 birth digits hidden")
         #expect(NoticeMask.residentID("12345") == "*****")
     }
 }

@@ -27,7 +27,7 @@ struct NoticeTests {
         #expect(text.hasPrefix("\u{FEFF}户主,备注\r\n"))
         #expect(csv.bytes.prefix(3) == [0xEF, 0xBB, 0xBF])
         #expect(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\",'+1\r\n"))
-        #expect(text.contains("'-2,'@SUM(A1)\r\n"))
+        #expect(text.contains("\r\n-2,'@SUM(A1)\r\n"), "a plain negative number stays a number (CSVFormula)")
         #expect(text.contains("'\tTAB,\"'\rCR\"\r\n"))
         #expect(text.contains("\"张,明\",\"说\"\"好\"\"\"\r\n"))
         #expect(SpreadsheetCSV.cell("1459.50") == "1459.50" && SpreadsheetCSV.cell("张*明") == "张*明")

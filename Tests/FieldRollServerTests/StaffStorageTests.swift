@@ -27,7 +27,10 @@ struct StaffStorageTests {
         }
         let stored = try #require(try await storage.staff(named: "zhang.ke"))
         #expect(stored.role == .approver && stored.scope == scope && stored.passwordHash == hash && stored.failedLogins == 0)
-        guard case .signedIn(let account) = try await pipeline.signIn(name: "zhang.ke", password: "first password", now: 3_000) else {
+        guard
+            case .signedIn(let account) = try await pipeline.signIn(
+                name: "zhang.ke", password: "first password", from: "10.0.0.1", now: 3_000)
+        else {
             Issue.record("sign-in failed")
             return
         }
@@ -39,9 +42,9 @@ struct StaffStorageTests {
         try await pipeline.setStaffPassword(
             name: "zhang.ke", passwordHash: try await StaffPassword.hash("second password", cost: 4), as: .operator("admin"), now: 21_000)
         #expect(try await pipeline.consoleSession(token: second, now: 21_001) == nil, "a new password ends every session")
-        #expect(try await pipeline.signIn(name: "zhang.ke", password: "first password", now: 22_000) == .refused)
+        #expect(try await pipeline.signIn(name: "zhang.ke", password: "first password", from: "10.0.0.1", now: 22_000) == .refused)
         try await pipeline.disableStaff(name: "zhang.ke", as: .operator("admin"), now: 23_000)
-        #expect(try await pipeline.signIn(name: "zhang.ke", password: "second password", now: 24_000) == .refused)
+        #expect(try await pipeline.signIn(name: "zhang.ke", password: "second password", from: "10.0.0.1", now: 24_000) == .refused)
         #expect(try await pipeline.staffAccounts().map(\.name) == ["zhang.ke"])
         let actions = try await storage.auditEntries(after: 0, limit: 100).map(\.action)
         for action in ["staff.added", "staff.signed-in", "staff.password-changed", "staff.sign-in-failed", "staff.disabled"] {

@@ -54,8 +54,9 @@ public struct ResidentID: Hashable, Codable, Sendable, CustomStringConvertible {
         return d % 2 == 1 ? .male : .female
     }
 
-    /// The number with all but the first 6 and last 4 characters hidden, for logs and lists.
-    public var masked: String { String(rawValue.prefix(6)) + "********" + String(rawValue.suffix(4)) }
+    /// The number with its 8 birth digits hidden (`110105********002X`), for logs and lists:
+    /// ``Disclosure/maskResidentID(_:)``.
+    public var masked: String { Disclosure.maskResidentID(rawValue) }
 
     public var description: String { masked }
 

@@ -9,11 +9,13 @@ public struct CSVTable: Sendable, Hashable {
         self.rows = rows
     }
 
-    /// The CSV text. Cells holding a comma, quote, or line break are quoted, quotes doubled.
+    /// The CSV text. Cells a spreadsheet would run as a formula get a leading apostrophe
+    /// (``CSVFormula``; an office import takes it off again); cells holding a comma, quote, or
+    /// line break are quoted, quotes doubled.
     public var text: String {
         var out = ""
         for row in [header] + rows {
-            out += row.map(Self.quote).joined(separator: ",")
+            out += row.map { Self.quote(CSVFormula.defuse($0)) }.joined(separator: ",")
             out += "\n"
         }
         return out

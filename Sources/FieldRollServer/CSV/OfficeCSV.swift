@@ -95,7 +95,8 @@ public enum OfficeCSV {
         var issues = IssueCollector()
         init(_ row: [String: String]) { self.row = row }
 
-        func cell(_ name: String) -> String { (row[name] ?? "").trimmingCharacters(in: .whitespaces) }
+        /// The cell's text, with the apostrophe an export put before a formula-like value taken off.
+        func cell(_ name: String) -> String { CSVFormula.restore(row[name] ?? "").trimmingCharacters(in: .whitespaces) }
 
         mutating func fail(_ field: String, _ message: String) { issues.add(field, "bad-format", message) }
 

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return would be run as a
 /// formula by a spreadsheet (a name like `=HYPERLINK(…)` typed into a survey); such a cell gets
-/// a leading apostrophe, which spreadsheets show as text.
+/// a leading apostrophe, which spreadsheets show as text: ``CSVFormula``, the rule every CSV
+/// the server writes shares.
 ///
 /// ```swift
 /// let csv = SpreadsheetCSV(header: ["户主", "金额"], rows: [["张*明", "1459.50"]])
@@ -41,11 +42,9 @@ public struct SpreadsheetCSV: Sendable, Hashable {
         quote(defuse(value))
     }
 
-    /// `value` with a leading apostrophe when a spreadsheet would read it as a formula.
-    public static func defuse(_ value: String) -> String {
-        guard let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) else { return value }
-        return "'" + value
-    }
+    /// `value` with a leading apostrophe when a spreadsheet would read it as a formula
+    /// (``CSVFormula/defuse(_:)``).
+    public static func defuse(_ value: String) -> String { CSVFormula.defuse(value) }
 
     /// RFC 4180: a cell holding a comma, quote, CR or LF is quoted, its quotes doubled.
     public static func quote(_ value: String) -> String {

@@ -134,34 +134,9 @@ enum ConsoleFormat {
 
     static func pad(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
-    /// A resident ID number, masked (`110105********123X`) unless `full`.
-    static func residentID(_ text: String, full: Bool) -> String {
-        if full { return text }
-        if let id = try? ResidentID(text) { return id.masked }
-        return mask(text)
-    }
-
-    /// A phone number, masked to its last four digits unless `full`.
-    static func phone(_ text: String, full: Bool) -> String {
-        if full { return text }
-        if let phone = try? PhoneNumber(text) { return phone.masked }
-        return mask(text)
-    }
-
-    /// Keeps the last four characters of something that did not parse.
-    static func mask(_ text: String) -> String { String(repeating: "*", count: max(0, text.count - 4)) + text.suffix(4) }
-
-    /// Fields whose values are masked for roles that do not need them in full.
-    static let identifierFields: Set<String> = ["residentID", "phone"]
-
     /// A field's value for a page: strings as they are, anything else as canonical JSON;
-    /// identifiers masked unless `full`.
-    static func value(_ value: JSONValue, field: String, full: Bool) -> String {
-        let text = value.stringValue ?? CanonicalJSON.string(value)
-        switch field {
-        case "residentID": return residentID(text, full: full)
-        case "phone": return phone(text, full: full)
-        default: return text
-        }
+    /// resident IDs, birth dates and phone numbers as `disclosure` shows them.
+    static func value(_ value: JSONValue, field: String, disclosure: Disclosure) -> String {
+        disclosure.field(field, value.stringValue ?? CanonicalJSON.string(value))
     }
 }

@@ -18,7 +18,7 @@ extension ConsoleRoutes {
         }
         guard call.staff.scope.contains(stored.region) else { return outOfScope(call) }
         let region = stored.region
-        let full = call.staff.role.seesFullIdentifiers
+        let disclosure = call.staff.role.disclosure
         let v = state.values
         func bodies<T: Decodable>(_ kind: EntityKind, _ type: T.Type) async throws -> [T] {
             try await pipeline.records(of: kind, in: region).compactMap { record in
@@ -36,9 +36,9 @@ extension ConsoleRoutes {
             if let memberID = try? MemberID(record.id) { memberNames[memberID] = m["name"]?.stringValue ?? "" }
             members.append([
                 "name": m["name"]?.stringValue ?? "", "relation": Self.label(Relation.self, m["relation"]?.stringValue, call.lang),
-                "residentID": m["residentID"]?.stringValue.map { ConsoleFormat.residentID($0, full: full) } ?? "",
-                "phone": m["phone"]?.stringValue.map { ConsoleFormat.phone($0, full: full) } ?? "",
-                "birth": m["birthDate"]?.stringValue ?? "",
+                "residentID": m["residentID"]?.stringValue.map(disclosure.residentID) ?? "",
+                "phone": m["phone"]?.stringValue.map(disclosure.phone) ?? "",
+                "birth": m["birthDate"]?.stringValue.map(disclosure.birthDate) ?? "",
             ])
         }
         var enrolments: [Enrolment] = []
@@ -101,7 +101,7 @@ extension ConsoleRoutes {
         }
         let values: [String: Any] = [
             "head": v["headName"]?.stringValue ?? "", "address": v["address"]?.stringValue ?? "", "region": region.digits,
-            "phone": v["phone"]?.stringValue.map { ConsoleFormat.phone($0, full: full) } ?? "",
+            "phone": v["phone"]?.stringValue.map(disclosure.phone) ?? "",
             "income": v["declaredMonthlyIncome"].flatMap { $0.intValue.map { Fen($0).description } } ?? "",
             "crossCheck": v["crossCheck"]?.stringValue ?? "",
             "members": members, "enrolments": rows, "visits": visits, "hasVisits": !visits.isEmpty, "checkIns": checkIns,

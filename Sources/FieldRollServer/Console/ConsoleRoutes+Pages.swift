@@ -109,7 +109,7 @@ extension ConsoleRoutes {
         let names = Dictionary(try await pipeline.devices().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         func device(_ id: NodeID) -> String { id == pipeline.serverNode ? call.text("app") : names[id] ?? id.rawValue }
         let records = try await pipeline.records(page.items.map { RecordKey($0.entity, $0.record) })
-        let full = call.staff.role.seesFullIdentifiers
+        let disclosure = call.staff.role.disclosure
         let rows: [[String: Any]] = page.items.map { c in
             var label = String(c.record.prefix(8))
             var household: String?
@@ -122,8 +122,8 @@ extension ConsoleRoutes {
                 "id": c.id, "state": c.resolvedAt == nil ? "open" : "resolved",
                 "entityLabel": call.text("entity_\(c.entity.rawValue)"), "recordLabel": label, "field": c.field,
                 "region": c.region.digits, "detected": ConsoleFormat.time(c.detectedAt.millis),
-                "keptValue": ConsoleFormat.value(c.winner.value, field: c.field, full: full),
-                "otherValue": ConsoleFormat.value(c.loser.value, field: c.field, full: full),
+                "keptValue": ConsoleFormat.value(c.winner.value, field: c.field, disclosure: disclosure),
+                "otherValue": ConsoleFormat.value(c.loser.value, field: c.field, disclosure: disclosure),
                 "keptBy": call.text(
                     "conflict_written", ["device": device(c.winnerDevice), "at": ConsoleFormat.time(c.winner.stamp.physical)]),
                 "otherBy": call.text(
@@ -171,7 +171,7 @@ extension ConsoleRoutes {
         let households = try await pipeline.records(page.items.map { RecordKey(.household, $0.enrolment.householdID.description) })
         let wanted = Set(page.items.map { $0.enrolment.householdID.description })
         var members: [String: [[String: Any]]] = [:]
-        let full = call.staff.role.seesFullIdentifiers
+        let disclosure = call.staff.role.disclosure
         if !wanted.isEmpty {
             for record in try await pipeline.records(of: .member, in: scope) {
                 guard case .state(let state) = record.content, !state.isDeleted, let household = state.values["householdID"]?.stringValue,
@@ -180,8 +180,8 @@ extension ConsoleRoutes {
                 let v = state.values
                 members[household, default: []].append([
                     "name": v["name"]?.stringValue ?? "", "relation": Self.label(Relation.self, v["relation"]?.stringValue, call.lang),
-                    "residentID": v["residentID"]?.stringValue.map { ConsoleFormat.residentID($0, full: full) } ?? "",
-                    "phone": v["phone"]?.stringValue.map { ConsoleFormat.phone($0, full: full) } ?? "",
+                    "residentID": v["residentID"]?.stringValue.map(disclosure.residentID) ?? "",
+                    "phone": v["phone"]?.stringValue.map(disclosure.phone) ?? "",
                 ])
             }
         }
@@ -284,15 +284,10 @@ extension ConsoleRoutes {
 
     // MARK: Audit
 
+    /// The audit log, newest first, cut to the entries about the person's scope (``AuditScope``).
     func audit(_ call: Call, verdict: AuditVerification?) async throws -> Response {
-        let total = Int(try await pipeline.storage.head().auditSeq)
-        let size = 50
-        let pages = max(1, (total + size - 1) / size)
-        let number = min(call.page, pages)
-        // Newest first: page 1 holds the last `size` entries.
-        let high = total - (number - 1) * size
-        let low = max(1, high - size + 1)
-        let entries = high < 1 ? [] : try await pipeline.storage.auditEntries(after: Int64(low - 1), limit: high - low + 1).reversed()
+        let number = min(call.page, 10_000)
+        let (entries, more) = try await pipeline.auditPage(for: call.staff, number: number, size: 50)
         let rows: [[String: Any]] = entries.map { e in
             [
                 "seq": e.seq, "at": ConsoleFormat.time(e.at.millis), "actor": e.actor, "action": e.action, "subject": e.subject,
@@ -300,10 +295,10 @@ extension ConsoleRoutes {
             ]
         }
         var values: [String: Any] = ["entries": rows]
-        if pages > 1 {
-            var pager: [String: Any] = ["label": call.text("page_of", ["page": "\(number)", "pages": "\(pages)"])]
+        if number > 1 || more {
+            var pager: [String: Any] = ["label": call.text("page_n", ["page": "\(number)"])]
             if number > 1 { pager["prev"] = "/console/audit?page=\(number - 1)" }
-            if number < pages { pager["next"] = "/console/audit?page=\(number + 1)" }
+            if more { pager["next"] = "/console/audit?page=\(number + 1)" }
             values["pager"] = pager
         }
         if let verdict {

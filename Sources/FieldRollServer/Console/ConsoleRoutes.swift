@@ -288,12 +288,12 @@ struct ConsoleRoutes: Sendable {
                 body: lang.text("csrf_body"),
                 back: "/console/login")
         }
-        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        let password = form["password"] ?? ""
-        guard StaffAccount.isValidName(name), !password.isEmpty, password.utf8.count <= 200 else {
-            return loginForm(lang: lang, secure: secure, error: lang.text("login_refused"), status: .unauthorized)
-        }
-        switch try await pipeline.signIn(name: name, password: password, now: now) {
+        // Even a name that cannot exist goes through the one check (and its bcrypt run), so no
+        // answer comes back sooner than another; bcrypt reads no more than 72 bytes anyway.
+        let name = String((form["name"] ?? "").trimmingCharacters(in: .whitespaces).lowercased().prefix(64))
+        let password = String((form["password"] ?? "").prefix(200))
+        let address = clientAddress(request, context)
+        switch try await pipeline.signIn(name: name, password: password, from: address, now: now) {
         case .signedIn(let account):
             let (token, _) = try await pipeline.startSession(for: account, lifetime: configuration.consoleSessionLifetime, now: now)
             var response = ConsoleView.redirect("/console/dashboard")
@@ -301,13 +301,8 @@ struct ConsoleRoutes: Sendable {
             response.setCookie(cookie(Self.loginCookie, "", maxAge: 0, secure: secure))
             return response
         case .refused:
+            // Unknown, wrong, disabled or refused after failures: one answer, so none can be told apart.
             return loginForm(lang: lang, secure: secure, error: lang.text("login_refused"), status: .unauthorized)
-        case .locked(let until):
-            var response = loginForm(
-                lang: lang, secure: secure, error: lang.text("login_locked", ["until": ConsoleFormat.time(until)]), status: .tooManyRequests
-            )
-            response.headers[.retryAfter] = String(max(1, (until - now + 999) / 1000))
-            return response
         }
     }
 
@@ -329,6 +324,18 @@ struct ConsoleRoutes: Sendable {
             return (lang, false)
         }
         return (.zh, false)
+    }
+
+    /// The browser's IP address, which sign-in failures are counted by: the peer's, or, when the
+    /// peer is a proxy in ``ServerConfiguration/trustedProxies``, the last `X-Forwarded-For`
+    /// entry (the one that proxy added).
+    func clientAddress(_ request: Request, _ context: ServerRequestContext) -> String {
+        guard var peer = context.channel?.remoteAddress?.ipAddress else { return "unknown" }
+        if peer.hasPrefix("::ffff:") { peer = String(peer.dropFirst(7)) }
+        guard configuration.trustedProxies.contains(peer), let forwarded = request.headers[.xForwardedFor],
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty, last.count <= 64
+        else { return peer }
+        return last.hasPrefix("::ffff:") ? String(last.dropFirst(7)) : last
     }
 
     /// Whether the browser reached us over HTTPS: the server itself speaks plain HTTP, so only a

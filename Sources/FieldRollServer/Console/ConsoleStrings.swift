@@ -31,7 +31,7 @@ enum ConsoleStrings {
         "devices_id": "设备编号",
         "logout": "退出", "language": "语言",
         "login_title": "工作人员登录", "login_name": "用户名", "login_password": "密码", "login_submit": "登录",
-        "login_refused": "用户名或密码错误。", "login_locked": "连续登录失败次数过多，账号已锁定至 {until}。",
+        "login_refused": "用户名或密码错误，或失败次数过多，请稍后再试。",
         "login_expired": "登录已过期，请重新登录。",
         "csrf_title": "请求被拒绝", "csrf_body": "表单已过期或并非从本系统提交（CSRF 校验失败），未作任何更改。请返回页面重新操作。",
         "forbidden_title": "无权操作", "forbidden_body": "您的角色（{role}）无权进行此操作。",
@@ -151,7 +151,7 @@ enum ConsoleStrings {
         "import_no_kind": "请选择文件类型。",
         "done_imported": "导入完成，设备下次同步时会取得新数据。",
         "done_crosschecked": "比对完成，疑点已进入审核队列。",
-        "page_prev": "上一页", "page_next": "下一页", "page_of": "第 {page} 页，共 {pages} 页",
+        "page_prev": "上一页", "page_next": "下一页", "page_of": "第 {page} 页，共 {pages} 页", "page_n": "第 {page} 页",
     ]
 
     static let en: [String: String] = [
@@ -165,7 +165,7 @@ enum ConsoleStrings {
         "devices_only_admin": "Only administrators enrol and revoke devices.", "devices_id": "Device id",
         "logout": "Sign out", "language": "Language",
         "login_title": "Staff sign-in", "login_name": "Name", "login_password": "Password", "login_submit": "Sign in",
-        "login_refused": "Wrong name or password.", "login_locked": "Too many failed sign-ins: this account is locked until {until}.",
+        "login_refused": "Wrong name or password, or too many failed sign-ins: try again later.",
         "login_expired": "Your session has ended; please sign in again.",
         "csrf_title": "Request refused",
         "csrf_body":
@@ -294,6 +294,6 @@ enum ConsoleStrings {
         "import_no_kind": "Choose the kind of file.",
         "done_imported": "Imported. Devices receive the new data at their next sync.",
         "done_crosschecked": "Cross-checked; flags are in the review queue.",
-        "page_prev": "Previous", "page_next": "Next", "page_of": "Page {page} of {pages}",
+        "page_prev": "Previous", "page_next": "Next", "page_of": "Page {page} of {pages}", "page_n": "Page {page}",
     ]
 }

@@ -91,4 +91,5 @@ extension HTTPField.Name {
     static var referrerPolicy: Self { .init("Referrer-Policy")! }
     static var xFrameOptions: Self { .init("X-Frame-Options")! }
     static var xForwardedProto: Self { .init("X-Forwarded-Proto")! }
+    static var xForwardedFor: Self { .init("X-Forwarded-For")! }
 }

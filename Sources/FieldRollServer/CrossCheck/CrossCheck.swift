@@ -210,7 +210,7 @@ public enum CrossCheck {
                     evidence: people.sorted { $0.member < $1.member }.map(\.evidence), file: nil, raisedAt: now))
         }
         for (rid, people) in rolls.residentIDs.sorted(by: { $0.key < $1.key }) {
-            let masked = (try? ResidentID(rid).masked) ?? String(rid.prefix(6)) + "…"
+            let masked = Disclosure.maskResidentID(rid)
             let households = Set(people.map(\.household))
             if households.count > 1 {
                 for h in households.sorted() {

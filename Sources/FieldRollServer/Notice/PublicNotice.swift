@@ -2,7 +2,7 @@ import FieldRollCore
 import Foundation
 
 /// The public notice (公示) of a village or township on one day: the households on notice and
-/// those newly enrolled, with names and resident IDs masked (``NoticeMask``).
+/// those newly enrolled, with names and resident IDs masked (``Disclosure/public``); no birth date.
 ///
 /// Built by ``SyncPipeline/publicNotice(for:on:place:contact:)``; printed by
 /// ``NoticeHTML`` (an A4 page to post) and ``csv`` (for a spreadsheet).
@@ -97,8 +97,8 @@ extension SyncPipeline {
             let approved = history[e.id]?.first { $0.cause == .approval }?.effectiveFrom
             let start = approved ?? (e.status == .publicNotice ? e.statusSince : nil)
             return PublicNotice.Entry(
-                enrolment: e.id, head: NoticeMask.name(head?.name ?? households[e.householdID]?.headName ?? ""),
-                residentID: head.map { NoticeMask.residentID($0.residentID.rawValue) } ?? "", programme: e.programme,
+                enrolment: e.id, head: Disclosure.public.name(head?.name ?? households[e.householdID]?.headName ?? ""),
+                residentID: head.map { Disclosure.public.residentID($0.residentID.rawValue) } ?? "", programme: e.programme,
                 householdSize: people.count, monthlyAmount: e.monthlyAmount, noticeStart: start,
                 noticeEnd: start.map { $0.adding(days: reviewChains.chain(for: e.region).noticeDays) }, status: e.status,
                 startDate: e.status == .enrolled ? e.startDate : nil)

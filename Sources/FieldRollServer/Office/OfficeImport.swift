@@ -392,8 +392,23 @@ public struct ImportError: FieldRollError {
 
 /// Writes the server's current households, members or roll as office CSV.
 public enum OfficeExport {
-    /// The table of `entity` records inside `scope` (deleted records left out).
-    public static func table(_ entity: EntityKind, pipeline: SyncPipeline, scope: RegionCode?) async throws -> CSVTable {
+    /// The columns ``Disclosure`` covers, by the record field each holds.
+    static let disclosedColumns = ["resident_id": "residentID", "birth_date": "birthDate", "phone": "phone"]
+
+    /// The table of `entity` records inside `scope` (deleted records left out), with resident
+    /// IDs, birth dates and phone numbers as `disclosure` shows them: `full` for a file to edit
+    /// and import back; `restricted` for a copy to share (such a file does not import back).
+    public static func table(_ entity: EntityKind, pipeline: SyncPipeline, scope: RegionCode?, disclosure: Disclosure = .full)
+        async throws -> CSVTable
+    {
+        let table = try await fullTable(entity, pipeline: pipeline, scope: scope)
+        guard !disclosure.isFull else { return table }
+        let fields = table.header.map { disclosedColumns[$0] ?? "" }
+        return CSVTable(
+            header: table.header, rows: table.rows.map { row in zip(fields, row).map { disclosure.field($0, $1) } })
+    }
+
+    static func fullTable(_ entity: EntityKind, pipeline: SyncPipeline, scope: RegionCode?) async throws -> CSVTable {
         let records = try await pipeline.records(of: entity, in: scope)
         func rows<R: FieldMergedRecord>(_ type: R.Type, _ row: (R) -> [String]) throws -> [[String]] {
             try records.compactMap { r in

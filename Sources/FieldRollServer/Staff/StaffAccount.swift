@@ -16,10 +16,14 @@ public enum StaffRole: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// Whether this role sees resident ID and phone numbers in full. Approvers sign the decision
-    /// that pays money and admins answer for the data; viewers and reviewers see them masked
-    /// (`110105********123X`), which is enough to tell members apart.
-    public var seesFullIdentifiers: Bool { self == .approver || self == .admin }
+    /// How much of resident IDs, birth dates and phone numbers this role sees: the API role's
+    /// ``Disclosure``. Approvers sign the decision that pays money and admins answer for the data,
+    /// so they see them whole; viewers and reviewers see them masked (`110105********123X`, born
+    /// `1949`), which is enough to tell members apart and gives no ID back.
+    public var disclosure: Disclosure { Disclosure(role: apiRole) }
+
+    /// Whether this role sees resident ID and phone numbers in full (``disclosure`` is `full`).
+    public var seesFullIdentifiers: Bool { disclosure.isFull }
 
     /// Whether this role may write a record of `entity`: the API's rule for its role.
     public func may(write entity: EntityKind) -> Bool { apiRole.map { RolePolicy.may($0, write: entity) } ?? false }
@@ -40,9 +44,11 @@ public struct StaffAccount: Sendable, Hashable {
     public var passwordChangedAt: Int64
     /// When the account was disabled; a disabled account cannot sign in and its sessions end.
     public var disabledAt: Int64?
-    /// Failed sign-ins since the last success or lock.
+    /// Failed sign-ins since the last success, from any address (for the record: refusals are
+    /// decided per account and address by ``SignInThrottle``).
     public var failedLogins: Int
-    /// Until when sign-in is refused after too many failures.
+    /// No longer set: sign-in locks are per account and address, held by the running server
+    /// (``SignInThrottle``). Kept so stored rows still read; a success or a new password clears it.
     public var lockedUntil: Int64?
 
     public init(

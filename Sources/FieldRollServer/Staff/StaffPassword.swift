@@ -1,6 +1,7 @@
 import FieldRollCore
 import HummingbirdBcrypt
 import NIOPosix
+import Synchronization
 
 /// Staff passwords: bcrypt hashes (hummingbird-auth's `Bcrypt`), computed off the event loops.
 public enum StaffPassword {
@@ -29,12 +30,39 @@ public enum StaffPassword {
         try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 
-    /// A hash no password matches, verified when a sign-in names no account, so that an unknown
-    /// name takes as long to refuse as a wrong password.
-    static let decoy = Bcrypt.hash("no account has this password", cost: defaultCost)
+    /// One sign-in's verification: `password` against `hash`, or, when `hash` is nil, against a
+    /// decoy of the cost of `costLike` (which never matches), computed on NIO's thread pool.
+    /// Either way the same bcrypt work is done, so the caller's answer takes the same time.
+    static func verify(_ password: String, hash: String?, costLike: String?) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive {
+            guard let hash else {
+                _ = Bcrypt.verify(password, hash: decoy(like: costLike))
+                return false
+            }
+            return Bcrypt.verify(password, hash: hash)
+        }
+    }
 
-    /// Spends the time a real check would, for a name with no account.
-    static func verifyDecoy(_ password: String) async throws {
-        _ = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: decoy) }
+    /// Decoy hashes by cost, made once each.
+    private static let decoys = Mutex<[Int: String]>([:])
+
+    /// A hash no password matches, of the same cost as `hash` (the default cost when nil or
+    /// unreadable): verified instead of an account's own hash when a sign-in names no account
+    /// or may not succeed, so that the refusal takes as long as a wrong password.
+    static func decoy(like hash: String?) -> String {
+        let cost = hash.flatMap(Self.cost(of:)) ?? Int(defaultCost)
+        return decoys.withLock { made in
+            if let known = made[cost] { return known }
+            let new = Bcrypt.hash("no account has this password", cost: UInt8(cost))
+            made[cost] = new
+            return new
+        }
+    }
+
+    /// The cost of a `$2b$12$…` hash.
+    static func cost(of hash: String) -> Int? {
+        let parts = hash.split(separator: "$")
+        guard parts.count >= 3, let cost = Int(parts[1]), (4...31).contains(cost) else { return nil }
+        return cost
     }
 }

@@ -6,9 +6,9 @@ import Foundation
 /// hashes, the cross-check flags and the open conflicts on the household's records.
 ///
 /// `GET /v1/review/queue` answers a page of these (``ReviewQueuePage``) and
-/// `fieldroll-server review show` prints one. Resident IDs are masked
-/// (`110105********123X`) for a role that does not sign decisions that pay money (reviewer),
-/// as in the web console.
+/// `fieldroll-server review show` prints one. Resident IDs are shown by the asking role's
+/// ``Disclosure``: masked (`110105********123X`, the birth digits hidden) for a role that does
+/// not sign decisions that pay money (reviewer), as in the web console. No birth date is sent.
 public struct ReviewCase: Codable, Sendable, Hashable {
     /// A member as the queue shows one.
     public struct Person: Codable, Sendable, Hashable {
@@ -88,7 +88,8 @@ public struct ReviewQueuePage: Codable, Sendable, Hashable {
 
 extension SyncPipeline {
     /// The review queue inside `scope` with each entry's household, members, latest visit,
-    /// flags and open conflicts, as `role` may see it (resident IDs masked for a reviewer).
+    /// flags and open conflicts, as `role` may see it (``Disclosure/init(role:)``: resident IDs
+    /// masked for a reviewer).
     /// - Parameter step: only entries waiting at this step; nil for all.
     public func reviewCases(in scope: RegionCode, step: ReviewStep? = nil, role: Role, today: CalendarDate) async throws
         -> [ReviewCase]
@@ -132,7 +133,7 @@ extension SyncPipeline {
             conflicts[household, default: []].append(
                 ReviewCase.Conflict(id: c.id, entity: c.entity.rawValue, record: c.record, field: c.field, detectedAt: c.detectedAt))
         }
-        let full = role != .reviewer
+        let disclosure = Disclosure(role: role)
         return queue.map { e in
             let h = households[e.enrolment.householdID]
             let people = (members[e.enrolment.householdID] ?? []).sorted {
@@ -148,7 +149,7 @@ extension SyncPipeline {
                 members: people.map {
                     ReviewCase.Person(
                         id: $0.id.description, name: $0.name,
-                        residentID: full ? $0.residentID.rawValue : NoticeMask.residentID($0.residentID.rawValue),
+                        residentID: disclosure.residentID($0.residentID.rawValue),
                         relation: $0.relation.rawValue, monthlyIncome: $0.monthlyIncome.rawValue)
                 },
                 latestVisit: visit.map {

@@ -4,16 +4,17 @@ import Foundation
 /// What a console sign-in came to.
 public enum SignInOutcome: Sendable, Hashable {
     case signedIn(StaffAccount)
-    /// An unknown name, a wrong password or a disabled account: the page does not say which.
+    /// An unknown name, a wrong password, a disabled account, or an account or address refused
+    /// after too many failures: the answer does not say which (``SignInThrottle``).
     case refused
-    /// Too many failures: refused until then, whatever the password.
-    case locked(until: Int64)
 }
 
-/// When the console locks an account: after ``failures`` failed sign-ins in a row, for
-/// ``millis`` milliseconds.
+/// When the console refuses sign-ins after failures (``SignInThrottle``): an account from one
+/// address after ``failures`` failures in a row from it; an address, for every name, after
+/// ``addressFailures`` failures within ``millis``; either for ``millis`` milliseconds.
 public enum SignInLockout {
     public static let failures = 5
+    public static let addressFailures = 20
     public static let millis: Int64 = 15 * 60_000
 }
 
@@ -44,7 +45,7 @@ extension SyncPipeline {
         return account
     }
 
-    /// Replaces a staff member's password, lifts a lock and ends every session of theirs;
+    /// Replaces a staff member's password and ends every session of theirs;
     /// audited as `staff.password-changed`.
     /// - Throws: `not-found` when no account has that name.
     public func setStaffPassword(name: String, passwordHash: String, as principal: Principal, now: Int64) async throws {
@@ -96,49 +97,77 @@ extension SyncPipeline {
 
     // MARK: Signing in
 
-    /// Checks a sign-in and counts it: a success clears the failures, the fifth failure in a row
-    /// locks the account for ``SignInLockout/millis``. Each outcome for an existing account is
-    /// audited under `staff:<name>` (`staff.signed-in`, `staff.sign-in-failed`, `staff.locked`);
-    /// a name with no account is not, since it may be a mistyped password.
-    public func signIn(name: String, password: String, now: Int64) async throws -> SignInOutcome {
-        guard let account = try await storage.staff(named: name) else {
-            try await StaffPassword.verifyDecoy(password)
+    /// Checks a sign-in from `address` (the browser's IP address) and counts it.
+    ///
+    /// Every attempt runs exactly one bcrypt verification, so an unknown name, a wrong password,
+    /// a disabled account and a refused account or address all take the same time and give the
+    /// same ``SignInOutcome/refused``: against the account's hash when the attempt may succeed,
+    /// else against a decoy hash of the same cost. Failures are counted by
+    /// ``SignInThrottle`` per account and address and per address; a success clears the
+    /// account's count from that address.
+    ///
+    /// Each outcome for an existing account is audited under `staff:<name>` with the address
+    /// (`staff.signed-in`, `staff.sign-in-failed`, `staff.locked` when its fifth failure from an
+    /// address refuses it there); an attempt refused before its password counts is not, nor is a
+    /// name with no account, since it may be a mistyped password. An address refused for every
+    /// name is audited once as `staff.address-locked`.
+    public func signIn(name: String, password: String, from address: String, now: Int64) async throws -> SignInOutcome {
+        let throttle = signInThrottle
+        let refused = throttle.isRefused(name: name, address: address, now: now)
+        let account = try await storage.staff(named: name)
+        let usable = account.flatMap { refused || $0.disabledAt != nil ? nil : $0 }
+        // One verification whatever happens: the real hash only when it could let the person in.
+        throttle.noteVerification()
+        let matches = try await StaffPassword.verify(password, hash: usable?.passwordHash, costLike: account?.passwordHash)
+        if refused { return .refused }
+        guard account != nil else {
+            let (_, addressLocked) = throttle.fail(name: name, address: address, now: now)
+            if addressLocked { try await auditAddressLocked(address, now: now) }
             return .refused
         }
-        if let until = account.lockedUntil, until > now { return .locked(until: until) }
-        let matches = try await StaffPassword.verify(password, hash: account.passwordHash)
-        return try await staffWrite(name, now: now) { current, batch -> SignInOutcome in
+        let counted: (pairLocked: Bool, addressLocked: Bool)? =
+            matches && usable != nil ? nil : throttle.fail(name: name, address: address, now: now)
+        if counted == nil { throttle.succeed(name: name, address: address) }
+        let outcome = try await staffWrite(name, now: now) { current, batch -> SignInOutcome in
             guard var current else { return .refused }
-            if let until = current.lockedUntil, until > now {
-                return .locked(until: until)
-            }
             let actor = current.actor
-            if matches && current.disabledAt == nil {
+            guard let counted else {
+                guard current.disabledAt == nil else { return .refused }
                 current.failedLogins = 0
                 current.lockedUntil = nil
                 batch.put(current)
-                batch.audit(actor: actor, action: "staff.signed-in", subject: name, detail: "console")
+                batch.audit(actor: actor, action: "staff.signed-in", subject: name, detail: "console from \(address)")
                 return .signedIn(current)
             }
             if current.disabledAt != nil {
-                batch.audit(actor: actor, action: "staff.sign-in-failed", subject: name, detail: "account disabled")
+                batch.audit(actor: actor, action: "staff.sign-in-failed", subject: name, detail: "account disabled; from \(address)")
                 return .refused
             }
             current.failedLogins += 1
-            if current.failedLogins >= SignInLockout.failures {
-                current.failedLogins = 0
-                current.lockedUntil = now + SignInLockout.millis
-                batch.put(current)
+            batch.put(current)
+            if counted.pairLocked {
                 batch.audit(
                     actor: actor, action: "staff.locked", subject: name,
-                    detail: "\(SignInLockout.failures) failed sign-ins; locked for \(SignInLockout.millis / 60_000) minutes")
-                return .locked(until: now + SignInLockout.millis)
+                    detail:
+                        "\(SignInLockout.failures) failed sign-ins in a row from \(address); refused from there for \(SignInLockout.millis / 60_000) minutes"
+                )
             } else {
-                batch.put(current)
-                batch.audit(actor: actor, action: "staff.sign-in-failed", subject: name, detail: "failure \(current.failedLogins)")
-                return .refused
+                batch.audit(
+                    actor: actor, action: "staff.sign-in-failed", subject: name, detail: "failure \(current.failedLogins) from \(address)")
             }
+            return .refused
         }
+        if counted?.addressLocked == true { try await auditAddressLocked(address, now: now) }
+        return outcome
+    }
+
+    /// Audits that an address is refused for every name.
+    private func auditAddressLocked(_ address: String, now: Int64) async throws {
+        try await record(
+            actor: "server", action: "staff.address-locked", subject: "address/\(address)",
+            detail:
+                "\(SignInLockout.addressFailures) failed sign-ins within \(SignInLockout.millis / 60_000) minutes; refused for \(SignInLockout.millis / 60_000) minutes",
+            now: now)
     }
 
     /// Starts a console session for a signed-in account.

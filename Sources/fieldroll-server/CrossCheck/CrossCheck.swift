@@ -145,7 +145,7 @@ enum CrossCheckOutput {
     }
 
     /// A resident ID with its middle hidden, as lists show them.
-    static func mask(_ text: String) -> String { (try? ResidentID(text).masked) ?? text }
+    static func mask(_ text: String) -> String { Disclosure.maskResidentID(text) }
 }
 
 extension ServerOptions {

@@ -70,13 +70,23 @@ extension FieldRollServerCommand {
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the server's households, members or roll as office CSV.",
-            discussion: "Example: fieldroll-server export enrolments --scope 139901002000 --out roll.csv"
+            discussion: """
+                Cells a spreadsheet would run as a formula (starting with =, +, -, @, a tab or CR; plain \
+                negative numbers excepted) get a leading apostrophe, which import takes off again.
+
+                Example: fieldroll-server export enrolments --scope 139901002000 --out roll.csv
+                """
         )
         @OptionGroup var options: ServerOptions
         @Argument(help: "Which records to write.") var what: What
         @Option(help: "Only records inside this region (default: all).") var scope: String?
         @Option(help: "The file to write (default: standard output).") var out: String?
         @Flag(help: "With --out: print JSON (rows written, file) instead of text.") var json = false
+        @Flag(
+            help:
+                "Mask resident IDs (birth digits hidden), birth dates (year only) and phone numbers, for a copy to share; such a file does not import back."
+        )
+        var masked = false
 
         /// The record kinds office CSV carries.
         enum What: String, CaseIterable, ExpressibleByArgument {
@@ -98,7 +108,7 @@ extension FieldRollServerCommand {
                 do { region = try RegionCode(scope) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
             }
             let pipeline = try await options.open()
-            let table = try await OfficeExport.table(kind, pipeline: pipeline, scope: region)
+            let table = try await OfficeExport.table(kind, pipeline: pipeline, scope: region, disclosure: masked ? .restricted : .full)
             let rows = table.rows
             let text = table.text
             if let out {

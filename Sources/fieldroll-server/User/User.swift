@@ -70,12 +70,8 @@ extension FieldRollServerCommand {
             let pipeline = try await options.open()
             let accounts = try await pipeline.staffAccounts()
             await pipeline.storage.close()
-            let now = CLIClock.millis()
-            func status(_ a: StaffAccount) -> String {
-                if a.disabledAt != nil { return "disabled" }
-                if let until = a.lockedUntil, until > now { return "locked" }
-                return "active"
-            }
+            // Sign-in locks are per account and address, held by the running server (docs/console.md).
+            func status(_ a: StaffAccount) -> String { a.disabledAt != nil ? "disabled" : "active" }
             if json {
                 // Never the password hash.
                 print(
@@ -120,7 +116,7 @@ extension FieldRollServerCommand {
     struct UserPasswd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "passwd",
-            abstract: "Set a new password (from a prompt or standard input); ends the person's sessions and lifts a lock.")
+            abstract: "Set a new password (from a prompt or standard input); ends the person's sessions.")
         @OptionGroup var options: ServerOptions
         @OptionGroup var actor: UserActorOption
         @Argument(help: "The sign-in name.") var name: String
