@@ -98,8 +98,12 @@ struct SignInTests {
         for i in 0..<SignInLockout.addressFailures {
             _ = try await Self.signIn(f, "name\(i % 10)", password: "guess \(i)", from: sprayer)
         }
+        // The address is refused for every name alike, known or not: 429 too-many-attempts with how long to wait.
         let refused = try await Self.signIn(f, "wanggs", from: sprayer)
-        #expect(refused.status == 401 && refused.setCookie("fieldroll_session") == nil)
+        #expect(refused.status == 429 && refused.setCookie("fieldroll_session") == nil)
+        #expect(Int(refused.header("Retry-After") ?? "") == Int(SignInLockout.millis / 1000))
+        let unknown = try await Self.signIn(f, "nobody", from: sprayer)
+        #expect(unknown.status == 429 && unknown.body == refused.body, "an unknown name gets the very same page")
         #expect(try await Self.signIn(f, "lixy", from: "10.20.0.15").status == 303, "other addresses are not affected")
         let audit = try await f.server.pipeline.storage.auditEntries(after: 0, limit: 500)
         #expect(audit.contains { $0.action == "staff.address-locked" && $0.subject == "address/\(sprayer)" })

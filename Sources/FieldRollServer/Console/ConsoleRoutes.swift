@@ -303,6 +303,13 @@ struct ConsoleRoutes: Sendable {
         case .refused:
             // Unknown, wrong, disabled or refused after failures: one answer, so none can be told apart.
             return loginForm(lang: lang, secure: secure, error: lang.text("login_refused"), status: .unauthorized)
+        case .throttled(let until):
+            // This address, for every name alike: 429 `too-many-attempts` with how long to wait.
+            var response = loginForm(
+                lang: lang, secure: secure, error: lang.text("login_throttled", ["until": ConsoleFormat.time(until)]),
+                status: Self.status(.tooManyAttempts))
+            response.headers[.retryAfter] = String(max(1, (until - now + 999) / 1000))
+            return response
         }
     }
 

@@ -32,6 +32,7 @@ enum ConsoleStrings {
         "logout": "退出", "language": "语言",
         "login_title": "工作人员登录", "login_name": "用户名", "login_password": "密码", "login_submit": "登录",
         "login_refused": "用户名或密码错误，或失败次数过多，请稍后再试。",
+        "login_throttled": "从这台电脑（地址）登录失败的次数过多，{until} 前不再接受登录。",
         "login_expired": "登录已过期，请重新登录。",
         "csrf_title": "请求被拒绝", "csrf_body": "表单已过期或并非从本系统提交（CSRF 校验失败），未作任何更改。请返回页面重新操作。",
         "forbidden_title": "无权操作", "forbidden_body": "您的角色（{role}）无权进行此操作。",
@@ -166,6 +167,7 @@ enum ConsoleStrings {
         "logout": "Sign out", "language": "Language",
         "login_title": "Staff sign-in", "login_name": "Name", "login_password": "Password", "login_submit": "Sign in",
         "login_refused": "Wrong name or password, or too many failed sign-ins: try again later.",
+        "login_throttled": "Too many failed sign-ins from this computer (address): sign-in is refused here until {until}.",
         "login_expired": "Your session has ended; please sign in again.",
         "csrf_title": "Request refused",
         "csrf_body":

@@ -34,6 +34,11 @@ public final class SignInThrottle: Sendable {
 
     public init() {}
 
+    /// Until when `address` is refused for every name, if it is at `now`.
+    public func addressRefusedUntil(_ address: String, now: Int64) -> Int64? {
+        state.withLock { s in s.addresses[address]?.lockedUntil.flatMap { $0 > now ? $0 : nil } }
+    }
+
     /// Whether a sign-in for `name` from `address` is refused at `now` without looking at the password.
     public func isRefused(name: String, address: String, now: Int64) -> Bool {
         state.withLock { s in

@@ -4,9 +4,12 @@ import Foundation
 /// What a console sign-in came to.
 public enum SignInOutcome: Sendable, Hashable {
     case signedIn(StaffAccount)
-    /// An unknown name, a wrong password, a disabled account, or an account or address refused
-    /// after too many failures: the answer does not say which (``SignInThrottle``).
+    /// An unknown name, a wrong password, a disabled account, or an account refused after too
+    /// many failures from this address: the answer does not say which (``SignInThrottle``).
     case refused
+    /// The address itself is refused, for every name, until then (ms): too many failures from it
+    /// across any names. Saying so tells nothing about any account: every name gets it alike.
+    case throttled(until: Int64)
 }
 
 /// When the console refuses sign-ins after failures (``SignInThrottle``): an account from one
@@ -119,6 +122,7 @@ extension SyncPipeline {
         // One verification whatever happens: the real hash only when it could let the person in.
         throttle.noteVerification()
         let matches = try await StaffPassword.verify(password, hash: usable?.passwordHash, costLike: account?.passwordHash)
+        if let until = throttle.addressRefusedUntil(address, now: now) { return .throttled(until: until) }
         if refused { return .refused }
         guard account != nil else {
             let (_, addressLocked) = throttle.fail(name: name, address: address, now: now)
