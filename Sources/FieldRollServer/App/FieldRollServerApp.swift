@@ -115,7 +115,10 @@ public enum FieldRollServerApp {
             services: [.init(service: app)], gracefulShutdownSignals: stopOnSignals ? [.sigterm, .sigint] : [], logger: logger)
         // Requests under way get this long to finish after SIGTERM; then they are cut.
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.drainSeconds)
-        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        // Then the tasks left are cancelled; one that will not end within this bound is a bug, and
+        // ServiceLifecycle stops the process. Generous, so a machine under load (two cores, a test
+        // suite stopping dozens of servers at once) is not taken for one.
+        groupConfiguration.maximumCancellationDuration = .seconds(30)
         let group = ServiceGroup(configuration: groupConfiguration)
         let task = Task {
             // However the group ends — a bind failure included — nobody waits for a port forever.
