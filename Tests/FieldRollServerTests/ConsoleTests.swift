@@ -296,7 +296,7 @@ struct ConsoleTests {
             "/console/review/\(id)/decide?lang=en",
             form: [("_csrf", page.csrf ?? ""), ("step", "county-approval"), ("decision", "approve")])
         #expect(english.status == 409 && english.body.contains("Not at this step"))
-        let missing = try await client.get("/console/no-such-page")
+        let missing = try await client.get("/console/no-such-page?lang=zh")
         #expect(missing.status == 404 && missing.header("Content-Type")?.hasPrefix("text/html") == true)
         #expect(missing.body.contains("data-kind=\"not-found\"") && missing.body.contains("没有这个页面"))
         var anonymous = ConsoleClient(port: f.port)
@@ -620,7 +620,7 @@ struct ConsoleRecordsTests {
         #expect(refused.status == 200)
         #expect(refused.body.contains("id=\"preview-errors\"") && refused.body.contains("3 rows."))
         #expect(refused.body.contains("households row 3") && refused.body.contains("households row 4"), "each bad row with its line")
-        #expect(refused.body.contains("lies outside 139901002000"))
+        #expect(refused.body.contains("outside your region 139901002000"))
         #expect(!refused.body.contains("id=\"commit-form\""), "a file with bad rows cannot be written")
 
         let preview = try await admin.postFile(

@@ -38,6 +38,9 @@ extension SyncPipeline {
     ) async throws -> ReviewAction {
         try principal.authorize(.review)
         guard let role = principal.role else { throw ProblemDetails(.forbidden, detail: "a viewer may not decide") }
+        guard reviewChains.mayAnywhere(role, actAt: step) else {
+            throw ProblemDetails(.forbidden, detail: "a \(role.rawValue) may not decide at \(step.rawValue)")
+        }
         let key = RecordKey(.enrolment, id.description)
         guard let stored = try await records([key])[key], stored.entity == .enrolment else {
             throw ProblemDetails(.notFound, detail: "no enrolment \(id)")
