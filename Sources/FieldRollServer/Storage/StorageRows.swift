@@ -166,7 +166,8 @@ public struct ServerIdentity: Sendable {
     }()
 }
 
-/// What a write transaction reads for the pipeline to decide on.
+/// What a transaction reads: for the pipeline to decide on (``TransactionalStorage/write(reading:_:)``),
+/// or to look at (``TransactionalStorage/read(_:)``).
 public struct ReadRequest: Sendable, Hashable {
     public var records: [RecordKey] = []
     /// Change ids whose earlier answers to look up (idempotency).
@@ -208,11 +209,14 @@ public struct ScopeRead: Sendable, Hashable {
     }
 }
 
-/// What a write transaction read, under the lock of the ``SyncHead``.
+/// What a transaction read: under the lock of the ``SyncHead`` in a write, from a snapshot that
+/// takes no lock in a read.
 public struct WriteSnapshot: Sendable {
     public var head: SyncHead
     /// The records named by key and those inside the request's ``ReadRequest/scopes``.
     public var records: [RecordKey: StoredRecord]
+    /// The position of each record's last change, for the records above.
+    public var positions: [RecordKey: Int64] = [:]
     public var results: [ChangeID: StoredResult]
     /// The devices named by id, and the one holding the code hash.
     public var devices: [DeviceRow]

@@ -35,7 +35,7 @@ extension SyncPipeline {
         enrolment id: EnrolmentID, step: ReviewStep, decision: ReviewDecision, reason: String, by reviewer: String, role: Role, now: Int64
     ) async throws -> ReviewAction {
         let key = RecordKey(.enrolment, id.description)
-        let stored = try await storage.write(reading: ReadRequest(records: [key])) { snapshot in (WriteSet(), snapshot.records[key]) }
+        let stored = try await storage.read(ReadRequest(records: [key])).records[key]
         guard let stored else { throw ProblemDetails(.notFound, detail: "no enrolment \(id)") }
         let action = ReviewAction(
             enrolmentID: id, region: stored.region, reviewer: reviewer, role: role, step: step, decision: decision, reason: reason,

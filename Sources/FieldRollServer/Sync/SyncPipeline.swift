@@ -276,11 +276,11 @@ public final class SyncPipeline: Sendable {
         try await storage.records(of: entity, in: scope)
     }
 
-    /// The records with these keys (those that exist), read in one transaction that writes
-    /// nothing, so they are consistent with each other.
+    /// The records with these keys (those that exist), read from one snapshot, so they are
+    /// consistent with each other; the read never waits for a push in progress.
     public func records(_ keys: [RecordKey]) async throws -> [RecordKey: StoredRecord] {
         guard !keys.isEmpty else { return [:] }
-        return try await storage.write(reading: ReadRequest(records: keys)) { snapshot in (WriteSet(), snapshot.records) }
+        return try await storage.read(ReadRequest(records: keys)).records
     }
 
     // MARK: Audit

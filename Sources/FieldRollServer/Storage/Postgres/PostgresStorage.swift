@@ -166,7 +166,7 @@ public final class PostgresStorage: ServerStorage {
             try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: logger)
                 do {
-                    let snapshot = try await self.snapshot(request, on: connection)
+                    let snapshot = try await self.snapshot(request, on: connection, locking: true)
                     let decided: (WriteSet, R)
                     do { decided = try decide(snapshot) } catch { throw DecisionFailure(underlying: error) }
                     let (set, result) = decided
@@ -181,10 +181,30 @@ public final class PostgresStorage: ServerStorage {
         }
     }
 
-    func snapshot(_ request: ReadRequest, on c: PostgresConnection) async throws -> WriteSnapshot {
+    /// Runs one `REPEATABLE READ READ ONLY` transaction: every query sees the database as of its
+    /// first, and nothing waits for the `sync_head` lock the writers take.
+    public func read(_ request: ReadRequest) async throws -> WriteSnapshot {
+        try await translating {
+            try await client.withConnection { connection in
+                try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+                do {
+                    let snapshot = try await self.snapshot(request, on: connection, locking: false)
+                    try await connection.query("COMMIT", logger: logger)
+                    return snapshot
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Reads what `request` names inside the transaction open on `c`; with `locking`, first
+    /// locks the `sync_head` row (a write transaction).
+    func snapshot(_ request: ReadRequest, on c: PostgresConnection, locking: Bool) async throws -> WriteSnapshot {
         let heads = try await rows(
-            "SELECT position, generation, clock, audit_seq, audit_hash FROM sync_head WHERE id = 1 FOR UPDATE", on: c,
-            as: (Int64, Int64, String?, Int64, String).self)
+            "SELECT position, generation, clock, audit_seq, audit_hash FROM sync_head WHERE id = 1 \(unescaped: locking ? "FOR UPDATE" : "")",
+            on: c, as: (Int64, Int64, String?, Int64, String).self)
         guard let first = heads.first else {
             throw StorageError(.storageFailure, "the sync_head row is missing; the database may be damaged")
         }
@@ -192,24 +212,26 @@ public final class PostgresStorage: ServerStorage {
         if !request.records.isEmpty {
             let entities = request.records.map(\.entity.rawValue)
             let ids = request.records.map(\.id)
-            for row in try await rows(
+            for (entity, id, region, content, position) in try await rows(
                 """
-                SELECT r.entity, r.id, r.region, r.content FROM records r
+                SELECT r.entity, r.id, r.region, r.content, r.position FROM records r
                 JOIN UNNEST(\(entities)::text[], \(ids)::text[]) AS k(e, i) ON r.entity = k.e AND r.id = k.i
-                """, on: c, as: (String, String, String, String).self)
+                """, on: c, as: (String, String, String, String, Int64).self)
             {
-                let record = try PostgresRows.record(row)
+                let record = try PostgresRows.record((entity, id, region, content))
                 snapshot.records[RecordKey(record.entity, record.id)] = record
+                snapshot.positions[RecordKey(record.entity, record.id)] = position
             }
         }
         for read in request.scopes {
             let (lo, hi) = read.scope?.codeRange ?? ("000000000000", "999999999999")
-            for row in try await rows(
-                "SELECT entity, id, region, content FROM records WHERE entity = \(read.entity.rawValue) AND region BETWEEN \(lo) AND \(hi)",
-                on: c, as: (String, String, String, String).self)
+            for (entity, id, region, content, position) in try await rows(
+                "SELECT entity, id, region, content, position FROM records WHERE entity = \(read.entity.rawValue) AND region BETWEEN \(lo) AND \(hi)",
+                on: c, as: (String, String, String, String, Int64).self)
             {
-                let record = try PostgresRows.record(row)
+                let record = try PostgresRows.record((entity, id, region, content))
                 snapshot.records[RecordKey(record.entity, record.id)] = record
+                snapshot.positions[RecordKey(record.entity, record.id)] = position
             }
         }
         if !request.changeIDs.isEmpty {

@@ -14,24 +14,27 @@ enum SQLiteRows {
 
     static func snapshot(_ db: Database, _ request: ReadRequest) throws -> WriteSnapshot {
         var snapshot = WriteSnapshot(head: try head(db))
-        let recordStatement = try db.cachedStatement(sql: "SELECT id, region, content FROM records WHERE entity = ? AND id = ?")
+        let recordStatement = try db.cachedStatement(
+            sql: "SELECT id, region, content, position FROM records WHERE entity = ? AND id = ?")
         for key in request.records where snapshot.records[key] == nil {
             if let row = try Row.fetchOne(recordStatement, arguments: [key.entity.rawValue, key.id]) {
                 snapshot.records[key] = try record(key.entity, row)
+                snapshot.positions[key] = row["position"]
             }
         }
         for read in request.scopes {
             let (lo, hi) = read.scope?.codeRange ?? ("000000000000", "999999999999")
             for row in try Row.fetchAll(
-                db, sql: "SELECT id, region, content FROM records WHERE entity = ? AND region BETWEEN ? AND ?",
+                db, sql: "SELECT id, region, content, position FROM records WHERE entity = ? AND region BETWEEN ? AND ?",
                 arguments: [read.entity.rawValue, lo, hi])
             {
                 let record = try record(read.entity, row)
                 snapshot.records[RecordKey(read.entity, record.id)] = record
+                snapshot.positions[RecordKey(read.entity, record.id)] = row["position"]
             }
         }
         let resultStatement = try db.cachedStatement(
-            sql: "SELECT change_id, device, status, code, detail FROM change_results WHERE change_id = ?")
+            sql: "SELECT change_id, device, status, code, detail, conflicts FROM change_results WHERE change_id = ?")
         for id in request.changeIDs {
             if let row = try Row.fetchOne(resultStatement, arguments: [id.description]) {
                 snapshot.results[id] = try result(row)
@@ -92,10 +95,11 @@ enum SQLiteRows {
             try upsertRecord.execute(arguments: [r.entity.rawValue, r.id, r.region.digits, CanonicalJSON.string(r.contentJSON), position])
         }
         let insertResult = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO change_results (change_id, device, status, code, detail) VALUES (?, ?, ?, ?, ?)")
+            sql: "INSERT OR IGNORE INTO change_results (change_id, device, status, code, detail, conflicts) VALUES (?, ?, ?, ?, ?, ?)")
         for s in set.results {
             try insertResult.execute(arguments: [
                 s.result.change.description, s.device.rawValue, s.result.status.rawValue, s.result.code?.rawValue, s.result.detail,
+                try s.result.conflicts.map { try encode($0) },
             ])
         }
         for c in set.conflicts {
@@ -194,9 +198,14 @@ enum SQLiteRows {
         guard let status = ChangeResult.Status(rawValue: row["status"]), let id = try? ChangeID(row["change_id"] as String),
             let device = try? NodeID(row["device"] as String)
         else { throw damaged("change result") }
+        let conflicts: [String]?
+        do { conflicts = try (row["conflicts"] as String?).map { try decode([String].self, $0) } } catch {
+            throw damaged("change result")
+        }
         return StoredResult(
             result: ChangeResult(
-                change: id, status: status, code: (row["code"] as String?).map(ErrorCode.init(rawValue:)), detail: row["detail"]),
+                change: id, status: status, code: (row["code"] as String?).map(ErrorCode.init(rawValue:)), detail: row["detail"],
+                conflicts: conflicts),
             device: device)
     }
 

@@ -149,6 +149,11 @@ enum SQLiteSchema {
                     CREATE INDEX console_sessions_expiry ON console_sessions(expires_at);
                     """)
         }
+        m.registerMigration("v5-change-result-conflicts") { db in
+            // The conflict records a change's answer named, kept with the answer as PostgreSQL
+            // keeps them (a JSON array of ids; NULL: none).
+            try db.execute(sql: "ALTER TABLE change_results ADD COLUMN conflicts TEXT")
+        }
         return m
     }
 }

@@ -87,6 +87,10 @@ public final class SQLiteStorage: ServerStorage {
         }
     }
 
+    public func read(_ request: ReadRequest) async throws -> WriteSnapshot {
+        try await readDB { db in try SQLiteRows.snapshot(db, request) }
+    }
+
     // MARK: Records
 
     public func records(of entity: EntityKind, in scope: RegionCode?) async throws -> [StoredRecord] {
