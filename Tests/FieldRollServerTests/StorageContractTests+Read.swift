@@ -10,7 +10,7 @@ import Testing
 
 extension StorageContractTests {
     /// A write set with something in every member, as a transaction might write it.
-    func everyKindOfRow() throws -> WriteSet {
+    func everyKindOfRow() throws -> (WriteSet, [FieldWrite]) {
         let stamp = HLCTimestamp(physical: 1_800_000_000_000, logical: 3, node: device)
         let household = HouseholdID()
         let state = RecordState(fields: [
@@ -27,13 +27,14 @@ extension StorageContractTests {
         var set = WriteSet()
         set.records = records
         set.recordPositions = [RecordKey(.household, household.description): 7, RecordKey(.visit, visitID): 8]
-        set.changes = [
+        let writes = state.fields.map { FieldWrite(field: $0.key, value: $0.value.value, stamp: $0.value.stamp, base: $0.value.base) }
+        let edit = Change(entity: .household, record: household.description, region: village, payload: .writes(writes))
+        let visit = Change(entity: .visit, record: visitID, region: village, payload: .body(records[1].contentJSON))
+        set.changes = [edit, visit].enumerated().map { i, change in
             LoggedChange(
-                position: 7, changeID: ChangeID(), changeSet: ChangeSetID(), origin: device, region: village,
-                body: #"{"entity":"household"}"#),
-            LoggedChange(
-                position: 8, changeID: ChangeID(), changeSet: ChangeSetID(), origin: device, region: village, body: #"{"entity":"visit"}"#),
-        ]
+                position: Int64(7 + i), changeID: change.id, changeSet: ChangeSetID(), origin: device, region: village,
+                body: CanonicalJSON.string(change.json), record: RecordKey(change.entity, change.record))
+        }
         let conflictID = UUID().uuidString.lowercased()
         set.results = [
             StoredResult(
@@ -84,14 +85,14 @@ extension StorageContractTests {
             previous = hash
         }
         set.head = SyncHead(position: 8, generation: 2, clock: stamp, auditSeq: 2, auditHash: previous)
-        return set
+        return (set, writes)
     }
 
     @Test("every member of a write set is read back as written, by a read and by a write", arguments: StorageBackendKind.allCases)
     func readRoundTrip(backend: StorageBackendKind) async throws {
         let (storage, folder) = try await open(backend)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let set = try everyKindOfRow()
+        let (set, writes) = try everyKindOfRow()
         try await storage.insertSession(ConsoleSession(tokenHash: "s-ended", staff: "张科长", csrfToken: "x", createdAt: 1, expiresAt: .max))
         try await storage.insertSession(ConsoleSession(tokenHash: "s-kept", staff: "王会计", csrfToken: "y", createdAt: 1, expiresAt: .max))
         _ = try await storage.write(reading: ReadRequest()) { _ in (set, 0) }
@@ -101,6 +102,7 @@ extension StorageContractTests {
             records: keys, changeIDs: set.results.map(\.result.change), deviceIDs: [device], conflictIDs: set.conflicts.map(\.id),
             flagHouseholds: set.flags.map(\.household))
         request.staffNames = set.staff.map(\.name)
+        request.histories = keys
         let read = try await storage.read(request)
         let written = try await storage.write(reading: request) { snapshot in (WriteSet(), snapshot) }
         for snapshot in [read, written] {
@@ -114,6 +116,9 @@ extension StorageContractTests {
             #expect(snapshot.conflicts == set.conflicts)
             #expect(snapshot.flags == set.flags)
             #expect(snapshot.staff == set.staff)
+            let edited = RecordKey(.household, set.records[0].id)
+            #expect(
+                snapshot.history.mapValues(Set.init) == [edited: Set(writes)], "the logged field writes of each record; a body has none")
         }
         #expect(try await storage.read(ReadRequest(deviceCodeHash: "c0de")).devices.map(\.id) == [device], "found by its code hash")
         // The members a snapshot does not carry, through the storage's other reads.

@@ -52,14 +52,20 @@ public struct LoggedChange: Sendable, Hashable {
     public var region: RegionCode
     /// The change as canonical JSON.
     public var body: String
+    /// The record it wrote, so the record's logged writes can be read back (nil: not known).
+    public var record: RecordKey?
 
-    public init(position: Int64, changeID: ChangeID, changeSet: ChangeSetID, origin: NodeID, region: RegionCode, body: String) {
+    public init(
+        position: Int64, changeID: ChangeID, changeSet: ChangeSetID, origin: NodeID, region: RegionCode, body: String,
+        record: RecordKey? = nil
+    ) {
         self.position = position
         self.changeID = changeID
         self.changeSet = changeSet
         self.origin = origin
         self.region = region
         self.body = body
+        self.record = record
     }
 }
 
@@ -182,6 +188,9 @@ public struct ReadRequest: Sendable, Hashable {
     public var flagHouseholds: [HouseholdID] = []
     /// Staff accounts to read, by sign-in name.
     public var staffNames: [String] = []
+    /// Records whose logged field writes to read into ``WriteSnapshot/history``, so an incoming
+    /// write is checked against every write of its field it was concurrent with.
+    public var histories: [RecordKey] = []
 
     public init(
         records: [RecordKey] = [], changeIDs: [ChangeID] = [], deviceIDs: [NodeID] = [], deviceCodeHash: String? = nil,
@@ -225,6 +234,9 @@ public struct WriteSnapshot: Sendable {
     public var flags: [CrossCheckFlag]
     /// The staff accounts named (those that exist).
     public var staff: [StaffAccount] = []
+    /// Every field write the commit log holds for the records named in
+    /// ``ReadRequest/histories``, in log order (records without any are absent).
+    public var history: [RecordKey: [FieldWrite]] = [:]
 
     public init(
         head: SyncHead, records: [RecordKey: StoredRecord] = [:], results: [ChangeID: StoredResult] = [:], devices: [DeviceRow] = [],

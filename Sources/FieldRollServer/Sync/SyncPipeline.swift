@@ -131,6 +131,8 @@ public final class SyncPipeline: Sendable {
             }
         }
         request.scopes = Array(Set(request.scopes))
+        // Each write is checked against every logged write of its field (see ChangeApplier.concurrentEdits).
+        request.histories = request.records.filter { $0.entity.schema != nil }
         let node = serverNode
         let maxDrift = maxClockDrift
         let key = serverKey

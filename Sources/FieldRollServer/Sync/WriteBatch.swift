@@ -15,6 +15,8 @@ struct WriteBatch {
     private var results: [ChangeID: StoredResult]
     private var set = WriteSet()
     private var staged: [RecordKey: StoredRecord] = [:]
+    /// Every field write logged for the records read with their history, and those logged since.
+    private var history: [RecordKey: [FieldWrite]]
 
     init(snapshot: WriteSnapshot, node: NodeID, now: Int64) {
         head = snapshot.head
@@ -22,6 +24,7 @@ struct WriteBatch {
         self.now = now
         records = snapshot.records
         results = snapshot.results
+        history = snapshot.history
     }
 
     /// The answer once given for `id`: a retry of an accepted change is acknowledged as a
@@ -58,16 +61,18 @@ struct WriteBatch {
     ) -> ChangeResult {
         let existing = records[RecordKey(change.entity, change.record)]
         let decision = ChangeApplier.decide(
-            change, origin: changeSet.origin, bodySignature: bodySignature, writer: writer, existing: existing, now: now, maxDrift: maxDrift
+            change, origin: changeSet.origin, bodySignature: bodySignature, writer: writer, existing: existing,
+            logged: history[RecordKey(change.entity, change.record)] ?? [], now: now, maxDrift: maxDrift
         )
         guard let record = decision.record else {
             return ChangeResult(change: change.id, status: decision.status, code: decision.code, detail: decision.detail)
         }
+        let key = RecordKey(record.entity, record.id)
         if case .writes(let writes) = change.payload {
             for w in writes { _ = try? clock.receive(w.stamp, now: now) }
+            history[key, default: []] += writes
         }
         let position = log(change, in: changeSet)
-        let key = RecordKey(record.entity, record.id)
         records[key] = record
         staged[key] = record
         set.recordPositions[key] = position
@@ -97,7 +102,7 @@ struct WriteBatch {
         set.changes.append(
             LoggedChange(
                 position: head.position, changeID: change.id, changeSet: changeSet.id, origin: changeSet.origin, region: change.region,
-                body: CanonicalJSON.string(change.json)))
+                body: CanonicalJSON.string(change.json), record: RecordKey(change.entity, change.record)))
         return head.position
     }
 

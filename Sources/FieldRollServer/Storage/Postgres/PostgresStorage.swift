@@ -295,9 +295,10 @@ public final class PostgresStorage: ServerStorage {
             let ch = set.changes
             try await c.query(
                 """
-                INSERT INTO changes (position, change_id, change_set_id, origin, region, body)
+                INSERT INTO changes (position, change_id, change_set_id, origin, region, body, entity, record)
                 SELECT * FROM UNNEST(\(ch.map(\.position))::int8[], \(ch.map(\.changeID.description))::text[], \(ch.map(\.changeSet.description))::text[],
-                    \(ch.map(\.origin.rawValue))::text[], \(ch.map(\.region.digits))::text[], \(ch.map(\.body))::text[])
+                    \(ch.map(\.origin.rawValue))::text[], \(ch.map(\.region.digits))::text[], \(ch.map(\.body))::text[],
+                    \(NullableArray(ch.map { $0.record?.entity.rawValue }))::text[], \(NullableArray(ch.map { $0.record?.id }))::text[])
                 """, logger: logger)
         }
         if !set.records.isEmpty {
@@ -334,6 +335,20 @@ public final class PostgresStorage: ServerStorage {
             let refs = set.blobReferences
             try await c.query(
                 """
+        if !request.histories.isEmpty {
+            let keys = Array(Set(request.histories))
+            for (position, entity, id, body) in try await rows(
+                """
+                SELECT c.position, c.entity, c.record, c.body FROM changes c
+                JOIN UNNEST(\(keys.map(\.entity.rawValue))::text[], \(keys.map(\.id))::text[]) AS k(e, i) ON c.entity = k.e AND c.record = k.i
+                ORDER BY c.position
+                """, on: c, as: (Int64, String, String, String).self)
+            {
+                guard let kind = EntityKind(rawValue: entity) else { continue }
+                let writes = try PostgresRows.fieldWrites(position, body)
+                if !writes.isEmpty { snapshot.history[RecordKey(kind, id), default: []] += writes }
+            }
+        }
                 INSERT INTO blob_refs (sha256, region) SELECT * FROM UNNEST(\(refs.map(\.digest.hex))::text[], \(refs.map(\.region.digits))::text[])
                 ON CONFLICT DO NOTHING
                 """, logger: logger)
@@ -397,9 +412,9 @@ public final class PostgresStorage: ServerStorage {
         return try await translating {
             try await rows(
                 """
-                SELECT position, change_id, change_set_id, origin, region, body FROM changes
+                SELECT \(unescaped: PostgresRows.changeColumns) FROM changes
                 WHERE position > \(position) AND region BETWEEN \(lo) AND \(hi) ORDER BY position LIMIT \(Int64(limit))
-                """, as: (Int64, String, String, String, String, String).self
+                """, as: PostgresRows.ChangeRow.self
             ).map(PostgresRows.change)
         }
     }

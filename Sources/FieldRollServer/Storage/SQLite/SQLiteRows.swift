@@ -61,6 +61,11 @@ enum SQLiteRows {
         for name in Set(request.staffNames) {
             if let row = try Row.fetchOne(staffStatement, arguments: [name]) { snapshot.staff.append(try staff(row)) }
         }
+        let historyStatement = try db.cachedStatement(sql: "SELECT body FROM changes WHERE entity = ? AND record = ? ORDER BY position")
+        for key in Set(request.histories) {
+            let writes = try String.fetchAll(historyStatement, arguments: [key.entity.rawValue, key.id]).flatMap(fieldWrites)
+            if !writes.isEmpty { snapshot.history[key] = writes }
+        }
         return snapshot
     }
 
@@ -82,10 +87,13 @@ enum SQLiteRows {
                 ])
         }
         let insertChange = try db.cachedStatement(
-            sql: "INSERT INTO changes (position, change_id, change_set_id, origin, region, body) VALUES (?, ?, ?, ?, ?, ?)")
+            sql:
+                "INSERT INTO changes (position, change_id, change_set_id, origin, region, body, entity, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        )
         for c in set.changes {
             try insertChange.execute(arguments: [
                 c.position, c.changeID.description, c.changeSet.description, c.origin.rawValue, c.region.digits, c.body,
+                c.record?.entity.rawValue, c.record?.id,
             ])
         }
         let upsertRecord = try db.cachedStatement(
@@ -187,10 +195,24 @@ enum SQLiteRows {
 
     static func change(_ row: Row) throws -> LoggedChange {
         do {
+            var record: RecordKey?
+            if let entity = row["entity"] as String?, let id = row["record"] as String? {
+                guard let kind = EntityKind(rawValue: entity) else { throw damaged("change") }
+                record = RecordKey(kind, id)
+            }
             return LoggedChange(
                 position: row["position"], changeID: try ChangeID(row["change_id"] as String),
                 changeSet: try ChangeSetID(row["change_set_id"] as String),
-                origin: try NodeID(row["origin"] as String), region: try RegionCode(row["region"] as String), body: row["body"])
+                origin: try NodeID(row["origin"] as String), region: try RegionCode(row["region"] as String), body: row["body"],
+                record: record)
+        } catch { throw damaged("change") }
+    }
+
+    /// The field writes of a logged change (none for a body).
+    static func fieldWrites(_ body: String) throws -> [FieldWrite] {
+        do {
+            guard case .writes(let writes) = try Change(json: JSONValue(parsing: body.utf8)).payload else { return [] }
+            return writes
         } catch { throw damaged("change") }
     }
 
