@@ -2,7 +2,6 @@
 import FieldRollCore
 import FieldRollTestSupport
 import Foundation
-import GRDB
 import PostgresNIO
 import Testing
 
@@ -131,7 +130,7 @@ extension StorageContractTests {
         await storage.close()
     }
 
-    @Test("a read is answered while another connection holds the writers' lock", arguments: StorageBackendKind.allCases)
+    @Test("a read is answered while a write transaction holds the writers' lock", arguments: StorageBackendKind.allCases)
     func readDoesNotWaitForWriters(backend: StorageBackendKind) async throws {
         let (storage, folder) = try await open(backend)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -155,21 +154,32 @@ extension StorageContractTests {
     }
 }
 
-/// The writers' lock, taken from a connection of the test's own and held until released: a
-/// `BEGIN IMMEDIATE` transaction on SQLite, the `sync_head` row locked `FOR UPDATE` on PostgreSQL.
+/// The writers' lock, held until released: on SQLite by a write transaction of the storage's
+/// own whose decision waits (on GRDB's writer queue, not on a task's thread), on PostgreSQL by
+/// a connection of the test's own holding the `sync_head` row `FOR UPDATE`, as a write does.
 struct WriterLock {
     let release: @Sendable () async throws -> Void
 
     static func take(on storage: any ServerStorage) async throws -> WriterLock {
         if let sqlite = storage as? SQLiteStorage {
-            // A transaction held open across accesses, as another process's long write would.
-            var configuration = Configuration()
-            configuration.allowsUnsafeTransactions = true
-            let queue = try DatabaseQueue(path: sqlite.path, configuration: configuration)
-            try queue.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+            let entered = DispatchSemaphore(value: 0)
+            let leave = DispatchSemaphore(value: 0)
+            let holder = Task {
+                try await sqlite.write(reading: ReadRequest()) { _ in
+                    entered.signal()
+                    leave.wait()
+                    return (WriteSet(), 0)
+                }
+            }
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    entered.wait()
+                    continuation.resume()
+                }
+            }
             return WriterLock {
-                try queue.inDatabase { try $0.execute(sql: "ROLLBACK") }
-                try queue.close()
+                leave.signal()
+                _ = try await holder.value
             }
         }
         let postgres = try #require(storage as? PostgresStorage)
