@@ -133,6 +133,7 @@ let package = Package(
                 "FieldRollServer", "FieldRollCore", "FieldRollGzip", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
     ]

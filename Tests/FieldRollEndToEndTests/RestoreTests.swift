@@ -124,6 +124,63 @@ struct RestoreTests {
         try? FileManager.default.removeItem(at: h.directory)
     }
 
+    @Test(
+        "every conflict recorded after the backup is recorded again, once, with both values, when the devices send their writes anew",
+        arguments: StorageBackendKind.allCases)
+    func restoreKeepsConflicts(backend: StorageBackendKind) async throws {
+        let h = try await Harness(backend: backend)
+        let a = try await h.device(name: "李敏")
+        let b = try await h.device(name: "王强")
+        defer { for d in [a, b] { d.close() } }
+        let shared = try a.store.addHousehold(
+            Household(region: village, address: "上河村1组1号", headName: "赵大山", housing: .selfBuilt, declaredMonthlyIncome: .yuan(500)))
+        for d in [a, b] { _ = try await d.sync() }
+        let backup = tempDir("backup").path
+        defer { try? FileManager.default.removeItem(atPath: backup) }
+        _ = try await ServerBackup.backup(h.pipeline, configuration: h.configuration, to: backup, now: DeviceStore.systemClock())
+
+        // After the backup, offline: a writes the notes, then b (later, so b's stamp wins) twice,
+        // the second time on top of its own first. a syncs, then b: b's first write was
+        // concurrent with a's, and the server records that conflict.
+        _ = try a.store.editHousehold(shared.id, set: ["notes": "A1 李敏"])
+        try await Task.sleep(for: .milliseconds(20))
+        _ = try b.store.editHousehold(shared.id, set: ["notes": "B1 王强"])
+        _ = try b.store.editHousehold(shared.id, set: ["notes": "B2 王强"])
+        _ = try await a.sync()
+        _ = try await b.sync()
+        func pairs(_ conflicts: [ConflictRecord]) -> [[JSONValue]] {
+            conflicts.map { [$0.winner.value, $0.loser.value] }.sorted { "\($0)" < "\($1)" }
+        }
+        let before = pairs(try await h.pipeline.conflicts(includeResolved: true, scope: nil))
+        #expect(before == [["B1 王强", "A1 李敏"]], "b's first write won over a's; both are on record")
+
+        let port = h.server.port
+        await h.server.stop()
+        var config = h.configuration
+        config.port = port
+        _ = try await ServerBackup.restore(config, from: backup, now: DeviceStore.systemClock())
+        let restored = try await FieldRollServerApp.start(config, logLevel: .critical)
+        defer { Task { await restored.stop() } }
+        #expect(try await restored.pipeline.conflicts(includeResolved: true, scope: nil).isEmpty, "the backup predates them")
+
+        // The devices learn of the restore and send their writes again — b's first this time,
+        // so a's write arrives when b's second write (which had seen it) is the current value.
+        for d in [b, b, a, a] { _ = try await d.sync() }
+        let after = try await restored.pipeline.conflicts(includeResolved: true, scope: nil)
+        #expect(pairs(after) == before, "each conflict once, with both values, as before the restore")
+        #expect(after.allSatisfy { $0.record == shared.id.description && $0.field == "notes" })
+        for d in [a, b] { _ = try await d.sync() }
+        let key = RecordKey(.household, shared.id.description)
+        let stored = try #require(try await restored.pipeline.records([key])[key])
+        guard case .state(let state) = stored.content else {
+            Issue.record("a household is stored as field state")
+            return
+        }
+        #expect(state.fields["notes"]?.value == "B2 王强", "the merge keeps the same winner")
+        await restored.stop()
+        try? FileManager.default.removeItem(at: h.directory)
+    }
+
     @Test("a pull whose cursor lies past the server's head starts again from the beginning", arguments: StorageBackendKind.allCases)
     func cursorPastHead(backend: StorageBackendKind) async throws {
         let h = try await Harness(backend: backend)

@@ -158,6 +158,21 @@ struct BlobTests {
         #expect(s6 == 404 && TestServer.problem(b6)?.code == .notFound)
     }
 
+    @Test("a refused HEAD, which has no body, names its code in FieldRoll-Error-Code; so does every problem answer")
+    func refusedHeadNamesItsCode() async throws {
+        let server = try await TestServer()
+        defer { Task { await server.close() } }
+        let device = try await server.enrol()
+        let (_, body, head) = try await server.exchange("HEAD", "/v1/blobs/not-a-hash", token: device.token)
+        #expect(head.statusCode == 400 && body.isEmpty)
+        #expect(head.value(forHTTPHeaderField: "FieldRoll-Error-Code") == ErrorCode.invalidPath.rawValue)
+        let (_, _, stranger) = try await server.exchange("HEAD", "/v1/blobs/\(SHA256Digest(of: Self.photo).hex)", token: "no-such-token")
+        #expect(stranger.statusCode == 401 && stranger.value(forHTTPHeaderField: "FieldRoll-Error-Code") == ErrorCode.unauthorized.rawValue)
+        let (_, problem, get) = try await server.exchange("GET", "/v1/blobs/not-a-hash", token: device.token)
+        #expect(
+            TestServer.problem(problem)?.code.rawValue == get.value(forHTTPHeaderField: "FieldRoll-Error-Code"), "header and body agree")
+    }
+
     @Test("every pull answer tells the device its role's photo policy", arguments: StorageBackendKind.allCases)
     func photoPolicyHeader(backend: StorageBackendKind) async throws {
         let standard = try await TestServer(backend: backend)

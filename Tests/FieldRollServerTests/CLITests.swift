@@ -224,6 +224,20 @@ struct CLITests {
         }
     }
 
+    @Test("serve refuses a storage timeout that is not 1–600 seconds, from the flag or the setting, with invalid-configuration")
+    func storageTimeoutSetting() throws {
+        let config = data + "-timeout.conf"
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        for (arguments, text) in [
+            (["--storage-timeout", "0"], ""), ([], "FIELDROLL_STORAGE_TIMEOUT=601\n"), ([], "FIELDROLL_STORAGE_TIMEOUT=soon\n"),
+        ] {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: config))
+            let (status, _, err) = try CLI.run(["serve", "--data", data, "--config", config, "--port", "0"] + arguments)
+            #expect(status == 1 && err.hasPrefix("Error: invalid-configuration: "), "\(arguments) \(text): \(err)")
+            #expect(err.contains("storage timeout") || err.contains("FIELDROLL_STORAGE_TIMEOUT"), "\(err)")
+        }
+    }
+
     @Test("import refuses a bad file with the bad rows named; a good one imports once")
     func importing() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }

@@ -113,12 +113,18 @@ struct OpenAPIDocumentTests {
         }
     }
 
-    @Test("every 401 documents WWW-Authenticate, every 405 Allow, and every answer X-Request-ID")
+    @Test("every 401 documents WWW-Authenticate, every 405 Allow, every answer X-Request-ID, every problem FieldRoll-Error-Code")
     func headersAreDocumented() {
         for (key, op) in operations {
             for (status, response) in op["responses"]?.objectValue ?? [:] {
                 let headers = resolve(response)["headers"]?.objectValue ?? [:]
                 #expect(headers["X-Request-ID"] != nil, "\(key) \(status) does not document X-Request-ID")
+                // A problem answer, or any refusal of a HEAD (whose answer has no body) but its 404.
+                let problem = resolve(response)["content"]?.objectValue?["application/problem+json"] != nil
+                let headRefusal = key.hasPrefix("HEAD") && (Int(status) ?? 0) >= 400 && status != "404"
+                if problem || headRefusal {
+                    #expect(headers["FieldRoll-Error-Code"] != nil, "\(key) \(status) does not document FieldRoll-Error-Code")
+                }
                 if status == "401" && op["security"] != nil {
                     #expect(
                         resolve(headers["WWW-Authenticate"] ?? .null)["required"] == .bool(true),

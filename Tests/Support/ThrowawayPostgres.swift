@@ -62,14 +62,35 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         let data = folder + "/data"
         try run(binaries + "/initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
         try makeCertificates()
+        try start()
+        try psql("CREATE ROLE fieldroll LOGIN PASSWORD '\(password)'")
+    }
+
+    /// A cluster of the caller's own, for a test that stops and starts it (the shared one
+    /// serves every other test at once); ``destroy()`` removes it.
+    public static func dedicated() throws -> ThrowawayPostgres { try ThrowawayPostgres() }
+
+    /// Starts the cluster (again) on its port, waiting until it accepts connections.
+    public func start() throws {
         try run(
             binaries + "/pg_ctl",
             [
-                "-D", data, "-l", folder + "/server.log", "-w", "-t", "60", "-o",
+                "-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60", "-o",
                 "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories=\(folder) -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c ssl=on -c ssl_cert_file=\(folder)/server.crt -c ssl_key_file=\(folder)/server.key",
                 "start",
             ])
-        try psql("CREATE ROLE fieldroll LOGIN PASSWORD '\(password)'")
+    }
+
+    /// Stops the cluster as an operator would (`pg_ctl stop -m fast`): open connections are
+    /// closed, committed data stays on disk for the next ``start()``.
+    public func stop() throws {
+        try run(binaries + "/pg_ctl", ["-D", folder + "/data", "-m", "fast", "-w", "-t", "60", "stop"])
+    }
+
+    /// Stops a dedicated cluster at once and removes its folder.
+    public func destroy() {
+        try? run(binaries + "/pg_ctl", ["-D", folder + "/data", "-m", "immediate", "-w", "stop"])
+        try? FileManager.default.removeItem(atPath: folder)
     }
 
     /// The certificate authority that signed the cluster's TLS certificate (for `sslrootcert`).

@@ -35,9 +35,16 @@ public struct SyncAPI: Sendable {
         if let p = try? JSONValue(parsing: r.body).decode(as: ProblemDetails.self) {
             throw RemoteProblem(status: r.status, problem: p, headers: r.headers)
         }
-        // No problem body: a proxy or gateway answered. 502–504 mean the server behind it is
-        // out of reach; any other status takes the code it stands for (413 stays payload-too-large).
-        let code: ErrorCode = (502...504).contains(r.status) ? .network : ErrorCode(httpStatus: r.status)
+        // No problem body. The server names its code in a header too (a HEAD answer has no body);
+        // without it a proxy or gateway answered: 502–504 mean the server behind it is out of
+        // reach, any other status takes the code it stands for (413 stays payload-too-large).
+        let named = r.headers[WireHeader.errorCode.lowercased()].map { $0.trimmingCharacters(in: .whitespaces) }
+        let code: ErrorCode =
+            if let named, !named.isEmpty {
+                ErrorCode(rawValue: named)
+            } else {
+                (502...504).contains(r.status) ? .network : ErrorCode(httpStatus: r.status)
+            }
         throw RemoteProblem(
             status: r.status,
             problem: ProblemDetails(

@@ -72,4 +72,7 @@ public enum WireHeader {
     /// The office's photo policy for the calling device (``PhotoPolicy``), on every pull answer.
     /// A device that does not know the header ignores it.
     public static let photoPolicy = "FieldRoll-Photo-Policy"
+    /// The problem's stable code, on every problem answer beside its body: the one place a
+    /// refused `HEAD` (whose answer has no body) names it.
+    public static let errorCode = "FieldRoll-Error-Code"
 }

@@ -28,12 +28,14 @@ public enum FieldRollServerApp {
         router.get("healthz") { request, _ in
             try JSONBody.response(HealthStatus(server: pipeline.serverNode), request: request)
         }
-        // Readiness: the database answers too.
+        // Readiness: the database answers too — within 2 s, so a health check never hangs.
         router.get("readyz") { request, _ in
-            do { try await pipeline.storage.ping() } catch {
-                throw ProblemResponse(
-                    .notReady,
-                    "the \(pipeline.storage.backend) database does not answer: \((error as? any FieldRollError)?.message ?? "\(error)")")
+            let seconds = min(ServerConfiguration.readinessTimeout, configuration.storageTimeout)
+            do { try await Deadline.run(seconds: seconds) { try await pipeline.storage.ping() } } catch {
+                let why =
+                    error is Deadline.Expired
+                    ? "no answer within \(PostgresStorage.seconds(seconds)) s" : (error as? any FieldRollError)?.message ?? "\(error)"
+                throw ProblemResponse(.notReady, "the \(pipeline.storage.backend) database does not answer: \(why)")
             }
             return try JSONBody.response(ReadinessStatus(server: pipeline.serverNode, database: pipeline.storage.backend), request: request)
         }

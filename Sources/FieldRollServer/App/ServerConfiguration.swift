@@ -38,6 +38,14 @@ public struct ServerConfiguration: Sendable {
     public var devicePhotos: DevicePhotoPolicy = .standard
     /// How long `serve` waits for requests under way to finish after SIGTERM, in seconds.
     public var drainSeconds: Int = 20
+    /// How long an operation waits for PostgreSQL before the request fails with 503
+    /// `storage-failure`, in seconds (`FIELDROLL_STORAGE_TIMEOUT`): a database that is down or
+    /// out of reach is reported at once instead of holding every request.
+    public var storageTimeout: Double = Self.defaultStorageTimeout
+    /// 5 seconds.
+    public static let defaultStorageTimeout: Double = 5
+    /// `/readyz` answers within this many seconds, whatever the database does.
+    public static let readinessTimeout: Double = 2
     /// Check-in intervals per programme, grace days and the face-match threshold
     /// (`FIELDROLL_CHECKIN_*` settings; docs/checkins.md).
     public var checkInSchedule: CheckInSchedule = .standard

@@ -12,7 +12,7 @@ public enum ServerOpener {
         -> any ServerStorage
     {
         if let url = configuration.databaseURL {
-            return try await PostgresStorage.open(url: url, logger: logger)
+            return try await PostgresStorage.open(url: url, logger: logger, timeout: configuration.storageTimeout)
         }
         if create {
             do {

@@ -37,6 +37,8 @@ public struct ProblemResponse: HTTPResponseError {
         var h = headers
         h[.contentType] = WireProtocol.problemMediaType
         h[.contentLength] = String(data.count)
+        // Beside the body, which a HEAD answer drops: a device still learns why it was refused.
+        h[.errorCode] = problem.code.rawValue
         return Response(status: status, headers: h, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 

@@ -10,6 +10,8 @@ extension HTTPField.Name {
     static let uploadLength = wire(WireHeader.uploadLength)
     /// The office's photo policy for the calling device, on every pull answer.
     static let photoPolicy = wire(WireHeader.photoPolicy)
+    /// A problem's code, on every problem answer (a `HEAD` answer has no body to carry it).
+    static let errorCode = wire(WireHeader.errorCode)
 
     /// A header name of the v1 API (``WireHeader``); those are valid field names.
     static func wire(_ name: String) -> HTTPField.Name {

@@ -7,14 +7,31 @@ import FieldRollCore
 /// Storage decides nothing. Authentication, signatures, scope, idempotency, merge, conflicts
 /// and audit are the ``SyncPipeline``'s: it asks storage to read rows and, in one transaction,
 /// to read a ``WriteSnapshot`` and write the ``WriteSet`` it computed from it
-/// (``TransactionalStorage/write(reading:_:)``).
+/// (``TransactionalStorage/write(reading:_:)``). What only reads takes a snapshot that never
+/// waits for the writers (``TransactionalStorage/read(_:)``).
 public typealias ServerStorage = TransactionalStorage & RecordStorage & DeviceStorage & BlobMetadataStorage & ConflictStorage & AuditStorage
     & FlagStorage & StaffStorage & ResultStorage & StorageAdministration
 
 /// The one way to write: read a snapshot, let the caller decide, write what it decided — all in
 /// one transaction that also serializes every writer (on PostgreSQL, across processes), so
-/// positions are handed out in commit order.
+/// positions are handed out in commit order. Beside it, the way to read several rows
+/// consistently without queueing behind a writer.
 public protocol TransactionalStorage: Sendable {
+    /// Reads what `request` names from one consistent snapshot, without taking the writers'
+    /// lock: a read never waits for a write in progress, nor holds one up.
+    ///
+    /// The snapshot is the state after some committed transaction (never half of one). SQLite
+    /// reads a WAL snapshot (GRDB's `DatabasePool.read`); PostgreSQL a `REPEATABLE READ READ ONLY`
+    /// transaction. Use it for what only looks (a page, a thumbnail's record); a decision that
+    /// leads to a write reads inside ``write(reading:_:)`` instead, so nothing changes under it.
+    ///
+    /// ```swift
+    /// let snapshot = try await storage.read(ReadRequest(records: [key]))
+    /// let stored = snapshot.records[key]
+    /// ```
+    /// - Throws: ``StorageError`` (`storage-failure`) when the database fails.
+    func read(_ request: ReadRequest) async throws -> WriteSnapshot
+
     /// Opens a write transaction, locks the ``SyncHead``, reads what `request` names, passes the
     /// snapshot to `decide`, writes the returned ``WriteSet`` and commits.
     ///

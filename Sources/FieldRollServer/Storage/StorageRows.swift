@@ -52,14 +52,20 @@ public struct LoggedChange: Sendable, Hashable {
     public var region: RegionCode
     /// The change as canonical JSON.
     public var body: String
+    /// The record it wrote, so the record's logged writes can be read back (nil: not known).
+    public var record: RecordKey?
 
-    public init(position: Int64, changeID: ChangeID, changeSet: ChangeSetID, origin: NodeID, region: RegionCode, body: String) {
+    public init(
+        position: Int64, changeID: ChangeID, changeSet: ChangeSetID, origin: NodeID, region: RegionCode, body: String,
+        record: RecordKey? = nil
+    ) {
         self.position = position
         self.changeID = changeID
         self.changeSet = changeSet
         self.origin = origin
         self.region = region
         self.body = body
+        self.record = record
     }
 }
 
@@ -166,7 +172,8 @@ public struct ServerIdentity: Sendable {
     }()
 }
 
-/// What a write transaction reads for the pipeline to decide on.
+/// What a transaction reads: for the pipeline to decide on (``TransactionalStorage/write(reading:_:)``),
+/// or to look at (``TransactionalStorage/read(_:)``).
 public struct ReadRequest: Sendable, Hashable {
     public var records: [RecordKey] = []
     /// Change ids whose earlier answers to look up (idempotency).
@@ -181,6 +188,9 @@ public struct ReadRequest: Sendable, Hashable {
     public var flagHouseholds: [HouseholdID] = []
     /// Staff accounts to read, by sign-in name.
     public var staffNames: [String] = []
+    /// Records whose logged field writes to read into ``WriteSnapshot/history``, so an incoming
+    /// write is checked against every write of its field it was concurrent with.
+    public var histories: [RecordKey] = []
 
     public init(
         records: [RecordKey] = [], changeIDs: [ChangeID] = [], deviceIDs: [NodeID] = [], deviceCodeHash: String? = nil,
@@ -208,11 +218,14 @@ public struct ScopeRead: Sendable, Hashable {
     }
 }
 
-/// What a write transaction read, under the lock of the ``SyncHead``.
+/// What a transaction read: under the lock of the ``SyncHead`` in a write, from a snapshot that
+/// takes no lock in a read.
 public struct WriteSnapshot: Sendable {
     public var head: SyncHead
     /// The records named by key and those inside the request's ``ReadRequest/scopes``.
     public var records: [RecordKey: StoredRecord]
+    /// The position of each record's last change, for the records above.
+    public var positions: [RecordKey: Int64] = [:]
     public var results: [ChangeID: StoredResult]
     /// The devices named by id, and the one holding the code hash.
     public var devices: [DeviceRow]
@@ -221,6 +234,9 @@ public struct WriteSnapshot: Sendable {
     public var flags: [CrossCheckFlag]
     /// The staff accounts named (those that exist).
     public var staff: [StaffAccount] = []
+    /// Every field write the commit log holds for the records named in
+    /// ``ReadRequest/histories``, in log order (records without any are absent).
+    public var history: [RecordKey: [FieldWrite]] = [:]
 
     public init(
         head: SyncHead, records: [RecordKey: StoredRecord] = [:], results: [ChangeID: StoredResult] = [:], devices: [DeviceRow] = [],

@@ -58,10 +58,13 @@ public enum ChangeApplier {
     /// - Parameters:
     ///   - bodySignature: the verdict on the whole-record signature of a visit or check-in,
     ///     checked beforehand (in parallel, outside the write transaction) by ``SignatureCheck``.
+    ///   - logged: every field write the commit log holds for the record, in log order: a write
+    ///     is checked against each one of its field it was concurrent with, not only against the
+    ///     current value (see ``concurrentEdits(_:logged:current:)``).
     ///   - now: the server's physical time in ms; `maxDrift` bounds how far ahead stamps may be.
     public static func decide(
         _ change: Change, origin: NodeID, bodySignature: BodySignature, writer: WriterContext,
-        existing: StoredRecord?, now: Int64, maxDrift: Int64
+        existing: StoredRecord?, logged: [FieldWrite] = [], now: Int64, maxDrift: Int64
     ) -> ChangeDecision {
         if [.serverOnly, .serverRecord].contains(change.entity.replication) && !writer.isServer {
             return .refuse(.serverOwnedField, "\(change.entity.rawValue) records are written by the central office only")
@@ -82,14 +85,15 @@ public enum ChangeApplier {
         }
         switch change.entity.replication {
         case .mutable, .serverOnly:
-            return decideWrites(change, origin: origin, writer: writer, existing: existing, now: now, maxDrift: maxDrift)
+            return decideWrites(change, origin: origin, writer: writer, existing: existing, logged: logged, now: now, maxDrift: maxDrift)
         case .immutable, .serverRecord:
             return decideBody(change, origin: origin, bodySignature: bodySignature, existing: existing)
         }
     }
 
     static func decideWrites(
-        _ change: Change, origin: NodeID, writer: WriterContext, existing: StoredRecord?, now: Int64, maxDrift: Int64
+        _ change: Change, origin: NodeID, writer: WriterContext, existing: StoredRecord?, logged: [FieldWrite], now: Int64,
+        maxDrift: Int64
     ) -> ChangeDecision {
         guard case .writes(let writes) = change.payload, let schema = change.entity.schema else {
             return .refuse(.invalidRecord, "a \(change.entity.rawValue) change carries field writes, not a body")
@@ -123,6 +127,7 @@ public enum ChangeApplier {
         }
         var state: RecordState
         if case .state(let s)? = existing?.content { state = s } else { state = RecordState() }
+        let current = state
         let outcomes = FieldMerge.apply(writes, to: &state)
         if outcomes.allSatisfy({ $0 == .duplicate }) {
             return ChangeDecision(status: .duplicate, record: nil)
@@ -137,12 +142,41 @@ public enum ChangeApplier {
         if region.level != .village && change.entity != .enrolment {
             return .refuse(.invalidRecord, "a \(change.entity.rawValue) belongs to a village, not \(region)")
         }
-        let conflicts = outcomes.compactMap { if case .concurrent(let e, _) = $0 { e } else { nil } }
+        let conflicts = concurrentEdits(writes, logged: logged, current: current)
         let changed = outcomes.contains { $0.changedState }
         let record = StoredRecord(entity: change.entity, id: change.record, region: region, content: .state(state))
         return ChangeDecision(
             status: conflicts.isEmpty ? .applied : .conflictRecorded, record: changed || !conflicts.isEmpty ? record : nil,
             conflicts: conflicts)
+    }
+
+    /// The concurrent edits `writes` reveal: each write against the field's current value and
+    /// against every logged write of its field that it was concurrent with (neither had seen
+    /// the other, and the values differ).
+    ///
+    /// Checking the log, not only the current value, makes the conflicts on record independent
+    /// of the order writes arrive in: every concurrent pair is recorded once, when the later of
+    /// the two arrives. That is what lets a server restored from a backup record again, as the
+    /// devices send their writes anew in another order, each conflict it had recorded since.
+    /// A write the log already holds (same field and stamp) was checked when it first came.
+    static func concurrentEdits(_ writes: [FieldWrite], logged: [FieldWrite], current: RecordState) -> [ConcurrentEdit] {
+        var edits: [ConcurrentEdit] = []
+        var seen = Set<HLCTimestamp>()
+        for write in writes {
+            let incoming = write.stamped
+            if logged.contains(where: { $0.field == write.field && $0.stamp == write.stamp }) { continue }
+            var others = logged.filter { $0.field == write.field }.map(\.stamped)
+            if let value = current.fields[write.field] { others.append(value) }
+            seen.removeAll()
+            for other in others where other.stamp != incoming.stamp && seen.insert(other.stamp).inserted {
+                guard !incoming.saw(other), !other.saw(incoming), other.value != incoming.value else { continue }
+                edits.append(
+                    incoming.wins(over: other)
+                        ? ConcurrentEdit(field: write.field, winner: incoming, loser: other)
+                        : ConcurrentEdit(field: write.field, winner: other, loser: incoming))
+            }
+        }
+        return edits
     }
 
     static func decideBody(_ change: Change, origin: NodeID, bodySignature: BodySignature, existing: StoredRecord?) -> ChangeDecision {

@@ -147,6 +147,11 @@ public final class SyncPipeline: Sendable {
         request.scopes = Array(Set(request.scopes))
         var seenKeys = Set<RecordKey>()
         request.records = request.records.filter { seenKeys.insert($0).inserted }
+        // Each write is checked against every logged write of its field (see ChangeApplier.concurrentEdits):
+        // the changes' own records, not the records they only name.
+        var ownKeys = Set<RecordKey>()
+        for set in changeSets { for change in set.changes { ownKeys.insert(RecordKey(change.entity, change.record)) } }
+        request.histories = request.records.filter { $0.entity.schema != nil && ownKeys.contains($0) }
         let node = serverNode
         let maxDrift = maxClockDrift
         let key = serverKey
@@ -293,11 +298,11 @@ public final class SyncPipeline: Sendable {
         try await storage.records(of: entity, in: scope)
     }
 
-    /// The records with these keys (those that exist), read in one transaction that writes
-    /// nothing, so they are consistent with each other.
+    /// The records with these keys (those that exist), read from one snapshot, so they are
+    /// consistent with each other; the read never waits for a push in progress.
     public func records(_ keys: [RecordKey]) async throws -> [RecordKey: StoredRecord] {
         guard !keys.isEmpty else { return [:] }
-        return try await storage.write(reading: ReadRequest(records: keys)) { snapshot in (WriteSet(), snapshot.records) }
+        return try await storage.read(ReadRequest(records: keys)).records
     }
 
     // MARK: Audit

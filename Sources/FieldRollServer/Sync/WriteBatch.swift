@@ -19,6 +19,8 @@ struct WriteBatch {
     /// names one waits with it (the device re-stamps both and sends them again), instead of being
     /// refused for good as naming a record that does not exist.
     var waiting: Set<RecordKey> = []
+    /// Every field write logged for the records read with their history, and those logged since.
+    private var history: [RecordKey: [FieldWrite]]
 
     init(snapshot: WriteSnapshot, node: NodeID, now: Int64) {
         head = snapshot.head
@@ -26,6 +28,7 @@ struct WriteBatch {
         self.now = now
         records = snapshot.records
         results = snapshot.results
+        history = snapshot.history
     }
 
     /// The answer once given for `id`: a retry of an accepted change is acknowledged as a
@@ -66,7 +69,8 @@ struct WriteBatch {
     ) -> ChangeResult {
         let existing = records[RecordKey(change.entity, change.record)]
         let decision = ChangeApplier.decide(
-            change, origin: changeSet.origin, bodySignature: bodySignature, writer: writer, existing: existing, now: now, maxDrift: maxDrift
+            change, origin: changeSet.origin, bodySignature: bodySignature, writer: writer, existing: existing,
+            logged: history[RecordKey(change.entity, change.record)] ?? [], now: now, maxDrift: maxDrift
         )
         guard let record = decision.record else {
             if decision.code == .clockSkew { waiting.insert(RecordKey(change.entity, change.record)) }
@@ -75,11 +79,12 @@ struct WriteBatch {
         if references, let broken = brokenReference(change, writer: writer) {
             return ChangeResult(change: change.id, status: broken.status, code: broken.code, detail: broken.detail)
         }
+        let key = RecordKey(record.entity, record.id)
         if case .writes(let writes) = change.payload {
             for w in writes { _ = try? clock.receive(w.stamp, now: now) }
+            history[key, default: []] += writes
         }
         let position = log(change, in: changeSet)
-        let key = RecordKey(record.entity, record.id)
         records[key] = record
         staged[key] = record
         set.recordPositions[key] = position
@@ -109,7 +114,7 @@ struct WriteBatch {
         set.changes.append(
             LoggedChange(
                 position: head.position, changeID: change.id, changeSet: changeSet.id, origin: changeSet.origin, region: change.region,
-                body: CanonicalJSON.string(change.json)))
+                body: CanonicalJSON.string(change.json), record: RecordKey(change.entity, change.record)))
         return head.position
     }
 

@@ -44,6 +44,12 @@ extension FieldRollServerCommand {
             Int?
         @Option(
             help: """
+                Seconds a request waits for PostgreSQL before it answers 503 storage-failure (the database down or out of \
+                reach); /readyz answers within 2 s whatever happens [env FIELDROLL_STORAGE_TIMEOUT; default 5].
+                """)
+        var storageTimeout: Double?
+        @Option(
+            help: """
                 Which photos devices download: none, full, or ROLE=POLICY pairs such as caseworker=full,kiosk=none \
                 (roles not named keep the default) [env FIELDROLL_DEVICE_PHOTOS; default caseworker=full, other roles none].
                 """)
@@ -65,6 +71,13 @@ extension FieldRollServerCommand {
             config.maxBlobBytes = Int64(try maxBlobBytes ?? settings.int("FIELDROLL_MAX_BLOB_BYTES") ?? Int(config.maxBlobBytes))
             config.maxClockDrift = Int64(try maxClockDrift ?? settings.int("FIELDROLL_MAX_CLOCK_DRIFT") ?? 300) * 1000
             config.drainSeconds = try drainSeconds ?? settings.int("FIELDROLL_DRAIN_SECONDS") ?? config.drainSeconds
+            if let seconds = try storageTimeout ?? settings.value("FIELDROLL_STORAGE_TIMEOUT").map(Self.seconds) {
+                guard (1...600).contains(seconds) else {
+                    throw CLIFailure(
+                        code: .invalidConfiguration, message: "the storage timeout is 1–600 seconds, not \(String(format: "%g", seconds))")
+                }
+                config.storageTimeout = seconds
+            }
             if let text = devicePhotos ?? settings.value("FIELDROLL_DEVICE_PHOTOS") {
                 guard let policy = DevicePhotoPolicy(parsing: text) else {
                     let thumbnails = text.lowercased().contains("thumb")
@@ -103,6 +116,16 @@ extension FieldRollServerCommand {
             )
             try await server.wait()
             print("fieldroll-server stopped")
+        }
+
+        /// A number of seconds from a setting.
+        static func seconds(_ text: String) throws -> Double {
+            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                throw CLIFailure(
+                    code: .invalidConfiguration,
+                    message: "FIELDROLL_STORAGE_TIMEOUT must be a number of seconds, not \"\(text.prefix(30))\"")
+            }
+            return value
         }
     }
 }

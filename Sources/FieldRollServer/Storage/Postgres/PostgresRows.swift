@@ -25,14 +25,27 @@ enum PostgresRows {
         }
     }
 
-    static let changeColumns = "position, change_id, change_set_id, origin, region, body"
-    typealias ChangeRow = (Int64, String, String, String, String, String)
+    static let changeColumns = "position, change_id, change_set_id, origin, region, body, entity, record"
+    typealias ChangeRow = (Int64, String, String, String, String, String, String?, String?)
 
     static func change(_ row: ChangeRow) throws -> LoggedChange {
         try decoding("changes", String(row.0)) {
-            LoggedChange(
+            var record: RecordKey?
+            if let entity = row.6, let id = row.7 {
+                guard let kind = EntityKind(rawValue: entity) else { throw Failure("unknown entity \(entity)") }
+                record = RecordKey(kind, id)
+            }
+            return LoggedChange(
                 position: row.0, changeID: try ChangeID(row.1), changeSet: try ChangeSetID(row.2), origin: try NodeID(row.3),
-                region: try RegionCode(row.4), body: row.5)
+                region: try RegionCode(row.4), body: row.5, record: record)
+        }
+    }
+
+    /// The field writes of a logged change (none for a body).
+    static func fieldWrites(_ position: Int64, _ body: String) throws -> [FieldWrite] {
+        try decoding("changes", String(position)) {
+            guard case .writes(let writes) = try Change(json: JSONValue(parsing: body.utf8)).payload else { return [] }
+            return writes
         }
     }
 

@@ -23,7 +23,7 @@ enum PostgresSchema {
     static let migrationLockKey: Int64 = 0x4669_656C_6452_6F6C
 
     /// Every migration, oldest first.
-    static let migrations: [Migration] = [v1, v2, v3]
+    static let migrations: [Migration] = [v1, v2, v3, v4]
 
     static let v1 = Migration(
         version: 1, name: "v1",
@@ -184,6 +184,16 @@ enum PostgresSchema {
             """,
             "CREATE INDEX console_sessions_staff ON console_sessions (staff)",
             "CREATE INDEX console_sessions_expiry ON console_sessions (expires_at)",
+        ])
+
+    /// Which record each logged change wrote, so a record's writes are found without reading the
+    /// whole log (the merge checks a write against every concurrent one).
+    static let v4 = Migration(
+        version: 4, name: "v4-change-records",
+        statements: [
+            #"ALTER TABLE changes ADD COLUMN entity TEXT COLLATE "C", ADD COLUMN record TEXT COLLATE "C""#,
+            "UPDATE changes SET entity = body::jsonb->>'entity', record = body::jsonb->>'record'",
+            "CREATE INDEX changes_record ON changes (entity, record, position)",
         ])
 
     /// Applies pending migrations; returns the names of those applied (empty when up to date).

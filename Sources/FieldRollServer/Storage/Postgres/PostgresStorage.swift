@@ -22,18 +22,26 @@ public final class PostgresStorage: ServerStorage {
     let location: PostgresLocation
     let logger: Logger
     let runner: Task<Void, Never>
+    /// How long an operation waits for the database before it fails with `storage-failure`, in
+    /// seconds (``ServerConfiguration/storageTimeout``).
+    let timeout: Double
 
-    init(client: PostgresClient, location: PostgresLocation, logger: Logger, runner: Task<Void, Never>) {
+    init(client: PostgresClient, location: PostgresLocation, logger: Logger, runner: Task<Void, Never>, timeout: Double) {
         self.client = client
         self.location = location
         self.logger = logger
         self.runner = runner
+        self.timeout = timeout
     }
 
     /// Connects (within the URL's `connect_timeout`, 10 seconds by default), applies pending migrations, and returns the storage.
+    /// - Parameter timeout: how long an operation later waits for the database (a connection
+    ///   from the pool) before failing with `storage-failure`, in seconds.
     /// - Throws: ``StorageError`` — `invalid-configuration` for a bad URL, `storage-failure` when
     ///   the server cannot be reached or refuses the sign-in.
-    public static func open(url: String, logger: Logger) async throws -> PostgresStorage {
+    public static func open(url: String, logger: Logger, timeout: Double = ServerConfiguration.defaultStorageTimeout) async throws
+        -> PostgresStorage
+    {
         let location = try PostgresLocation(url: url)
         do {
             try await Deadline.run(seconds: Double(location.connectTimeout)) { try await probe(location, logger: logger) }
@@ -50,11 +58,13 @@ public final class PostgresStorage: ServerStorage {
             tls: try tls(for: location))
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = 16
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let background = Logger(label: logger.label) { _ in PoolLogHandler(wrapping: logger.handler) }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         let runner = Task { await client.run() }
-        let storage = PostgresStorage(client: client, location: location, logger: logger, runner: runner)
+        let storage = PostgresStorage(client: client, location: location, logger: logger, runner: runner, timeout: max(0.1, timeout))
         do {
-            try await Deadline.run(seconds: Double(location.connectTimeout)) { try await storage.ping() }
+            // The pool's first connection may take the whole connect_timeout: not the request bound.
+            try await Deadline.run(seconds: Double(location.connectTimeout)) { _ = try await client.query("SELECT 1", logger: logger) }
             _ = try await PostgresSchema.migrate(client, logger: logger)
         } catch {
             runner.cancel()
@@ -127,34 +137,86 @@ public final class PostgresStorage: ServerStorage {
         var underlying: any Error
     }
 
-    /// Runs `body`, turning database failures into ``StorageError`` and letting the pipeline's
-    /// own errors through unchanged.
+    /// Runs `body`, turning database failures into ``StorageError`` (logged as errors: a lost
+    /// connection, a database gone) and letting the pipeline's own errors through unchanged.
     func translating<T>(_ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch let error as any FieldRollError {
+        do { return try await body() } catch let error as StorageError {
+            if error.code == .storageFailure { logger.error("\(error.message)") }
+            throw error
+        } catch let error as any FieldRollError {
             throw error
         } catch let error as DecisionFailure {
             throw error.underlying
         } catch {
-            throw StorageError(.storageFailure, "PostgreSQL: \(Self.describe(error))")
+            let failure = StorageError(.storageFailure, "PostgreSQL: \(Self.describe(error))")
+            logger.error("\(failure.message)")
+            throw failure
         }
     }
 
-    /// Rows of one query, decoded.
+    /// Runs `body` on a connection from the pool, waiting for one at most ``timeout`` seconds.
+    ///
+    /// The pool waits for a connection however long the database stays away (it keeps trying
+    /// to connect); a request must not. When no connection comes within most of the timeout,
+    /// a connection of its own (in the rest of it) tells a busy pool, which is waited for,
+    /// from a database that is gone or silent, which fails at once. Once `body` has its
+    /// connection it runs without a deadline (an import may take long).
+    /// - Throws: ``StorageError`` `storage-failure` when the database does not answer.
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let (leased, signal) = AsyncStream<Void>.makeStream()
+        let client = self.client
+        let work = Task {
+            defer { signal.finish() }
+            return try await client.withConnection { connection in
+                signal.finish()
+                return try await body(connection)
+            }
+        }
+        return try await withTaskCancellationHandler {
+            let probeSeconds = min(2, timeout / 2)
+            do {
+                try await Deadline.run(seconds: timeout - probeSeconds) { for await _ in leased {} }
+            } catch is Deadline.Expired {
+                let location = self.location
+                let logger = self.logger
+                do {
+                    try await Deadline.run(seconds: probeSeconds) { try await Self.probe(location, logger: logger) }
+                } catch {
+                    work.cancel()
+                    let why = error is Deadline.Expired ? "no answer" : Self.describe(error)
+                    throw StorageError(
+                        .storageFailure,
+                        "PostgreSQL at \(location.address) does not answer within \(Self.seconds(timeout)) s (\(why)); nothing was done, try again"
+                    )
+                }
+            }
+            return try await work.value
+        } onCancel: {
+            work.cancel()
+        }
+    }
+
+    /// `5` or `2.5`, for messages.
+    static func seconds(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
+
+    /// Rows of one query, decoded; on a connection from the pool unless one is given.
     func rows<each T: PostgresDecodable & Sendable>(
         _ query: PostgresQuery, on connection: PostgresConnection? = nil, as: (repeat each T).Type
     )
         async throws
         -> [(repeat each T)]
     {
-        let sequence: PostgresRowSequence
-        if let connection {
-            sequence = try await connection.query(query, logger: logger)
-        } else {
-            sequence = try await client.query(query, logger: logger)
+        guard let connection else {
+            return try await withConnection { connection in try await self.rows(query, on: connection, as: (repeat each T).self) }
         }
         var out: [(repeat each T)] = []
-        for try await row in sequence.decode((repeat each T).self) { out.append(row) }
+        for try await row in try await connection.query(query, logger: logger).decode((repeat each T).self) { out.append(row) }
         return out
+    }
+
+    /// Runs one statement on a connection from the pool, its rows (if any) left unread.
+    func execute(_ query: PostgresQuery) async throws {
+        try await withConnection { connection in _ = try await connection.query(query, logger: self.logger) }
     }
 
     // MARK: Transactions
@@ -163,10 +225,10 @@ public final class PostgresStorage: ServerStorage {
         async throws -> R
     {
         try await translating {
-            try await client.withConnection { connection in
+            try await withConnection { [self] connection in
                 try await connection.query("BEGIN", logger: logger)
                 do {
-                    let snapshot = try await self.snapshot(request, on: connection)
+                    let snapshot = try await self.snapshot(request, on: connection, locking: true)
                     let decided: (WriteSet, R)
                     do { decided = try decide(snapshot) } catch { throw DecisionFailure(underlying: error) }
                     let (set, result) = decided
@@ -181,10 +243,30 @@ public final class PostgresStorage: ServerStorage {
         }
     }
 
-    func snapshot(_ request: ReadRequest, on c: PostgresConnection) async throws -> WriteSnapshot {
+    /// Runs one `REPEATABLE READ READ ONLY` transaction: every query sees the database as of its
+    /// first, and nothing waits for the `sync_head` lock the writers take.
+    public func read(_ request: ReadRequest) async throws -> WriteSnapshot {
+        try await translating {
+            try await withConnection { [self] connection in
+                try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+                do {
+                    let snapshot = try await self.snapshot(request, on: connection, locking: false)
+                    try await connection.query("COMMIT", logger: logger)
+                    return snapshot
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Reads what `request` names inside the transaction open on `c`; with `locking`, first
+    /// locks the `sync_head` row (a write transaction).
+    func snapshot(_ request: ReadRequest, on c: PostgresConnection, locking: Bool) async throws -> WriteSnapshot {
         let heads = try await rows(
-            "SELECT position, generation, clock, audit_seq, audit_hash FROM sync_head WHERE id = 1 FOR UPDATE", on: c,
-            as: (Int64, Int64, String?, Int64, String).self)
+            "SELECT position, generation, clock, audit_seq, audit_hash FROM sync_head WHERE id = 1 \(unescaped: locking ? "FOR UPDATE" : "")",
+            on: c, as: (Int64, Int64, String?, Int64, String).self)
         guard let first = heads.first else {
             throw StorageError(.storageFailure, "the sync_head row is missing; the database may be damaged")
         }
@@ -192,24 +274,26 @@ public final class PostgresStorage: ServerStorage {
         if !request.records.isEmpty {
             let entities = request.records.map(\.entity.rawValue)
             let ids = request.records.map(\.id)
-            for row in try await rows(
+            for (entity, id, region, content, position) in try await rows(
                 """
-                SELECT r.entity, r.id, r.region, r.content FROM records r
+                SELECT r.entity, r.id, r.region, r.content, r.position FROM records r
                 JOIN UNNEST(\(entities)::text[], \(ids)::text[]) AS k(e, i) ON r.entity = k.e AND r.id = k.i
-                """, on: c, as: (String, String, String, String).self)
+                """, on: c, as: (String, String, String, String, Int64).self)
             {
-                let record = try PostgresRows.record(row)
+                let record = try PostgresRows.record((entity, id, region, content))
                 snapshot.records[RecordKey(record.entity, record.id)] = record
+                snapshot.positions[RecordKey(record.entity, record.id)] = position
             }
         }
         for read in request.scopes {
             let (lo, hi) = read.scope?.codeRange ?? ("000000000000", "999999999999")
-            for row in try await rows(
-                "SELECT entity, id, region, content FROM records WHERE entity = \(read.entity.rawValue) AND region BETWEEN \(lo) AND \(hi)",
-                on: c, as: (String, String, String, String).self)
+            for (entity, id, region, content, position) in try await rows(
+                "SELECT entity, id, region, content, position FROM records WHERE entity = \(read.entity.rawValue) AND region BETWEEN \(lo) AND \(hi)",
+                on: c, as: (String, String, String, String, Int64).self)
             {
-                let record = try PostgresRows.record(row)
+                let record = try PostgresRows.record((entity, id, region, content))
                 snapshot.records[RecordKey(record.entity, record.id)] = record
+                snapshot.positions[RecordKey(record.entity, record.id)] = position
             }
         }
         if !request.changeIDs.isEmpty {
@@ -250,6 +334,20 @@ public final class PostgresStorage: ServerStorage {
                 as: PostgresRows.StaffRow.self
             ).map(PostgresRows.staff)
         }
+        if !request.histories.isEmpty {
+            let keys = Array(Set(request.histories))
+            for (position, entity, id, body) in try await rows(
+                """
+                SELECT c.position, c.entity, c.record, c.body FROM changes c
+                JOIN UNNEST(\(keys.map(\.entity.rawValue))::text[], \(keys.map(\.id))::text[]) AS k(e, i) ON c.entity = k.e AND c.record = k.i
+                ORDER BY c.position
+                """, on: c, as: (Int64, String, String, String).self)
+            {
+                guard let kind = EntityKind(rawValue: entity) else { continue }
+                let writes = try PostgresRows.fieldWrites(position, body)
+                if !writes.isEmpty { snapshot.history[RecordKey(kind, id), default: []] += writes }
+            }
+        }
         return snapshot
     }
 
@@ -273,9 +371,10 @@ public final class PostgresStorage: ServerStorage {
             let ch = set.changes
             try await c.query(
                 """
-                INSERT INTO changes (position, change_id, change_set_id, origin, region, body)
+                INSERT INTO changes (position, change_id, change_set_id, origin, region, body, entity, record)
                 SELECT * FROM UNNEST(\(ch.map(\.position))::int8[], \(ch.map(\.changeID.description))::text[], \(ch.map(\.changeSet.description))::text[],
-                    \(ch.map(\.origin.rawValue))::text[], \(ch.map(\.region.digits))::text[], \(ch.map(\.body))::text[])
+                    \(ch.map(\.origin.rawValue))::text[], \(ch.map(\.region.digits))::text[], \(ch.map(\.body))::text[],
+                    \(NullableArray(ch.map { $0.record?.entity.rawValue }))::text[], \(NullableArray(ch.map { $0.record?.id }))::text[])
                 """, logger: logger)
         }
         if !set.records.isEmpty {
@@ -375,9 +474,9 @@ public final class PostgresStorage: ServerStorage {
         return try await translating {
             try await rows(
                 """
-                SELECT position, change_id, change_set_id, origin, region, body FROM changes
+                SELECT \(unescaped: PostgresRows.changeColumns) FROM changes
                 WHERE position > \(position) AND region BETWEEN \(lo) AND \(hi) ORDER BY position LIMIT \(Int64(limit))
-                """, as: (Int64, String, String, String, String, String).self
+                """, as: PostgresRows.ChangeRow.self
             ).map(PostgresRows.change)
         }
     }
@@ -427,7 +526,7 @@ public final class PostgresStorage: ServerStorage {
 
     public func touch(_ device: NodeID, at millis: Int64) async throws {
         try await translating {
-            _ = try await client.query("UPDATE devices SET last_seen_at = \(millis) WHERE id = \(device.rawValue)", logger: logger)
+            try await execute("UPDATE devices SET last_seen_at = \(millis) WHERE id = \(device.rawValue)")
         }
     }
 
@@ -435,9 +534,9 @@ public final class PostgresStorage: ServerStorage {
 
     public func recordBlob(_ digest: FieldRollCore.SHA256Digest, size: Int64, uploader: NodeID, at millis: Int64) async throws {
         try await translating {
-            _ = try await client.query(
-                "INSERT INTO blobs (sha256, size, uploader, created_at) VALUES (\(digest.hex), \(size), \(uploader.rawValue), \(millis)) ON CONFLICT DO NOTHING",
-                logger: logger)
+            try await execute(
+                "INSERT INTO blobs (sha256, size, uploader, created_at) VALUES (\(digest.hex), \(size), \(uploader.rawValue), \(millis)) ON CONFLICT DO NOTHING"
+            )
         }
     }
 
@@ -519,23 +618,23 @@ public final class PostgresStorage: ServerStorage {
 
     public func insertSession(_ session: ConsoleSession) async throws {
         try await translating {
-            _ = try await client.query(
+            try await execute(
                 """
                 INSERT INTO console_sessions (\(unescaped: PostgresRows.sessionColumns))
                 VALUES (\(session.tokenHash), \(session.staff), \(session.csrfToken), \(session.createdAt), \(session.expiresAt))
-                """, logger: logger)
+                """)
         }
     }
 
     public func deleteSession(tokenHash: String) async throws {
         try await translating {
-            _ = try await client.query("DELETE FROM console_sessions WHERE token_hash = \(tokenHash)", logger: logger)
+            try await execute("DELETE FROM console_sessions WHERE token_hash = \(tokenHash)")
         }
     }
 
     public func deleteExpiredSessions(now: Int64) async throws {
         try await translating {
-            _ = try await client.query("DELETE FROM console_sessions WHERE expires_at <= \(now)", logger: logger)
+            try await execute("DELETE FROM console_sessions WHERE expires_at <= \(now)")
         }
     }
 
@@ -569,7 +668,7 @@ public final class PostgresStorage: ServerStorage {
     public func initialize(_ identity: ServerIdentity) async throws {
         let keyText = identity.key.rawRepresentation.base64EncodedString()
         try await translating {
-            try await client.withConnection { c in
+            try await withConnection { [self] c in
                 try await c.query("BEGIN", logger: logger)
                 do {
                     try await c.query("SELECT 1 FROM sync_head WHERE id = 1 FOR UPDATE", logger: logger)

@@ -14,24 +14,27 @@ enum SQLiteRows {
 
     static func snapshot(_ db: Database, _ request: ReadRequest) throws -> WriteSnapshot {
         var snapshot = WriteSnapshot(head: try head(db))
-        let recordStatement = try db.cachedStatement(sql: "SELECT id, region, content FROM records WHERE entity = ? AND id = ?")
+        let recordStatement = try db.cachedStatement(
+            sql: "SELECT id, region, content, position FROM records WHERE entity = ? AND id = ?")
         for key in request.records where snapshot.records[key] == nil {
             if let row = try Row.fetchOne(recordStatement, arguments: [key.entity.rawValue, key.id]) {
                 snapshot.records[key] = try record(key.entity, row)
+                snapshot.positions[key] = row["position"]
             }
         }
         for read in request.scopes {
             let (lo, hi) = read.scope?.codeRange ?? ("000000000000", "999999999999")
             for row in try Row.fetchAll(
-                db, sql: "SELECT id, region, content FROM records WHERE entity = ? AND region BETWEEN ? AND ?",
+                db, sql: "SELECT id, region, content, position FROM records WHERE entity = ? AND region BETWEEN ? AND ?",
                 arguments: [read.entity.rawValue, lo, hi])
             {
                 let record = try record(read.entity, row)
                 snapshot.records[RecordKey(read.entity, record.id)] = record
+                snapshot.positions[RecordKey(read.entity, record.id)] = row["position"]
             }
         }
         let resultStatement = try db.cachedStatement(
-            sql: "SELECT change_id, device, status, code, detail FROM change_results WHERE change_id = ?")
+            sql: "SELECT change_id, device, status, code, detail, conflicts FROM change_results WHERE change_id = ?")
         for id in request.changeIDs {
             if let row = try Row.fetchOne(resultStatement, arguments: [id.description]) {
                 snapshot.results[id] = try result(row)
@@ -58,6 +61,11 @@ enum SQLiteRows {
         for name in Set(request.staffNames) {
             if let row = try Row.fetchOne(staffStatement, arguments: [name]) { snapshot.staff.append(try staff(row)) }
         }
+        let historyStatement = try db.cachedStatement(sql: "SELECT body FROM changes WHERE entity = ? AND record = ? ORDER BY position")
+        for key in Set(request.histories) {
+            let writes = try String.fetchAll(historyStatement, arguments: [key.entity.rawValue, key.id]).flatMap(fieldWrites)
+            if !writes.isEmpty { snapshot.history[key] = writes }
+        }
         return snapshot
     }
 
@@ -79,10 +87,13 @@ enum SQLiteRows {
                 ])
         }
         let insertChange = try db.cachedStatement(
-            sql: "INSERT INTO changes (position, change_id, change_set_id, origin, region, body) VALUES (?, ?, ?, ?, ?, ?)")
+            sql:
+                "INSERT INTO changes (position, change_id, change_set_id, origin, region, body, entity, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        )
         for c in set.changes {
             try insertChange.execute(arguments: [
                 c.position, c.changeID.description, c.changeSet.description, c.origin.rawValue, c.region.digits, c.body,
+                c.record?.entity.rawValue, c.record?.id,
             ])
         }
         let upsertRecord = try db.cachedStatement(
@@ -92,10 +103,11 @@ enum SQLiteRows {
             try upsertRecord.execute(arguments: [r.entity.rawValue, r.id, r.region.digits, CanonicalJSON.string(r.contentJSON), position])
         }
         let insertResult = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO change_results (change_id, device, status, code, detail) VALUES (?, ?, ?, ?, ?)")
+            sql: "INSERT OR IGNORE INTO change_results (change_id, device, status, code, detail, conflicts) VALUES (?, ?, ?, ?, ?, ?)")
         for s in set.results {
             try insertResult.execute(arguments: [
                 s.result.change.description, s.device.rawValue, s.result.status.rawValue, s.result.code?.rawValue, s.result.detail,
+                try s.result.conflicts.map { try encode($0) },
             ])
         }
         for c in set.conflicts {
@@ -183,10 +195,24 @@ enum SQLiteRows {
 
     static func change(_ row: Row) throws -> LoggedChange {
         do {
+            var record: RecordKey?
+            if let entity = row["entity"] as String?, let id = row["record"] as String? {
+                guard let kind = EntityKind(rawValue: entity) else { throw damaged("change") }
+                record = RecordKey(kind, id)
+            }
             return LoggedChange(
                 position: row["position"], changeID: try ChangeID(row["change_id"] as String),
                 changeSet: try ChangeSetID(row["change_set_id"] as String),
-                origin: try NodeID(row["origin"] as String), region: try RegionCode(row["region"] as String), body: row["body"])
+                origin: try NodeID(row["origin"] as String), region: try RegionCode(row["region"] as String), body: row["body"],
+                record: record)
+        } catch { throw damaged("change") }
+    }
+
+    /// The field writes of a logged change (none for a body).
+    static func fieldWrites(_ body: String) throws -> [FieldWrite] {
+        do {
+            guard case .writes(let writes) = try Change(json: JSONValue(parsing: body.utf8)).payload else { return [] }
+            return writes
         } catch { throw damaged("change") }
     }
 
@@ -194,9 +220,14 @@ enum SQLiteRows {
         guard let status = ChangeResult.Status(rawValue: row["status"]), let id = try? ChangeID(row["change_id"] as String),
             let device = try? NodeID(row["device"] as String)
         else { throw damaged("change result") }
+        let conflicts: [String]?
+        do { conflicts = try (row["conflicts"] as String?).map { try decode([String].self, $0) } } catch {
+            throw damaged("change result")
+        }
         return StoredResult(
             result: ChangeResult(
-                change: id, status: status, code: (row["code"] as String?).map(ErrorCode.init(rawValue:)), detail: row["detail"]),
+                change: id, status: status, code: (row["code"] as String?).map(ErrorCode.init(rawValue:)), detail: row["detail"],
+                conflicts: conflicts),
             device: device)
     }
 

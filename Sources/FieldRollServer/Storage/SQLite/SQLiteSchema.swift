@@ -149,6 +149,22 @@ enum SQLiteSchema {
                     CREATE INDEX console_sessions_expiry ON console_sessions(expires_at);
                     """)
         }
+        m.registerMigration("v5-change-result-conflicts") { db in
+            // The conflict records a change's answer named, kept with the answer as PostgreSQL
+            // keeps them (a JSON array of ids; NULL: none).
+            try db.execute(sql: "ALTER TABLE change_results ADD COLUMN conflicts TEXT")
+        }
+        m.registerMigration("v6-change-records") { db in
+            // Which record each logged change wrote, so a record's writes are found without
+            // reading the whole log (the merge checks a write against every concurrent one).
+            try db.execute(
+                sql: """
+                    ALTER TABLE changes ADD COLUMN entity TEXT;
+                    ALTER TABLE changes ADD COLUMN record TEXT;
+                    UPDATE changes SET entity = json_extract(body, '$.entity'), record = json_extract(body, '$.record');
+                    CREATE INDEX changes_record ON changes(entity, record, position);
+                    """)
+        }
         return m
     }
 }

@@ -87,6 +87,10 @@ public final class SQLiteStorage: ServerStorage {
         }
     }
 
+    public func read(_ request: ReadRequest) async throws -> WriteSnapshot {
+        try await readDB { db in try SQLiteRows.snapshot(db, request) }
+    }
+
     // MARK: Records
 
     public func records(of entity: EntityKind, in scope: RegionCode?) async throws -> [StoredRecord] {
@@ -109,7 +113,7 @@ public final class SQLiteStorage: ServerStorage {
                 return try Row.fetchAll(
                     db.cachedStatement(
                         sql:
-                            "SELECT position, change_id, change_set_id, origin, region, body FROM changes WHERE region = ? AND position > ? ORDER BY position LIMIT ?"
+                            "SELECT position, change_id, change_set_id, origin, region, body, entity, record FROM changes WHERE region = ? AND position > ? ORDER BY position LIMIT ?"
                     ),
                     arguments: [lo, position, limit]
                 ).map(SQLiteRows.change)
@@ -117,7 +121,7 @@ public final class SQLiteStorage: ServerStorage {
             return try Row.fetchAll(
                 db.cachedStatement(
                     sql:
-                        "SELECT position, change_id, change_set_id, origin, region, body FROM changes WHERE position > ? AND region BETWEEN ? AND ? ORDER BY position LIMIT ?"
+                        "SELECT position, change_id, change_set_id, origin, region, body, entity, record FROM changes WHERE position > ? AND region BETWEEN ? AND ? ORDER BY position LIMIT ?"
                 ),
                 arguments: [position, lo, hi, limit]
             ).map(SQLiteRows.change)
