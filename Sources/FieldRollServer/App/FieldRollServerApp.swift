@@ -28,9 +28,13 @@ public enum FieldRollServerApp {
         router.get("healthz") { request, _ in
             try JSONBody.response(HealthStatus(server: pipeline.serverNode), request: request)
         }
-        // Readiness: the database answers too — within 2 s, so a health check never hangs.
+        // Readiness: the database answers too — within 2 s for PostgreSQL, so a health check never
+        // hangs on a lost network; a local SQLite file gets the storage bound, so a busy machine is
+        // not taken for a dead database.
         router.get("readyz") { request, _ in
-            let seconds = min(ServerConfiguration.readinessTimeout, configuration.storageTimeout)
+            let seconds =
+                pipeline.storage.backend == "sqlite"
+                ? configuration.storageTimeout : min(ServerConfiguration.readinessTimeout, configuration.storageTimeout)
             do { try await Deadline.run(seconds: seconds) { try await pipeline.storage.ping() } } catch {
                 let why =
                     error is Deadline.Expired
