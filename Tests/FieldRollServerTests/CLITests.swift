@@ -144,7 +144,8 @@ struct CLITests {
         #expect(noSurvey == 1 && err2.hasPrefix("Error: no-standard: "), "\(err2)")
         for programme in Programme.wireNames {
             let (added, _, addErr) = try CLI.run([
-                "standard", "add", "--data", data, "--region", "139901000000", "--programme", programme, "--per-capita-fen", "90000",
+                "standard", "add", "--data", data, "--region", "139901000000", "--programme", programme, "--per-capita", "900.00",
+                "--confirm",
                 "--from", "2020-01-01",
             ])
             #expect(added == 0, "\(addErr)")
@@ -202,6 +203,22 @@ struct CLITests {
         #expect(sh == 0 && html.contains("@page { size: A4") && html.contains("&lt;热线&gt;"))
         let (bad, _, badErr) = try CLI.run(["notice", "--data", data, "--region", "139901000000"])
         #expect(bad == 1 && badErr.hasPrefix("Error: invalid-record: "), "a notice is for a village or township")
+        // A lower standard is shown, not added, until a person confirms it.
+        let programme = try #require(waiting.objectValue?["enrolment"]?.objectValue?["programme"]?.stringValue)
+        let lower = [
+            "standard", "add", "--data", data, "--region", "139901000000", "--programme", programme, "--per-capita", "850", "--from",
+            "2030-01-01",
+        ]
+        let (held, shownList, heldErr) = try CLI.run(lower)
+        #expect(held == 1 && heldErr.hasPrefix("Error: needs-confirmation: the standard was not added: "), "\(heldErr)")
+        #expect(heldErr.contains("below the standard before it") && heldErr.split(separator: "\n").count == 1, "\(heldErr)")
+        #expect(shownList.contains("household \(household)") && shownList.contains("from 2030-01-01"), "\(shownList)")
+        let (_, unchanged, _) = try CLI.run(["standard", "list", "--data", data, "--json"])
+        #expect(try JSONValue(parsing: Data(unchanged.utf8)).arrayValue?.count == 4, "nothing was added")
+        let (previewed, _, _) = try CLI.run(lower + ["--preview"])
+        #expect(previewed == 0)
+        let (confirmed, said2, confirmErr) = try CLI.run(lower + ["--confirm"])
+        #expect(confirmed == 0 && said2.contains("from 2030-01-01"), "\(confirmErr)")
         #expect(try CLI.run(["audit", "verify", "--data", data]).0 == 0)
     }
 
@@ -221,6 +238,29 @@ struct CLITests {
             #expect((status == 0) == ok, "\(text): \(err)")
             if !ok { #expect(err.hasPrefix("Error: invalid-configuration: FIELDROLL_BENEFIT_"), "\(err)") }
         }
+    }
+
+    @Test("standard add takes the standard in yuan: 430 is 430.00 yuan a person; an amount it cannot read is refused naming --per-capita")
+    func standardInYuan() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try CLI.run(["init", "--data", data]).0 == 0)
+        let common = ["standard", "add", "--data", data, "--region", "139901000000", "--programme", "rural-dibao"]
+        for (typed, fen) in [("430", 43_000), ("430.5", 43_050), ("430.05", 43_005)] {
+            let (status, out, err) = try CLI.run(common + ["--per-capita", typed, "--from", "2027-01-01", "--confirm", "--json"])
+            #expect(status == 0, "\(err)")
+            let standard = try JSONValue(parsing: Data(out.utf8)).objectValue?["standard"]?.objectValue
+            #expect(standard?["monthlyPerCapita"] == .int(Int64(fen)), "\(typed): \(out)")
+        }
+        let (_, listed, _) = try CLI.run(["standard", "list", "--data", data])
+        #expect(listed.contains("430.00 yuan/person") && listed.contains("430.50 yuan/person") && listed.contains("430.05 yuan/person"))
+        for typed in ["4,30", "430.001", "43000fen", ""] {
+            let (status, _, err) = try CLI.run(common + ["--per-capita", typed, "--from", "2027-01-01"])
+            #expect(status == 1 && err.hasPrefix("Error: invalid-record: --per-capita: "), "\(typed): \(err)")
+        }
+        let (old, _, oldErr) = try CLI.run(common + ["--per-capita", "430", "--per-capita-fen", "43000", "--from", "2027-01-01"])
+        #expect(old == 2 && oldErr.contains("--per-capita-fen"), "the fen option is gone: \(oldErr)")
+        let (_, after, _) = try CLI.run(["standard", "list", "--data", data, "--json"])
+        #expect(try JSONValue(parsing: Data(after.utf8)).arrayValue?.count == 3, "nothing refused was stored")
     }
 
     @Test("import refuses a bad file with the bad rows named; a good one imports once")

@@ -141,7 +141,8 @@ extension ErrorCode {
     /// status too, so that any code that ever reaches an HTTP answer (a relay, a future route)
     /// keeps a single status. `docs/server.md` and `docs/openapi.json` are rendered from this
     /// table; `ErrorCodeTableTests` fails when they differ.
-    public static let table: [ErrorCodeDefinition] = definitions + serviceDefinitions + crossCheckDefinitions + checkInDefinitions
+    public static let table: [ErrorCodeDefinition] =
+        definitions + serviceDefinitions + crossCheckDefinitions + checkInDefinitions + rollDefinitions
 
     private static let definitions: [ErrorCodeDefinition] = [
         // Input and validation

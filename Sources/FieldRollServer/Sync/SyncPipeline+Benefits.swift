@@ -95,6 +95,7 @@ extension SyncPipeline {
         do { try standard.validated() } catch { throw ProblemDetails(.invalidRecord, detail: error.message) }
         var request = ReadRequest(scopes: [ScopeRead(.enrolment, in: region)])
         request.readBenefitInputs(in: region)
+        try await readHolds(into: &request, in: region)
         let node = serverNode
         let key = serverKey
         let rule = benefitRule
@@ -142,6 +143,7 @@ extension SyncPipeline {
     public func recomputeAmounts(in region: RegionCode, by actor: String, now: Int64) async throws -> AmountOutcome {
         var request = ReadRequest(scopes: [ScopeRead(.enrolment, in: region)])
         request.readBenefitInputs(in: region)
+        try await readHolds(into: &request, in: region)
         let node = serverNode
         let key = serverKey
         let rule = benefitRule
