@@ -49,6 +49,7 @@ public enum FieldRollServerApp {
         SyncRoutes(pipeline: pipeline, configuration: configuration, metrics: metrics).register(on: protected)
         BlobRoutes(pipeline: pipeline, blobs: blobs, configuration: configuration, metrics: metrics).register(on: protected)
         ReviewRoutes(pipeline: pipeline).register(on: protected)
+        PaymentRoutes(pipeline: pipeline).register(on: protected)
         // The office's web console: HTML for people under /console, outside the device API.
         do { try ConsoleRoutes(pipeline: pipeline, configuration: configuration, blobs: blobs).register(on: router) } catch {
             preconditionFailure("the console's templates do not compile: \(error)")
