@@ -166,13 +166,15 @@ public struct ReviewChain: Hashable, Codable, Sendable {
 
     /// The last day to decide at the step `status` waits for, counted in working days from
     /// `since`; nil for the notice (counted in calendar days) and statuses out of the chain.
-    public func dueDate(status: EnrolmentStatus, since: CalendarDate, holidays: Set<CalendarDate> = []) -> CalendarDate? {
+    public func dueDate(
+        status: EnrolmentStatus, since: CalendarDate, holidays: Set<CalendarDate> = [], workdays: Set<CalendarDate> = []
+    ) -> CalendarDate? {
         guard let step = step(awaitedBy: status), step != .publicNotice, let days = deadlines[step] else { return nil }
         var d = since
         var left = days
         while left > 0 {
             d = d.adding(days: 1)
-            if !d.isWeekend && !holidays.contains(d) { left -= 1 }
+            if d.isWorkingDay(holidays: holidays, workdays: workdays) { left -= 1 }
         }
         return d
     }

@@ -64,8 +64,9 @@ extension FieldRollServerCommand {
                 let late = e.daysLate > 0 ? "  LATE \(e.daysLate) working days" : ""
                 let flagged = e.flags.isEmpty ? "" : "  FLAGS \(e.flags.count)"
                 let zero = e.notEligible ? "  NOT ELIGIBLE (amount 0)" : ""
+                let back = e.checkedInWhileSuspended.map { "  CHECKED IN WHILE SUSPENDED (\($0))" } ?? ""
                 print(
-                    "\(e.enrolment.id)  \(e.step.rawValue)  \(e.enrolment.programme.rawValue)  region \(e.enrolment.region)  \(since)  \(due)\(late)\(flagged)\(zero)"
+                    "\(e.enrolment.id)  \(e.step.rawValue)  \(e.enrolment.programme.rawValue)  region \(e.enrolment.region)  \(since)  \(due)\(late)\(flagged)\(zero)\(back)"
                 )
                 for f in e.flags { print("    flag \(f.rule.rawValue) [\(f.source.rawValue)]: \(f.detail)") }
             }
