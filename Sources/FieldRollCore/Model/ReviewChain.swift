@@ -95,7 +95,7 @@ public struct ReviewChain: Hashable, Codable, Sendable {
                     .illegalTransition, "the application is \(status.rawValue) and waits for \(awaited.rawValue), not \(step.rawValue)"))
         }
         guard may(role, actAt: step) else {
-            return .failure(ReviewRefusal(.forbidden, "a \(role.rawValue) may not decide at \(step.rawValue)"))
+            return .failure(ReviewRefusal(.forbidden, "\(role.withArticle) may not decide at \(step.rawValue)"))
         }
         switch decision {
         case .reject:
@@ -158,7 +158,7 @@ public struct ReviewChain: Hashable, Codable, Sendable {
                 ReviewRefusal(.illegalTransition, "the enrolment is \(status.rawValue); \(decision.rawValue) needs it \(needed)"))
         }
         guard may(role, actAt: step) else {
-            return .failure(ReviewRefusal(.forbidden, "a \(role.rawValue) may not decide at \(step.rawValue)"))
+            return .failure(ReviewRefusal(.forbidden, "\(role.withArticle) may not decide at \(step.rawValue)"))
         }
         guard let to else { return .success(ReviewTransition(status: status, since: since ?? today, moves: false)) }
         return .success(ReviewTransition(status: to, since: today))
