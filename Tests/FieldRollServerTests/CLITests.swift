@@ -263,6 +263,56 @@ struct CLITests {
         #expect(try JSONValue(parsing: Data(after.utf8)).arrayValue?.count == 3, "nothing refused was stored")
     }
 
+    @Test("exports open in Excel: BOM, CRLF, Chinese headers (English on request), resident IDs as text cells; import reads both back")
+    func spreadsheetExport() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try CLI.run(["init", "--data", data]).0 == 0)
+        let county = fixturesDirectory.appendingPathComponent("county")
+        let files = ["households", "members", "enrolments"].map { county.appendingPathComponent("\($0).csv").path }
+        #expect(
+            try CLI.run(["import", "--data", data, "--households", files[0], "--members", files[1], "--enrolments", files[2]]).0 == 0)
+        let original = try CSVTable(contentsOfFile: files[1])
+        let rid = try #require(original.records.first?["resident_id"])
+        let zh = data + "-members-zh.csv"
+        let en = data + "-members-en.csv"
+        let roll = data + "-roll.csv"
+        defer { for f in [zh, en, roll] { try? FileManager.default.removeItem(atPath: f) } }
+        #expect(try CLI.run(["export", "--data", data, "members", "--out", zh]).0 == 0)
+        #expect(try CLI.run(["export", "--data", data, "members", "--headers", "en", "--out", en]).0 == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: zh))
+        #expect(bytes.prefix(3) == Data([0xEF, 0xBB, 0xBF]), "a byte-order mark for Excel")
+        let text = String(decoding: bytes, as: UTF8.self)
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(lines.count == original.rows.count + 2 && lines.last == "", "every row ends in CRLF")
+        #expect(lines[0].contains("身份证号") && lines[0].contains("姓名") && !lines[0].contains("resident_id"))
+        // 18 digits as a text cell: Excel shows the ID, not 1.10105E+17.
+        #expect(text.contains("\"=\"\"\(rid)\"\"\""), "resident IDs as text cells")
+        let english = String(decoding: try Data(contentsOf: URL(fileURLWithPath: en)), as: UTF8.self)
+        #expect(english.hasPrefix("\u{FEFF}id,household_id,region,name,resident_id,"))
+        // Either file imports back as it was: nothing new or changed.
+        for file in [zh, en] {
+            let (status, out, err) = try CLI.run(["import", "--data", data, "--members", file, "--json"])
+            let members = try JSONValue(parsing: Data(out.utf8)).objectValue?["members"]?.objectValue
+            #expect(
+                status == 0 && members?["rows"] == .int(Int64(original.rows.count)) && members?["changed"] == .int(0), "\(file): \(err)")
+        }
+        // The roll carries the status dates.
+        #expect(try CLI.run(["export", "--data", data, "enrolments", "--headers", "en", "--out", roll]).0 == 0)
+        let rollTable = try CSVTable(contentsOfFile: roll)
+        #expect(rollTable.header.suffix(2) == ["status_since", "end_date"])
+
+        // The month's payment list pays an imported enrolment its imported amount: 1,120.00 a
+        // month since 2022-11-01, the whole of December 2026.
+        let (paid, list, payErr) = try CLI.run(["payments", "--data", data, "--month", "2026-12", "--region", "139901003201", "--json"])
+        #expect(paid == 0, "\(payErr)")
+        let payments = try #require(try JSONValue(parsing: Data(list.utf8)).objectValue?["payments"]?.arrayValue)
+        let imported = try #require(
+            payments.first { $0.objectValue?["enrolmentID"]?.stringValue == "d5a670c7-510b-447e-9e5f-1e4b66526bb3" }?.objectValue)
+        #expect(imported["amount"] == .int(112_000), "\(imported)")
+        let (badMonth, _, monthErr) = try CLI.run(["payments", "--data", data, "--month", "2026-13"])
+        #expect(badMonth == 1 && monthErr.hasPrefix("Error: invalid-record: --month: "), "\(monthErr)")
+    }
+
     @Test("import refuses a bad file with the bad rows named; a good one imports once")
     func importing() throws {
         defer { try? FileManager.default.removeItem(atPath: data) }
