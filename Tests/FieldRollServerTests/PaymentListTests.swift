@@ -86,6 +86,11 @@ struct PaymentListTests {
         // February: B is off the roll and not listed.
         let feb = try await due("2027-02")
         #expect(feb[bID] == nil && feb[aID]?.amount == Fen(75_000))
+        // The days payments stopped and started again, beside the amount history.
+        let statuses = try await p.statusHistory(household: a)
+        #expect(statuses.map(\.day.description) == ["2026-11-16", "2026-12-11"] && statuses.map(\.status) == [.suspended, .enrolled])
+        #expect(statuses.first?.reason == "逾期未核查" && statuses.first?.by == "张科长")
+        #expect(try await p.statusHistory(enrolment: bID).map(\.status) == [.terminated])
 
         // The notice of 2026-10-05 lists both as on notice then (they were enrolled on the 9th),
         // with the amount of that day and the change already on record for 2026-12-16.

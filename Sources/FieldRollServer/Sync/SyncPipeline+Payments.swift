@@ -73,4 +73,39 @@ extension SyncPipeline {
         }
         return out
     }
+
+    /// The days a household's (or an enrolment's) payments stopped, started again or ended: its
+    /// roll-review decisions to suspend, resume or terminate, oldest first, with who and why —
+    /// what `fieldroll-server amounts` prints beside the amount changes.
+    public func statusHistory(household: HouseholdID? = nil, enrolment: EnrolmentID? = nil) async throws -> [StatusHistoryEntry] {
+        var enrolments: Set<EnrolmentID> = enrolment.map { [$0] } ?? []
+        if let household {
+            for record in try await storage.records(of: .enrolment, in: nil) {
+                guard case .state(let s) = record.content, s.values["householdID"]?.stringValue == household.description,
+                    let id = try? EnrolmentID(record.id)
+                else { continue }
+                enrolments.insert(id)
+            }
+        }
+        let statuses: [ReviewDecision: EnrolmentStatus] = [.suspend: .suspended, .resume: .enrolled, .terminate: .terminated]
+        return try await storage.records(of: .reviewAction, in: nil).compactMap { record -> StatusHistoryEntry? in
+            guard let action = BenefitInputs.body(record, as: ReviewAction.self), enrolments.contains(action.enrolmentID),
+                action.step == .rollReview, let status = statuses[action.decision]
+            else { return nil }
+            return StatusHistoryEntry(
+                enrolmentID: action.enrolmentID, day: CalendarDate(chinaDayOf: action.at), status: status, by: action.reviewer,
+                reason: action.reason, at: action.at)
+        }.sorted { ($0.at, $0.enrolmentID) < ($1.at, $1.enrolmentID) }
+    }
+}
+
+/// A day an enrolment's status changed at roll-review: suspended (not paid from that day),
+/// enrolled again (resumed), terminated.
+public struct StatusHistoryEntry: Sendable, Hashable, Codable {
+    public var enrolmentID: EnrolmentID
+    public var day: CalendarDate
+    public var status: EnrolmentStatus
+    public var by: String
+    public var reason: String
+    public var at: Instant
 }

@@ -168,16 +168,34 @@ extension FieldRollServerCommand {
             } catch { throw CLIFailure(code: .invalidRecord, message: (error as? FieldRollCore.ValidationError)?.message ?? "\(error)") }
             let pipeline = try await options.open()
             let history = try await pipeline.amountHistory(household: h, enrolment: e)
+            let statuses = try await pipeline.statusHistory(household: h, enrolment: e)
             await pipeline.storage.close()
             if json {
                 print(try CLIOutput.encoded(history))
                 return
             }
             if history.isEmpty { print("no amount on record") }
-            for c in history {
-                print("\(c.effectiveFrom)  \(c.previous) → \(c.amount) yuan/month  \(c.cause.rawValue)  enrolment \(c.enrolmentID)")
-                print("    \(c.reason)")
+            // Amount changes and the days payments stopped or started again, in date order.
+            var lines: [(CalendarDate, Int, [String])] = history.enumerated().map { i, c in
+                (
+                    c.effectiveFrom, i,
+                    [
+                        "\(c.effectiveFrom)  \(c.previous) → \(c.amount) yuan/month  \(c.cause.rawValue)  enrolment \(c.enrolmentID)",
+                        "    \(c.reason)",
+                    ]
+                )
             }
+            for (i, s) in statuses.enumerated() {
+                let what =
+                    s.status == .suspended
+                    ? "suspended: not paid from this day" : s.status == .terminated ? "terminated" : "resumed: paid again"
+                lines.append(
+                    (
+                        s.day, history.count + i,
+                        ["\(s.day)  \(what)  enrolment \(s.enrolmentID)", "    roll-review by \(s.by): \(s.reason)"]
+                    ))
+            }
+            for line in lines.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) { print(line.2.joined(separator: "\n")) }
         }
     }
 
