@@ -267,6 +267,12 @@ struct FieldRollCLITests {
             ["visit", "record", "--household", h, "--author", "李敏", "--answers-file", file.path] + d)
         #expect(fromFile == 1 && fileErr.contains("survey.json: income.wages: "), "\(fileErr)")
         #expect(try fieldroll(["status", "--json"] + d).1 == before, "nothing recorded")
+        // A decision names the options typed, before anything else is looked at.
+        let review = ["review", "decide", "7d2f0c1e-4b3a-4e5f-9a8b-1c2d3e4f5a6b", "--step", "township-review"]
+        let (noBy, _, noByErr) = try fieldroll(review + ["--decision", "approve", "--by", ""] + d)
+        #expect(noBy == 1 && noByErr == "Error: invalid-record: --by: is required: the name of who decides\n", "\(noByErr)")
+        let (noReason, _, noReasonErr) = try fieldroll(review + ["--decision", "reject", "--by", "王干事"] + d)
+        #expect(noReason == 1 && noReasonErr.hasPrefix("Error: invalid-record: --reason: is required"), "\(noReasonErr)")
         let (_, listed, _) = try fieldroll(["household", "list", "--region", "139901002201"] + d)
         #expect(listed.hasSuffix("\n1 household\n"), "one household, not 1 households: \(listed)")
     }
