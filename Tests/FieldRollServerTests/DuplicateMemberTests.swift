@@ -84,6 +84,33 @@ struct DuplicateMemberTests {
             try raised.previous == Fen(164_000) && raised.amount == Fen(246_000)
                 && raised.effectiveFrom == CalendarDate(year: 2026, month: 11, day: 25))
         #expect(try await roll.enrolment(laterID).monthlyAmount == Fen(246_000))
+
+        // An application whose head carries 王建国's resident ID is not put on notice: its
+        // approval is refused until the members are put right.
+        let (sun, sunID) = try await roll.household(
+            in: village, names: ["孙一"], status: .townshipReviewed, appliedOn: "2026-11-22", now: morning + 12 * day)
+        try await roll.visit(sun, in: village, answers: ["income.wages": .int(0)], now: morning + 12 * day + 1000)
+        _ = try await p.crossCheckRolls(actor: "张科长", now: morning + 12 * day + 2000)
+        let approve = {
+            try await p.review(
+                enrolment: sunID, step: .countyApproval, decision: .approve, reason: "", by: "张科长", role: .approver,
+                now: morning + 13 * day)
+        }
+        #expect(await refusal { _ = try await approve() } == .duplicateMember)
+        #expect(try await roll.enrolment(sunID).status == .townshipReviewed)
+        // The caseworker finds the head's own resident ID: the person is no longer in two households.
+        let head: Member = try #require(
+            try await p.storage.records(of: .member, in: village).compactMap { record -> Member? in
+                guard case .state(let s) = record.content, let id = try? MemberID(record.id) else { return nil }
+                return try? Member(id: id, values: s.values)
+            }.first { $0.householdID == sun })
+        var corrected: Member = head
+        corrected.residentID = try ResidentID("110105201501010033")
+        try await roll.office([corrected], now: morning + 13 * day, correcting: true)
+        _ = try await approve()
+        // 820.00 × 1 − 0 = 820.00 on notice.
+        let onNotice = try await roll.enrolment(sunID)
+        #expect(onNotice.status == .publicNotice && onNotice.monthlyAmount == Fen(82_000))
         await p.storage.close()
     }
 }
