@@ -309,6 +309,21 @@ struct CLITests {
         let imported = try #require(
             payments.first { $0.objectValue?["enrolmentID"]?.stringValue == "d5a670c7-510b-447e-9e5f-1e4b66526bb3" }?.objectValue)
         #expect(imported["amount"] == .int(112_000), "\(imported)")
+        // The same list as a file for Excel, with the total.
+        let payFile = data + "-2026-12.csv"
+        defer { try? FileManager.default.removeItem(atPath: payFile) }
+        let (wrote, wroteOut, _) = try CLI.run([
+            "payments", "--data", data, "--month", "2026-12", "--region", "139901003201", "--out", payFile,
+        ])
+        #expect(wrote == 0 && wroteOut.contains("to \(payFile)"), "\(wroteOut)")
+        let payBytes = try Data(contentsOf: URL(fileURLWithPath: payFile))
+        #expect(payBytes.prefix(3) == Data([0xEF, 0xBB, 0xBF]))
+        let payTable = try CSVTable(parsing: String(decoding: payBytes, as: UTF8.self))
+        #expect(payTable.header.contains("应发金额(元)") && payTable.rows.last?[2] == "合计")
+        let row = try #require(payTable.rows.first { $0.last == "d5a670c7-510b-447e-9e5f-1e4b66526bb3" })
+        #expect(row[1] == "=\"139901003201\"" && row[5] == "1120.00" && row[3] == "农村最低生活保障", "\(row)")
+        let sum = payTable.rows.dropLast().compactMap { try? Fen(yuan: $0[5]) }.reduce(Fen.zero, +)
+        #expect(payTable.rows.last?[5] == sum.description, "the total is the sum of the rows")
         let (badMonth, _, monthErr) = try CLI.run(["payments", "--data", data, "--month", "2026-13"])
         #expect(badMonth == 1 && monthErr.hasPrefix("Error: invalid-record: --month: "), "\(monthErr)")
     }
