@@ -33,7 +33,7 @@ struct FieldRollServerCommand: AsyncParsableCommand {
         subcommands: [
             Demo.self, Init.self, Serve.self, Migrate.self, Backup.self, Restore.self, Device.self, Conflicts.self, Import.self,
             Export.self, Audit.self, User.self,
-            Fixtures.self, Review.self, CheckIns.self, CrossCheckCommand.self, Standard.self, Amounts.self, Notice.self,
+            Fixtures.self, Review.self, CheckIns.self, CrossCheckCommand.self, Standard.self, Amounts.self, Payments.self, Notice.self,
         ]
     )
 

@@ -23,7 +23,7 @@ struct FieldRollCommand: AsyncParsableCommand {
               fieldroll init --name "李敏的平板"
               fieldroll household add --region 139901002201 --address "上河村3组12号" --head 王建国 --housing self-built --income 600
               fieldroll member add --household ID --name 王建国 --resident-id 139901195901011234 --relation head --work farming --income 600
-              fieldroll visit record --household ID --author 李敏 --answer income.wages=120000 --photo house:house.jpg
+              fieldroll visit record --household ID --author 李敏 --answer income.wages=1200.00 --photo house:house.jpg
               fieldroll status
               fieldroll enroll https://fieldroll.county.example K7QM-2XHP-9R4T
               fieldroll sync

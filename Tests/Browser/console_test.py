@@ -98,7 +98,7 @@ class Run:
         self.cli("user", "add", "reviewer1", "--role", "reviewer", "--scope", COUNTY, stdin=PASSWORD + "\n")
         self.cli("user", "add", "viewer1", "--role", "viewer", "--scope", COUNTY, stdin=PASSWORD + "\n")
         for programme in ("urban-dibao", "rural-dibao", "extreme-poverty", "temporary-assistance"):
-            self.cli("standard", "add", "--region", COUNTY, "--programme", programme, "--per-capita-fen", "82000", "--from", "2026-01-01")
+            self.cli("standard", "add", "--region", COUNTY, "--programme", programme, "--per-capita", "820.00", "--from", "2026-01-01", "--confirm")
         log = open(os.path.join(self.work, "demo.log"), "w")
         self.process = subprocess.Popen(
             [self.server, "demo", "--data", self.data, "--port", "0", "--serve"], stdout=log, stderr=subprocess.STDOUT, text=True
@@ -276,7 +276,7 @@ class Run:
         run("init", "--name", "浏览器测试调查平板")
         run("enroll", self.base, self.enrol_on_console("浏览器测试调查平板", region))
         run("sync")
-        run("visit", "record", "--household", household, "--author", "李敏", "--answer", "income.wages=30000")
+        run("visit", "record", "--household", household, "--author", "李敏", "--answer", "income.wages=300.00")
         run("sync")
 
     def approve_one_step(self):

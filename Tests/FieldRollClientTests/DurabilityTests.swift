@@ -226,4 +226,54 @@ struct FieldRollCLITests {
         let status = try JSONValue(parsing: Data(before.utf8)).objectValue
         #expect(status?["changes"] == 4 && status?["photosNotUploaded"] == 1)
     }
+
+    @Test("income answers are typed in yuan and signed in fen; one that is not an amount is refused naming the answer")
+    func incomeInYuan() throws {
+        let dir = temporaryFolder("yuan")
+        defer { cleanup(dir) }
+        let d = ["--data", dir.path]
+        #expect(try fieldroll(["init", "--name", "李敏的平板"] + d).0 == 0)
+        let (s1, out1, _) = try fieldroll(
+            [
+                "household", "add", "--region", "139901002201", "--address", "上河村3组12号", "--head", "王建国", "--housing", "self-built",
+                "--income", "600", "--json",
+            ] + d)
+        #expect(s1 == 0)
+        let h = try #require(try JSONValue(parsing: Data(out1.utf8)).objectValue?["id"]?.stringValue)
+        let file = dir.appendingPathComponent("survey.json")
+        try Data(#"{"income.pension": "210.5", "income.rent": 99.99, "housing.condition": "漏雨"}"#.utf8).write(to: file)
+        let (ok, out, err) = try fieldroll(
+            [
+                "visit", "record", "--household", h, "--author", "李敏", "--answer", "income.wages=1350.00", "--answer", "income.farm=600",
+                "--answer", "household.rooms=3", "--answers-file", file.path, "--json",
+            ] + d)
+        #expect(ok == 0, "\(err)")
+        let answers = try #require(try JSONValue(parsing: Data(out.utf8)).objectValue?["answers"]?.objectValue)
+        // 1,350.00 + 600.00 + 210.50 + 99.99 yuan = 226,049 fen, each signed as fen.
+        #expect(answers["income.wages"] == .int(135_000) && answers["income.farm"] == .int(60_000))
+        #expect(answers["income.pension"] == .int(21_050) && answers["income.rent"] == .int(9_999))
+        #expect(answers["household.rooms"] == .int(3) && answers["housing.condition"] == .string("漏雨"))
+        let before = try fieldroll(["status", "--json"] + d).1
+        for (typed, named) in [
+            ("income.wages=1,350", "--answer income.wages"), ("income.wages=12.345", "--answer income.wages"),
+            ("income.pension=-5", "--answer income.pension"), ("income.wages=一千", "--answer income.wages"),
+        ] {
+            let (status, printed, message) = try fieldroll(["visit", "record", "--household", h, "--author", "李敏", "--answer", typed] + d)
+            #expect(status == 1 && printed.isEmpty, "\(typed)")
+            #expect(message.hasPrefix("Error: invalid-record: \(named): ") && message.split(separator: "\n").count == 1, "\(message)")
+        }
+        try Data(#"{"income.wages": "1350,00"}"#.utf8).write(to: file)
+        let (fromFile, _, fileErr) = try fieldroll(
+            ["visit", "record", "--household", h, "--author", "李敏", "--answers-file", file.path] + d)
+        #expect(fromFile == 1 && fileErr.contains("survey.json: income.wages: "), "\(fileErr)")
+        #expect(try fieldroll(["status", "--json"] + d).1 == before, "nothing recorded")
+        // A decision names the options typed, before anything else is looked at.
+        let review = ["review", "decide", "7d2f0c1e-4b3a-4e5f-9a8b-1c2d3e4f5a6b", "--step", "township-review"]
+        let (noBy, _, noByErr) = try fieldroll(review + ["--decision", "approve", "--by", ""] + d)
+        #expect(noBy == 1 && noByErr == "Error: invalid-record: --by: is required: the name of who decides\n", "\(noByErr)")
+        let (noReason, _, noReasonErr) = try fieldroll(review + ["--decision", "reject", "--by", "王干事"] + d)
+        #expect(noReason == 1 && noReasonErr.hasPrefix("Error: invalid-record: --reason: is required"), "\(noReasonErr)")
+        let (_, listed, _) = try fieldroll(["household", "list", "--region", "139901002201"] + d)
+        #expect(listed.hasSuffix("\n1 household\n"), "one household, not 1 households: \(listed)")
+    }
 }

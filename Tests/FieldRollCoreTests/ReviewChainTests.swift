@@ -150,6 +150,27 @@ struct ReviewChainsTests {
         #expect(try ReviewChains(settings: { _ in nil }) == .standard)
     }
 
+    @Test("make-up working days (调休) count for deadlines, holidays do not; a day cannot be both")
+    func workdays() throws {
+        let settings = ["FIELDROLL_HOLIDAYS": "2027-02-10..2027-02-16", "FIELDROLL_WORKDAYS": "2027-02-07, 2027-02-20"]
+        let chains = try ReviewChains(settings: { settings[$0] })
+        #expect(chains.workdays == Set(try ["2027-02-07", "2027-02-20"].map { try CalendarDate($0) }))
+        // From Friday 2027-02-05, 15 working days: Sun 02-07 (make-up) 1, 02-08..09 3, the holidays skipped,
+        // 02-17..19 6, Sat 02-20 (make-up) 7, 02-22..26 12, 03-01..03 15.
+        let since = try CalendarDate("2027-02-05")
+        let chain = chains.chain(for: twoLevel)
+        #expect(
+            chain.dueDate(status: .applied, since: since, holidays: chains.holidays, workdays: chains.workdays)
+                == (try CalendarDate("2027-03-03")))
+        // Without the make-up days: two working days fewer by 02-20, so 03-05.
+        #expect(chain.dueDate(status: .applied, since: since, holidays: chains.holidays) == (try CalendarDate("2027-03-05")))
+        #expect(try CalendarDate("2027-03-03").workingDays(until: try CalendarDate("2027-03-08"), workdays: chains.workdays) == 3)
+        do {
+            _ = try ReviewChains(settings: { ["FIELDROLL_HOLIDAYS": "2027-02-14", "FIELDROLL_WORKDAYS": "2027-02-14"][$0] })
+            Issue.record("a day both holiday and workday was accepted")
+        } catch { #expect(error.message.hasPrefix("FIELDROLL_WORKDAYS: 2027-02-14 is also in FIELDROLL_HOLIDAYS"), "\(error.message)") }
+    }
+
     @Test("bad settings are invalid-configuration and name the setting")
     func badSettings() {
         for (key, value) in [
@@ -157,7 +178,7 @@ struct ReviewChainsTests {
             ("FIELDROLL_REVIEW_CHAIN", "county-approval=0"), ("FIELDROLL_REVIEW_CHAIN", "roll-review=5"),
             ("FIELDROLL_REVIEW_COUNTIES", "139902001000:one-level"), ("FIELDROLL_REVIEW_COUNTIES", "one-level"),
             ("FIELDROLL_REVIEW_COUNTIES", "139902:one-level;139902:notice=9"), ("FIELDROLL_HOLIDAYS", "2027-13-01"),
-            ("FIELDROLL_HOLIDAYS", "2027-02-18..2027-02-16"),
+            ("FIELDROLL_HOLIDAYS", "2027-02-18..2027-02-16"), ("FIELDROLL_WORKDAYS", "2027-02-30"),
         ] {
             do {
                 _ = try ReviewChains(settings: { $0 == key ? value : nil })

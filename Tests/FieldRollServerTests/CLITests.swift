@@ -145,7 +145,8 @@ struct CLITests {
         #expect(noSurvey == 1 && err2.hasPrefix("Error: no-standard: "), "\(err2)")
         for programme in Programme.wireNames {
             let (added, _, addErr) = try CLI.run([
-                "standard", "add", "--data", data, "--region", "139901000000", "--programme", programme, "--per-capita-fen", "90000",
+                "standard", "add", "--data", data, "--region", "139901000000", "--programme", programme, "--per-capita", "900.00",
+                "--confirm",
                 "--from", "2020-01-01",
             ])
             #expect(added == 0, "\(addErr)")
@@ -203,6 +204,22 @@ struct CLITests {
         #expect(sh == 0 && html.contains("@page { size: A4") && html.contains("&lt;热线&gt;"))
         let (bad, _, badErr) = try CLI.run(["notice", "--data", data, "--region", "139901000000"])
         #expect(bad == 1 && badErr.hasPrefix("Error: invalid-record: "), "a notice is for a village or township")
+        // A lower standard is shown, not added, until a person confirms it.
+        let programme = try #require(waiting.objectValue?["enrolment"]?.objectValue?["programme"]?.stringValue)
+        let lower = [
+            "standard", "add", "--data", data, "--region", "139901000000", "--programme", programme, "--per-capita", "850", "--from",
+            "2030-01-01",
+        ]
+        let (held, shownList, heldErr) = try CLI.run(lower)
+        #expect(held == 1 && heldErr.hasPrefix("Error: needs-confirmation: the standard was not added: "), "\(heldErr)")
+        #expect(heldErr.contains("below the standard before it") && heldErr.split(separator: "\n").count == 1, "\(heldErr)")
+        #expect(shownList.contains("household \(household)") && shownList.contains("from 2030-01-01"), "\(shownList)")
+        let (_, unchanged, _) = try CLI.run(["standard", "list", "--data", data, "--json"])
+        #expect(try JSONValue(parsing: Data(unchanged.utf8)).arrayValue?.count == 4, "nothing was added")
+        let (previewed, _, _) = try CLI.run(lower + ["--preview"])
+        #expect(previewed == 0)
+        let (confirmed, said2, confirmErr) = try CLI.run(lower + ["--confirm"])
+        #expect(confirmed == 0 && said2.contains("from 2030-01-01"), "\(confirmErr)")
         #expect(try CLI.run(["audit", "verify", "--data", data]).0 == 0)
     }
 
@@ -236,6 +253,95 @@ struct CLITests {
             #expect(status == 1 && err.hasPrefix("Error: invalid-configuration: "), "\(arguments) \(text): \(err)")
             #expect(err.contains("storage timeout") || err.contains("FIELDROLL_STORAGE_TIMEOUT"), "\(err)")
         }
+    }
+
+    @Test("standard add takes the standard in yuan: 430 is 430.00 yuan a person; an amount it cannot read is refused naming --per-capita")
+    func standardInYuan() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try CLI.run(["init", "--data", data]).0 == 0)
+        let common = ["standard", "add", "--data", data, "--region", "139901000000", "--programme", "rural-dibao"]
+        for (typed, fen) in [("430", 43_000), ("430.5", 43_050), ("430.05", 43_005)] {
+            let (status, out, err) = try CLI.run(common + ["--per-capita", typed, "--from", "2027-01-01", "--confirm", "--json"])
+            #expect(status == 0, "\(err)")
+            let standard = try JSONValue(parsing: Data(out.utf8)).objectValue?["standard"]?.objectValue
+            #expect(standard?["monthlyPerCapita"] == .int(Int64(fen)), "\(typed): \(out)")
+        }
+        let (_, listed, _) = try CLI.run(["standard", "list", "--data", data])
+        #expect(listed.contains("430.00 yuan/person") && listed.contains("430.50 yuan/person") && listed.contains("430.05 yuan/person"))
+        for typed in ["4,30", "430.001", "43000fen", ""] {
+            let (status, _, err) = try CLI.run(common + ["--per-capita", typed, "--from", "2027-01-01"])
+            #expect(status == 1 && err.hasPrefix("Error: invalid-record: --per-capita: "), "\(typed): \(err)")
+        }
+        let (old, _, oldErr) = try CLI.run(common + ["--per-capita", "430", "--per-capita-fen", "43000", "--from", "2027-01-01"])
+        #expect(old == 2 && oldErr.contains("--per-capita-fen"), "the fen option is gone: \(oldErr)")
+        let (_, after, _) = try CLI.run(["standard", "list", "--data", data, "--json"])
+        #expect(try JSONValue(parsing: Data(after.utf8)).arrayValue?.count == 3, "nothing refused was stored")
+    }
+
+    @Test("exports open in Excel: BOM, CRLF, Chinese headers (English on request), resident IDs as text cells; import reads both back")
+    func spreadsheetExport() throws {
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        #expect(try CLI.run(["init", "--data", data]).0 == 0)
+        let county = fixturesDirectory.appendingPathComponent("county")
+        let files = ["households", "members", "enrolments"].map { county.appendingPathComponent("\($0).csv").path }
+        #expect(
+            try CLI.run(["import", "--data", data, "--households", files[0], "--members", files[1], "--enrolments", files[2], "--history"])
+                .0 == 0)
+        let original = try CSVTable(contentsOfFile: files[1])
+        let rid = try #require(original.records.first?["resident_id"])
+        let zh = data + "-members-zh.csv"
+        let en = data + "-members-en.csv"
+        let roll = data + "-roll.csv"
+        defer { for f in [zh, en, roll] { try? FileManager.default.removeItem(atPath: f) } }
+        #expect(try CLI.run(["export", "--data", data, "members", "--out", zh]).0 == 0)
+        #expect(try CLI.run(["export", "--data", data, "members", "--headers", "en", "--out", en]).0 == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: zh))
+        #expect(bytes.prefix(3) == Data([0xEF, 0xBB, 0xBF]), "a byte-order mark for Excel")
+        let text = String(decoding: bytes, as: UTF8.self)
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(lines.count == original.rows.count + 2 && lines.last == "", "every row ends in CRLF")
+        #expect(lines[0].contains("身份证号") && lines[0].contains("姓名") && !lines[0].contains("resident_id"))
+        // 18 digits as a text cell: Excel shows the ID, not 1.10105E+17.
+        #expect(text.contains("\"=\"\"\(rid)\"\"\""), "resident IDs as text cells")
+        let english = String(decoding: try Data(contentsOf: URL(fileURLWithPath: en)), as: UTF8.self)
+        #expect(english.hasPrefix("\u{FEFF}id,household_id,region,name,resident_id,"))
+        // Either file imports back as it was: nothing new or changed.
+        for file in [zh, en] {
+            let (status, out, err) = try CLI.run(["import", "--data", data, "--members", file, "--json"])
+            let members = try JSONValue(parsing: Data(out.utf8)).objectValue?["members"]?.objectValue
+            #expect(
+                status == 0 && members?["rows"] == .int(Int64(original.rows.count)) && members?["changed"] == .int(0), "\(file): \(err)")
+        }
+        // The roll carries the status dates.
+        #expect(try CLI.run(["export", "--data", data, "enrolments", "--headers", "en", "--out", roll]).0 == 0)
+        let rollTable = try CSVTable(contentsOfFile: roll)
+        #expect(rollTable.header.suffix(2) == ["status_since", "end_date"])
+
+        // The month's payment list pays an imported enrolment its imported amount: 1,120.00 a
+        // month since 2022-11-01, the whole of December 2026.
+        let (paid, list, payErr) = try CLI.run(["payments", "--data", data, "--month", "2026-12", "--region", "139901003201", "--json"])
+        #expect(paid == 0, "\(payErr)")
+        let payments = try #require(try JSONValue(parsing: Data(list.utf8)).objectValue?["payments"]?.arrayValue)
+        let imported = try #require(
+            payments.first { $0.objectValue?["enrolmentID"]?.stringValue == "d5a670c7-510b-447e-9e5f-1e4b66526bb3" }?.objectValue)
+        #expect(imported["amount"] == .int(112_000), "\(imported)")
+        // The same list as a file for Excel, with the total.
+        let payFile = data + "-2026-12.csv"
+        defer { try? FileManager.default.removeItem(atPath: payFile) }
+        let (wrote, wroteOut, _) = try CLI.run([
+            "payments", "--data", data, "--month", "2026-12", "--region", "139901003201", "--out", payFile,
+        ])
+        #expect(wrote == 0 && wroteOut.contains("to \(payFile)"), "\(wroteOut)")
+        let payBytes = try Data(contentsOf: URL(fileURLWithPath: payFile))
+        #expect(payBytes.prefix(3) == Data([0xEF, 0xBB, 0xBF]))
+        let payTable = try CSVTable(parsing: String(decoding: payBytes, as: UTF8.self))
+        #expect(payTable.header.contains("应发金额(元)") && payTable.rows.last?[2] == "合计")
+        let row = try #require(payTable.rows.first { $0.last == "d5a670c7-510b-447e-9e5f-1e4b66526bb3" })
+        #expect(row[1] == "=\"139901003201\"" && row[5] == "1120.00" && row[3] == "农村最低生活保障", "\(row)")
+        let sum = payTable.rows.dropLast().compactMap { try? Fen(yuan: $0[5]) }.reduce(Fen.zero, +)
+        #expect(payTable.rows.last?[5] == sum.description, "the total is the sum of the rows")
+        let (badMonth, _, monthErr) = try CLI.run(["payments", "--data", data, "--month", "2026-13"])
+        #expect(badMonth == 1 && monthErr.hasPrefix("Error: invalid-record: --month: "), "\(monthErr)")
     }
 
     @Test("import refuses a bad file with the bad rows named; a good one imports once")

@@ -142,7 +142,7 @@ extension ErrorCode {
     /// keeps a single status. `docs/server.md` and `docs/openapi.json` are rendered from this
     /// table; `ErrorCodeTableTests` fails when they differ.
     public static let table: [ErrorCodeDefinition] =
-        definitions + serviceDefinitions + crossCheckDefinitions + checkInDefinitions
+        definitions + serviceDefinitions + crossCheckDefinitions + checkInDefinitions + rollDefinitions
         + officeDefinitions
 
     private static let definitions: [ErrorCodeDefinition] = [

@@ -43,14 +43,20 @@ extension CalendarDate {
         self.init(dayNumber: Int(day))
     }
 
-    /// Working days (Monday–Friday, not in `holidays`) after this date up to and including
-    /// `other`; 0 when `other` is not later.
-    public func workingDays(until other: CalendarDate, holidays: Set<CalendarDate> = []) -> Int {
+    /// Whether this is a working day: Monday–Friday and not in `holidays`, or a make-up working
+    /// day (调休) in `workdays` whatever its weekday.
+    public func isWorkingDay(holidays: Set<CalendarDate> = [], workdays: Set<CalendarDate> = []) -> Bool {
+        workdays.contains(self) || (!isWeekend && !holidays.contains(self))
+    }
+
+    /// Working days (see ``isWorkingDay(holidays:workdays:)``) after this date up to and
+    /// including `other`; 0 when `other` is not later.
+    public func workingDays(until other: CalendarDate, holidays: Set<CalendarDate> = [], workdays: Set<CalendarDate> = []) -> Int {
         guard other > self else { return 0 }
         var count = 0
         var d = adding(days: 1)
         while d <= other {
-            if !d.isWeekend && !holidays.contains(d) { count += 1 }
+            if d.isWorkingDay(holidays: holidays, workdays: workdays) { count += 1 }
             d = d.adding(days: 1)
         }
         return count

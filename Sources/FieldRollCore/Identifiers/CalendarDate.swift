@@ -12,7 +12,8 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
         guard (1800...2200).contains(year), (1...12).contains(month),
             day >= 1, day <= CalendarDate.daysIn(month: month, year: year)
         else {
-            throw ValidationError([FieldIssue(field: field, reason: "bad-date", message: "\(year)-\(month)-\(day) is not a real date")])
+            let text = "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
+            throw ValidationError([FieldIssue(field: field, reason: "bad-date", message: "\(text) is not a real date")])
         }
         self.year = year
         self.month = month
@@ -28,6 +29,10 @@ public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStrin
             throw ValidationError([
                 FieldIssue(field: field, reason: "bad-format", message: "\"\(text.prefix(20))\" is not a YYYY-MM-DD date")
             ])
+        }
+        // The date is named as it was typed (2026-02-30), not as the parts read back.
+        guard (1800...2200).contains(y), (1...12).contains(m), d >= 1, d <= CalendarDate.daysIn(month: m, year: y) else {
+            throw ValidationError([FieldIssue(field: field, reason: "bad-date", message: "\(text) is not a real date")])
         }
         try self.init(year: y, month: m, day: d, field: field)
     }

@@ -95,7 +95,7 @@ public struct ReviewChain: Hashable, Codable, Sendable {
                     .illegalTransition, "the application is \(status.rawValue) and waits for \(awaited.rawValue), not \(step.rawValue)"))
         }
         guard may(role, actAt: step) else {
-            return .failure(ReviewRefusal(.forbidden, "a \(role.rawValue) may not decide at \(step.rawValue)"))
+            return .failure(ReviewRefusal(.forbidden, "\(role.withArticle) may not decide at \(step.rawValue)"))
         }
         switch decision {
         case .reject:
@@ -158,7 +158,7 @@ public struct ReviewChain: Hashable, Codable, Sendable {
                 ReviewRefusal(.illegalTransition, "the enrolment is \(status.rawValue); \(decision.rawValue) needs it \(needed)"))
         }
         guard may(role, actAt: step) else {
-            return .failure(ReviewRefusal(.forbidden, "a \(role.rawValue) may not decide at \(step.rawValue)"))
+            return .failure(ReviewRefusal(.forbidden, "\(role.withArticle) may not decide at \(step.rawValue)"))
         }
         guard let to else { return .success(ReviewTransition(status: status, since: since ?? today, moves: false)) }
         return .success(ReviewTransition(status: to, since: today))
@@ -166,13 +166,15 @@ public struct ReviewChain: Hashable, Codable, Sendable {
 
     /// The last day to decide at the step `status` waits for, counted in working days from
     /// `since`; nil for the notice (counted in calendar days) and statuses out of the chain.
-    public func dueDate(status: EnrolmentStatus, since: CalendarDate, holidays: Set<CalendarDate> = []) -> CalendarDate? {
+    public func dueDate(
+        status: EnrolmentStatus, since: CalendarDate, holidays: Set<CalendarDate> = [], workdays: Set<CalendarDate> = []
+    ) -> CalendarDate? {
         guard let step = step(awaitedBy: status), step != .publicNotice, let days = deadlines[step] else { return nil }
         var d = since
         var left = days
         while left > 0 {
             d = d.adding(days: 1)
-            if !d.isWeekend && !holidays.contains(d) { left -= 1 }
+            if d.isWorkingDay(holidays: holidays, workdays: workdays) { left -= 1 }
         }
         return d
     }

@@ -11,6 +11,7 @@
 /// FIELDROLL_REVIEW_CHAIN=two-level,notice=7,village-survey=15,township-review=20,county-approval=20
 /// FIELDROLL_REVIEW_COUNTIES=139902:one-level,notice=5;139903:township-review=25
 /// FIELDROLL_HOLIDAYS=2027-01-01,2027-02-16..2027-02-22
+/// FIELDROLL_WORKDAYS=2027-02-14,2027-02-27
 /// ```
 public struct ReviewChains: Hashable, Sendable {
     /// The chain of every county not named in ``counties``.
@@ -19,6 +20,9 @@ public struct ReviewChains: Hashable, Sendable {
     public var counties: [RegionCode: ReviewChain]
     /// Days that are not working days although they fall Monday to Friday.
     public var holidays: Set<CalendarDate>
+    /// Make-up working days (调休): Saturdays or Sundays that are working days, as the State
+    /// Council's holiday notice moves them each year.
+    public var workdays: Set<CalendarDate> = []
 
     /// Every county on ``ReviewChain/standard``, no holidays.
     public static let standard = ReviewChains()
@@ -41,7 +45,7 @@ public struct ReviewChains: Hashable, Sendable {
     }
 
     /// The settings read by ``init(settings:)``, in the order the documentation lists them.
-    public static let settingNames = ["FIELDROLL_REVIEW_CHAIN", "FIELDROLL_REVIEW_COUNTIES", "FIELDROLL_HOLIDAYS"]
+    public static let settingNames = ["FIELDROLL_REVIEW_CHAIN", "FIELDROLL_REVIEW_COUNTIES", "FIELDROLL_HOLIDAYS", "FIELDROLL_WORKDAYS"]
 
     /// Reads `FIELDROLL_REVIEW_CHAIN`, `FIELDROLL_REVIEW_COUNTIES` and `FIELDROLL_HOLIDAYS`
     /// through `value`; a setting that is absent keeps its default.
@@ -70,10 +74,20 @@ public struct ReviewChains: Hashable, Sendable {
         var holidays: Set<CalendarDate> = []
         if let text = value("FIELDROLL_HOLIDAYS") {
             for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
-                holidays.formUnion(try Self.days(item))
+                holidays.formUnion(try Self.days(item, setting: "FIELDROLL_HOLIDAYS"))
             }
         }
+        var workdays: Set<CalendarDate> = []
+        if let text = value("FIELDROLL_WORKDAYS") {
+            for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+                workdays.formUnion(try Self.days(item, setting: "FIELDROLL_WORKDAYS"))
+            }
+        }
+        if let both = workdays.intersection(holidays).min() {
+            throw ReviewSettingError(message: "FIELDROLL_WORKDAYS: \(both) is also in FIELDROLL_HOLIDAYS; a day is one or the other")
+        }
         self.init(fallback: fallback, counties: counties, holidays: holidays)
+        self.workdays = workdays
     }
 
     /// A county code from `139902` or `139902000000`; nil when it is neither.
@@ -118,13 +132,13 @@ public struct ReviewChains: Hashable, Sendable {
     }
 
     /// One day, or every day of `FROM..TO` (at most a year).
-    private static func days(_ item: String) throws(ReviewSettingError) -> [CalendarDate] {
+    private static func days(_ item: String, setting: String) throws(ReviewSettingError) -> [CalendarDate] {
         let ends = item.components(separatedBy: "..")
         guard ends.count <= 2, let first = try? CalendarDate(ends[0]), let last = try? CalendarDate(ends[ends.count - 1]),
             first <= last, first.days(until: last) <= 366
         else {
             throw ReviewSettingError(
-                message: "FIELDROLL_HOLIDAYS: \"\(item.prefix(40))\" must be a day (2027-01-01) or a range of days (2027-02-16..2027-02-22)"
+                message: "\(setting): \"\(item.prefix(40))\" must be a day (2027-01-01) or a range of days (2027-02-16..2027-02-22)"
             )
         }
         return (0...first.days(until: last)).map { first.adding(days: $0) }

@@ -153,6 +153,11 @@ public enum PhotoKind: String, Codable, Sendable, CaseIterable {
 /// The roles of people and devices.
 public enum Role: String, Codable, Sendable, CaseIterable {
     case caseworker, kiosk, reviewer, approver, admin
+
+    /// The role with its article, for messages: `a reviewer`, `an approver`, `an admin`.
+    public var withArticle: String {
+        (["a", "e", "i", "o", "u"].contains(rawValue.first.map(String.init) ?? "") ? "an " : "a ") + rawValue
+    }
 }
 
 extension CaseIterable where Self: RawRepresentable, RawValue == String {

@@ -32,8 +32,12 @@ public struct WireRoute: Sendable, Hashable, CustomStringConvertible {
     /// scope, for reviewer, approver and admin devices.
     public static let reviewQueue = WireRoute("GET", "/v1/review/queue")
 
+    /// `GET /v1/payments?month=YYYY-MM&region=CODE`: the monthly payment list of the device's
+    /// scope (or a region inside it), for approver and admin devices.
+    public static let payments = WireRoute("GET", "/v1/payments")
+
     /// Every v1 operation.
-    public static let all: [WireRoute] = [enrol, push, pull, blobStatus, blobUpload, blobDownload, reviewQueue]
+    public static let all: [WireRoute] = [enrol, push, pull, blobStatus, blobUpload, blobDownload, reviewQueue, payments]
 
     /// The path with its parameters filled in: `blobUpload.path(["sha256": hex])`.
     public func path(_ parameters: [String: String] = [:]) -> String {

@@ -55,6 +55,7 @@ public enum FieldRollServerApp {
         SyncRoutes(pipeline: pipeline, configuration: configuration, metrics: metrics).register(on: protected)
         BlobRoutes(pipeline: pipeline, blobs: blobs, configuration: configuration, metrics: metrics).register(on: protected)
         ReviewRoutes(pipeline: pipeline).register(on: protected)
+        PaymentRoutes(pipeline: pipeline).register(on: protected)
         // The office's web console: HTML for people under /console, outside the device API.
         let console: ConsoleRoutes
         do { console = try ConsoleRoutes(pipeline: pipeline, configuration: configuration, blobs: blobs) } catch {

@@ -23,7 +23,7 @@ extension CSVTable {
     public init(data: Data, name: String) throws(CSVFileError) {
         guard let text = String(validating: data, as: UTF8.self) else {
             throw CSVFileError(
-                .unsupportedEncoding, "\(name) is not UTF-8 text (a GBK or UTF-16 export?); save it as \"CSV UTF-8\" and import again")
+                .unsupportedEncoding, "\(name) is not UTF-8 text\(TextEncoding.hint(data)); save it as \"CSV UTF-8\" and import again")
         }
         do { try self.init(parsing: text) } catch {
             throw CSVFileError(.invalidCSV, "\(name) line \(error.line): \(error.message)")

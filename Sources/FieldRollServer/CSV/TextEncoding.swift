@@ -36,8 +36,27 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable, Codable {
             if let text = String(validating: data, as: UTF8.self) { return (text, .utf8) }
             if let text = Self.gb18030(data) { return (text, .gb18030) }
             throw CSVFileError(
-                .unsupportedEncoding, "\(name) is neither UTF-8 nor GB18030/GBK text (a UTF-16 export?); save it as CSV UTF-8")
+                .unsupportedEncoding, "\(name) is neither UTF-8 nor GB18030/GBK text\(Self.hint(data)); save it as CSV UTF-8")
         }
+    }
+
+    /// What the bytes of a file that is not the text expected look like, for the message:
+    /// `: it is GB18030/GBK text cut off in the middle of a character at its end …`,
+    /// `: it is GB18030/GBK text`, `: it is UTF-16 text`, or nothing when they look like none of these.
+    static func hint(_ data: Data) -> String {
+        let head = data.prefix(2)
+        if head == Data([0xFF, 0xFE]) || head == Data([0xFE, 0xFF]) || data.prefix(512).contains(0) {
+            return ": it looks like UTF-16 text (Excel's \"Unicode text\")"
+        }
+        if gb18030(data) != nil { return ": it is GB18030/GBK text" }
+        // A GBK character is 2 bytes (a GB18030 one up to 4): a file cut short ends inside one.
+        for cut in 1...3 where data.count > cut {
+            if gb18030(data.dropLast(cut)) != nil {
+                return ": it is GB18030/GBK text cut off in the middle of a character at its end (byte \(data.count - cut + 1) of "
+                    + "\(data.count)); the file looks incomplete, export or copy it again"
+            }
+        }
+        return ""
     }
 
     /// GB18030 bytes as text, or nil when they are not valid GB18030.

@@ -39,7 +39,10 @@ extension ConsoleRoutes {
         } else {
             throw ProblemDetails(.invalidRecord, detail: call.text("import_no_file"))
         }
-        do { return (text, try CSVTable(parsing: text), name) } catch {
+        // An office file may come back from Excel as `export` wrote it: Chinese headers, text cells.
+        do {
+            return (text, kind.source == nil ? OfficeCSV.normalised(try CSVTable(parsing: text)) : try CSVTable(parsing: text), name)
+        } catch {
             throw ProblemDetails(.invalidCSV, detail: "\(name) line \(error.line): \(error.message)")
         }
     }

@@ -75,7 +75,9 @@ public enum CrossCheck {
                     BadRow(
                         line: line, column: "resident_id", reason: issue?.reason ?? "bad-format",
                         message: ridText.isEmpty
-                            ? "no resident ID" : "resident ID \(ridText.prefix(24)): \(issue?.message ?? error.message)"))
+                            ? "no resident ID"
+                            // Masked like the notice: the log and the console show bad rows, and an ID is personal.
+                            : "resident ID \(NoticeMask.residentID(String(ridText.prefix(24)))): \(issue?.message ?? error.message)"))
                 continue
             }
             named["resident_id"] = rid.rawValue

@@ -15,8 +15,14 @@ public struct PublicNotice: Sendable, Hashable, Codable {
         /// The head's resident ID, masked (`110105********123X`); empty when none is on record.
         public var residentID: String
         public var programme: Programme
+        /// The people the amount was worked for (the size in its computation), else the members on record.
         public var householdSize: Int
+        /// The amount that applies on the notice's date (by the amount history; the enrolment's
+        /// amount when it has none).
         public var monthlyAmount: Fen
+        /// A change already on record after the notice's date: the amount, and from when.
+        public var nextAmount: Fen? = nil
+        public var nextFrom: CalendarDate? = nil
         /// The day the notice began (the approval), and the day it may close: start plus the
         /// chain's notice days. Nil when not on record (an imported enrolment).
         public var noticeStart: CalendarDate?
@@ -50,7 +56,8 @@ public struct PublicNotice: Sendable, Hashable, Codable {
     /// The entry's cells, in ``header`` order (row number first, from 1).
     public static func cells(_ e: Entry, number: Int) -> [String] {
         [
-            "\(number)", e.head, e.residentID, e.programme.fullName, "\(e.householdSize)", e.monthlyAmount.description,
+            "\(number)", e.head, e.residentID, e.programme.fullName, "\(e.householdSize)",
+            e.monthlyAmount.description + (e.nextAmount.map { next in "（\(e.nextFrom?.description ?? "")起 \(next)）" } ?? ""),
             e.noticeStart?.description ?? "", e.noticeEnd?.description ?? "",
             e.status == .publicNotice ? "公示中" : "新纳入(\(e.startDate?.description ?? "")起)",
         ]
@@ -68,7 +75,9 @@ extension SyncPipeline {
     /// before `date`, ordered by status, then notice start, then region.
     ///
     /// The household's head (the member whose relation is `head`; the household's `headName`
-    /// when no member is) and resident ID are masked; the size counts the household's members;
+    /// when no member is) and resident ID are masked; the amount is the one that applies on
+    /// `date` by the amount history, and the size the people it was worked for (the members on
+    /// record when there is no history); a later change already on record is shown with its day;
     /// the notice's start is the day the amount was approved (its first ``AmountChange``),
     /// else the day an enrolment went on notice.
     public func publicNotice(for region: RegionCode, on date: CalendarDate, place: String? = nil, contact: String? = nil) async throws
@@ -81,27 +90,55 @@ extension SyncPipeline {
             }
         }
         let enrolments = try await decoded(.enrolment) { try Enrolment(id: EnrolmentID($0), values: $1) }
+        let history = Dictionary(grouping: try await amountHistory(in: region), by: \.enrolmentID)
+        // What was on notice on `date`: put on notice by then (its approval), and not enrolled
+        // (nor refused) before it. A notice of a past day lists those since enrolled as on notice.
+        func noticeStart(_ e: Enrolment) -> CalendarDate? {
+            history[e.id]?.first { $0.cause == .approval }?.effectiveFrom ?? (e.status == .publicNotice ? e.statusSince : nil)
+        }
+        func onNotice(_ e: Enrolment) -> Bool {
+            if e.status == .publicNotice { return noticeStart(e).map { $0 <= date } ?? true }
+            guard [.enrolled, .suspended, .terminated].contains(e.status), let start = noticeStart(e), let enrolled = e.startDate else {
+                return false
+            }
+            return start <= date && date < enrolled
+        }
+        var status: [EnrolmentID: EnrolmentStatus] = [:]
         let listed = enrolments.filter { e in
-            if e.status == .publicNotice { return true }
+            if onNotice(e) {
+                status[e.id] = .publicNotice
+                return true
+            }
             guard e.status == .enrolled, let start = e.startDate else { return false }
+            status[e.id] = .enrolled
             return start <= date && start.days(until: date) <= PublicNotice.newlyEnrolledDays
         }
         let households = Dictionary(
             try await decoded(.household) { try Household(id: HouseholdID($0), values: $1) }.map { ($0.id, $0) },
             uniquingKeysWith: { a, _ in a })
         let members = Dictionary(grouping: try await decoded(.member) { try Member(id: MemberID($0), values: $1) }, by: \.householdID)
-        let history = Dictionary(grouping: try await amountHistory(in: region), by: \.enrolmentID)
         let entries = listed.map { e -> PublicNotice.Entry in
             let people = (members[e.householdID] ?? []).sorted { $0.id < $1.id }
             let head = people.first { $0.relation == .head }
-            let approved = history[e.id]?.first { $0.cause == .approval }?.effectiveFrom
-            let start = approved ?? (e.status == .publicNotice ? e.statusSince : nil)
-            return PublicNotice.Entry(
+            let changes = history[e.id] ?? []
+            let start = noticeStart(e)
+            let shown = status[e.id] ?? e.status
+            // The amount in force on the notice's day, and the people it was worked for: a member
+            // added since (or counted in another household) does not show beside an amount that
+            // does not count them.
+            let inForce = changes.filter { $0.effectiveFrom <= date }.max { ($0.effectiveFrom, $0.at) < ($1.effectiveFrom, $1.at) }
+            let next = changes.filter { $0.effectiveFrom > date }.min { ($0.effectiveFrom, $0.at) < ($1.effectiveFrom, $1.at) }
+            var entry = PublicNotice.Entry(
                 enrolment: e.id, head: Disclosure.public.name(head?.name ?? households[e.householdID]?.headName ?? ""),
                 residentID: head.map { Disclosure.public.residentID($0.residentID.rawValue) } ?? "", programme: e.programme,
-                householdSize: people.count, monthlyAmount: e.monthlyAmount, noticeStart: start,
-                noticeEnd: start.map { $0.adding(days: reviewChains.chain(for: e.region).noticeDays) }, status: e.status,
-                startDate: e.status == .enrolled ? e.startDate : nil)
+                householdSize: inForce?.computation.size ?? people.count, monthlyAmount: inForce?.amount ?? e.monthlyAmount,
+                noticeStart: start, noticeEnd: start.map { $0.adding(days: reviewChains.chain(for: e.region).noticeDays) },
+                status: shown, startDate: shown == .enrolled ? e.startDate : nil)
+            if let next, next.amount != entry.monthlyAmount {
+                entry.nextAmount = next.amount
+                entry.nextFrom = next.effectiveFrom
+            }
+            return entry
         }
         .sorted {
             ($0.status == .publicNotice ? 0 : 1, $0.noticeStart?.dayNumber ?? Int.min, $0.enrolment)

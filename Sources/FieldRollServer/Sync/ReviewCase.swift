@@ -75,6 +75,8 @@ public struct ReviewCase: Codable, Sendable, Hashable {
     public var latestVisit: VisitSummary?
     public var flags: [Flag]
     public var conflicts: [Conflict]
+    /// At `roll-review`: suspended, and a member checked in on this day since: it came back.
+    public var checkedInWhileSuspended: CalendarDate? = nil
 }
 
 /// A page of the review queue, oldest first.
@@ -162,7 +164,7 @@ extension SyncPipeline {
                         id: $0.id, rule: $0.rule.rawValue, source: $0.source.rawValue, detail: $0.detail, raisedAt: $0.raisedAt,
                         evidenceRows: $0.evidence.count)
                 },
-                conflicts: conflicts[e.enrolment.householdID] ?? [])
+                conflicts: conflicts[e.enrolment.householdID] ?? [], checkedInWhileSuspended: e.checkedInWhileSuspended)
         }
     }
 }

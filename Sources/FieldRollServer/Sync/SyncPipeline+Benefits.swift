@@ -99,6 +99,7 @@ extension SyncPipeline {
         do { try standard.validated() } catch { throw ProblemDetails(.invalidRecord, detail: error.message) }
         var request = ReadRequest(scopes: [ScopeRead(.enrolment, in: region)])
         request.readBenefitInputs(in: region)
+        try await readHolds(into: &request, in: region)
         let node = serverNode
         let key = serverKey
         let rule = benefitRule
@@ -149,6 +150,7 @@ extension SyncPipeline {
         let actor = principal.actor
         var request = ReadRequest(scopes: [ScopeRead(.enrolment, in: region)])
         request.readBenefitInputs(in: region)
+        try await readHolds(into: &request, in: region)
         let node = serverNode
         let key = serverKey
         let rule = benefitRule

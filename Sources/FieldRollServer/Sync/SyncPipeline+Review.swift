@@ -22,6 +22,9 @@ public struct ReviewQueueEntry: Sendable, Hashable, Codable {
     /// At `roll-review`: the household is enrolled at 0 a month (its latest survey no longer
     /// qualifies); suspend or terminate it.
     public var notEligible: Bool = false
+    /// At `roll-review`: the household is suspended and a member has checked in since (the day of
+    /// the latest such check-in): it came back; resume it, or terminate it.
+    public var checkedInWhileSuspended: CalendarDate? = nil
 }
 
 extension SyncPipeline {
@@ -75,6 +78,7 @@ extension SyncPipeline {
     /// whose amount is now 0.
     public func reviewQueue(in scope: RegionCode?, today: CalendarDate) async throws -> [ReviewQueueEntry] {
         let holidays = reviewChains.holidays
+        let workdays = reviewChains.workdays
         var out: [ReviewQueueEntry] = []
         let flags = Dictionary(grouping: try await storage.flags(in: scope), by: \.household)
         // Flags raised before the office last decided on a household on the roll were looked at then.
@@ -85,26 +89,42 @@ extension SyncPipeline {
             else { continue }
             lastRollDecision[action.enrolmentID] = max(lastRollDecision[action.enrolmentID] ?? action.at, action.at)
         }
+        // The latest check-in of each household, for suspended households that came back.
+        var lastCheckIn: [HouseholdID: Instant] = [:]
+        for record in try await storage.records(of: .checkIn, in: scope) {
+            guard case .body(let body) = record.content, let checkIn = try? body.decode(as: CheckIn.self) else { continue }
+            lastCheckIn[checkIn.householdID] = max(lastCheckIn[checkIn.householdID] ?? checkIn.at, checkIn.at)
+        }
         for record in try await storage.records(of: .enrolment, in: scope) {
             guard case .state(let state) = record.content, !state.isDeleted, let id = try? EnrolmentID(record.id),
                 let enrolment = try? Enrolment(id: id, values: state.values)
             else { continue }
             let chain = reviewChains.chain(for: enrolment.region)
-            let since = enrolment.statusSince
+            // An application imported without the day it reached its status counts from the day
+            // it applied: its deadline is never lost.
+            let since =
+                enrolment.statusSince
+                ?? (chain.dueDate(status: enrolment.status, since: enrolment.appliedOn) != nil ? enrolment.appliedOn : nil)
             let raised = flags[enrolment.householdID] ?? []
             guard let step = chain.step(awaitedBy: enrolment.status) else {
                 guard enrolment.status == .enrolled || enrolment.status == .suspended else { continue }
                 let open = raised.filter { flag in lastRollDecision[id].map { flag.raisedAt > $0 } ?? true }
                 let notEligible = enrolment.status == .enrolled && enrolment.monthlyAmount == .zero
-                guard !open.isEmpty || notEligible else { continue }
+                // Checked in after the suspension (its decision, or the day it began when imported).
+                var returned: CalendarDate?
+                if enrolment.status == .suspended, let at = lastCheckIn[enrolment.householdID] {
+                    let after = lastRollDecision[id].map { at > $0 } ?? since.map { CalendarDate(chinaDayOf: at) >= $0 } ?? true
+                    if after { returned = CalendarDate(chinaDayOf: at) }
+                }
+                guard !open.isEmpty || notEligible || returned != nil else { continue }
                 out.append(
                     ReviewQueueEntry(
                         enrolment: enrolment, step: .rollReview, since: since, due: nil, daysLate: 0, noticeEnds: nil, flags: open,
-                        notEligible: notEligible))
+                        notEligible: notEligible, checkedInWhileSuspended: returned))
                 continue
             }
-            let due = since.flatMap { chain.dueDate(status: enrolment.status, since: $0, holidays: holidays) }
-            let late = due.map { $0.workingDays(until: today, holidays: holidays) } ?? 0
+            let due = since.flatMap { chain.dueDate(status: enrolment.status, since: $0, holidays: holidays, workdays: workdays) }
+            let late = due.map { $0.workingDays(until: today, holidays: holidays, workdays: workdays) } ?? 0
             let noticeEnds = enrolment.status == .publicNotice ? since.map { $0.adding(days: chain.noticeDays) } : nil
             out.append(
                 ReviewQueueEntry(

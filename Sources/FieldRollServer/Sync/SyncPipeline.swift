@@ -140,7 +140,11 @@ public final class SyncPipeline: Sendable {
                 if let action = Self.reviewAction(in: change) {
                     request.records.append(RecordKey(.enrolment, action.enrolmentID.description))
                     // An approval may put the application on notice, which computes its amount.
-                    if action.decision == .approve && action.step != .villageSurvey { request.readBenefitInputs(in: action.region) }
+                    if action.decision == .approve && action.step != .villageSurvey {
+                        request.readBenefitInputs(in: action.region)
+                        // A person counted in an earlier household on the roll holds the amount.
+                        try await readHolds(into: &request, in: action.region)
+                    }
                 }
             }
         }

@@ -30,8 +30,12 @@ struct BenefitInputs {
     var visits: [HouseholdID: [Visit]]
     var sizes: [HouseholdID: Int]
     var history: [EnrolmentID: [AmountChange]]
+    /// Enrolments whose amount waits for a person: a member is counted in an earlier household
+    /// on the roll (see ``holds(_:)``), with why.
+    var held: [EnrolmentID: String]
 
     init(_ batch: WriteBatch, region: RegionCode) {
+        held = Self.holds(batch)
         standards = batch.records(of: .standard, in: nil).compactMap { Self.body($0, as: BenefitStandard.self) }
         visits = Dictionary(grouping: batch.records(of: .visit, in: region).compactMap { Self.body($0, as: Visit.self) }, by: \.householdID)
         var sizes: [HouseholdID: Int] = [:]
@@ -54,6 +58,7 @@ struct BenefitInputs {
     /// The amount `enrolment` gets on `date`, or why none can be computed (`no-standard`,
     /// `no-survey`, `not-eligible` for a household with no members on record).
     func basis(for enrolment: Enrolment, on date: CalendarDate, rule: BenefitRule) -> Result<BenefitBasis, ReviewRefusal> {
+        if let why = held[enrolment.id] { return .failure(ReviewRefusal(.duplicateMember, why)) }
         guard
             let standard = BenefitCalculator.standard(
                 for: enrolment.region, programme: enrolment.programme, on: date, among: standards)

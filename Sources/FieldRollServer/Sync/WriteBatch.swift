@@ -11,6 +11,8 @@ struct WriteBatch {
     var head: SyncHead
     var clock: HybridLogicalClock
     let now: Int64
+    /// The cross-check flags the transaction read (``ReadRequest/flagHouseholds``).
+    let flags: [CrossCheckFlag]
     private var records: [RecordKey: StoredRecord]
     private var results: [ChangeID: StoredResult]
     private var set = WriteSet()
@@ -26,6 +28,7 @@ struct WriteBatch {
         head = snapshot.head
         clock = HybridLogicalClock(node: node, last: snapshot.head.clock)
         self.now = now
+        flags = snapshot.flags
         records = snapshot.records
         results = snapshot.results
         history = snapshot.history

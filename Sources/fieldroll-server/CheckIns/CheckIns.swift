@@ -104,7 +104,7 @@ extension FieldRollServerCommand {
             discussion: """
                 Each suspension is a `suspend` review action at `roll-review` with the missed window as its \
                 reason. Resume a household with `fieldroll-server review resume ENROLMENT --by … --reason …`.
-                  fieldroll-server checkins suspend-overdue --scope 139901002 --by 张科长 --json
+                  fieldroll-server checkins suspend-overdue --scope 139901002000 --by 张科长 --json
                 """)
         @OptionGroup var options: ServerOptions
         @Option(help: "Only households inside this region code.") var scope: String?

@@ -3,13 +3,17 @@ import FieldRollCore
 import FieldRollServer
 import Foundation
 
+extension OfficeCSV.HeaderLanguage: ExpressibleByArgument {}
+
 extension FieldRollServerCommand {
     /// `fieldroll-server import`
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import households, members and the roll from office CSV files.",
             discussion: """
-                Columns are those `export` writes (see Fixtures/county/*.csv and docs/import.md). Every \
+                Columns are those `export` writes (see Fixtures/county/*.csv and docs/import.md), with \
+                their English names (resident_id) or the Chinese ones `export` writes by default \
+                (身份证号); text cells as `export` writes them (="110105…") are read as their text. Every \
                 row is checked first — its cells, the household it names, the importer's region — and if \
                 any is bad nothing is imported and the bad rows are listed. A row without an id is \
                 matched to the record it describes, never copied. Importing the same files again \
@@ -40,7 +44,7 @@ extension FieldRollServerCommand {
         func run() async throws {
             func load(_ path: String?) throws -> CSVTable? {
                 guard let path else { return nil }
-                return try CSVTable(contentsOfFile: path)
+                return OfficeCSV.normalised(try CSVTable(contentsOfFile: path))
             }
             let tables = (try load(households), try load(members), try load(enrolments))
             let pipeline = try await options.open()
@@ -71,16 +75,22 @@ extension FieldRollServerCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the server's households, members or roll as office CSV.",
             discussion: """
-                Cells a spreadsheet would run as a formula (starting with =, +, -, @, a tab or CR; plain \
-                negative numbers excepted) get a leading apostrophe, which import takes off again.
-
-                Example: fieldroll-server export enrolments --scope 139901002000 --out roll.csv
+                A file for Excel and WPS: UTF-8 with a byte-order mark, CRLF line ends, Chinese column \
+                names (--headers en for the English ones scripts use), and resident IDs, region codes \
+                and phones as text cells (="110105194912310021"), so the spreadsheet keeps every digit. \
+                The roll also carries each enrolment's status date and end date (status_since, \
+                end_date; import ignores them). `import` reads the file back with either header. Cells \
+                a spreadsheet would run as a formula (starting with =, +, -, @, a tab or CR; plain \
+                negative numbers excepted) get a leading apostrophe, which import takes off again. Example:
+                  fieldroll-server export enrolments --scope 139901002000 --out roll.csv
                 """
         )
         @OptionGroup var options: ServerOptions
         @Argument(help: "Which records to write.") var what: What
         @Option(help: "Only records inside this region (default: all).") var scope: String?
         @Option(help: "The file to write (default: standard output).") var out: String?
+        @Option(help: "The header row's language: zh (中文, the default) or en (the layout's English names).")
+        var headers: OfficeCSV.HeaderLanguage = .zh
         @Flag(help: "With --out: print JSON (rows written, file) instead of text.") var json = false
         @Flag(
             help:
@@ -108,9 +118,10 @@ extension FieldRollServerCommand {
                 do { region = try RegionCode(scope) } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
             }
             let pipeline = try await options.open()
-            let table = try await OfficeExport.table(kind, pipeline: pipeline, scope: region, disclosure: masked ? .restricted : .full)
+            var table = try await OfficeExport.table(kind, pipeline: pipeline, scope: region, disclosure: masked ? .restricted : .full)
+            if what == .enrolments { table = try await OfficeCSV.withStatusDates(table, pipeline: pipeline, scope: region) }
             let rows = table.rows
-            let text = table.text
+            let text = OfficeCSV.spreadsheet(table, headers: headers).text
             if let out {
                 do { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
                     throw CLIFailure(code: .storageFailure, message: "cannot write \(out)")

@@ -22,12 +22,14 @@ extension FieldRollServerCommand {
                   fieldroll-server review suspend ENROLMENT --by 张科长 --reason "车辆核对：名下有车"
                   fieldroll-server review terminate ENROLMENT --by 张科长 --reason "家庭收入已超过标准"
                   fieldroll-server review confirm ENROLMENT --by 张科长 --reason "车辆登记在亲属名下，已核实"
+                  fieldroll-server review history ENROLMENT        (every decision, who, when and why)
                 Each county's chain (one-level approval, notice days, deadlines) and the holidays \
                 deadlines skip come from FIELDROLL_REVIEW_CHAIN, FIELDROLL_REVIEW_COUNTIES and \
-                FIELDROLL_HOLIDAYS (docs/review.md).
+                FIELDROLL_HOLIDAYS, with make-up working days (调休) in FIELDROLL_WORKDAYS (docs/review.md).
                 """,
             subcommands: [
-                ReviewList.self, ReviewShow.self, ReviewApprove.self, ReviewRefuse.self, ReviewReturn.self, ReviewSuspend.self,
+                ReviewList.self, ReviewShow.self, ReviewHistory.self, ReviewApprove.self, ReviewRefuse.self, ReviewReturn.self,
+                ReviewSuspend.self,
                 ReviewResume.self,
                 ReviewTerminate.self, ReviewConfirm.self,
             ])
@@ -64,8 +66,9 @@ extension FieldRollServerCommand {
                 let late = e.daysLate > 0 ? "  LATE \(e.daysLate) working days" : ""
                 let flagged = e.flags.isEmpty ? "" : "  FLAGS \(e.flags.count)"
                 let zero = e.notEligible ? "  NOT ELIGIBLE (amount 0)" : ""
+                let back = e.checkedInWhileSuspended.map { "  CHECKED IN WHILE SUSPENDED (\($0))" } ?? ""
                 print(
-                    "\(e.enrolment.id)  \(e.step.rawValue)  \(e.enrolment.programme.rawValue)  region \(e.enrolment.region)  \(since)  \(due)\(late)\(flagged)\(zero)"
+                    "\(e.enrolment.id)  \(e.step.rawValue)  \(e.enrolment.programme.rawValue)  region \(e.enrolment.region)  \(since)  \(due)\(late)\(flagged)\(zero)\(back)"
                 )
                 for f in e.flags { print("    flag \(f.rule.rawValue) [\(f.source.rawValue)]: \(f.detail)") }
             }
@@ -106,7 +109,13 @@ extension FieldRollServerCommand {
             }
             await pipeline.storage.close()
             guard let found else {
-                throw CLIFailure(code: .notFound, message: "enrolment \(id) waits for no review (it is \(status ?? "unknown"))")
+                let last = try? await ReviewHistory.actions(of: id, options: options).last
+                let decided = last.map { a in
+                    "; last decision: \(DecisionOptions.done(a.decision)) at \(a.step.rawValue) by \(a.reviewer) on "
+                        + "\(CalendarDate(chinaDayOf: a.at))\(a.reason.isEmpty ? "" : ": \(a.reason)")"
+                }
+                throw CLIFailure(
+                    code: .notFound, message: "enrolment \(id) waits for no review (it is \(status ?? "unknown"))\(decided ?? "")")
             }
             if json {
                 let encoder = JSONEncoder()
@@ -145,13 +154,40 @@ extension FieldRollServerCommand {
         )
         var step: ReviewStep
         @Option(help: "Who decides (recorded with the action and in the audit log).") var by: String
-        @Option(help: "The decider's role: reviewer (village, township) or approver (county).") var role: Role = .approver
+        @Option(
+            help:
+                "The decider's role (default: reviewer at village-survey and township-review, approver at county-approval and public-notice)."
+        )
+        var role: Role?
         @Option(help: "Why (required to refuse or return).") var reason: String = ""
         @Flag(help: "Print JSON instead of text.") var json = false
 
         func decide(_ decision: ReviewDecision, with options: ServerOptions) async throws {
+            let decider = role ?? ([.villageSurvey, .townshipReview].contains(step) ? .reviewer : .approver)
             try await Self.decide(
-                enrolment: enrolment, step: step, decision: decision, reason: reason, by: by, role: role, json: json, with: options)
+                enrolment: enrolment, step: step, decision: decision, reason: reason, by: by, role: decider, json: json, with: options)
+        }
+
+        /// A field of the review action as the option a person typed: `reviewer:` is `--by:`.
+        static func optionNamed(_ detail: String) -> String {
+            for (field, option) in [("reviewer: ", "--by: "), ("reason: ", "--reason: "), ("role: ", "--role: ")]
+            where detail.hasPrefix(field) {
+                return option + detail.dropFirst(field.count)
+            }
+            return detail
+        }
+
+        /// The decision as a person says it happened: `refused`, not the wire's `reject`.
+        static func done(_ decision: ReviewDecision) -> String {
+            switch decision {
+            case .approve: "approved"
+            case .reject: "refused"
+            case .returnForSurvey: "returned for survey"
+            case .suspend: "suspended"
+            case .resume: "resumed"
+            case .terminate: "terminated"
+            case .confirm: "confirmed"
+            }
         }
 
         /// Records one decision through the pipeline and prints it.
@@ -161,7 +197,10 @@ extension FieldRollServerCommand {
         ) async throws {
             let id: EnrolmentID
             do { id = try EnrolmentID(enrolment) } catch {
-                throw CLIFailure(code: .invalidRecord, message: "\(enrolment) is not an enrolment id")
+                throw CLIFailure(code: .invalidRecord, message: "\(enrolment.prefix(40)) is not an enrolment id")
+            }
+            if by.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw CLIFailure(code: .invalidRecord, message: "--by: is required: the name of who decides")
             }
             let pipeline = try await options.open()
             let action: ReviewAction
@@ -170,7 +209,7 @@ extension FieldRollServerCommand {
                     enrolment: id, step: step, decision: decision, reason: reason, as: .operator(by, role: role), now: CLIClock.millis())
             } catch let problem as ProblemDetails {
                 await pipeline.storage.close()
-                throw CLIFailure(code: problem.code, message: problem.detail ?? problem.title)
+                throw CLIFailure(code: problem.code, message: optionNamed(problem.detail ?? problem.title))
             }
             await pipeline.storage.close()
             if json {
@@ -179,7 +218,8 @@ extension FieldRollServerCommand {
                     "decision": .string(decision.rawValue),
                 ])
             } else {
-                print("\(decision.rawValue) at \(step.rawValue) for \(id) by \(by) (action \(action.id))")
+                let why = reason.isEmpty ? "" : ": \(reason)"
+                print("\(done(decision)) at \(step.rawValue): \(id) by \(by)\(why) (action \(action.id))")
             }
         }
     }
@@ -257,5 +297,53 @@ extension FieldRollServerCommand {
         @OptionGroup var options: ServerOptions
         @OptionGroup var decision: RollDecisionOptions
         func run() async throws { try await decision.decide(.confirm, with: options) }
+    }
+
+    struct ReviewHistory: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "history",
+            abstract: "Every decision on an application, oldest first: the step, what was decided, who, when and why.",
+            discussion: """
+                The reason a refusal, a return or a suspension was given is kept with the decision; this \
+                is where to read it afterwards.
+                  fieldroll-server review history 7d2f0c1e-4b3a-4e5f-9a8b-1c2d3e4f5a6b
+                """)
+        @OptionGroup var options: ServerOptions
+        @Argument(help: "The enrolment (application) id.") var enrolment: String
+        @Flag(help: "Print JSON.") var json = false
+
+        /// The review actions recorded for `id`, oldest first.
+        static func actions(of id: EnrolmentID, options: ServerOptions) async throws -> [ReviewAction] {
+            let pipeline = try await options.open()
+            let records: [StoredRecord]
+            do { records = try await pipeline.records(of: .reviewAction, in: nil) } catch {
+                await pipeline.storage.close()
+                throw error
+            }
+            await pipeline.storage.close()
+            return records.compactMap { record -> ReviewAction? in
+                guard case .body(let body) = record.content, let action = try? body.decode(as: ReviewAction.self), action.enrolmentID == id
+                else { return nil }
+                return action
+            }.sorted { ($0.at, $0.id.description) < ($1.at, $1.id.description) }
+        }
+
+        func run() async throws {
+            let id: EnrolmentID
+            do { id = try EnrolmentID(enrolment) } catch {
+                throw CLIFailure(code: .invalidRecord, message: "\(enrolment.prefix(40)) is not an enrolment id")
+            }
+            let actions = try await Self.actions(of: id, options: options)
+            if json {
+                print(try CLIOutput.encoded(actions))
+                return
+            }
+            if actions.isEmpty { print("no decision recorded for \(id)") }
+            for a in actions {
+                print(
+                    "\(CalendarDate(chinaDayOf: a.at))  \(a.step.rawValue)  \(DecisionOptions.done(a.decision))  by \(a.reviewer) (\(a.role.rawValue))"
+                        + (a.reason.isEmpty ? "" : ": \(a.reason)"))
+            }
+        }
     }
 }

@@ -59,7 +59,7 @@ extension FieldRollServerCommand {
                 do { try Data(bytes).write(to: URL(fileURLWithPath: out)) } catch {
                     throw CLIFailure(code: .invalidConfiguration, message: "cannot write \(out): \(error.localizedDescription)")
                 }
-                print("\(notice.title): \(notice.entries.count) households → \(out)")
+                print("\(notice.title): \(notice.entries.count) household\(notice.entries.count == 1 ? "" : "s") → \(out)")
             } else {
                 FileHandle.standardOutput.write(Data(bytes))
             }

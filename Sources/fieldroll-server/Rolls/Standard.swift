@@ -17,7 +17,13 @@ extension FieldRollServerCommand {
                 suspended, from the standard's date: each amount that moves is kept with its reason \
                 (`fieldroll-server amounts`). Amounts: (standard × household size − household income), \
                 rounded and floored by FIELDROLL_BENEFIT_ROUNDING and FIELDROLL_BENEFIT_MINIMUM. See docs/rolls.md.
-                  fieldroll-server standard add --region 139901000000 --programme rural-dibao --per-capita-fen 82000 --from 2027-01-01 --by 张科长
+
+                A standard that cuts any household's amount by more than FIELDROLL_STANDARD_MAX_CUT percent \
+                (default 20), reaches no one, or is below the standard before it for the same area and \
+                programme is not added: `standard add` lists every household it would change and why, \
+                and exits 1 (needs-confirmation). Look, then run it again with --confirm. --preview \
+                shows the list and adds nothing.
+                  fieldroll-server standard add --region 139901000000 --programme rural-dibao --per-capita 820.00 --from 2027-01-01 --by 张科长
                   fieldroll-server standard list --region 139901002201
                 """,
             subcommands: [StandardAdd.self, StandardList.self])
@@ -29,23 +35,41 @@ extension FieldRollServerCommand {
         @OptionGroup var options: ServerOptions
         @Option(help: "The area: a county, township or village code (12 digits).") var region: String
         @Option(help: "urban-dibao, rural-dibao, extreme-poverty or temporary-assistance.") var programme: Programme
-        @Option(help: "The monthly standard per person, in fen (82000 = 820.00 yuan).") var perCapitaFen: Int64
+        @Option(help: "The monthly standard per person, in yuan with at most two decimals (820, 820.50).") var perCapita: String
         @Option(help: "The day it takes effect, YYYY-MM-DD.") var from: String
         @Option(help: "Who sets it (recorded with the standard and in the audit log).") var by: String = "admin"
+        @Flag(help: "Add it even though it cuts amounts, reaches no one or is below the one before (after the preview).")
+        var confirm = false
+        @Flag(help: "Only list what it would change; add nothing.") var preview = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             let area: RegionCode
             let date: CalendarDate
+            let amount: Fen
             do {
                 area = try RegionCode(region)
-                date = try CalendarDate(from, field: "from")
+                amount = try Fen(yuan: perCapita, field: "--per-capita")
+                date = try CalendarDate(from, field: "--from")
             } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
+            let guarding = try options.settings().standardGuard()
             let pipeline = try await options.open()
             let outcome: AmountOutcome
             do {
+                let look = try await pipeline.previewStandard(
+                    region: area, programme: programme, perCapita: amount, from: date, as: .operator(by), now: CLIClock.millis(),
+                    guarding: guarding
+                )
+                if preview || (look.needsConfirmation && !confirm) {
+                    await pipeline.storage.close()
+                    if json { print(try CLIOutput.encoded(look)) } else { FieldRollServerCommand.printPreview(look, guarding) }
+                    if preview { return }
+                    throw CLIFailure(
+                        code: .needsConfirmation,
+                        message: "the standard was not added: \(look.explain(guarding).joined(separator: "; ")); run again with --confirm")
+                }
                 outcome = try await pipeline.addStandard(
-                    region: area, programme: programme, perCapita: Fen(perCapitaFen), from: date, as: .operator(by), now: CLIClock.millis())
+                    region: area, programme: programme, perCapita: amount, from: date, as: .operator(by), now: CLIClock.millis())
             } catch let problem as ProblemDetails {
                 await pipeline.storage.close()
                 throw CLIFailure(code: problem.code, message: problem.detail ?? problem.title)
@@ -58,6 +82,20 @@ extension FieldRollServerCommand {
             if let standard = outcome.standard { print("standard \(standard.id): \(standard.summary)") }
             FieldRollServerCommand.printOutcome(outcome)
         }
+    }
+
+    /// What a standard would change, for people: each household, from when, before and after.
+    static func printPreview(_ look: StandardPreview, _ guarding: StandardGuard) {
+        print("standard \(look.standard.summary): reaches \(look.reached) enrolment(s), changes \(look.changes.count) amount(s)")
+        if let previous = look.previous { print("  the one before: \(previous.summary), set by \(previous.setBy)") }
+        for r in look.changes {
+            let cut = r.cutPercent > 0 ? "  −\(r.cutPercent) %\(r.overLimit ? " (more than \(guarding.maxCutPercent) %)" : "")" : ""
+            print(
+                "  \(r.headName.isEmpty ? "-" : r.headName)  household \(r.householdID)  \(r.region)  from \(r.effectiveFrom)  "
+                    + "\(r.previous) → \(r.amount) yuan/month\(cut)")
+        }
+        for s in look.skipped { print("  not recomputed: \(s.enrolment): \(s.code): \(s.message)") }
+        for line in look.explain(guarding) { print("NEEDS CONFIRMATION: \(line)") }
     }
 
     /// What `standard add` and `amounts recompute` changed, for people.
@@ -131,16 +169,34 @@ extension FieldRollServerCommand {
             } catch { throw CLIFailure(code: .invalidRecord, message: (error as? FieldRollCore.ValidationError)?.message ?? "\(error)") }
             let pipeline = try await options.open()
             let history = try await pipeline.amountHistory(household: h, enrolment: e)
+            let statuses = try await pipeline.statusHistory(household: h, enrolment: e)
             await pipeline.storage.close()
             if json {
                 print(try CLIOutput.encoded(history))
                 return
             }
             if history.isEmpty { print("no amount on record") }
-            for c in history {
-                print("\(c.effectiveFrom)  \(c.previous) → \(c.amount) yuan/month  \(c.cause.rawValue)  enrolment \(c.enrolmentID)")
-                print("    \(c.reason)")
+            // Amount changes and the days payments stopped or started again, in date order.
+            var lines: [(CalendarDate, Int, [String])] = history.enumerated().map { i, c in
+                (
+                    c.effectiveFrom, i,
+                    [
+                        "\(c.effectiveFrom)  \(c.previous) → \(c.amount) yuan/month  \(c.cause.rawValue)  enrolment \(c.enrolmentID)",
+                        "    \(c.reason)",
+                    ]
+                )
             }
+            for (i, s) in statuses.enumerated() {
+                let what =
+                    s.status == .suspended
+                    ? "suspended: not paid from this day" : s.status == .terminated ? "terminated" : "resumed: paid again"
+                lines.append(
+                    (
+                        s.day, history.count + i,
+                        ["\(s.day)  \(what)  enrolment \(s.enrolmentID)", "    roll-review by \(s.by): \(s.reason)"]
+                    ))
+            }
+            for line in lines.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) { print(line.2.joined(separator: "\n")) }
         }
     }
 

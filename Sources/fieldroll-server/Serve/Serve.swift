@@ -21,9 +21,9 @@ extension FieldRollServerCommand {
                 Every request is logged on stdout as one line with its method, route, status, time \
                 in ms, device and X-Request-ID. Settings without a flag (environment or --config \
                 file; docs/server.md lists them all): FIELDROLL_BENEFIT_ROUNDING, \
-                FIELDROLL_BENEFIT_MINIMUM, FIELDROLL_NOTICE_CONTACT, FIELDROLL_CHECKIN_*, \
+                FIELDROLL_BENEFIT_MINIMUM, FIELDROLL_STANDARD_MAX_CUT, FIELDROLL_NOTICE_CONTACT, FIELDROLL_CHECKIN_*, \
                 FIELDROLL_CROSSCHECK_*, FIELDROLL_REVIEW_CHAIN, FIELDROLL_REVIEW_COUNTIES, \
-                FIELDROLL_HOLIDAYS; FIELDROLL_BACKUP_DIR and FIELDROLL_BACKUP_KEEP_DAYS are read by \
+                FIELDROLL_HOLIDAYS, FIELDROLL_WORKDAYS; FIELDROLL_BACKUP_DIR and FIELDROLL_BACKUP_KEEP_DAYS are read by \
                 deploy/backup/fieldroll-backup.sh. Examples:
                   fieldroll-server serve --data /var/lib/fieldroll --host 0.0.0.0 --port 8080
                   fieldroll-server serve --database postgres://fieldroll:…@127.0.0.1/fieldroll \\

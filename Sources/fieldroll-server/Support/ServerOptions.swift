@@ -82,7 +82,7 @@ struct Settings {
         "FIELDROLL_DRAIN_SECONDS", "FIELDROLL_STORAGE_TIMEOUT", "FIELDROLL_DEVICE_PHOTOS", "FIELDROLL_CONSOLE_SESSION_HOURS",
         "FIELDROLL_TRUSTED_PROXIES",
         "FIELDROLL_BACKUP_DIR", "FIELDROLL_BACKUP_KEEP_DAYS",
-        "FIELDROLL_BENEFIT_ROUNDING", "FIELDROLL_BENEFIT_MINIMUM", "FIELDROLL_NOTICE_CONTACT",
+        "FIELDROLL_BENEFIT_ROUNDING", "FIELDROLL_BENEFIT_MINIMUM", "FIELDROLL_NOTICE_CONTACT", "FIELDROLL_STANDARD_MAX_CUT",
     ]).union(CrossCheckThresholds.settingNames).union(CheckInSchedule.settingNames)
         .union(ReviewChains.settingNames)
     var file: [String: String] = [:]
@@ -146,6 +146,17 @@ struct Settings {
             rule.minimum = fen
         }
         return rule
+    }
+
+    /// When a new standard needs `--confirm`: `FIELDROLL_STANDARD_MAX_CUT`, the largest cut of a
+    /// household's amount in percent (0–100, default 20) that passes without it.
+    func standardGuard() throws -> StandardGuard {
+        guard let cut = try int("FIELDROLL_STANDARD_MAX_CUT") else { return .standard }
+        guard (0...100).contains(cut) else {
+            throw CLIFailure(
+                code: .invalidConfiguration, message: "FIELDROLL_STANDARD_MAX_CUT must be a percentage from 0 to 100, not \(cut)")
+        }
+        return StandardGuard(maxCutPercent: cut)
     }
 
     /// A whole-number setting, or nil when unset.

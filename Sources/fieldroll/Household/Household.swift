@@ -139,7 +139,7 @@ extension FieldRollCommand {
                 list.map {
                     [$0.headName, $0.address, $0.housing.rawValue, $0.declaredMonthlyIncome.description, $0.id.description]
                 })
-            print("\(list.count) households")
+            print("\(list.count) household\(list.count == 1 ? "" : "s")")
         }
     }
 
@@ -167,7 +167,7 @@ extension FieldRollCommand {
                     print("    \(member.name)  \(member.relation.label)  \(member.residentID.masked)  member \(member.id)")
                 }
             }
-            print("\(found.count) households")
+            print("\(found.count) household\(found.count == 1 ? "" : "s")")
         }
     }
 }

@@ -55,6 +55,13 @@ extension FieldRollCommand {
         @Option(help: "Why (required to reject or return).") var reason: String = ""
 
         func run() throws {
+            // Named as typed: the action's own field is `reviewer`, which nobody typed.
+            if by.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw ClientError(.invalidRecord, "--by: is required: the name of who decides")
+            }
+            if decision != .approve && reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                throw ClientError(.invalidRecord, "--reason: is required to \(decision.rawValue)")
+            }
             let s = try store.open()
             guard let role = try s.enrolment()?.role else {
                 throw ClientError(.notFound, "this device is not enrolled; its role decides who may review")

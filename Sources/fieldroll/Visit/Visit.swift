@@ -15,9 +15,11 @@ extension FieldRollCommand {
             discussion: """
                 Answers come from --answer KEY=VALUE (numbers stay numbers) and/or --answers-file \
                 (a JSON object). Photos: --photo KIND:FILE, KIND one of house, id-document, \
-                survey-sheet, face, other. Income answers (income.wages, income.pension, …) are whole \
-                fen a month: the server sums them for the benefit amount (120000 = 1,200.00 yuan). Example:
-                  fieldroll visit record --household 6b0e… --author 李敏 --answer income.wages=120000 --answer housing.condition=漏雨 --photo house:house.jpg
+                survey-sheet, face, other. Income answers (income.wages, income.pension, …) are yuan a \
+                month with at most two decimals (1200, 1200.5, 1200.50), in the file too ("1200.50" or \
+                1200.5): the server sums them for the benefit amount. One that is not an amount is \
+                refused and nothing is recorded. Example:
+                  fieldroll visit record --household 6b0e… --author 李敏 --answer income.wages=1200.00 --answer housing.condition=漏雨 --photo house:house.jpg
                 """)
         @OptionGroup var store: StoreOptions
         @Option(help: "The household id.") var household: String
@@ -27,8 +29,8 @@ extension FieldRollCommand {
         @Option(help: "GPS latitude.") var lat: Double?
         @Option(help: "GPS longitude.") var lon: Double?
         @Option(help: "GPS accuracy in metres.") var accuracy: Double?
-        @Option(help: "KEY=VALUE; repeat.") var answer: [String] = []
-        @Option(help: "A JSON object of answers.") var answersFile: String?
+        @Option(help: "KEY=VALUE; repeat. Income answers in yuan: income.wages=1350.00.") var answer: [String] = []
+        @Option(help: "A JSON object of answers (income answers in yuan).") var answersFile: String?
         @Option(help: "KIND:FILE; repeat.") var photo: [String] = []
         @Option(help: "The visit this one corrects.") var supersedes: String?
 
@@ -41,14 +43,16 @@ extension FieldRollCommand {
                 guard case .object(let o)? = try? JSONParser.parse(data) else {
                     throw ClientError(.malformedJSON, "\(answersFile) is not a JSON object of answers")
                 }
-                answers = o
+                for (key, value) in o {
+                    answers[key] = try SurveyAnswer.value(key: key, json: value, field: "\(answersFile): \(key)")
+                }
             }
             for a in answer {
                 guard let eq = a.firstIndex(of: "="), eq != a.startIndex else {
                     throw ClientError(.invalidRecord, "--answer takes KEY=VALUE, got \(a)")
                 }
-                let value = String(a[a.index(after: eq)...])
-                answers[String(a[..<eq])] = Int64(value).map(JSONValue.int) ?? .string(value)
+                let key = String(a[..<eq])
+                answers[key] = try SurveyAnswer.value(key: key, typed: String(a[a.index(after: eq)...]), field: "--answer \(key)")
             }
             let inputs = try photo.map { spec -> PhotoInput in
                 guard let colon = spec.firstIndex(of: ":") else {
@@ -209,7 +213,7 @@ extension FieldRollCommand {
                         $0.householdID.description, $0.members.map { "\($0.name) \($0.id)" }.joined(separator: ", "),
                     ]
                 })
-            print("\(list.count) households")
+            print("\(list.count) household\(list.count == 1 ? "" : "s")")
         }
     }
 

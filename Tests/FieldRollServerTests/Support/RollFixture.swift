@@ -24,8 +24,9 @@ struct RollFixture {
         return RollFixture(pipeline: pipeline, caseworker: device.id, key: key, clock: HybridLogicalClock(node: pipeline.serverNode))
     }
 
-    /// Writes records as the office, in one signed change set.
-    mutating func office<R: FieldMergedRecord>(_ records: [R], now: Int64) async throws {
+    /// Writes records as the office, in one signed change set. A correction of a record already
+    /// written (no base stamp) is kept with a conflict record: pass `correcting`.
+    mutating func office<R: FieldMergedRecord>(_ records: [R], now: Int64, correcting: Bool = false) async throws {
         let stamp = clock.tick(now: now)
         let changes = try records.map { r in
             Change(
@@ -38,7 +39,8 @@ struct RollFixture {
         let answer = try await pipeline.push(
             [set], pusher: pipeline.serverNode, writer: WriterContext(role: .admin, scope: try RegionCode("130000000000"), isServer: true),
             now: now)
-        try #require(answer.results.allSatisfy { $0.status == .applied }, "\(answer.results)")
+        let accepted: Set<ChangeResult.Status> = correcting ? [.applied, .conflictRecorded] : [.applied]
+        try #require(answer.results.allSatisfy { accepted.contains($0.status) }, "\(answer.results)")
     }
 
     /// A household of `names.count` people (the first the head) in `village`, and its

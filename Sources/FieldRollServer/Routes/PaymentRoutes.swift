@@ -1,0 +1,34 @@
+import FieldRollCore
+import Foundation
+import Hummingbird
+
+/// `GET /v1/payments?month=YYYY-MM&region=CODE`: the monthly payment list
+/// (``SyncPipeline/payments(for:in:)``) of the device's scope or a region inside it, for
+/// approver and admin devices. A read: nothing is written.
+struct PaymentRoutes {
+    let pipeline: SyncPipeline
+
+    func register(on group: RouterGroup<ServerRequestContext>) {
+        group.get(RouterPath(WireRoute.payments.routerPath)) { request, context in try await list(request, context) }
+    }
+
+    func list(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
+        let device = try context.requireDevice()
+        guard [.approver, .admin].contains(device.role) else {
+            throw ProblemResponse(.forbidden, "a \(device.role.rawValue) device may not read the payment list")
+        }
+        let query = request.uri.queryParameters
+        guard let text = query.get("month"), let month = try? CalendarMonth(text) else {
+            throw ProblemResponse(.invalidQuery, "month must be given as YYYY-MM, e.g. 2026-12")
+        }
+        var scope = device.scope
+        if let text = query.get("region"), !text.isEmpty {
+            guard let region = try? RegionCode(text) else { throw ProblemResponse(.invalidQuery, "region must be a 12-digit region code") }
+            guard device.scope.contains(region) else {
+                throw ProblemResponse(.scopeViolation, "region \(region) lies outside this device's scope \(device.scope)")
+            }
+            scope = region
+        }
+        return try JSONBody.response(try await pipeline.payments(for: month, in: scope), request: request)
+    }
+}
