@@ -106,7 +106,8 @@ struct DisclosureServerTests {
             relation: .head, work: .farming, monthlyIncome: .zero)
         _ = try await OfficeImport(pipeline: server.pipeline).run(
             households: CSVTable(header: OfficeCSV.householdHeader, rows: [OfficeCSV.row(household)]),
-            members: CSVTable(header: OfficeCSV.memberHeader, rows: [OfficeCSV.row(member)]), enrolments: nil, as: .operator(), now: 1_795_000_000_000)
+            members: CSVTable(header: OfficeCSV.memberHeader, rows: [OfficeCSV.row(member)]), enrolments: nil, as: .operator(),
+            now: 1_795_000_000_000)
 
         let households = try await OfficeExport.table(.household, pipeline: server.pipeline, scope: nil).text
         let members = try await OfficeExport.table(.member, pipeline: server.pipeline, scope: nil).text
