@@ -26,6 +26,7 @@ struct MessageTests {
             try CLI.run([
                 "import", "--data", data, "--households", county.appendingPathComponent("households.csv").path, "--members",
                 county.appendingPathComponent("members.csv").path, "--enrolments", county.appendingPathComponent("enrolments.csv").path,
+                "--history",
             ]).0 == 0)
         // Imported applications carry no status date: their deadlines count from the day they applied.
         let (_, listed, _) = try CLI.run(["review", "list", "--data", data, "--json"])

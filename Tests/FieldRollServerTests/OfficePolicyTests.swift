@@ -203,6 +203,45 @@ struct OfficePolicyTests {
     }
 
     @Test(
+        "an import never enrols: a new enrolment must be applied, one on record keeps its status and amount; history is marked",
+        arguments: StorageBackendKind.allCases)
+    func onlyTheChainEnrols(backend: StorageBackendKind) async throws {
+        let server = try await TestServer(backend: backend)
+        defer { Task { await server.close() } }
+        let p = server.pipeline
+        let importer = OfficeImport(pipeline: p)
+        let op = Principal.operator("王科长")
+        var roll = try await RollFixture.make(p, scope: Self.home)
+        let (household, enrolment) = try await roll.household(in: Self.home, names: ["王建国"], now: Self.morning - Self.day)
+        let header = OfficeCSV.enrolmentHeader.joined(separator: ",") + "\n"
+        // The application on record, re-imported as enrolled at 99,999.00 a month.
+        let raise = try CSVTable(
+            parsing: header + "\(enrolment),\(household),\(Self.home.digits),rural-dibao,enrolled,99999.00,2026-11-20,2026-11-20\n")
+        let refused = try await importer.plan(households: nil, members: nil, enrolments: raise, as: op, now: Self.morning)
+        #expect(refused.refusals.map(\.code) == [.illegalTransition] && refused.refusals.first?.column == "status")
+        // A new enrolment straight onto the roll.
+        let fresh = try CSVTable(
+            parsing: header + ",\(household),\(Self.home.digits),extreme-poverty,enrolled,500.00,2026-11-20,2026-11-20\n")
+        let straight = try await importer.plan(households: nil, members: nil, enrolments: fresh, as: op, now: Self.morning)
+        #expect(straight.refusals.map(\.code) == [.illegalTransition] && straight.refusals.first?.column == "status")
+        let unchanged = try await roll.enrolment(enrolment)
+        #expect(unchanged.status == .applied && unchanged.monthlyAmount == .zero)
+        // The same row as the county's roll moving onto FieldRoll: imported, and the audit log says so.
+        let summary = try await importer.run(
+            households: nil, members: nil, enrolments: fresh, as: op, history: true, source: "roll-2025.csv", now: Self.morning)
+        #expect(summary.changed[.enrolment] == 1)
+        let audit = try await p.storage.auditEntries(after: 0, limit: 1_000)
+        #expect(
+            audit.contains {
+                $0.action == "office.import" && $0.actor == "admin:王科长" && $0.detail.contains("from roll-2025.csv")
+                    && $0.detail.contains("imported as history")
+            })
+        // Even as history, what is on record is not rewritten.
+        let history = try await importer.plan(households: nil, members: nil, enrolments: raise, as: op, history: true, now: Self.morning)
+        #expect(history.refusals.map(\.code) == [.illegalTransition])
+    }
+
+    @Test(
         "references must exist in scope on every door; rows without ids match existing records instead of duplicating them",
         arguments: StorageBackendKind.allCases)
     func references(backend: StorageBackendKind) async throws {

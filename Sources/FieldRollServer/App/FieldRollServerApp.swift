@@ -29,13 +29,14 @@ public enum FieldRollServerApp {
             try JSONBody.response(HealthStatus(server: pipeline.serverNode), request: request)
         }
         // Readiness: the database answers too — within 2 s for PostgreSQL, so a health check never
-        // hangs on a lost network; a local SQLite file gets the storage bound, so a busy machine is
-        // not taken for a dead database.
+        // hangs on a lost network. A local SQLite file has no network to lose: it is asked without
+        // a deadline, so a busy machine is not taken for a dead database.
         router.get("readyz") { request, _ in
-            let seconds =
-                pipeline.storage.backend == "sqlite"
-                ? configuration.storageTimeout : min(ServerConfiguration.readinessTimeout, configuration.storageTimeout)
-            do { try await Deadline.run(seconds: seconds) { try await pipeline.storage.ping() } } catch {
+            let seconds = min(ServerConfiguration.readinessTimeout, configuration.storageTimeout)
+            let ping: @Sendable () async throws -> Void = { try await pipeline.storage.ping() }
+            do {
+                if pipeline.storage.backend == "sqlite" { try await ping() } else { try await Deadline.run(seconds: seconds, ping) }
+            } catch {
                 let why =
                     error is Deadline.Expired
                     ? "no answer within \(PostgresStorage.seconds(seconds)) s" : (error as? any FieldRollError)?.message ?? "\(error)"

@@ -53,7 +53,7 @@ extension Principal {
     /// - Throws: ``ProblemDetails`` `forbidden` (the role) or `scope-violation` (a region).
     public func authorize(_ operation: OfficeOperation, at regions: RegionCode?...) throws(ProblemDetails) {
         guard may(operation) else {
-            let who = role.map { "a \($0.rawValue)" } ?? "a viewer"
+            let who = role?.withArticle ?? "a viewer"
             throw ProblemDetails(.forbidden, detail: "\(who) may not \(operation.rawValue.replacingOccurrences(of: "-", with: " "))")
         }
         for case let region? in regions where !covers(region) {
@@ -64,7 +64,7 @@ extension Principal {
     /// Refuses a write of `entity` records unless the role may write them (``RolePolicy``).
     public func authorize(write entity: EntityKind, at region: RegionCode) throws(ProblemDetails) {
         guard let role, RolePolicy.may(role, write: entity) else {
-            let who = role.map { "a \($0.rawValue)" } ?? "a viewer"
+            let who = role?.withArticle ?? "a viewer"
             throw ProblemDetails(.forbidden, detail: "\(who) may not write \(entity.rawValue) records")
         }
         guard covers(region) else { throw ProblemDetails(.scopeViolation, detail: "\(region) lies outside \(scope?.digits ?? "")") }

@@ -70,7 +70,7 @@ public enum ChangeApplier {
             return .refuse(.serverOwnedField, "\(change.entity.rawValue) records are written by the central office only")
         }
         if !writer.isServer && !RolePolicy.may(writer.role, write: change.entity) {
-            return .refuse(.forbidden, "a \(writer.role.rawValue) may not write \(change.entity.rawValue) records")
+            return .refuse(.forbidden, "\(writer.role.withArticle) may not write \(change.entity.rawValue) records")
         }
         guard writer.covers(change.region) else {
             return .refuse(

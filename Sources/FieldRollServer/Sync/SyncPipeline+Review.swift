@@ -42,7 +42,7 @@ extension SyncPipeline {
         try principal.authorize(.review)
         guard let role = principal.role else { throw ProblemDetails(.forbidden, detail: "a viewer may not decide") }
         guard reviewChains.mayAnywhere(role, actAt: step) else {
-            throw ProblemDetails(.forbidden, detail: "a \(role.rawValue) may not decide at \(step.rawValue)")
+            throw ProblemDetails(.forbidden, detail: "\(role.withArticle) may not decide at \(step.rawValue)")
         }
         let key = RecordKey(.enrolment, id.description)
         guard let stored = try await records([key])[key], stored.entity == .enrolment else {
@@ -51,7 +51,7 @@ extension SyncPipeline {
         try principal.authorize(.review, at: stored.region)
         guard reviewChains.chain(for: stored.region).may(role, actAt: step) else {
             throw ProblemDetails(
-                .forbidden, detail: "a \(role.rawValue) may not decide at \(step.rawValue) in \(stored.region.ancestor(at: .county))")
+                .forbidden, detail: "\(role.withArticle) may not decide at \(step.rawValue) in \(stored.region.ancestor(at: .county))")
         }
         let reviewer = principal.kind == .staff ? principal.actor : principal.name
         let action = ReviewAction(
