@@ -8,7 +8,7 @@ public struct CalendarMonth: Hashable, Comparable, Codable, Sendable, CustomStri
     public init(_ text: String, field: String = "month") throws(ValidationError) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int(parts[0]), let m = Int(parts[1]),
-            (1800...2200).contains(y), (1...12).contains(m)
+            (1800...2199).contains(y), (1...12).contains(m)
         else {
             throw ValidationError([
                 FieldIssue(field: field, reason: "bad-format", message: "\"\(text.prefix(20))\" is not a month written YYYY-MM")
