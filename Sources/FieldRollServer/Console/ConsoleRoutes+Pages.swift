@@ -216,7 +216,8 @@ extension ConsoleRoutes {
         return view.page("review", title: call.text("review_title"), viewer: call.viewer, nav: "review", flash: flash(call), values: values)
     }
 
-    /// Decides at a step of the review chain, through ``SyncPipeline/review(enrolment:step:decision:reason:by:role:now:)``.
+    /// Decides at a step of the review chain as the signed-in person, through
+    /// ``SyncPipeline/review(enrolment:step:decision:reason:as:now:)``, which decides whether they may.
     func decide(_ call: Call, id: String) async throws -> Response {
         guard let enrolment = try? EnrolmentID(id) else { throw ProblemDetails(.notFound, detail: "no such application") }
         guard let step = call.form["step"].flatMap(ReviewStep.init(rawValue:)),

@@ -2,7 +2,7 @@ import FieldRollCore
 import Foundation
 
 /// The cross-check rules: pure functions from a department's rows (or the rolls) to the flags
-/// they raise. No I/O; ``SyncPipeline/crossCheck(_:source:file:thresholds:actor:now:)`` stores
+/// they raise. No I/O; ``SyncPipeline/crossCheck(_:source:file:encoding:thresholds:scope:as:now:)`` stores
 /// what they decide.
 ///
 /// A row is keyed by resident ID. One whose ID fails its GB 11643 check (or whose amount is

@@ -22,7 +22,7 @@ public struct LowMatchCheckIn: Sendable, Hashable, Codable {
     public var threshold: Int
 }
 
-/// What ``SyncPipeline/suspendOverdue(in:asOf:by:role:now:)`` did.
+/// What ``SyncPipeline/suspendOverdue(in:asOf:as:now:)`` did.
 public struct SuspensionReport: Sendable, Hashable, Codable {
     public struct Suspended: Sendable, Hashable, Codable {
         public var standing: CheckInStanding
