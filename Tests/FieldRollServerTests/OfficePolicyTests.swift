@@ -145,6 +145,20 @@ struct OfficePolicyTests {
                 #expect(a.fields["address"]?.value == b.fields["address"]?.value, "household \(record.id) moved or was rewritten")
             }
         }
+        // Anyone prints the notice of their own region, and the audit log names them; nobody another's.
+        let today = CalendarDate(chinaDayOf: Instant(millis: Self.morning))
+        for role in StaffRole.allCases {
+            let home = await refusal {
+                _ = try await p.printNotice(for: Self.home, on: today, format: "html", as: Self.staff(role), now: Self.morning)
+            }
+            let away = await refusal {
+                _ = try await p.printNotice(for: Self.away, on: today, format: "html", as: Self.staff(role), now: Self.morning)
+            }
+            #expect(home == nil && away == .scopeViolation, "\(role.rawValue) printing notices")
+        }
+        let printed = try await p.storage.auditEntries(after: 0, limit: 5_000).filter { $0.action == "notice.printed" }
+        #expect(Set(printed.map(\.actor)) == Set(StaffRole.allCases.map { "staff:s-\($0.rawValue)" }))
+        #expect(printed.allSatisfy { $0.subject == "region/\(Self.home)" })
         // Staff accounts are managed at the server's command line only.
         for role in StaffRole.allCases {
             #expect(

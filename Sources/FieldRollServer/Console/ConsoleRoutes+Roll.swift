@@ -103,12 +103,9 @@ extension ConsoleRoutes {
         guard let region = try? RegionCode(code), region.level == .village || region.level == .township else {
             throw ProblemDetails(.notFound, detail: "a notice is for a village or a township")
         }
-        guard call.staff.scope.contains(region) else { return outOfScope(call) }
         let today = CalendarDate(chinaDayOf: Instant(millis: call.now))
-        let notice = try await pipeline.publicNotice(for: region, on: today, contact: configuration.noticeContact)
-        try await pipeline.record(
-            actor: call.staff.actor, action: "notice.printed", subject: "region/\(region)",
-            detail: "html of \(today): \(notice.entries.count) households", now: call.now)
+        let notice = try await pipeline.printNotice(
+            for: region, on: today, contact: configuration.noticeContact, format: "html", as: call.principal, now: call.now)
         var headers = ConsoleView.securityHeaders
         headers[.contentType] = "text/html; charset=utf-8"
         // The notice page carries its own print stylesheet inline; still no script, no forms.

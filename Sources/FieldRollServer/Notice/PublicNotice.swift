@@ -147,3 +147,21 @@ extension SyncPipeline {
         return PublicNotice(region: region, place: place ?? region.digits, date: date, contact: contact, entries: entries)
     }
 }
+
+extension SyncPipeline {
+    /// Prints the public notice of `region` on `date` for `principal` (anyone whose scope holds
+    /// the region): the notice of ``publicNotice(for:on:place:contact:)``, and a `notice.printed`
+    /// audit entry under the principal's name, saying in which `format` and how many households.
+    /// - Throws: ``ProblemDetails`` `scope-violation` for a region outside the principal's.
+    public func printNotice(
+        for region: RegionCode, on date: CalendarDate, place: String? = nil, contact: String? = nil, format: String,
+        as principal: Principal, now: Int64
+    ) async throws -> PublicNotice {
+        try principal.authorize(.printNotice, at: region)
+        let notice = try await publicNotice(for: region, on: date, place: place, contact: contact)
+        try await record(
+            actor: principal.actor, action: "notice.printed", subject: "region/\(region)",
+            detail: "\(format) of \(date): \(notice.entries.count) households", now: now)
+        return notice
+    }
+}

@@ -30,6 +30,7 @@ extension FieldRollServerCommand {
         @Option(help: "The notice's date, YYYY-MM-DD (default: today in China).") var date: String?
         @Option(help: "The village or township's name for the title (default: the region code).") var place: String?
         @Option(help: "The complaint telephone and address printed at the foot [env FIELDROLL_NOTICE_CONTACT].") var contact: String?
+        @Option(help: "Who prints it (recorded in the audit log).") var by = "admin"
 
         func run() async throws {
             let area: RegionCode
@@ -45,10 +46,9 @@ extension FieldRollServerCommand {
             let pipeline = try await options.open()
             let notice: PublicNotice
             do {
-                notice = try await pipeline.publicNotice(for: area, on: day, place: place, contact: contact ?? config.noticeContact)
-                try await pipeline.record(
-                    actor: "admin", action: "notice.printed", subject: "region/\(area)",
-                    detail: "\(format.rawValue) of \(day): \(notice.entries.count) households", now: CLIClock.millis())
+                notice = try await pipeline.printNotice(
+                    for: area, on: day, place: place, contact: contact ?? config.noticeContact, format: format.rawValue, as: .operator(by),
+                    now: CLIClock.millis())
             } catch {
                 await pipeline.storage.close()
                 throw error
