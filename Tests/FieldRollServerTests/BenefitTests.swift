@@ -38,6 +38,7 @@ struct BenefitTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(82_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning - 20 * day
         )
         let (three, threeID) = try await roll.household(in: village, names: ["王建国", "李秀英", "王小明"], now: morning - 10 * day)
@@ -105,12 +106,15 @@ struct BenefitTests {
         #expect(await approve() == .noStandard)
         // A standard for another programme, or from a later day, does not count.
         _ = try await p.addStandard(
-            region: county, programme: .urbanDibao, perCapita: .yuan(900), from: try date("2026-01-01"), as: .operator("张科长"), now: morning)
+            region: county, programme: .urbanDibao, perCapita: .yuan(900), from: try date("2026-01-01"), as: .operator("张科长"),
+            confirmed: true, now: morning)
         _ = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: .yuan(560), from: try date("2026-12-01"), as: .operator("张科长"), now: morning)
+            region: county, programme: .ruralDibao, perCapita: .yuan(560), from: try date("2026-12-01"), as: .operator("张科长"),
+            confirmed: true, now: morning)
         #expect(await approve() == .noStandard)
         _ = try await p.addStandard(
-            region: county, programme: .ruralDibao, perCapita: .yuan(560), from: try date("2026-01-01"), as: .operator("张科长"), now: morning)
+            region: county, programme: .ruralDibao, perCapita: .yuan(560), from: try date("2026-01-01"), as: .operator("张科长"),
+            confirmed: true, now: morning)
         let afterStandards = try await p.storage.head()
         #expect(await approve() == .noSurvey)
         // Income 1,500.00 above 560.00 × 2 = 1,120.00: not eligible; the reviewer refuses instead.
@@ -138,15 +142,18 @@ struct BenefitTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning - 20 * day
         )
         _ = try await p.addStandard(
             region: county, programme: .urbanDibao, perCapita: Fen(95_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning - 20 * day
         )
         // The other village has its own, higher rural standard: a county standard does not reach it.
         _ = try await p.addStandard(
             region: otherVillage, programme: .ruralDibao, perCapita: Fen(90_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning - 20 * day)
 
         // A: two people, no income, enrolled: 780.00 × 2 = 1,560.00.
@@ -180,6 +187,7 @@ struct BenefitTests {
         // The county raises rural dibao to 840.00 from the 15th of January, entered in December.
         let outcome = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(84_000), from: try date("2027-01-15"), as: .operator("张科长"),
+            confirmed: true,
             now: morning + 20 * day
         )
         #expect(Set(outcome.changes.map(\.enrolmentID)) == [aID, bID] && outcome.skipped.isEmpty && outcome.nowNotEligible.isEmpty)
@@ -217,11 +225,13 @@ struct BenefitTests {
         // The same standard entered again changes nothing; a correction of it recomputes again.
         let again = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(84_000), from: try date("2027-01-15"), as: .operator("张科长"),
+            confirmed: true,
             now: morning + 50 * day
         )
         #expect(again.changes.isEmpty)
         let corrected = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(85_000), from: try date("2027-01-15"), as: .operator("张科长"),
+            confirmed: true,
             now: morning + 51 * day
         )
         #expect(Set(corrected.changes.map(\.enrolmentID)) == [aID, bID, fID])
@@ -240,6 +250,7 @@ struct BenefitTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning - 20 * day
         )
         let (a, aID) = try await roll.household(in: village, names: ["王建国"], now: morning - 10 * day)
@@ -251,6 +262,7 @@ struct BenefitTests {
         // A lower standard (a correction downwards): 700.00 − 700.00 = 0.
         let outcome = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(70_000), from: try date("2027-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning + day)
         #expect(outcome.nowNotEligible == [aID])
         #expect(outcome.skipped.map(\.enrolment) == [importedID] && outcome.skipped.first?.code == .noSurvey)
@@ -269,6 +281,7 @@ struct BenefitTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning - 20 * day
         )
         // 780.00 × 2 − 0 = 1,560.00 from 25 November.
@@ -310,6 +323,7 @@ struct BenefitTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning - 20 * day
         )
         // 780.00 × 2 − 325.99 = 1,234.01 → up to 1,235.00.
@@ -336,6 +350,7 @@ struct BenefitTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try await p.addStandard(
             region: village, programme: .ruralDibao, perCapita: Fen(78_000), from: try date("2026-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning - 20 * day)
         let (a, aID) = try await roll.household(in: village, names: ["王建国"], now: morning - 10 * day)
         try await roll.visit(a, in: village, answers: [:], now: morning - 9 * day)

@@ -684,7 +684,7 @@ struct ConsoleRecordsTests {
         _ = try await p.addStandard(
             region: TestServer.village.ancestor(at: .county), programme: .ruralDibao, perCapita: Fen(82_000),
             from: try CalendarDate("2026-01-01"),
-            as: .operator("张科长"), now: now - 20 * Self.day)
+            as: .operator("张科长"), confirmed: true, now: now - 20 * Self.day)
         var roll = try await RollFixture.make(p, scope: TestServer.village)
         let (household, enrolment) = try await roll.household(in: TestServer.village, names: ["王建国", "李秀英"], now: now - 10 * Self.day)
         let device = try await f.server.enrol()
@@ -733,7 +733,9 @@ struct ConsoleRecordsTests {
         #expect(page.body.contains("<img src=\"/console/photos/\(photo.id)\""), "the visit's photo as a thumbnail")
         #expect(page.body.contains("城关镇便民服务大厅"), "the check-in")
         for reviewer in ["村干部", "乡镇民政", "张科长"] { #expect(page.body.contains(reviewer), "the review action by \(reviewer)") }
-        #expect(page.body.contains(amount.amount.description) && page.body.contains("<code>approval</code>"), "the amount change")
+        #expect(
+            page.body.contains(amount.amount.description) && page.body.contains("data-cause=\"approval\"") && page.body.contains("审批核定"),
+            "the amount change")
         for link in Self.links(page.body) where link.hasPrefix("/console/") {
             #expect(!link.contains("王建国") && !link.contains("1101"), "\(link)")
         }

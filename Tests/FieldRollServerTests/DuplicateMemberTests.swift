@@ -30,6 +30,7 @@ struct DuplicateMemberTests {
         var roll = try await RollFixture.make(p, scope: county)
         _ = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(82_000), from: try CalendarDate("2026-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning - 20 * day)
         // The fixture gives the first members of every household the same resident IDs: 赵大 and 钱二
         // carry 王建国's and 李秀英's.

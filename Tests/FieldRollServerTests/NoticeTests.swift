@@ -59,6 +59,7 @@ struct NoticeTests {
         var roll = try await RollFixture.make(p, scope: county)
         _ = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(78_000), from: try CalendarDate("2026-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning - 20 * day)
 
         // Enrolled on 2 December after a notice from 25 November: 780.00 × 2 − 0 = 1,560.00.

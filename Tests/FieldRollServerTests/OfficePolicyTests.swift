@@ -81,7 +81,8 @@ struct OfficePolicyTests {
                 if let id = t.device[role] { try await p.revoke(id, as: who, now: now) }
             case .addStandard:
                 _ = try await p.addStandard(
-                    region: village, programme: .ruralDibao, perCapita: Fen(50_000), from: try CalendarDate("2026-11-01"), as: who, now: now
+                    region: village, programme: .ruralDibao, perCapita: Fen(50_000), from: try CalendarDate("2026-11-01"), as: who,
+                    confirmed: true, now: now
                 )
             case .recomputeAmounts:
                 _ = try await p.recomputeAmounts(in: village, as: who, now: now)

@@ -28,6 +28,7 @@ struct PaymentListTests {
         var roll = try await RollFixture.make(p, scope: county)
         _ = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(22_000), from: try CalendarDate("2026-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning - 80 * day)
         let october = morning - 55 * day  // 2026-10-01
         let (a, aID) = try await roll.household(
@@ -50,6 +51,7 @@ struct PaymentListTests {
         // A standard entered ahead: 250.00 from 2026-12-16 → 750.00 and 400.00.
         _ = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(25_000), from: try CalendarDate("2026-12-16"), as: .operator("张科长"),
+            confirmed: true,
             now: morning)
         try await p.review(
             enrolment: aID, step: .rollReview, decision: .resume, reason: "本人到大厅核验", as: .operator("张科长", role: .approver),
@@ -88,11 +90,13 @@ struct PaymentListTests {
         // February: B is off the roll and not listed.
         let feb = try await due("2027-02")
         #expect(feb[bID] == nil && feb[aID]?.amount == Fen(75_000))
-        // The days payments stopped and started again, beside the amount history.
-        let statuses = try await p.statusHistory(household: a)
-        #expect(statuses.map(\.day.description) == ["2026-11-16", "2026-12-11"] && statuses.map(\.status) == [.suspended, .enrolled])
-        #expect(statuses.first?.reason == "逾期未核查" && statuses.first?.by == "张科长")
-        #expect(try await p.statusHistory(enrolment: bID).map(\.status) == [.terminated])
+        // The days payments stopped and started again are in the amount history, the amount unchanged.
+        let statuses = try await p.amountHistory(household: a).filter { !$0.cause.changesAmount }
+        #expect(statuses.map(\.effectiveFrom.description) == ["2026-11-16", "2026-12-11"])
+        #expect(statuses.map(\.cause) == [.suspension, .resumption] && statuses.map(\.amount) == [Fen(66_000), Fen(66_000)])
+        #expect(statuses.allSatisfy { $0.previous == $0.amount && $0.computation?.size == 3 })
+        #expect(statuses.first?.reason == "suspension at roll-review by 张科长: 逾期未核查")
+        #expect(try await p.amountHistory(enrolment: bID).filter { !$0.cause.changesAmount }.map(\.cause) == [.termination])
 
         // The notice of 2026-10-05 lists both as on notice then (they were enrolled on the 9th),
         // with the amount of that day and the change already on record for 2026-12-16.
@@ -118,6 +122,7 @@ struct PaymentListTests {
         var roll = try await RollFixture.make(p, scope: village)
         _ = try await p.addStandard(
             region: village, programme: .ruralDibao, perCapita: Fen(22_000), from: try CalendarDate("2020-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: now - 30 * day)
         let (household, id) = try await roll.household(in: village, names: ["王建国", "李秀英", "王小明"], now: now - 25 * day)
         try await roll.visit(household, in: village, answers: ["income.wages": .int(0)], now: now - 24 * day)

@@ -25,7 +25,7 @@ struct PullPageBytesTests {
         let (household, id) = try await roll.household(in: village, names: ["王建国", "李秀英"], now: now - 7_200_000)
         _ = try await p.addStandard(
             region: village.ancestor(at: .county), programme: .ruralDibao, perCapita: .yuan(560), from: try CalendarDate("2026-01-01"),
-            as: .operator("张科长"), now: now - 7_000_000)
+            as: .operator("张科长"), confirmed: true, now: now - 7_000_000)
         try await roll.visit(
             household, in: village, answers: ["income.wages": .int(50_000), "housing.condition": .string("漏雨 \"东\\西\" 墙")],
             photos: [FieldRollCore.SHA256Digest(of: Data("房屋".utf8))], now: now - 3_600_000)

@@ -29,6 +29,7 @@ struct ReturnedCheckInTests {
         var roll = try await RollFixture.make(p, scope: county)
         _ = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(22_000), from: try CalendarDate("2026-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning - 20 * day)
         let (household, id) = try await roll.household(in: village, names: ["王建国", "李秀英"], now: morning - 10 * day)
         try await roll.visit(household, in: village, answers: ["income.wages": .int(0)], now: morning - 9 * day)

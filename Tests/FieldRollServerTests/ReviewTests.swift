@@ -69,7 +69,7 @@ struct ReviewTests {
         try await roll.visit(household, in: village, answers: ["income.wages": .int(50_000)], now: morning - day)
         _ = try await p.addStandard(
             region: village.ancestor(at: .county), programme: .ruralDibao, perCapita: .yuan(560), from: try CalendarDate("2026-01-01"),
-            as: .operator("张科长"), now: morning - day)
+            as: .operator("张科长"), confirmed: true, now: morning - day)
         try await p.review(
             enrolment: id, step: .villageSurvey, decision: .approve, reason: "", as: .operator("村干部", role: .reviewer), now: morning)
         #expect(try await enrolment(p, id).status == .surveyed)

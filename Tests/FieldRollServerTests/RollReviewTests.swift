@@ -34,7 +34,7 @@ struct RollReviewTests {
         for county in ["139901000000", "139902000000"] {
             _ = try await p.addStandard(
                 region: RegionCode(literal: county), programme: .ruralDibao, perCapita: .yuan(560), from: try CalendarDate("2026-01-01"),
-                as: .operator("张科长"), now: morning - day)
+                as: .operator("张科长"), confirmed: true, now: morning - day)
         }
         var ids: [RegionCode: EnrolmentID] = [:]
         for village in [twoLevel, oneLevel] {
@@ -93,7 +93,7 @@ struct RollReviewTests {
         var roll = try await RollFixture.make(p, scope: twoLevel)
         _ = try await p.addStandard(
             region: twoLevel.ancestor(at: .county), programme: .ruralDibao, perCapita: .yuan(560), from: try CalendarDate("2026-01-01"),
-            as: .operator("张科长"), now: morning - day)
+            as: .operator("张科长"), confirmed: true, now: morning - day)
         let steps: [(ReviewStep, Role, String)] = [
             (.villageSurvey, .reviewer, "申请人拒绝入户调查"), (.townshipReview, .reviewer, "家庭存款超过标准"),
             (.countyApproval, .approver, "赡养人有能力赡养"), (.publicNotice, .approver, "公示期间群众举报属实，已核实"),

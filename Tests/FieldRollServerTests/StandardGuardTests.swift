@@ -35,6 +35,7 @@ struct StandardGuardTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         _ = try await p.addStandard(
             region: county, programme: .ruralDibao, perCapita: Fen(82_000), from: try CalendarDate("2026-01-01"), as: .operator("张科长"),
+            confirmed: true,
             now: morning - 20 * day)
         let (three, threeID) = try await roll.household(in: village, names: ["王建国", "李秀英", "王小明"], now: morning - 10 * day)
         try await roll.visit(
@@ -70,9 +71,9 @@ struct StandardGuardTests {
         #expect(try await roll.enrolment(threeID).monthlyAmount == Fen(145_950))
 
         // With a share of 25 % the cut of 24.66 % passes; the standard is still below the one before.
-        let lenient = try await p.previewStandard(
-            region: county, programme: .ruralDibao, perCapita: Fen(70_000), from: from, as: .operator("张科长"), now: morning + day,
-            guarding: StandardGuard(maxCutPercent: 25))
+        let lenient = try await SyncPipeline(storage: p.storage, identity: p.identity, standardGuard: StandardGuard(maxCutPercent: 25))
+            .previewStandard(
+                region: county, programme: .ruralDibao, perCapita: Fen(70_000), from: from, as: .operator("张科长"), now: morning + day)
         #expect(lenient.reasons == [.belowPrevious])
         // A rise reaches both and needs nothing: 900.00 × 3 − 1,000.50 = 1,699.50; 900.00 × 2 = 1,800.00.
         let rise = try await p.previewStandard(
@@ -82,5 +83,60 @@ struct StandardGuardTests {
         let nobody = try await p.previewStandard(
             region: county, programme: .urbanDibao, perCapita: Fen(90_000), from: from, as: .operator("张科长"), now: morning + day)
         #expect(nobody.reasons == [.reachesNoOne] && nobody.reached == 0 && nobody.changes.isEmpty && nobody.previous == nil)
+
+    }
+
+    @Test(
+        "the pipeline refuses a standard that needs confirmation, for every door, until a person confirms it",
+        arguments: StorageBackendKind.allCases)
+    func confirmation(backend: StorageBackendKind) async throws {
+        let (p, fixture, folder) = try await open(backend)
+        var roll = fixture
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The first standard of a county reaches no one yet: it too waits for a person.
+        await #expect(throws: StandardNeedsConfirmation.self) {
+            try await p.addStandard(
+                region: county, programme: .ruralDibao, perCapita: Fen(82_000), from: try CalendarDate("2026-01-01"),
+                as: .operator("张科长"), confirmed: false, now: morning - 20 * day)
+        }
+        #expect(try await p.standards(for: nil).isEmpty, "the refusal wrote nothing")
+        _ = try await p.addStandard(
+            region: county, programme: .ruralDibao, perCapita: Fen(82_000), from: try CalendarDate("2026-01-01"),
+            as: .operator("张科长"), confirmed: true, now: morning - 20 * day)
+        let (three, threeID) = try await roll.household(in: village, names: ["王建国", "李秀英", "王小明"], now: morning - 10 * day)
+        try await roll.visit(
+            three, in: village, answers: ["income.wages": .int(80_000), "income.pension": .int(20_050)], now: morning - 9 * day)
+        try await roll.approveToNotice(threeID, from: morning)
+        let head = try await p.storage.head()
+
+        // 700.00 cuts 王建国's 1,459.50 by 24 %: refused with the preview, nothing written.
+        let from = try CalendarDate("2027-01-01")
+        var refusal: StandardNeedsConfirmation?
+        do {
+            _ = try await p.addStandard(
+                region: county, programme: .ruralDibao, perCapita: Fen(70_000), from: from, as: .operator("张科长"), confirmed: false,
+                now: morning + day)
+        } catch let e as StandardNeedsConfirmation { refusal = e }
+        let refused = try #require(refusal)
+        #expect(refused.code == .needsConfirmation && ProblemDetails(refused).status == 409)
+        #expect(refused.preview.reasons == [.cutsAmount, .belowPrevious] && refused.preview.changes.map(\.amount) == [Fen(109_950)])
+        #expect(refused.message.contains("it lowers 1 household(s) by more than 20 %"))
+        #expect(try await p.storage.head() == head, "nothing was logged")
+        #expect(try await roll.enrolment(threeID).monthlyAmount == Fen(145_950))
+
+        // Confirmed, it is added and the amount changes from its date, audited as confirmed.
+        let added = try await p.addStandard(
+            region: county, programme: .ruralDibao, perCapita: Fen(70_000), from: from, as: .operator("张科长"), confirmed: true,
+            now: morning + day)
+        #expect(added.changes.map(\.amount) == [Fen(109_950)] && added.changes.first?.effectiveFrom == from)
+        #expect(try await roll.enrolment(threeID).monthlyAmount == Fen(109_950))
+        let audit = try await p.storage.auditEntries(after: 0, limit: 1000)
+        #expect(audit.contains { $0.action == "standard.added" && $0.detail.hasSuffix("(confirmed)") && $0.actor == "admin:张科长" })
+
+        // A rise needs no one's confirmation.
+        let rise = try await p.addStandard(
+            region: county, programme: .ruralDibao, perCapita: Fen(90_000), from: try CalendarDate("2027-02-01"), as: .operator("张科长"),
+            confirmed: false, now: morning + 2 * day)
+        #expect(rise.changes.map(\.amount) == [Fen(169_950)])
     }
 }

@@ -4,6 +4,12 @@
 /// `monthlyAmount`: when the county approves (the first amount), when a new standard reaches the
 /// enrolment, or when a newer survey visit changes its income. It keeps the figures the amount
 /// came from (``computation``), so anyone can redo the sum.
+///
+/// The history also records the days payment stops and starts again — a suspension, a
+/// resumption, a termination at roll review — as entries whose cause says so
+/// (``Cause/changesAmount`` is false): the monthly amount they name is the one in force that
+/// day (``previous`` equals ``amount``), unchanged; whether a day is paid is the status's. The
+/// amount in force on a day is looked up among the other entries only.
 public struct AmountChange: Codable, Sendable, Hashable {
     /// Why the amount changed.
     public enum Cause: String, Codable, Sendable, CaseIterable {
@@ -13,6 +19,21 @@ public struct AmountChange: Codable, Sendable, Hashable {
         case standard
         /// A newer survey visit of the household (its income or size changed).
         case visit
+        /// Suspended at roll review: not paid from ``effectiveFrom``.
+        case suspension
+        /// Resumed at roll review: paid again from ``effectiveFrom``.
+        case resumption
+        /// Terminated at roll review: the benefit ends on ``effectiveFrom``.
+        case termination
+
+        /// Whether an entry of this cause sets the monthly amount (approval, standard, visit),
+        /// rather than recording a day payment stopped or started again.
+        public var changesAmount: Bool {
+            switch self {
+            case .approval, .standard, .visit: true
+            case .suspension, .resumption, .termination: false
+            }
+        }
     }
 
     public var id: AmountChangeID
@@ -28,16 +49,17 @@ public struct AmountChange: Codable, Sendable, Hashable {
     public var cause: Cause
     /// For people: `standard 2027-01-01 rural-dibao 139901000000: 780.00 → 820.00 yuan/person`.
     public var reason: String
-    /// The standard used, and the survey visit the income came from.
-    public var standard: StandardID
-    public var visit: VisitID
-    public var computation: BenefitComputation
+    /// The standard used, and the survey visit the income came from (for a status entry, those
+    /// of the amount in force; nil when none is on record, as for an imported enrolment).
+    public var standard: StandardID?
+    public var visit: VisitID?
+    public var computation: BenefitComputation?
     public var at: Instant
 
     public init(
         id: AmountChangeID = AmountChangeID(), enrolmentID: EnrolmentID, householdID: HouseholdID, region: RegionCode,
         programme: Programme, previous: Fen, amount: Fen, effectiveFrom: CalendarDate, cause: Cause, reason: String,
-        standard: StandardID, visit: VisitID, computation: BenefitComputation, at: Instant
+        standard: StandardID?, visit: VisitID?, computation: BenefitComputation?, at: Instant
     ) {
         self.id = id
         self.enrolmentID = enrolmentID
@@ -105,6 +127,7 @@ extension BenefitCalculator {
     ///
     /// Worked: 1,560.00 yuan for 1–14 January and 1,680.00 from the 15th:
     /// (156,000 × 14 + 168,000 × 17) ÷ 31 = 5,040,000 ÷ 31 = 162,580.6… → 1,625.81 yuan.
+    /// Status entries (``AmountChange/Cause/changesAmount`` false) are not amounts and are passed over.
     public static func payment(year: Int, month: Int, history: [AmountChange]) -> Fen {
         let days = CalendarDate.daysIn(month: month, year: year)
         let first = CalendarDate(unchecked: year, month, 1)
@@ -118,8 +141,10 @@ extension BenefitCalculator {
     }
 
     /// The amount in force on `date` by `history`: the change effective last on or before it
-    /// (the later entry when two take effect the same day); nil before any.
+    /// (the later entry when two take effect the same day); nil before any. Status entries are
+    /// passed over.
     public static func amount(on date: CalendarDate, in history: [AmountChange]) -> Fen? {
-        history.filter { $0.effectiveFrom <= date }.max { ($0.effectiveFrom, $0.at) < ($1.effectiveFrom, $1.at) }?.amount
+        history.filter { $0.cause.changesAmount && $0.effectiveFrom <= date }.max { ($0.effectiveFrom, $0.at) < ($1.effectiveFrom, $1.at) }?
+            .amount
     }
 }

@@ -18,6 +18,18 @@ public struct CalendarMonth: Hashable, Comparable, Codable, Sendable, CustomStri
         month = m
     }
 
+    /// The month `day` is in.
+    public init(containing day: CalendarDate) {
+        year = day.year
+        month = day.month
+    }
+
+    /// The month `months` later (earlier when negative): `2026-12` + 1 is `2027-01`.
+    public func adding(months: Int) -> CalendarMonth {
+        let index = year * 12 + (month - 1) + months
+        return CalendarMonth(containing: CalendarDate(unchecked: index / 12, index % 12 + 1, 1))
+    }
+
     /// The month's first day.
     public var first: CalendarDate { CalendarDate(unchecked: year, month, 1) }
     /// How many days it has.
@@ -95,10 +107,13 @@ public struct MonthlyPayment: Hashable, Codable, Sendable {
     }
 
     /// Computes the payment of `month` for an enrolment from its amount history and the days its
-    /// status changed (in any order; two on one day: the later in the list counts).
+    /// status changed (in any order; two on one day: the later in the list counts). Status
+    /// entries of the history (``AmountChange/Cause/changesAmount`` false) are not amounts: the
+    /// days come from `statuses`.
     public init(
-        enrolment: Enrolment, headName: String, month: CalendarMonth, history: [AmountChange], statuses: [StatusChange]
+        enrolment: Enrolment, headName: String, month: CalendarMonth, history all: [AmountChange], statuses: [StatusChange]
     ) {
+        let history = all.filter(\.cause.changesAmount)
         enrolmentID = enrolment.id
         householdID = enrolment.householdID
         region = enrolment.region

@@ -31,6 +31,9 @@ public struct ServerConfiguration: Sendable {
     public var reviewChains: ReviewChains = .standard
     /// How computed gaps become monthly amounts: rounding and the minimum payment.
     public var benefitRule: BenefitRule = .standard
+    /// When a new standard needs a person's confirmation: the largest cut of a household's
+    /// amount it may make without (`FIELDROLL_STANDARD_MAX_CUT`).
+    public var standardGuard: StandardGuard = .standard
     /// The complaint telephone and address printed on the public notice (nil: a blank line to
     /// fill in by hand).
     public var noticeContact: String?

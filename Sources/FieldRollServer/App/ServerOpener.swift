@@ -38,7 +38,7 @@ public enum ServerOpener {
             let pipeline = try await SyncPipeline.open(
                 storage, maxClockDrift: configuration.maxClockDrift, reviewChains: configuration.reviewChains,
                 benefitRule: configuration.benefitRule,
-                checkInSchedule: configuration.checkInSchedule, metrics: metrics)
+                checkInSchedule: configuration.checkInSchedule, standardGuard: configuration.standardGuard, metrics: metrics)
             let blobs = try BlobStore(root: configuration.blobDirectory)
             return (pipeline, blobs)
         } catch {

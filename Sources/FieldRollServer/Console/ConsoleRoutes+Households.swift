@@ -89,7 +89,8 @@ extension ConsoleRoutes {
         let amounts: [[String: Any]] = try await pipeline.amountHistory(household: householdID, in: region).reversed().map { c in
             [
                 "from": c.effectiveFrom.description, "previous": c.previous.description, "amount": c.amount.description,
-                "cause": c.cause.rawValue, "reason": c.reason,
+                "cause": c.cause.rawValue, "causeLabel": call.text("history_\(c.cause.rawValue)"), "reason": c.reason,
+                "status": !c.cause.changesAmount,
             ]
         }
         let rows: [[String: Any]] = enrolments.sorted { $0.appliedOn > $1.appliedOn }.map { e in

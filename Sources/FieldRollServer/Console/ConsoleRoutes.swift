@@ -104,6 +104,18 @@ struct ConsoleRoutes: Sendable {
             let code = context.parameters.get("region") ?? ""
             return try await gate(request, context, here: "/console/roll") { call in try await notice(call, code: code) }
         }
+        console.get("payments") { request, context in
+            try await gate(request, context, here: "/console/payments") { call in try await payments(call) }
+        }
+        console.get("standards") { request, context in
+            try await gate(request, context, here: "/console/standards") { call in try await standards(call) }
+        }
+        console.post("standards/preview") { request, context in
+            try await gate(request, context, here: "/console/standards") { call in try await standardPreview(call) }
+        }
+        console.post("standards/add") { request, context in
+            try await gate(request, context, here: "/console/standards") { call in try await standardAdd(call) }
+        }
         console.get("import") { request, context in
             try await gate(request, context, here: "/console/import") { call in try await importPage(call) }
         }

@@ -6,6 +6,7 @@ enum ConsoleTemplates {
         "layout": layout, "login": login, "message": message, "dashboard": dashboard, "conflicts": conflicts, "review": review,
         "audit": audit, "pager": pager, "devices": devices, "household": household, "search": search, "roll": roll,
         "village-roll": villageRoll, "roll-review": rollReview, "import": importPage,
+        "payments": payments, "standards": standards,
     ]
 
     static let layout = #"""
@@ -303,7 +304,7 @@ enum ConsoleTemplates {
         <table>
           <thead><tr><th>{{t.household_effective}}</th><th>{{t.household_previous}}</th><th>{{t.review_amount}}</th>
             <th>{{t.household_cause}}</th><th>{{t.household_reason}}</th></tr></thead>
-          <tbody>{{#amounts}}<tr><td>{{from}}</td><td>{{previous}}</td><td>{{amount}}</td><td><code>{{cause}}</code></td>
+          <tbody>{{#amounts}}<tr data-cause="{{cause}}"{{#status}} class="status-entry"{{/status}}><td>{{from}}</td><td>{{previous}}</td><td>{{amount}}</td><td>{{causeLabel}}</td>
             <td>{{reason}}</td></tr>{{/amounts}}</tbody>
         </table>
         {{/hasAmounts}}
@@ -344,6 +345,8 @@ enum ConsoleTemplates {
 
     static let roll = #"""
         <h1>{{t.roll_title}}</h1>
+        <p><a href="/console/payments" id="payments-link">{{t.payments_title}}</a> ·
+          <a href="/console/standards" id="standards-link">{{t.standards_title}}</a></p>
         <table id="roll">
           <thead><tr><th>{{t.region}}</th><th>{{t.roll_enrolled}}</th><th>{{t.roll_suspended}}</th><th>{{t.roll_total}}</th></tr></thead>
           <tbody>{{#villages}}<tr data-village="{{village}}"><td><a href="{{link}}">{{village}}</a></td><td>{{enrolled}}</td>
@@ -448,5 +451,84 @@ enum ConsoleTemplates {
           {{^commit}}<p class="meta" id="preview-blocked">{{t.import_blocked}}</p>{{/commit}}
         </section>
         {{/preview}}
+        """#
+
+    static let payments = #"""
+        <h1>{{t.payments_title}} · {{month}} · {{region}}</h1>
+        <p><a href="{{previous}}" id="month-previous">{{t.payments_previous}}</a> ·
+          <a href="{{next}}" id="month-next">{{t.payments_next}}</a> ·
+          <a href="/console/roll">{{t.roll_title}}</a></p>
+        <form method="get" action="/console/payments" class="actions">
+          <label>{{t.payments_month}} <input name="month" value="{{month}}" pattern="[0-9]{4}-[0-9]{2}" required></label>
+          <label>{{t.region}} <input name="region" value="{{region}}" pattern="[0-9]{12}"></label>
+          <button type="submit">{{t.payments_show}}</button>
+        </form>
+        <p class="meta">{{note}}</p>
+        {{^payments}}<p id="no-payments">{{t.payments_none}}</p>{{/payments}}
+        <table id="payments">
+          <thead><tr><th>{{t.head}}</th><th>{{t.region}}</th><th>{{t.review_programme}}</th><th>{{t.payments_periods}}</th>
+            <th>{{t.payments_due}}</th></tr></thead>
+          <tbody>{{#payments}}<tr data-household="{{household}}"><td><a href="/console/households/{{household}}">{{head}}</a></td>
+            <td>{{region}}</td><td>{{programme}}</td>
+            <td><ul class="periods">{{#periods}}<li data-paid="{{paid}}">{{span}} ({{days}}) · {{status}} · {{amount}}
+              {{#amountSince}}<span class="meta">{{.}}</span>{{/amountSince}} · {{paidLabel}}</li>{{/periods}}</ul></td>
+            <td class="amount">{{amount}}</td></tr>{{/payments}}</tbody>
+          <tfoot><tr><th colspan="4">{{t.roll_all}} ({{count}})</th><th class="amount" id="payments-total">{{total}}</th></tr></tfoot>
+        </table>
+        {{>pager}}
+        """#
+
+    static let standards = #"""
+        <h1>{{t.standards_title}}</h1>
+        <p><a href="/console/roll">{{t.roll_title}}</a></p>
+        {{#preview}}
+        <section class="card" id="standard-preview">
+          <h2>{{t.standards_preview_title}}: {{region}} · {{programmeLabel}} · {{perCapita}} · {{from}}</h2>
+          <p id="preview-summary">{{summary}}</p>
+          {{#previous}}<p class="meta">{{.}}</p>{{/previous}}
+          {{#needsConfirmation}}<ul class="error" id="standard-reasons" role="alert">{{#reasons}}<li>{{.}}</li>{{/reasons}}</ul>{{/needsConfirmation}}
+          <table id="standard-changes">
+            <thead><tr><th>{{t.head}}</th><th>{{t.region}}</th><th>{{t.standards_from}}</th><th>{{t.standards_before}}</th>
+              <th>{{t.standards_after}}</th><th>{{t.standards_cut}}</th></tr></thead>
+            <tbody>{{#rows}}<tr data-household="{{household}}"{{#overLimit}} class="warn"{{/overLimit}}>
+              <td><a href="/console/households/{{household}}">{{head}}</a></td><td>{{region}}</td><td>{{from}}</td>
+              <td class="amount">{{before}}</td><td class="amount">{{after}}</td><td>{{cut}}</td></tr>{{/rows}}</tbody>
+          </table>
+          {{#skipped}}<p class="meta">{{t.standards_skipped}} {{.}}</p>{{/skipped}}
+          <form method="post" action="/console/standards/add" class="actions" id="standard-add-form">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <input type="hidden" name="region" value="{{region}}">
+            <input type="hidden" name="programme" value="{{programme}}">
+            <input type="hidden" name="perCapita" value="{{perCapita}}">
+            <input type="hidden" name="from" value="{{from}}">
+            {{#needsConfirmation}}
+            <label><input type="checkbox" name="confirm" value="yes" id="standard-confirm" required> {{t.standards_confirm}}</label>
+            {{/needsConfirmation}}
+            <button type="submit" id="standard-add" class="approve">{{t.standards_add}}</button>
+          </form>
+        </section>
+        {{/preview}}
+        {{#canAdd}}
+        <section class="card">
+          <h2>{{t.standards_new}}</h2>
+          <form method="post" action="/console/standards/preview" class="actions" id="standard-form">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <label>{{t.region}} <input name="region" value="{{scope}}" pattern="[0-9]{12}" required></label>
+            <label>{{t.review_programme}}
+              <select name="programme">{{#programmes}}<option value="{{value}}">{{label}}</option>{{/programmes}}</select></label>
+            <label>{{t.standards_per_capita}} <input name="perCapita" inputmode="decimal" required maxlength="12"></label>
+            <label>{{t.standards_from}} <input name="from" type="date" required></label>
+            <button type="submit" id="standard-preview-button">{{t.import_preview}}</button>
+          </form>
+          <p class="meta">{{t.standards_note}}</p>
+        </section>
+        {{/canAdd}}
+        {{^canAdd}}<p class="meta" id="standards-not-allowed">{{t.standards_only_admin}}</p>{{/canAdd}}
+        <table id="standards">
+          <thead><tr><th>{{t.region}}</th><th>{{t.review_programme}}</th><th>{{t.standards_per_capita}}</th><th>{{t.standards_from}}</th>
+            <th>{{t.standards_by}}</th></tr></thead>
+          <tbody>{{#standards}}<tr><td>{{region}}</td><td>{{programme}}</td><td class="amount">{{perCapita}}</td><td>{{from}}</td>
+            <td>{{by}}</td></tr>{{/standards}}</tbody>
+        </table>
         """#
 }

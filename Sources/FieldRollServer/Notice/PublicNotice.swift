@@ -90,7 +90,7 @@ extension SyncPipeline {
             }
         }
         let enrolments = try await decoded(.enrolment) { try Enrolment(id: EnrolmentID($0), values: $1) }
-        let history = Dictionary(grouping: try await amountHistory(in: region), by: \.enrolmentID)
+        let history = Dictionary(grouping: try await amountHistory(in: region).filter(\.cause.changesAmount), by: \.enrolmentID)
         // What was on notice on `date`: put on notice by then (its approval), and not enrolled
         // (nor refused) before it. A notice of a past day lists those since enrolled as on notice.
         func noticeStart(_ e: Enrolment) -> CalendarDate? {
@@ -131,7 +131,7 @@ extension SyncPipeline {
             var entry = PublicNotice.Entry(
                 enrolment: e.id, head: Disclosure.public.name(head?.name ?? households[e.householdID]?.headName ?? ""),
                 residentID: head.map { Disclosure.public.residentID($0.residentID.rawValue) } ?? "", programme: e.programme,
-                householdSize: inForce?.computation.size ?? people.count, monthlyAmount: inForce?.amount ?? e.monthlyAmount,
+                householdSize: inForce?.computation?.size ?? people.count, monthlyAmount: inForce?.amount ?? e.monthlyAmount,
                 noticeStart: start, noticeEnd: start.map { $0.adding(days: reviewChains.chain(for: e.region).noticeDays) },
                 status: shown, startDate: shown == .enrolled ? e.startDate : nil)
             if let next, next.amount != entry.monthlyAmount {

@@ -77,64 +77,6 @@ extension SyncPipeline {
     /// enrolled, and suspended (so a resumed enrolment is paid right).
     static let recomputedStatuses: Set<EnrolmentStatus> = [.publicNotice, .enrolled, .suspended]
 
-    /// Records a new standard and, in the same transaction, recomputes every enrolment it
-    /// reaches from its effective date: each enrolment of the programme inside `region`, on
-    /// notice, enrolled or suspended, for which it is the standard in force on that day (a more
-    /// specific area's standard wins). Each amount that moves is written to the enrolment as the
-    /// server's signed change and kept as an ``AmountChange`` with its reason, and audited.
-    ///
-    /// An enrolment approved after `from` is recomputed from its approval day; one whose amount
-    /// cannot be computed (no survey visit, no members) keeps its amount and is listed in
-    /// ``AmountOutcome/skipped``.
-    /// `principal` must be an admin whose scope holds `region`.
-    /// - Throws: ``ProblemDetails`` `invalid-record` for a standard out of range, `forbidden` or
-    ///   `scope-violation` for a principal who may not; nothing is written then.
-    public func addStandard(
-        region: RegionCode, programme: Programme, perCapita: Fen, from: CalendarDate, as principal: Principal, now: Int64
-    ) async throws -> AmountOutcome {
-        try principal.authorize(.addStandard, at: region)
-        let actor = principal.actor
-        let standard = BenefitStandard(
-            region: region, programme: programme, monthlyPerCapita: perCapita, effectiveFrom: from, setBy: actor, at: Instant(millis: now))
-        do { try standard.validated() } catch { throw ProblemDetails(.invalidRecord, detail: error.message) }
-        var request = ReadRequest(scopes: [ScopeRead(.enrolment, in: region)])
-        request.readBenefitInputs(in: region)
-        try await readHolds(into: &request, in: region)
-        let node = serverNode
-        let key = serverKey
-        let rule = benefitRule
-        let maxDrift = maxClockDrift
-        return try await timed("standard") {
-            try await storage.write(reading: request) { snapshot in
-                var batch = WriteBatch(snapshot: snapshot, node: node, now: now)
-                let set = try batch.serverChangeSet(
-                    enrolment: nil, region: region, state: nil, fields: [:], records: [standard], serverKey: key, node: node)
-                guard batch.applyAsOffice(set, node: node, maxDrift: maxDrift) else {
-                    throw ProblemDetails(.invalidRecord, detail: "the standard \(standard.summary) was not stored")
-                }
-                batch.audit(
-                    actor: actor, action: "standard.added", subject: "standard/\(standard.id)",
-                    detail: standard.summary)
-                let inputs = BenefitInputs(batch, region: region)
-                let reached = batch.amountEnrolments(in: region).filter { _, _, e in
-                    e.programme == programme
-                        && BenefitCalculator.standard(for: e.region, programme: programme, on: from, among: inputs.standards)?.id
-                            == standard.id
-                }
-                var outcome = try batch.recompute(
-                    reached, inputs: inputs, rule: rule,
-                    start: { _, history in .success(max(from, history.map(\.effectiveFrom).min() ?? from)) }, cause: .standard,
-                    reason: { _, _, basis, before in
-                        let old = before.map { "\($0.computation.perCapitaStandard)" } ?? "?"
-                        return "standard \(basis.standard.effectiveFrom) \(programme.rawValue) \(basis.standard.region): "
-                            + "\(old) → \(basis.standard.monthlyPerCapita) yuan/person; \(basis.sum)"
-                    }, actor: actor, serverKey: key, node: node, maxDrift: maxDrift)
-                outcome.standard = standard
-                return (batch.finish(), outcome)
-            }
-        }
-    }
-
     /// Recomputes the amount of every enrolment inside `region` that is on notice, enrolled or
     /// suspended, with its household's current figures: its latest survey visit's income and
     /// the members on record now. An amount that moves changes from the day of that visit (or
@@ -174,7 +116,7 @@ extension SyncPipeline {
                         return .success(max(day, history.map(\.effectiveFrom).min() ?? day))
                     }, cause: .visit,
                     reason: { _, _, basis, before in
-                        let old = before.map { "income \($0.computation.income), \($0.computation.size) people" } ?? "no amount on record"
+                        let old = before?.computation.map { "income \($0.income), \($0.size) people" } ?? "no amount on record"
                         return "survey visit \(basis.visit.id) of \(CalendarDate(chinaDayOf: basis.visit.endedAt)): \(old) → "
                             + "income \(basis.computation.income), \(basis.computation.size) people; \(basis.sum)"
                     }, actor: actor, serverKey: key, node: node, maxDrift: maxDrift)

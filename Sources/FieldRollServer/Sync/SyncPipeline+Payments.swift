@@ -17,9 +17,10 @@ extension SyncPipeline {
     /// enrolled on any day of the month — enrolled, suspended or terminated now — with what it is
     /// due (``MonthlyPayment``): each day at the amount in force that day by its amount history,
     /// nothing before its start, while suspended or from its termination, prorated by day and
-    /// rounded half up to the fen once. The status days come from the roll-review decisions
-    /// (`suspend`, `resume`, `terminate`: from the day decided, in China) and the enrolment's own
-    /// dates (`startDate`; for an imported enrolment without decisions, `statusSince` or `endDate`).
+    /// rounded half up to the fen once. The status days come from the status entries of the
+    /// amount history (suspension, resumption, termination at roll review, from the day of the
+    /// enrolment's move) and the enrolment's own dates (`startDate`; for an imported enrolment
+    /// without such entries, `statusSince` or `endDate`).
     /// A read: nothing is written.
     public func payments(for month: CalendarMonth, in scope: RegionCode?) async throws -> PaymentList {
         func states<T>(_ kind: EntityKind, _ make: (String, [String: JSONValue]) throws -> T) async throws -> [T] {
@@ -33,14 +34,9 @@ extension SyncPipeline {
             try await states(.household) { try Household(id: HouseholdID($0), values: $1) }.map { ($0.id, $0.headName) },
             uniquingKeysWith: { a, _ in a })
         let history = Dictionary(grouping: try await amountHistory(in: scope), by: \.enrolmentID)
-        var decisions: [EnrolmentID: [ReviewAction]] = [:]
-        for record in try await storage.records(of: .reviewAction, in: scope) {
-            guard let action = BenefitInputs.body(record, as: ReviewAction.self), action.step == .rollReview else { continue }
-            decisions[action.enrolmentID, default: []].append(action)
-        }
         var payments: [MonthlyPayment] = []
         for e in enrolments where [.enrolled, .suspended, .terminated].contains(e.status) {
-            let statuses = Self.statusChanges(e, decisions: decisions[e.id] ?? [])
+            let statuses = Self.statusChanges(e, history: history[e.id] ?? [])
             // Listed when enrolled on some day of the month: started by its end, not ended before it.
             guard let start = statuses.first(where: { $0.status == .enrolled })?.day, start <= month.last else { continue }
             if let end = statuses.last(where: { $0.status == .terminated })?.day, end <= month.first { continue }
@@ -53,59 +49,25 @@ extension SyncPipeline {
     }
 
     /// The days an enrolment's status changed, in order: enrolled from its start, then each
-    /// roll-review decision; for an enrolment with none (imported), its current status from the
-    /// day it says.
-    static func statusChanges(_ e: Enrolment, decisions: [ReviewAction]) -> [StatusChange] {
+    /// status entry of its amount history (suspended, resumed, terminated at roll review, from
+    /// the day the enrolment's move says); for an enrolment with none (imported), its current
+    /// status from the day it says.
+    static func statusChanges(_ e: Enrolment, history: [AmountChange]) -> [StatusChange] {
         var out: [StatusChange] = []
         if let start = e.startDate { out.append(StatusChange(day: start, status: .enrolled)) }
-        for action in decisions.sorted(by: { ($0.at, $0.id.description) < ($1.at, $1.id.description) }) {
-            let day = CalendarDate(chinaDayOf: action.at)
-            switch action.decision {
-            case .suspend: out.append(StatusChange(day: day, status: .suspended))
-            case .resume: out.append(StatusChange(day: day, status: .enrolled))
-            case .terminate: out.append(StatusChange(day: e.endDate ?? day, status: .terminated))
-            default: continue
+        let moves = history.filter { !$0.cause.changesAmount }.sorted { ($0.at, $0.id.description) < ($1.at, $1.id.description) }
+        for move in moves {
+            switch move.cause {
+            case .suspension: out.append(StatusChange(day: move.effectiveFrom, status: .suspended))
+            case .resumption: out.append(StatusChange(day: move.effectiveFrom, status: .enrolled))
+            case .termination: out.append(StatusChange(day: move.effectiveFrom, status: .terminated))
+            case .approval, .standard, .visit: continue
             }
         }
-        if decisions.allSatisfy({ ![.suspend, .resume, .terminate].contains($0.decision) }) {
+        if moves.isEmpty {
             if e.status == .suspended, let since = e.statusSince { out.append(StatusChange(day: since, status: .suspended)) }
             if e.status == .terminated, let end = e.endDate ?? e.statusSince { out.append(StatusChange(day: end, status: .terminated)) }
         }
         return out
     }
-
-    /// The days a household's (or an enrolment's) payments stopped, started again or ended: its
-    /// roll-review decisions to suspend, resume or terminate, oldest first, with who and why —
-    /// what `fieldroll-server amounts` prints beside the amount changes.
-    public func statusHistory(household: HouseholdID? = nil, enrolment: EnrolmentID? = nil) async throws -> [StatusHistoryEntry] {
-        var enrolments: Set<EnrolmentID> = enrolment.map { [$0] } ?? []
-        if let household {
-            for record in try await storage.records(of: .enrolment, in: nil) {
-                guard case .state(let s) = record.content, s.values["householdID"]?.stringValue == household.description,
-                    let id = try? EnrolmentID(record.id)
-                else { continue }
-                enrolments.insert(id)
-            }
-        }
-        let statuses: [ReviewDecision: EnrolmentStatus] = [.suspend: .suspended, .resume: .enrolled, .terminate: .terminated]
-        return try await storage.records(of: .reviewAction, in: nil).compactMap { record -> StatusHistoryEntry? in
-            guard let action = BenefitInputs.body(record, as: ReviewAction.self), enrolments.contains(action.enrolmentID),
-                action.step == .rollReview, let status = statuses[action.decision]
-            else { return nil }
-            return StatusHistoryEntry(
-                enrolmentID: action.enrolmentID, day: CalendarDate(chinaDayOf: action.at), status: status, by: action.reviewer,
-                reason: action.reason, at: action.at)
-        }.sorted { ($0.at, $0.enrolmentID) < ($1.at, $1.enrolmentID) }
-    }
-}
-
-/// A day an enrolment's status changed at roll-review: suspended (not paid from that day),
-/// enrolled again (resumed), terminated.
-public struct StatusHistoryEntry: Sendable, Hashable, Codable {
-    public var enrolmentID: EnrolmentID
-    public var day: CalendarDate
-    public var status: EnrolmentStatus
-    public var by: String
-    public var reason: String
-    public var at: Instant
 }

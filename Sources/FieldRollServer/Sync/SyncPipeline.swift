@@ -25,6 +25,8 @@ public final class SyncPipeline: Sendable {
     public let reviewChains: ReviewChains
     /// How computed gaps become monthly amounts (rounding, minimum); see `docs/rolls.md`.
     public let benefitRule: BenefitRule
+    /// When a new standard needs a person's confirmation (`FIELDROLL_STANDARD_MAX_CUT`).
+    public let standardGuard: StandardGuard
     /// The check-in schedule: who is due or overdue, which face matches a person looks at. Sent
     /// with every pull page so devices list who is due by the same rule.
     public let checkInSchedule: CheckInSchedule
@@ -41,13 +43,14 @@ public final class SyncPipeline: Sendable {
     public init(
         storage: any ServerStorage, identity: ServerIdentity, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift,
         reviewChains: ReviewChains = .standard, benefitRule: BenefitRule = .standard, checkInSchedule: CheckInSchedule = .standard,
-        metrics: ServerMetrics? = nil
+        standardGuard: StandardGuard = .standard, metrics: ServerMetrics? = nil
     ) {
         self.storage = storage
         self.identity = identity
         self.maxClockDrift = maxClockDrift
         self.reviewChains = reviewChains
         self.benefitRule = benefitRule
+        self.standardGuard = standardGuard
         self.checkInSchedule = checkInSchedule
         self.metrics = metrics
     }
@@ -57,7 +60,8 @@ public final class SyncPipeline: Sendable {
     /// - Parameter metrics: where to record the time of storage calls (`fieldroll_database_duration_seconds`).
     public static func open(
         _ storage: any ServerStorage, maxClockDrift: Int64 = HybridLogicalClock.defaultMaxDrift, reviewChains: ReviewChains = .standard,
-        benefitRule: BenefitRule = .standard, checkInSchedule: CheckInSchedule = .standard, metrics: ServerMetrics? = nil
+        benefitRule: BenefitRule = .standard, checkInSchedule: CheckInSchedule = .standard, standardGuard: StandardGuard = .standard,
+        metrics: ServerMetrics? = nil
     ) async throws -> SyncPipeline {
         guard let identity = try await storage.identity() else {
             throw StorageError(
@@ -65,8 +69,7 @@ public final class SyncPipeline: Sendable {
         }
         return SyncPipeline(
             storage: storage, identity: identity, maxClockDrift: maxClockDrift, reviewChains: reviewChains, benefitRule: benefitRule,
-            checkInSchedule: checkInSchedule,
-            metrics: metrics)
+            checkInSchedule: checkInSchedule, standardGuard: standardGuard, metrics: metrics)
     }
 
     /// Runs one storage call and records how long it took under `operation` (a fixed name,
@@ -144,6 +147,10 @@ public final class SyncPipeline: Sendable {
                         request.readBenefitInputs(in: action.region)
                         // A person counted in an earlier household on the roll holds the amount.
                         try await readHolds(into: &request, in: action.region)
+                    }
+                    // A suspension, resumption or termination records the amount in force that day.
+                    if action.step == .rollReview && [.suspend, .resume, .terminate].contains(action.decision) {
+                        request.scopes.append(ScopeRead(.amountChange, in: action.region))
                     }
                 }
             }

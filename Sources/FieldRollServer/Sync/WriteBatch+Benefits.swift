@@ -47,7 +47,8 @@ struct BenefitInputs {
         }
         self.sizes = sizes
         history = Dictionary(
-            grouping: batch.records(of: .amountChange, in: region).compactMap { Self.body($0, as: AmountChange.self) }, by: \.enrolmentID)
+            grouping: batch.records(of: .amountChange, in: region).compactMap { Self.body($0, as: AmountChange.self) }
+                .filter(\.cause.changesAmount), by: \.enrolmentID)
     }
 
     static func body<T: Decodable>(_ record: StoredRecord, as type: T.Type) -> T? {
@@ -186,8 +187,9 @@ extension WriteBatch {
     }
 
     /// Audits each amount change: `amount.changed` on the enrolment, with the reason.
+    /// Status entries are not audited here: the review decision that made them is.
     mutating func auditAmounts(_ changes: [AmountChange], actor: String) {
-        for c in changes {
+        for c in changes where c.cause.changesAmount {
             audit(
                 actor: actor, action: "amount.changed", subject: "enrolment/\(c.enrolmentID)",
                 detail: "\(c.cause.rawValue) from \(c.effectiveFrom): \(c.previous) → \(c.amount) yuan/month; \(c.reason)")

@@ -97,6 +97,13 @@ extension WriteBatch {
             amounts = made
             values["monthlyAmount"] = .int(latest.rawValue)
         }
+        // A day payment stops or starts again enters the amount history beside the amounts.
+        if let cause = Self.statusCause(from: enrolment.status, to: transition.status) {
+            amounts.append(
+                statusEntry(
+                    enrolment, cause: cause, from: transition.since, history: BenefitInputs(self, region: enrolment.region).history,
+                    reason: "\(cause.rawValue) at \(action.step.rawValue) by \(action.reviewer): \(action.reason)"))
+        }
         // The enrolment's move: the server's own write, stamped after everything it has seen,
         // signed before anything is staged (so a failure stages nothing).
         let moveSet: ChangeSet
@@ -123,5 +130,30 @@ extension WriteBatch {
                 "\(action.step.rawValue) by \(action.reviewer) (\(role.rawValue)): \(enrolment.status.rawValue) → \(transition.status.rawValue)"
         )
         return result
+    }
+
+    /// The history entry a status move makes: suspended, resumed, terminated (nil for others).
+    static func statusCause(from old: EnrolmentStatus, to new: EnrolmentStatus) -> AmountChange.Cause? {
+        switch (old, new) {
+        case (_, .suspended): .suspension
+        case (.suspended, .enrolled): .resumption
+        case (_, .terminated): .termination
+        default: nil
+        }
+    }
+
+    /// A status entry of the amount history: the day payment stopped or started again, with the
+    /// monthly amount in force that day (unchanged) and the figures it came from.
+    func statusEntry(
+        _ enrolment: Enrolment, cause: AmountChange.Cause, from day: CalendarDate, history: [EnrolmentID: [AmountChange]],
+        reason: String
+    ) -> AmountChange {
+        let inForce = (history[enrolment.id] ?? []).filter { $0.effectiveFrom <= day }
+            .max { ($0.effectiveFrom, $0.at) < ($1.effectiveFrom, $1.at) }
+        let amount = inForce?.amount ?? enrolment.monthlyAmount
+        return AmountChange(
+            enrolmentID: enrolment.id, householdID: enrolment.householdID, region: enrolment.region, programme: enrolment.programme,
+            previous: amount, amount: amount, effectiveFrom: day, cause: cause, reason: reason, standard: inForce?.standard,
+            visit: inForce?.visit, computation: inForce?.computation, at: Instant(millis: now))
     }
 }

@@ -52,24 +52,31 @@ extension FieldRollServerCommand {
                 amount = try Fen(yuan: perCapita, field: "--per-capita")
                 date = try CalendarDate(from, field: "--from")
             } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
-            let guarding = try options.settings().standardGuard()
             let pipeline = try await options.open()
             let outcome: AmountOutcome
             do {
-                let look = try await pipeline.previewStandard(
-                    region: area, programme: programme, perCapita: amount, from: date, as: .operator(by), now: CLIClock.millis(),
-                    guarding: guarding
-                )
-                if preview || (look.needsConfirmation && !confirm) {
+                if preview {
+                    let look = try await pipeline.previewStandard(
+                        region: area, programme: programme, perCapita: amount, from: date, as: .operator(by), now: CLIClock.millis())
                     await pipeline.storage.close()
-                    if json { print(try CLIOutput.encoded(look)) } else { FieldRollServerCommand.printPreview(look, guarding) }
-                    if preview { return }
-                    throw CLIFailure(
-                        code: .needsConfirmation,
-                        message: "the standard was not added: \(look.explain(guarding).joined(separator: "; ")); run again with --confirm")
+                    if json {
+                        print(try CLIOutput.encoded(look))
+                    } else {
+                        FieldRollServerCommand.printPreview(look, pipeline.standardGuard)
+                    }
+                    return
                 }
                 outcome = try await pipeline.addStandard(
-                    region: area, programme: programme, perCapita: amount, from: date, as: .operator(by), now: CLIClock.millis())
+                    region: area, programme: programme, perCapita: amount, from: date, as: .operator(by), confirmed: confirm,
+                    now: CLIClock.millis())
+            } catch let refusal as StandardNeedsConfirmation {
+                await pipeline.storage.close()
+                if json {
+                    print(try CLIOutput.encoded(refusal.preview))
+                } else {
+                    FieldRollServerCommand.printPreview(refusal.preview, refusal.guarding)
+                }
+                throw CLIFailure(code: refusal.code, message: refusal.message + "; run again with --confirm")
             } catch let problem as ProblemDetails {
                 await pipeline.storage.close()
                 throw CLIFailure(code: problem.code, message: problem.detail ?? problem.title)
@@ -169,7 +176,6 @@ extension FieldRollServerCommand {
             } catch { throw CLIFailure(code: .invalidRecord, message: (error as? FieldRollCore.ValidationError)?.message ?? "\(error)") }
             let pipeline = try await options.open()
             let history = try await pipeline.amountHistory(household: h, enrolment: e)
-            let statuses = try await pipeline.statusHistory(household: h, enrolment: e)
             await pipeline.storage.close()
             if json {
                 print(try CLIOutput.encoded(history))
@@ -177,24 +183,15 @@ extension FieldRollServerCommand {
             }
             if history.isEmpty { print("no amount on record") }
             // Amount changes and the days payments stopped or started again, in date order.
-            var lines: [(CalendarDate, Int, [String])] = history.enumerated().map { i, c in
-                (
-                    c.effectiveFrom, i,
-                    [
-                        "\(c.effectiveFrom)  \(c.previous) → \(c.amount) yuan/month  \(c.cause.rawValue)  enrolment \(c.enrolmentID)",
-                        "    \(c.reason)",
-                    ]
-                )
-            }
-            for (i, s) in statuses.enumerated() {
-                let what =
-                    s.status == .suspended
-                    ? "suspended: not paid from this day" : s.status == .terminated ? "terminated" : "resumed: paid again"
-                lines.append(
-                    (
-                        s.day, history.count + i,
-                        ["\(s.day)  \(what)  enrolment \(s.enrolmentID)", "    roll-review by \(s.by): \(s.reason)"]
-                    ))
+            let lines: [(CalendarDate, Int, [String])] = history.enumerated().map { i, c in
+                let what: String
+                switch c.cause {
+                case .approval, .standard, .visit: what = "\(c.previous) → \(c.amount) yuan/month  \(c.cause.rawValue)"
+                case .suspension: what = "suspended: not paid from this day (\(c.amount) yuan/month)"
+                case .resumption: what = "resumed: paid again from this day (\(c.amount) yuan/month)"
+                case .termination: what = "terminated: the benefit ends this day"
+                }
+                return (c.effectiveFrom, i, ["\(c.effectiveFrom)  \(what)  enrolment \(c.enrolmentID)", "    \(c.reason)"])
             }
             for line in lines.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) { print(line.2.joined(separator: "\n")) }
         }

@@ -47,6 +47,7 @@ struct ServerOptions: ParsableArguments {
         }
         c.blobDirectoryOverride = (blobs ?? s.value("FIELDROLL_BLOBS")).map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         c.benefitRule = try s.benefitRule()
+        c.standardGuard = try s.standardGuard()
         c.noticeContact = s.value("FIELDROLL_NOTICE_CONTACT")
         do { c.checkInSchedule = try CheckInSchedule(settings: { s.value($0) }) } catch {
             throw CLIFailure(code: error.code, message: error.message)

@@ -1,0 +1,167 @@
+import FieldRollCore
+import Foundation
+import Hummingbird
+
+extension ConsoleRoutes {
+    // MARK: The payment list
+
+    /// The monthly payment list of the person's region (or a region inside it): each household
+    /// on the roll that month with what it is due, cut by day where its amount or status changed
+    /// (``MonthlyPayment``), and the total — the same list as `fieldroll-server payments` and
+    /// `GET /v1/payments`. The month defaults to the current one (China time).
+    func payments(_ call: Call) async throws -> Response {
+        let today = CalendarDate(chinaDayOf: Instant(millis: call.now))
+        let month: CalendarMonth
+        if let text = call.query("month"), !text.isEmpty {
+            do { month = try CalendarMonth(text) } catch { throw ProblemDetails(.invalidRecord, detail: error.message) }
+        } else {
+            month = CalendarMonth(containing: today)
+        }
+        var region = call.staff.scope
+        if let text = call.query("region"), !text.isEmpty {
+            guard let asked = try? RegionCode(text) else { throw ProblemDetails(.invalidRecord, detail: "region \(text.prefix(20))") }
+            guard call.staff.scope.contains(asked) else { return outOfScope(call) }
+            region = asked
+        }
+        let list = try await pipeline.payments(for: month, in: region)
+        let page = Page(list.payments, number: call.page, lang: call.lang) {
+            "/console/payments?month=\(month)&region=\(region.digits)&page=\($0)"
+        }
+        let rows: [[String: Any]] = page.items.map { p in
+            [
+                "household": p.householdID.description, "head": p.headName, "region": p.region.digits,
+                "programme": call.lang == .zh ? p.programme.label : p.programme.rawValue, "amount": p.amount.description,
+                "periods": p.periods.map { period(call, $0) },
+            ]
+        }
+        var values: [String: Any] = [
+            "month": month.description, "region": region.digits, "payments": rows, "count": list.payments.count,
+            "total": list.total.description, "previous": "/console/payments?month=\(month.adding(months: -1))&region=\(region.digits)",
+            "next": "/console/payments?month=\(month.adding(months: 1))&region=\(region.digits)",
+            "note": call.text("payments_note", ["days": "\(month.days)"]),
+        ]
+        if let pager = page.pager { values["pager"] = pager }
+        return view.page("payments", title: call.text("payments_title"), viewer: call.viewer, nav: "roll", values: values)
+    }
+
+    /// One stretch of a month for people: its days, the status and the amount, and whether paid.
+    private func period(_ call: Call, _ p: MonthlyPayment.Period) -> [String: Any] {
+        let span = p.from == p.through ? p.from.description : "\(p.from) – \(p.through)"
+        let status = p.status.map { call.text("enrolment_\($0.rawValue)") } ?? call.text("payments_not_yet")
+        let since = p.statusSince.map { call.text("payments_since", ["day": $0.description]) } ?? ""
+        let amountSince = p.amountSince.map { day in
+            call.text("payments_amount_since", ["day": day.description, "cause": p.cause.map { call.text("cause_\($0.rawValue)") } ?? ""])
+        }
+        return [
+            "span": span, "days": p.days, "status": status + since, "amount": p.monthlyAmount.description, "amountSince": amountSince ?? "",
+            "paid": p.paid, "paidLabel": call.text(p.paid ? "payments_paid" : "payments_unpaid"),
+        ]
+    }
+
+    // MARK: Standards
+
+    /// The standards in force in and above the person's region, newest first, and — for those
+    /// the pipeline lets add one (an admin) — the form to add one, which previews first.
+    func standards(_ call: Call) async throws -> Response {
+        var values = try await standardsValues(call)
+        values["canAdd"] = call.principal.may(.addStandard)
+        let flash = call.query("done") == "standard" ? call.text("done_standard") : nil
+        return view.page("standards", title: call.text("standards_title"), viewer: call.viewer, nav: "roll", flash: flash, values: values)
+    }
+
+    private func standardsValues(_ call: Call) async throws -> [String: Any] {
+        let list = try await pipeline.standards(for: call.staff.scope).reversed()
+        return [
+            "standards": list.map { s in
+                [
+                    "region": s.region.digits, "programme": call.lang == .zh ? s.programme.label : s.programme.rawValue,
+                    "perCapita": s.monthlyPerCapita.description, "from": s.effectiveFrom.description, "by": s.setBy,
+                ] as [String: Any]
+            },
+            "programmes": Programme.allCases.map { ["value": $0.rawValue, "label": call.lang == .zh ? $0.label : $0.rawValue] },
+            "scope": call.staff.scope.digits,
+        ]
+    }
+
+    /// The standard the form describes: region, programme, yuan per person, from.
+    private func standardForm(_ call: Call) throws -> (RegionCode, Programme, Fen, CalendarDate) {
+        do {
+            let region = try RegionCode(call.form["region"] ?? "")
+            guard let programme = Programme(rawValue: call.form["programme"] ?? "") else {
+                throw ValidationError([FieldIssue(field: "programme", reason: "unknown", message: call.text("standards_no_programme"))])
+            }
+            let amount = try Fen(yuan: call.form["perCapita"] ?? "", field: "perCapita")
+            let from = try CalendarDate(call.form["from"] ?? "", field: "from")
+            return (region, programme, amount, from)
+        } catch let error as ValidationError {
+            throw ProblemDetails(.invalidRecord, detail: error.message, issues: error.issues)
+        } catch let error as any FieldRollError { throw ProblemDetails(.invalidRecord, detail: error.message) }
+    }
+
+    /// What the standard would do, written nowhere (``SyncPipeline/previewStandard(region:programme:perCapita:from:as:now:)``):
+    /// every household it changes, and why it needs confirmation, with the button that adds it.
+    func standardPreview(_ call: Call) async throws -> Response {
+        let (region, programme, amount, from) = try standardForm(call)
+        let look = try await pipeline.previewStandard(
+            region: region, programme: programme, perCapita: amount, from: from, as: call.principal, now: call.now)
+        return try await previewPage(call, look)
+    }
+
+    /// Adds the standard through the pipeline. Unconfirmed, one that needs confirmation comes
+    /// back as its preview with the reasons (nothing written); confirmed, it is added.
+    func standardAdd(_ call: Call) async throws -> Response {
+        let (region, programme, amount, from) = try standardForm(call)
+        do {
+            _ = try await pipeline.addStandard(
+                region: region, programme: programme, perCapita: amount, from: from, as: call.principal,
+                confirmed: call.form["confirm"] == "yes", now: call.now)
+        } catch let refusal as StandardNeedsConfirmation {
+            return try await previewPage(call, refusal.preview, status: .conflict)
+        }
+        return ConsoleView.redirect("/console/standards?done=standard")
+    }
+
+    private func previewPage(_ call: Call, _ look: StandardPreview, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var values = try await standardsValues(call)
+        values["canAdd"] = true
+        let guarding = pipeline.standardGuard
+        values["preview"] =
+            [
+                "summary": call.text(
+                    "standards_preview_summary",
+                    [
+                        "reached": "\(look.reached)", "changed": "\(look.changes.count)",
+                        "perCapita": look.standard.monthlyPerCapita.description,
+                    ]),
+                "previous": look.previous.map {
+                    call.text("standards_previous", ["perCapita": $0.monthlyPerCapita.description, "from": $0.effectiveFrom.description])
+                } ?? "",
+                "rows": look.changes.map { r in
+                    [
+                        "household": r.householdID.description, "head": r.headName, "region": r.region.digits,
+                        "from": r.effectiveFrom.description,
+                        "before": r.previous.description, "after": r.amount.description,
+                        "cut": r.cutPercent > 0 ? "−\(r.cutPercent) %" : "",
+                        "overLimit": r.overLimit,
+                    ] as [String: Any]
+                },
+                "skipped": look.skipped.map { "\($0.enrolment): \($0.message)" },
+                "reasons": look.reasons.map { reason in
+                    switch reason {
+                    case .cutsAmount:
+                        call.text(
+                            "standards_reason_cuts",
+                            ["n": "\(look.changes.filter(\.overLimit).count)", "share": "\(guarding.maxCutPercent)"])
+                    case .reachesNoOne: call.text("standards_reason_nobody")
+                    case .belowPrevious: call.text("standards_reason_below")
+                    }
+                },
+                "needsConfirmation": look.needsConfirmation,
+                "region": look.standard.region.digits, "programme": look.standard.programme.rawValue,
+                "programmeLabel": call.lang == .zh ? look.standard.programme.label : look.standard.programme.rawValue,
+                "perCapita": look.standard.monthlyPerCapita.description, "from": look.standard.effectiveFrom.description,
+            ] as [String: Any]
+        return view.page(
+            "standards", title: call.text("standards_title"), viewer: call.viewer, nav: "roll", status: status, values: values)
+    }
+}
