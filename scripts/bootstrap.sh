@@ -25,7 +25,10 @@ command -v swift >/dev/null || { echo "bootstrap: the Swift toolchain (6.1 or la
 # Schemathesis checks the server against docs/openapi.json (scripts/schemathesis.sh); pinned, so
 # a new release cannot fail a run that passed.
 schemathesis_version=4.32.5
-if ! python3 -m pip show schemathesis 2>/dev/null | grep -qx "Version: $schemathesis_version"; then
+# `pip show` is read whole before it is searched: `pip show | grep -q` under pipefail fails when
+# grep stops reading early, which would reinstall (and reach for the package index) every run.
+installed() { python3 -m pip show "$1" 2>/dev/null | sed -n 's/^Version: //p' || true; }
+if [ "$(installed schemathesis)" != "$schemathesis_version" ]; then
   command -v python3 >/dev/null || { echo "bootstrap: python3 (with pip) is needed for schemathesis" >&2; exit 1; }
   echo "bootstrap: installing schemathesis $schemathesis_version"
   python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
@@ -34,7 +37,7 @@ fi
 # Selenium drives Debian's chromium through chromium-driver in the browser tests; pinned like
 # schemathesis. It finds both on PATH and downloads no browser of its own.
 selenium_version=4.50.0
-if ! python3 -m pip show selenium 2>/dev/null | grep -qx "Version: $selenium_version"; then
+if [ "$(installed selenium)" != "$selenium_version" ]; then
   echo "bootstrap: installing selenium $selenium_version"
   python3 -m pip install --quiet --disable-pip-version-check "selenium==$selenium_version"
 fi
