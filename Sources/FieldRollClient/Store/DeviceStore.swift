@@ -30,6 +30,8 @@ public final class DeviceStore: Sendable {
     let wallClock: @Sendable () -> Int64
     /// The correction learnt from the server after a `clock-skew` refusal, in ms.
     let clockOffset = Mutex<Int64>(0)
+    /// One sync at a time on this store (``SyncEngine/sync()``).
+    let syncGate = SyncGate()
 
     /// The device's idea of now: the wall clock plus any correction learnt from the server.
     func now() -> Int64 { wallClock() + clockOffset.withLock { $0 } }

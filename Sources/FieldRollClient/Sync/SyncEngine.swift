@@ -102,7 +102,18 @@ public struct SyncEngine: Sendable {
 
     /// Runs photos → push → pull → downloads; and once more photos → push when the server turns
     /// out to have been restored from a backup (a new generation), so nothing it lost stays lost.
+    ///
+    /// One sync at a time per store: called while another sync of the same ``DeviceStore`` runs
+    /// (from this engine or another), it sends nothing itself, waits for that sync, and returns
+    /// its report; only the running sync's `progress` is called. Cancelling the task that started
+    /// the sync cancels it; nothing is lost then, and the next sync carries on.
     public func sync() async throws -> SyncReport {
+        let engine = self
+        return try await store.syncGate.run { try await engine.syncOnce() }
+    }
+
+    /// One run of the sync, under the store's gate.
+    func syncOnce() async throws -> SyncReport {
         var report = SyncReport()
         var batch = options.initialBatch
         try await uploadPhotos(&report)

@@ -83,7 +83,7 @@ public struct StandardNeedsConfirmation: FieldRollError {
 
     public var code: ErrorCode { .needsConfirmation }
     public var message: String {
-        "the standard \(preview.standard.summary) was not added: \(preview.explain(guarding).joined(separator: "; "))"
+        "the standard was not added: \(preview.explain(guarding).joined(separator: "; "))"
     }
 }
 
