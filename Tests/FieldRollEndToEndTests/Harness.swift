@@ -35,16 +35,45 @@ final class Harness: Sendable {
     var pipeline: SyncPipeline { server.pipeline }
 
     /// A server on `backend`, made as `fieldroll-server init` makes one.
-    init(backend: StorageBackendKind = .sqlite, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
+    /// - Parameter restartable: listen on a port below the kernel's ephemeral range, so that no
+    ///   outgoing connection of another test takes it while the test stops this server and starts
+    ///   another on the same address (a restore); the kernel hands out any port otherwise.
+    init(backend: StorageBackendKind = .sqlite, restartable: Bool = false, configure: (inout ServerConfiguration) -> Void = { _ in })
+        async throws
+    {
         directory = tempDir("server")
         var config = ServerConfiguration(dataDirectory: directory.path, databaseURL: try backend.freshDatabaseURL())
         config.port = 0
         configure(&config)
-        configuration = config
         let storage = try await ServerOpener.storage(config, create: true)
         try await SyncPipeline.initialize(storage, now: DeviceStore.systemClock())
         await storage.close()
-        server = try await FieldRollServerApp.start(config, logLevel: .critical)
+        guard restartable else {
+            configuration = config
+            server = try await FieldRollServerApp.start(config, logLevel: .critical)
+            return
+        }
+        // Another test may have picked the same port: try others, a bounded number of times.
+        var attempt = 0
+        while true {
+            config.port = Self.portBelowEphemeralRange()
+            do {
+                server = try await FieldRollServerApp.start(config, logLevel: .critical)
+                configuration = config
+                return
+            } catch let error as any FieldRollError where error.code == .cannotListen && attempt < 20 {
+                attempt += 1
+            }
+        }
+    }
+
+    /// A port in the 12,000 below the first ephemeral port (`ip_local_port_range`; 32768 by
+    /// default), where the kernel never puts the local end of an outgoing connection.
+    static func portBelowEphemeralRange() -> Int {
+        let range = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        let first = range.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } ?? 32768
+        let top = max(first, 13_024)
+        return Int.random(in: (top - 12_000)..<top)
     }
 
     func close() async {

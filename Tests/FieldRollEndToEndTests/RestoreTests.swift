@@ -20,7 +20,7 @@ struct RestoreTests {
         "devices that pulled past the backup receive every later change, and what devices pushed after the backup is sent again",
         arguments: StorageBackendKind.allCases)
     func restoreFromOlderBackup(backend: StorageBackendKind) async throws {
-        let h = try await Harness(backend: backend)
+        let h = try await Harness(backend: backend, restartable: true)
         let pusher = try await h.device(name: "李敏")
         let reader = try await h.device(name: "王强")
         let other = try await h.device(name: "赵兰")
@@ -79,7 +79,7 @@ struct RestoreTests {
         "the same backup restored twice: a device that synced with the first restored server still receives every later change",
         arguments: StorageBackendKind.allCases)
     func restoreTwice(backend: StorageBackendKind) async throws {
-        let h = try await Harness(backend: backend)
+        let h = try await Harness(backend: backend, restartable: true)
         let pusher = try await h.device(name: "李敏")
         let reader = try await h.device(name: "王强")
         let other = try await h.device(name: "赵兰")
@@ -128,7 +128,7 @@ struct RestoreTests {
         "every conflict recorded after the backup is recorded again, once, with both values, when the devices send their writes anew",
         arguments: StorageBackendKind.allCases)
     func restoreKeepsConflicts(backend: StorageBackendKind) async throws {
-        let h = try await Harness(backend: backend)
+        let h = try await Harness(backend: backend, restartable: true)
         let a = try await h.device(name: "李敏")
         let b = try await h.device(name: "王强")
         defer { for d in [a, b] { d.close() } }
@@ -183,7 +183,7 @@ struct RestoreTests {
 
     @Test("a pull whose cursor lies past the server's head starts again from the beginning", arguments: StorageBackendKind.allCases)
     func cursorPastHead(backend: StorageBackendKind) async throws {
-        let h = try await Harness(backend: backend)
+        let h = try await Harness(backend: backend, restartable: true)
         let d = try await h.device(name: "李敏")
         defer { d.close() }
         for i in 0..<3 {
