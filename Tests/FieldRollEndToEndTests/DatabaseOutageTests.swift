@@ -12,17 +12,7 @@ struct DatabaseOutageTests {
     /// left to finish on its own). The bound is generous: the question is whether an answer
     /// comes at all, not how fast.
     func within<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
-        let once = Once<T?>()
-        return try await withCheckedThrowingContinuation { continuation in
-            once.arm(continuation)
-            Task {
-                do { once.resume(.success(try await operation())) } catch { once.resume(.failure(error)) }
-            }
-            Task {
-                try? await Task.sleep(for: .seconds(seconds))
-                once.resume(.success(nil))
-            }
-        }
+        do { return try await Deadline.run(seconds: seconds, operation) } catch is Deadline.Expired { return nil }
     }
 
     @Test(
@@ -93,35 +83,54 @@ struct DatabaseOutageTests {
         #expect(try await h.pipeline.verifyAudit().ok)
         await h.close()
     }
-}
 
-/// Resumes a continuation once, with whichever result comes first.
-private final class Once<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<T, any Error>?
-    private var early: Result<T, any Error>?
-
-    func arm(_ continuation: CheckedContinuation<T, any Error>) {
-        lock.lock()
-        if let early {
-            lock.unlock()
-            continuation.resume(with: early)
-            return
+    @Test(
+        "with the cluster frozen under open connections, a push answers storage-failure instead of hanging; thawed, the retry applies it once"
+    )
+    func clusterFrozen() async throws {
+        let pg = try ThrowawayPostgres.dedicated()
+        defer { pg.destroy() }
+        let url = try pg.createDatabase()
+        let h = try await Harness { config in
+            config.databaseURL = url
+            config.storageTimeout = 2
         }
-        self.continuation = continuation
-        lock.unlock()
-    }
+        let d = try await h.device(name: "李敏")
+        defer { d.close() }
+        _ = try d.store.addHousehold(
+            Household(region: village, address: "上河村1号", headName: "王建国", housing: .owned, declaredMonthlyIncome: .yuan(1)))
+        // The pool now holds open connections: the next request gets one at once.
+        #expect(try await d.sync().changesApplied == 1)
 
-    func resume(_ result: Result<T, any Error>) {
-        lock.lock()
-        guard let continuation else {
-            if early == nil { early = result }
-            lock.unlock()
-            return
+        for i in 2...4 {
+            _ = try d.store.addHousehold(
+                Household(region: village, address: "上河村\(i)号", headName: "李秀英", housing: .owned, declaredMonthlyIncome: .yuan(2)))
         }
-        self.continuation = nil
-        early = result
-        lock.unlock()
-        continuation.resume(with: result)
+        try pg.freeze()
+        var oneAttempt = testOptions
+        oneAttempt.attempts = 1
+        let options = oneAttempt
+        let pushed = try await within(60) {
+            do {
+                _ = try await d.sync(options: options)
+                return nil as ErrorCode?
+            } catch let error as any FieldRollError { return error.code }
+        }
+        try pg.thaw()
+        #expect(pushed == .some(.storageFailure), "answered, and with what failed")
+        #expect(try d.store.pending().changeSets == 3, "nothing left the outbox without the server's answer")
+
+        // Back: the retry applies the three once; nothing half-written stayed behind.
+        var report: SyncReport?
+        for _ in 0..<60 where report == nil {
+            report = try? await d.sync()
+            if report == nil { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        let done = try #require(report, "the server works again once the cluster is thawed")
+        #expect(done.changesApplied + done.duplicates == 3 && done.refused == 0)
+        #expect(try await h.pipeline.records(of: .household, in: village).count == 4)
+        #expect(try d.store.pending().changeSets == 0)
+        #expect(try await h.pipeline.verifyAudit().ok)
+        await h.close()
     }
 }

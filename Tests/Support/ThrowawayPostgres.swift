@@ -87,6 +87,31 @@ public final class ThrowawayPostgres: @unchecked Sendable {
         try run(binaries + "/pg_ctl", ["-D", folder + "/data", "-m", "fast", "-w", "-t", "60", "stop"])
     }
 
+    /// Freezes the cluster (SIGSTOP to the postmaster and every process it started): its port
+    /// still accepts connections, its open connections stay open, and nothing answers — a
+    /// database host that hangs or a link that silently drops packets. ``thaw()`` resumes it.
+    public func freeze() throws { try signal(SIGSTOP) }
+
+    /// Resumes a cluster ``freeze()`` stopped.
+    public func thaw() throws { try signal(SIGCONT) }
+
+    private func signal(_ sig: Int32) throws {
+        let pidFile = (try? String(contentsOfFile: folder + "/data/postmaster.pid", encoding: .utf8)) ?? ""
+        guard let first = pidFile.split(separator: "\n").first, let postmaster = Int32(first) else {
+            throw Failure("the cluster in \(folder) is not running (no postmaster.pid)")
+        }
+        // The postmaster's children, from /proc: field 4 of /proc/PID/stat is the parent's pid.
+        var pids: [Int32] = [postmaster]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, Int32(fields[1]) == postmaster { pids.append(pid) }
+        }
+        for pid in pids { _ = kill(pid, sig) }
+    }
+
     /// Stops a dedicated cluster at once and removes its folder.
     public func destroy() {
         try? run(binaries + "/pg_ctl", ["-D", folder + "/data", "-m", "immediate", "-w", "stop"])

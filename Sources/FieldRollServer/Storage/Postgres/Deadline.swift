@@ -5,12 +5,12 @@ import Foundation
 /// A task group would wait for its child to finish after cancelling it; a connection attempt
 /// to a host that drops packets may not notice cancellation for a long time. Here the caller
 /// resumes at the deadline and the operation is cancelled and left to finish on its own.
-enum Deadline {
+package enum Deadline {
     /// The operation did not finish in time.
-    struct Expired: Error {}
+    package struct Expired: Error {}
 
     /// The operation's result, or ``Expired`` after `seconds`.
-    static func run<T: Sendable>(seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    package static func run<T: Sendable>(seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let gate = Gate<T>()
         return try await withCheckedThrowingContinuation { continuation in
             gate.arm(continuation)

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// ``ServerStorage`` on PostgreSQL (postgres-nio's connection pool): for a central office that
 /// runs several stateless server processes behind a proxy, all state in one database.
@@ -159,15 +160,22 @@ public final class PostgresStorage: ServerStorage {
     /// The pool waits for a connection however long the database stays away (it keeps trying
     /// to connect); a request must not. When no connection comes within most of the timeout,
     /// a connection of its own (in the rest of it) tells a busy pool, which is waited for,
-    /// from a database that is gone or silent, which fails at once. Once `body` has its
-    /// connection it runs without a deadline (an import may take long).
+    /// from a database that is gone or silent, which fails at once.
+    ///
+    /// Once `body` has its connection, its length is not bounded (an import may take long) but
+    /// the database's liveness is: each ``timeout`` seconds `body` runs, a connection of its own
+    /// asks the database whether it still answers. When it does not (a host that hangs, a link
+    /// that drops packets silently), `body`'s connection is closed — the database rolls back
+    /// whatever it had not committed — and the call fails.
     /// - Throws: ``StorageError`` `storage-failure` when the database does not answer.
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let (leased, signal) = AsyncStream<Void>.makeStream()
         let client = self.client
+        let held = Mutex<PostgresConnection?>(nil)
         let work = Task {
             defer { signal.finish() }
             return try await client.withConnection { connection in
+                held.withLock { $0 = connection }
                 signal.finish()
                 return try await body(connection)
             }
@@ -190,7 +198,26 @@ public final class PostgresStorage: ServerStorage {
                     )
                 }
             }
-            return try await work.value
+            while true {
+                do { return try await Deadline.run(seconds: timeout) { try await work.value } } catch is Deadline.Expired {}
+                let location = self.location
+                let logger = self.logger
+                do {
+                    try await Deadline.run(seconds: probeSeconds) { try await Self.probe(location, logger: logger) }
+                } catch {
+                    work.cancel()
+                    // Closed here, the connection's query fails at once; the server, when it
+                    // answers again, finds the connection gone and rolls its transaction back.
+                    if let connection = held.withLock({ $0 }) { Task { try? await connection.close() } }
+                    let why = error is Deadline.Expired ? "no answer" : Self.describe(error)
+                    let failure = StorageError(
+                        .storageFailure,
+                        "PostgreSQL at \(location.address) stopped answering during the operation (\(why)); what it had not committed "
+                            + "is rolled back, try again")
+                    logger.error("\(failure.message)")
+                    throw failure
+                }
+            }
         } onCancel: {
             work.cancel()
         }
