@@ -74,6 +74,54 @@ extension DeviceStore {
         try edit(Member.self, id: id, set: fields, household: { $0.householdID.description })
     }
 
+    /// Changes a household through its typed fields: exactly the fields `change` changes are
+    /// written (each based on the version this device last saw, as ``editHousehold(_:set:)``),
+    /// after Core has validated the whole record; nothing is written when it changes nothing.
+    ///
+    /// ```swift
+    /// try store.editHousehold(id) { $0.phone = try PhoneNumber("13911112222") }
+    /// ```
+    /// - Throws: ``ValidationError`` naming each bad field, ``ClientError`` `not-found`, or
+    ///   `invalid-record` for a change of the region or id (the office's); nothing is stored then.
+    @discardableResult
+    public func editHousehold(_ id: HouseholdID, _ change: (inout Household) throws -> Void) throws -> Household {
+        try edit(Household.self, id: id, change, household: { _ in id.description })
+    }
+
+    /// Changes a member through its typed fields, as ``editHousehold(_:_:)`` does.
+    @discardableResult
+    public func editMember(_ id: MemberID, _ change: (inout Member) throws -> Void) throws -> Member {
+        try edit(Member.self, id: id, change, household: { $0.householdID.description })
+    }
+
+    /// The typed form of an edit: the record as stored, changed by `change`, compared field by
+    /// field; the string-keyed ``edit(_:id:set:household:)`` writes the difference.
+    func edit<R: FieldMergedRecord>(
+        _ type: R.Type, id: R.ID, _ change: (inout R) throws -> Void, household: @escaping @Sendable (R) -> String
+    ) throws -> R {
+        let before = try read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT state FROM records WHERE entity = ? AND id = ?", arguments: [R.kind.rawValue, id.description])
+            else {
+                throw ClientError.notFound("\(R.kind.rawValue) \(id)")
+            }
+            let state = try RecordCodec.decodeState(row["state"], entity: R.kind, vault: vault)
+            guard !state.isDeleted else { throw ClientError.notFound("\(R.kind.rawValue) \(id)") }
+            return try R(id: id, values: state.values)
+        }
+        var after = before
+        try change(&after)
+        guard after.id == before.id else { throw ClientError(.invalidRecord, "a record's id cannot change") }
+        try after.validated()
+        let old = try before.fieldValues
+        let new = try after.fieldValues
+        var fields: [String: JSONValue] = [:]
+        for key in Set(old.keys).union(new.keys) where old[key] != new[key] { fields[key] = new[key] ?? .null }
+        if fields.isEmpty { return before }
+        return try edit(R.self, id: id, set: fields, household: household)
+    }
+
     func edit<R: FieldMergedRecord>(_ type: R.Type, id: R.ID, set fields: [String: JSONValue], household: @escaping @Sendable (R) -> String)
         throws -> R
     {

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// A household with everything the device knows of it.
-public struct HouseholdDetail: Sendable, Codable {
+public struct HouseholdDetail: Sendable, Codable, Hashable {
     public var household: Household
     public var members: [Member]
     public var visits: [Visit]
@@ -29,58 +29,60 @@ public struct PendingSummary: Sendable, Codable, Hashable {
 
 extension DeviceStore {
     /// Households inside `scope` (a village, or a township or county for a kiosk), by address.
-    public func households(in scope: RegionCode) throws -> [Household] {
+    public func households(in scope: RegionCode) throws -> [Household] { try read { db in try householdList(db, in: scope) } }
+
+    /// The read behind ``households(in:)`` and ``householdsUpdates(in:)``.
+    func householdList(_ db: Database, in scope: RegionCode) throws -> [Household] {
         let (lo, hi) = Self.range(scope)
-        return try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, state FROM records WHERE entity = 'household' AND region BETWEEN ? AND ?", arguments: [lo, hi]
-            )
-            .compactMap { row -> Household? in
-                let state = try RecordCodec.decodeState(row["state"], entity: .household, vault: vault)
-                if state.isDeleted { return nil }
-                return try Household(id: HouseholdID(row["id"] as String), values: state.values)
-            }
-            .sorted { ($0.address, $0.id) < ($1.address, $1.id) }
+        return try Row.fetchAll(
+            db, sql: "SELECT id, state FROM records WHERE entity = 'household' AND region BETWEEN ? AND ?", arguments: [lo, hi]
+        )
+        .compactMap { row -> Household? in
+            let state = try RecordCodec.decodeState(row["state"], entity: .household, vault: vault)
+            if state.isDeleted { return nil }
+            return try Household(id: HouseholdID(row["id"] as String), values: state.values)
         }
+        .sorted { ($0.address, $0.id) < ($1.address, $1.id) }
     }
 
     /// One household with its members, visits, photos, check-ins and roll entries.
-    public func household(_ id: HouseholdID) throws -> HouseholdDetail {
-        try read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT state FROM records WHERE entity = 'household' AND id = ?", arguments: [id.description])
-            else {
-                throw ClientError.notFound("household \(id)")
-            }
-            let state = try RecordCodec.decodeState(row["state"], entity: .household, vault: vault)
-            let household = try Household(id: id, values: state.values)
-            func merged<R: FieldMergedRecord>(_ type: R.Type) throws -> [R] {
-                try Row.fetchAll(
-                    db, sql: "SELECT id, state FROM records WHERE entity = ? AND household_id = ?",
-                    arguments: [R.kind.rawValue, id.description]
-                )
-                .compactMap { r in
-                    let s = try RecordCodec.decodeState(r["state"], entity: R.kind, vault: vault)
-                    return s.isDeleted ? nil : try R(id: JSONValue.string(r["id"] as String).decode(as: R.ID.self), values: s.values)
-                }
-            }
-            func bodies<T: Decodable>(_ entity: EntityKind, _ type: T.Type) throws -> [T] {
-                try Row.fetchAll(
-                    db, sql: "SELECT body FROM bodies WHERE entity = ? AND household_id = ? ORDER BY at",
-                    arguments: [entity.rawValue, id.description]
-                )
-                .map { try JSONValue(parsing: vault.open($0["body"])).decode(as: T.self) }
-            }
-            let photos = try bodies(.photo, Photo.self)
-            var detail = HouseholdDetail(
-                household: household, members: try merged(Member.self).sorted { $0.birthDate < $1.birthDate },
-                visits: try bodies(.visit, Visit.self),
-                photos: photos, checkIns: try bodies(.checkIn, CheckIn.self), enrolments: try merged(Enrolment.self)
-            )
-            detail.photosOnDevice = photos.filter { self.photos.has($0.sha256) }.map(\.id)
-            return detail
+    public func household(_ id: HouseholdID) throws -> HouseholdDetail { try read { db in try detail(db, id) } }
+
+    /// The read behind ``household(_:)`` and ``householdUpdates(_:)``.
+    func detail(_ db: Database, _ id: HouseholdID) throws -> HouseholdDetail {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT state FROM records WHERE entity = 'household' AND id = ?", arguments: [id.description])
+        else {
+            throw ClientError.notFound("household \(id)")
         }
+        let state = try RecordCodec.decodeState(row["state"], entity: .household, vault: vault)
+        let household = try Household(id: id, values: state.values)
+        func merged<R: FieldMergedRecord>(_ type: R.Type) throws -> [R] {
+            try Row.fetchAll(
+                db, sql: "SELECT id, state FROM records WHERE entity = ? AND household_id = ?",
+                arguments: [R.kind.rawValue, id.description]
+            )
+            .compactMap { r in
+                let s = try RecordCodec.decodeState(r["state"], entity: R.kind, vault: vault)
+                return s.isDeleted ? nil : try R(id: JSONValue.string(r["id"] as String).decode(as: R.ID.self), values: s.values)
+            }
+        }
+        func bodies<T: Decodable>(_ entity: EntityKind, _ type: T.Type) throws -> [T] {
+            try Row.fetchAll(
+                db, sql: "SELECT body FROM bodies WHERE entity = ? AND household_id = ? ORDER BY at",
+                arguments: [entity.rawValue, id.description]
+            )
+            .map { try JSONValue(parsing: vault.open($0["body"])).decode(as: T.self) }
+        }
+        let photos = try bodies(.photo, Photo.self)
+        var detail = HouseholdDetail(
+            household: household, members: try merged(Member.self).sorted { $0.birthDate < $1.birthDate },
+            visits: try bodies(.visit, Visit.self),
+            photos: photos, checkIns: try bodies(.checkIn, CheckIn.self), enrolments: try merged(Enrolment.self)
+        )
+        detail.photosOnDevice = photos.filter { self.photos.has($0.sha256) }.map(\.id)
+        return detail
     }
 
     /// What the next sync has to send.
@@ -89,7 +91,7 @@ extension DeviceStore {
     /// ``pending()`` for async callers.
     func pendingAsync() async throws -> PendingSummary { try await read(Self.summary) }
 
-    private static let summary: @Sendable (Database) throws -> PendingSummary = { db in
+    static let summary: @Sendable (Database) throws -> PendingSummary = { db in
         let outbox = try Row.fetchOne(
             db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(changes), 0) AS c, COALESCE(SUM(size), 0) AS b FROM outbox")
         let photos = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS b FROM photos WHERE uploaded = 0")

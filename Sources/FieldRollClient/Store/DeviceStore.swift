@@ -157,6 +157,7 @@ public final class DeviceStore: Sendable {
     private func transaction<T>(_ body: @escaping @Sendable (inout LocalTransaction) throws -> T) -> @Sendable (Database) throws -> T {
         let (id, key, vault, physical) = (deviceID, signingKey, vault, now())
         return { db in
+            let changesBefore = db.totalChangesCount
             var tx = LocalTransaction(db: db, vault: vault, clock: try Self.loadClock(db, node: id), physical: physical)
             let result = try body(&tx)
             if !tx.staged.isEmpty {
@@ -167,9 +168,17 @@ public final class DeviceStore: Sendable {
                     arguments: [set.id.description, try vault.seal(json), set.changes.count, json.count, physical])
             }
             try Self.saveClock(db, tx.clock)
+            // SQLite tells observers nothing of WITHOUT ROWID tables: the transaction does.
+            if db.totalChangesCount != changesBefore {
+                for table in Self.observedTables { try db.notifyChanges(in: Table(table)) }
+            }
             return result
         }
     }
+
+    /// The WITHOUT ROWID tables observations read (``householdUpdates(_:)``, ``pendingUpdates()``):
+    /// every write transaction that changes anything notifies them.
+    static let observedTables = ["records", "bodies", "photos", "sync_state", "rejected"]
 
     private func storageErrors<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as DatabaseError { throw Self.storageError(e) }
