@@ -98,17 +98,12 @@ final class Harness: Sendable {
         clock: @escaping @Sendable () -> Int64 = DeviceStore.systemClock
     ) async throws -> Device {
         let dir = tempDir("device")
-        let store = try DeviceStore.create(at: dir, credential: credential, name: name, now: clock)
+        let store = try await FieldRoll.create(at: dir, credential: credential, name: name, now: clock)
         let code = Secrets.enrolmentCode()
         _ = try await pipeline.createDevice(
             name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2, as: .operator(), now: 0)
         let endpoint = ServerEndpoint(baseURL: base)
-        let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(
-            code: code, publicKey: store.publicKey, device: store.deviceID)
-        try store.saveEnrolment(
-            EnrolmentRecord(
-                endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role,
-                scope: grant.scope))
+        let grant = try await store.enrol(server: endpoint, code: code)
         return Device(store: store, directory: dir, token: grant.token, server: grant.server, endpoint: endpoint)
     }
 

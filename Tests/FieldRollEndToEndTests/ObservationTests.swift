@@ -109,3 +109,39 @@ struct ObservationTests {
         #expect(try await next(&list)?.map(\.headName) == ["王建国", "李秀英"])
     }
 }
+
+/// An app opens its store and enrols through ``FieldRoll`` alone.
+@Suite("The app's entry: open, create and enrol")
+struct FieldRollEntryTests {
+    @Test("a store created and enrolled through the entry opens again with its grant; a wrong passphrase and a wrong code are refused")
+    func openAndEnrol() async throws {
+        let harness = try await Harness()
+        defer { Task { await harness.close() } }
+        let folder = tempDir("app")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try await FieldRoll.create(at: folder, credential: .passphrase("正确的口令是马儿"), name: "李敏的平板")
+        let endpoint = ServerEndpoint(baseURL: harness.base)
+
+        // A code the office never printed: refused by the server, nothing saved.
+        await #expect(throws: RemoteProblem.self) { try await store.enrol(server: endpoint, code: "AAAA-BBBB-CCCC") }
+        #expect(try store.enrolment() == nil)
+
+        let code = Secrets.enrolmentCode()
+        _ = try await harness.pipeline.createDevice(
+            name: "李敏的平板", role: .caseworker, scope: village, codeHash: Secrets.hash(code), expiresAt: Int64.max / 2,
+            as: .operator(), now: 0)
+        let grant = try await store.enrol(server: endpoint, code: code)
+        #expect(grant.role == .caseworker && grant.scope == village && grant.device == store.deviceID)
+
+        let reopened = try await FieldRoll.open(at: folder, credential: .passphrase("正确的口令是马儿"))
+        let saved = try reopened.enrolment()
+        #expect(reopened.deviceID == store.deviceID && saved?.server == grant.server)
+        #expect(try await SyncEngine(enrolledStore: reopened).sync().refused == 0)
+        do {
+            _ = try await FieldRoll.open(at: folder, credential: .passphrase("错误的口令是牛儿"))
+            Issue.record("a wrong passphrase opened the store")
+        } catch let error as ClientError {
+            #expect(error.code == .wrongKey)
+        }
+    }
+}

@@ -133,14 +133,8 @@ extension FieldRollServerCommand {
                 name: name, role: role, scope: scope, codeHash: Secrets.hash(code), expiresAt: now() + 3_600_000, as: .operator("demo"),
                 now: now())
             let dir = temp.appendingPathComponent(UUID().uuidString)
-            let store = try DeviceStore.create(at: dir, credential: .passphrase("demo passphrase \(name)"), name: name)
-            let endpoint = ServerEndpoint(baseURL: base)
-            let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(
-                code: code, publicKey: store.publicKey, device: store.deviceID)
-            try store.saveEnrolment(
-                EnrolmentRecord(
-                    endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role,
-                    scope: grant.scope))
+            let store = try await FieldRoll.create(at: dir, credential: .passphrase("demo passphrase \(name)"), name: name)
+            try await store.enrol(server: ServerEndpoint(baseURL: base), code: code)
             return DemoDevice(store: store, engine: try await SyncEngine(enrolledStore: store))
         }
 

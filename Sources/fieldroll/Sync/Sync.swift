@@ -25,13 +25,7 @@ extension FieldRollCommand {
                 throw ClientError(.invalidRecord, "the server address starts with https://")
             }
             let s = try store.open()
-            let endpoint = ServerEndpoint(baseURL: url, caFile: caFile, pinnedPublicKey: pin)
-            let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(
-                code: code, publicKey: s.publicKey, device: s.deviceID)
-            try s.saveEnrolment(
-                EnrolmentRecord(
-                    endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role,
-                    scope: grant.scope))
+            let grant = try await s.enrol(server: ServerEndpoint(baseURL: url, caFile: caFile, pinnedPublicKey: pin), code: code)
             if store.json {
                 try Output.json([
                     "device": grant.device.rawValue, "server": grant.server.rawValue, "role": grant.role.rawValue,
