@@ -6,10 +6,15 @@ import Synchronization
 public struct SyncProgress: Sendable, Hashable {
     public enum Phase: String, Sendable, Codable { case photos, push, pull, downloads, done }
     public var phase: Phase
+    /// Photos, change sets, changes pulled or photos downloaded so far in this phase; at
+    /// `done`, the changes the server answered for in the whole sync.
     public var itemsDone: Int
     public var itemsTotal: Int?
+    /// Photo bytes sent or received so far in this phase; at `done`, in the whole sync.
     public var bytesDone: Int64
     public var bytesTotal: Int64?
+    /// At `done`: what the sync did.
+    public var report: SyncReport? = nil
 }
 
 /// What one sync did.
@@ -124,7 +129,9 @@ public struct SyncEngine: Sendable {
             try await push(&report, batch: &batch)
         }
         try await downloadPhotos(&report)
-        progress(SyncProgress(phase: .done, itemsDone: 0, itemsTotal: nil, bytesDone: 0, bytesTotal: nil))
+        let answered = report.changesApplied + report.duplicates + report.conflictsRecorded + report.refused
+        let bytes = report.photoBytesSent + report.photoBytesReceived
+        progress(SyncProgress(phase: .done, itemsDone: answered, itemsTotal: answered, bytesDone: bytes, bytesTotal: bytes, report: report))
         return report
     }
 
@@ -226,6 +233,9 @@ public struct SyncEngine: Sendable {
             }
             try await store.settleAsync(sets, results: response.results)
             done += sets.count
+            progress(
+                SyncProgress(
+                    phase: .push, itemsDone: min(done, max(total, done)), itemsTotal: max(total, done), bytesDone: 0, bytesTotal: nil))
             let back = try await store.noteServerGenerationAsync(response.generation)
             if back > 0 {
                 // The server was restored from a backup: what it lost goes out again first.
