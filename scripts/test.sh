@@ -9,6 +9,8 @@ scripts/bootstrap.sh
 echo "swift format lint (the .swift-format rules; fix with: swift format format -i -r Sources Tests Benchmarks):"
 swift format lint --strict -r Package.swift Sources Tests Benchmarks
 swift build --build-tests
+echo "The example app (Examples/CaseworkerDay), built as an app team builds it: its own package, FieldRollClient's public API only:"
+swift build --package-path Examples/CaseworkerDay
 swift test --skip-build "$@"
 echo
 echo "The web console in headless Chromium (Selenium), against a real server; screenshots in docs/console-screenshots/:"

@@ -1,4 +1,4 @@
-import FieldRollCore
+@_exported import FieldRollCore
 import Foundation
 
 /// Where a field app starts: open (or create) the device's encrypted store off the caller's

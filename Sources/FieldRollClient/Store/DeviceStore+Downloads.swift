@@ -36,7 +36,7 @@ extension DeviceStore {
 
     /// Photos that records inside `scope` refer to and whose bytes this device lacks, newest
     /// first, each once. Photos outside the scope are never listed: the device does not ask.
-    public func photosToDownload(in scope: RegionCode) throws -> [PhotoToDownload] { try read(Self.lacking(scope)) }
+    package func photosToDownload(in scope: RegionCode) throws -> [PhotoToDownload] { try read(Self.lacking(scope)) }
 
     /// ``photosToDownload(in:)`` for async callers.
     func photosToDownloadAsync(in scope: RegionCode) async throws -> [PhotoToDownload] { try await read(Self.lacking(scope)) }

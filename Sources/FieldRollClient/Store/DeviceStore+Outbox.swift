@@ -13,7 +13,7 @@ public struct OutboxEntry: Sendable {
 
 extension DeviceStore {
     /// The oldest change sets not yet acknowledged, in device order.
-    public func outbox(limit: Int = 100) throws -> [OutboxEntry] { try read(oldest(limit)) }
+    package func outbox(limit: Int = 100) throws -> [OutboxEntry] { try read(oldest(limit)) }
 
     /// ``outbox(limit:)`` for async callers.
     func outboxAsync(limit: Int = 100) async throws -> [OutboxEntry] { try await read(oldest(limit)) }
@@ -30,7 +30,7 @@ extension DeviceStore {
     /// Applies changes pulled from `cursor.issuer` through the shared merge, and stores the
     /// cursor in the same transaction — so a cursor never runs ahead of what was applied.
     /// `checkIns` is the server's check-in schedule from the page, kept for ``checkInsDue(in:asOf:)``.
-    public func apply(pulled: [PulledChange], cursor: SyncCursor, checkIns: CheckInSchedule? = nil) throws {
+    package func apply(pulled: [PulledChange], cursor: SyncCursor, checkIns: CheckInSchedule? = nil) throws {
         _ = try commit(applying(pulled, cursor: cursor, checkIns: checkIns))
     }
 
@@ -77,7 +77,7 @@ extension DeviceStore {
     }
 
     /// The stored cursor for a server, if this device has pulled from it.
-    public func cursor(for server: NodeID) throws -> SyncCursor? { try read(Self.storedCursor(server)) }
+    package func cursor(for server: NodeID) throws -> SyncCursor? { try read(Self.storedCursor(server)) }
 
     /// ``cursor(for:)`` for async callers.
     func cursorAsync(for server: NodeID) async throws -> SyncCursor? { try await read(Self.storedCursor(server)) }

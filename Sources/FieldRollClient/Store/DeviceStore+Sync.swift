@@ -33,7 +33,7 @@ public struct RejectedChange: Sendable, Codable, Hashable {
 
 extension DeviceStore {
     /// Saves the enrolment (server, token, scope).
-    public func saveEnrolment(_ e: EnrolmentRecord) throws {
+    package func saveEnrolment(_ e: EnrolmentRecord) throws {
         let sealed = try vault.seal(CanonicalJSON.bytes(try JSONValue(encoding: e)))
         _ = try commit { tx in
             try tx.db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('enrolment', ?)", arguments: [sealed])
@@ -56,7 +56,7 @@ extension DeviceStore {
     }
 
     /// Photos not yet on the server: digest and size, oldest first.
-    public func photosToUpload() throws -> [(digest: FieldRollCore.SHA256Digest, size: Int64)] { try read(Self.photosNotUploaded) }
+    package func photosToUpload() throws -> [(digest: FieldRollCore.SHA256Digest, size: Int64)] { try read(Self.photosNotUploaded) }
 
     /// ``photosToUpload()`` for async callers.
     func photosToUploadAsync() async throws -> [(digest: FieldRollCore.SHA256Digest, size: Int64)] {
@@ -70,7 +70,7 @@ extension DeviceStore {
     }
 
     /// Notes that the server holds a photo, so it is never sent again.
-    public func markUploaded(_ d: FieldRollCore.SHA256Digest) throws { _ = try commit(Self.markingUploaded(d)) }
+    package func markUploaded(_ d: FieldRollCore.SHA256Digest) throws { _ = try commit(Self.markingUploaded(d)) }
 
     /// ``markUploaded(_:)`` for async callers.
     func markUploadedAsync(_ d: FieldRollCore.SHA256Digest) async throws { _ = try await commit(Self.markingUploaded(d)) }
@@ -82,7 +82,7 @@ extension DeviceStore {
     /// Takes the server's verdicts on pushed change sets: acknowledged sets leave the outbox;
     /// changes refused for good are moved to the rejected list (never silently dropped). Sets
     /// with a change refused for `clock-skew` stay, to be re-stamped.
-    public func settle(_ sets: [ChangeSet], results: [ChangeResult]) throws { _ = try commit(settling(sets, results: results)) }
+    package func settle(_ sets: [ChangeSet], results: [ChangeResult]) throws { _ = try commit(settling(sets, results: results)) }
 
     /// ``settle(_:results:)`` for async callers.
     func settleAsync(_ sets: [ChangeSet], results: [ChangeResult]) async throws { _ = try await commit(settling(sets, results: results)) }
@@ -119,7 +119,7 @@ extension DeviceStore {
     /// here is checked again — the server answers what it still has as a duplicate.
     /// - Returns: how many change sets were put back for sending.
     @discardableResult
-    public func noteServerGeneration(_ generation: Int64) throws -> Int { try commit(Self.noting(generation)) }
+    package func noteServerGeneration(_ generation: Int64) throws -> Int { try commit(Self.noting(generation)) }
 
     /// ``noteServerGeneration(_:)`` for async callers.
     @discardableResult
@@ -164,7 +164,7 @@ extension DeviceStore {
     /// past every stamp of this device the server ever accepted), and re-stamps and re-signs
     /// every change still in the outbox, updating the local records to the new stamps. Values,
     /// bases between the device's own edits, and order are kept.
-    public func restampOutbox(serverTime: HLCTimestamp) throws {
+    package func restampOutbox(serverTime: HLCTimestamp) throws {
         let offset = serverTime.physical - now()
         _ = try commit(restamping(serverTime: serverTime, offset: offset))
         clockOffset.withLock { $0 = offset }

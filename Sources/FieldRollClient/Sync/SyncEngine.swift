@@ -73,9 +73,9 @@ public struct SyncOptions: Sendable {
 /// from the server's offset, the pull cursor is stored together with the changes it covers, and
 /// photo downloads resume from the bytes already kept (sealed) on the device.
 public struct SyncEngine: Sendable {
-    public let store: DeviceStore
-    public let api: SyncAPI
-    public let server: NodeID
+    package let store: DeviceStore
+    package let api: SyncAPI
+    package let server: NodeID
     public var options: SyncOptions
     /// Called as the sync progresses.
     public var progress: @Sendable (SyncProgress) -> Void

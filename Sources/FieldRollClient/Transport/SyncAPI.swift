@@ -59,7 +59,7 @@ public struct SyncAPI: Sendable {
     }
 
     /// Redeems a one-time code with this device's key and id.
-    public func enrol(code: String, publicKey: Curve25519.Signing.PublicKey, device: NodeID) async throws -> EnrolmentGrant {
+    package func enrol(code: String, publicKey: Curve25519.Signing.PublicKey, device: NodeID) async throws -> EnrolmentGrant {
         let body = try JSONValue(encoding: EnrolmentRequest(code: code, publicKey: publicKey.base64, device: device.rawValue))
         let route = WireRoute.enrol
         let r = try await http.send(
@@ -70,7 +70,7 @@ public struct SyncAPI: Sendable {
     }
 
     /// Pushes change sets (gzip-compressed).
-    public func push(_ request: PushRequest) async throws -> PushResponse {
+    package func push(_ request: PushRequest) async throws -> PushResponse {
         let json = request.json.canonicalBytes
         let r = try await http.send(
             HTTPRequest(
@@ -82,13 +82,13 @@ public struct SyncAPI: Sendable {
     }
 
     /// One page after `cursor` (nil: from the start).
-    public func pull(after cursor: SyncCursor?, limit: Int) async throws -> PullPage {
+    package func pull(after cursor: SyncCursor?, limit: Int) async throws -> PullPage {
         try await pullAnswer(after: cursor, limit: limit).page
     }
 
     /// A pull page with the office's photo policy for this device (`FieldRoll-Photo-Policy`;
     /// nil when the server sent none, or a value this build does not know).
-    public func pullAnswer(after cursor: SyncCursor?, limit: Int) async throws -> (page: PullPage, photoPolicy: PhotoPolicy?) {
+    package func pullAnswer(after cursor: SyncCursor?, limit: Int) async throws -> (page: PullPage, photoPolicy: PhotoPolicy?) {
         var path = WireRoute.pull.path() + "?limit=\(limit)"
         if let cursor {
             path += "&after=\(cursor.description.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? cursor.description)"
@@ -112,7 +112,7 @@ public struct SyncAPI: Sendable {
     /// when the transfer is cut — the bytes handed over until then stay handed over.
     /// - Returns: the blob's size as the server states it.
     @discardableResult
-    public func downloadBlob(
+    package func downloadBlob(
         _ d: FieldRollCore.SHA256Digest, from offset: Int64, into sink: @escaping @Sendable (_ at: Int64, _ bytes: Data) throws -> Void
     ) async throws -> Int64 {
         let route = WireRoute.blobDownload
@@ -146,7 +146,7 @@ public struct SyncAPI: Sendable {
     }
 
     /// How much of a blob the server holds, and whether it is complete.
-    public func blobOffset(_ d: FieldRollCore.SHA256Digest) async throws -> (complete: Bool, offset: Int64) {
+    package func blobOffset(_ d: FieldRollCore.SHA256Digest) async throws -> (complete: Bool, offset: Int64) {
         let route = WireRoute.blobStatus
         let r = try await http.send(HTTPRequest(method: route.method, path: route.path(["sha256": d.hex]), headers: authHeaders))
         guard r.status == 200 || r.status == 404 else {
@@ -157,7 +157,7 @@ public struct SyncAPI: Sendable {
     }
 
     /// Sends `bytes[offset...]` of a blob; answers whether the server now has all of it.
-    public func putBlob(_ d: FieldRollCore.SHA256Digest, bytes: Data, from offset: Int64) async throws -> Bool {
+    package func putBlob(_ d: FieldRollCore.SHA256Digest, bytes: Data, from offset: Int64) async throws -> Bool {
         let r = try await http.send(
             HTTPRequest(
                 method: WireRoute.blobUpload.method, path: WireRoute.blobUpload.path(["sha256": d.hex]),
