@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "FieldRoll",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v14), .iOS(.v17)],
     products: [
         .library(name: "FieldRollCore", targets: ["FieldRollCore"]),
         .library(name: "FieldRollClient", targets: ["FieldRollClient"]),
@@ -46,7 +46,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 "FieldRollGzip",
-                "CCurl",
+                // libcurl on Linux; URLSession (URLSessionHTTPClient) where it is not built.
+                .target(name: "CCurl", condition: .when(platforms: [.linux])),
             ]
         ),
         .target(

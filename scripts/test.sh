@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 echo "swift format lint (the .swift-format rules; fix with: swift format format -i -r Sources Tests Benchmarks):"
-swift format lint --strict -r Package.swift Sources Tests Benchmarks
+swift format lint --strict -r Package.swift Sources Tests Benchmarks Examples
 swift build --build-tests
 echo "The example app (Examples/CaseworkerDay), built as an app team builds it: its own package, FieldRollClient's public API only:"
 swift build --package-path Examples/CaseworkerDay

@@ -49,7 +49,7 @@ extension DeviceStore {
     ///   ``ClientError`` `network` or `untrusted-server` when it could not be reached.
     @discardableResult
     public func enrol(server endpoint: ServerEndpoint, code: String) async throws -> EnrolmentGrant {
-        let grant = try await SyncAPI(http: CurlHTTPClient(endpoint: endpoint)).enrol(code: code, publicKey: publicKey, device: deviceID)
+        let grant = try await SyncAPI(http: endpoint.makeClient()).enrol(code: code, publicKey: publicKey, device: deviceID)
         let record = EnrolmentRecord(
             endpoint: endpoint, token: grant.token, server: grant.server, serverPublicKey: grant.serverPublicKey, role: grant.role,
             scope: grant.scope)

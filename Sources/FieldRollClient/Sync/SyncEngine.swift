@@ -101,7 +101,7 @@ public struct SyncEngine: Sendable {
             throw ClientError(.unauthorized, "this device is not enrolled; run `fieldroll enroll URL CODE`")
         }
         self.init(
-            store: store, api: SyncAPI(http: CurlHTTPClient(endpoint: e.endpoint), token: e.token), server: e.server, options: options,
+            store: store, api: SyncAPI(http: e.endpoint.makeClient(), token: e.token), server: e.server, options: options,
             progress: progress)
     }
 
