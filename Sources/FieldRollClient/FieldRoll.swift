@@ -12,8 +12,9 @@ import Foundation
 /// ```
 ///
 /// Opening stretches the passphrase with scrypt (about half a second on a phone): these
-/// functions run it on a thread of their own, never on Swift's cooperative pool, so a UI stays
-/// responsive and other tasks keep running.
+/// functions run it on a dispatch queue, never on Swift's cooperative pool, so a UI stays
+/// responsive and other tasks keep running; ``DeviceStore/perform(_:)`` does the same for any
+/// read or write of the store.
 public enum FieldRoll {
     /// Opens the store in `directory` (migrating an older schema).
     /// - Throws: ``ClientError`` `wrong-key` for a credential that does not unlock it,
@@ -32,15 +33,31 @@ public enum FieldRoll {
         try await offPool { try DeviceStore.create(at: directory, credential: credential, name: name, now: now) }
     }
 
-    /// Runs blocking work on a thread of its own and resumes the caller with its result.
+    /// Runs blocking work on a dispatch queue (not Swift's cooperative pool) and resumes the
+    /// caller with its result.
     static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try work() }) }.start()
+            DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try work() }) }
         }
     }
 }
 
 extension DeviceStore {
+    /// Runs `work` — any of the store's reads and writes, or several — on a dispatch queue, off
+    /// Swift's cooperative pool, and returns its result: the async door to the whole store API.
+    ///
+    /// ```swift
+    /// let list = try await store.perform { try $0.households(in: village) }
+    /// try await store.perform { try $0.editHousehold(id) { $0.phone = phone } }
+    /// ```
+    ///
+    /// Each call inside is its own transaction, as when called directly; GRDB keeps the reads
+    /// concurrent and the writes one at a time.
+    @discardableResult
+    public func perform<T: Sendable>(_ work: @escaping @Sendable (DeviceStore) throws -> T) async throws -> T {
+        try await FieldRoll.offPool { [self] in try work(self) }
+    }
+
     /// Enrols this device with the server at `endpoint` using the one-time code the office
     /// printed (`fieldroll-server device enroll`, or the console's devices page), and keeps the
     /// grant — server, role, scope and the bearer token, sealed like other secrets — for every

@@ -134,9 +134,16 @@ struct FieldRollEntryTests {
         #expect(grant.role == .caseworker && grant.scope == village && grant.device == store.deviceID)
 
         let reopened = try await FieldRoll.open(at: folder, credential: .passphrase("正确的口令是马儿"))
+        // The whole store API, off the cooperative pool.
+        let added = try await reopened.perform { store in
+            try store.addHousehold(
+                Household(region: village, address: "上河村7组2号", headName: "钱二", housing: .rented, declaredMonthlyIncome: .yuan(0)))
+        }
+        #expect(try await reopened.perform { try $0.households(in: village) }.map(\.id) == [added.id])
         let saved = try reopened.enrolment()
         #expect(reopened.deviceID == store.deviceID && saved?.server == grant.server)
-        #expect(try await SyncEngine(enrolledStore: reopened).sync().refused == 0)
+        let report = try await SyncEngine(enrolledStore: reopened).sync()
+        #expect(report.refused == 0 && report.changesApplied == 1)
         do {
             _ = try await FieldRoll.open(at: folder, credential: .passphrase("错误的口令是牛儿"))
             Issue.record("a wrong passphrase opened the store")
