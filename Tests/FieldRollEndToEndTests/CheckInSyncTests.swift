@@ -36,12 +36,12 @@ struct CheckInSyncTests {
         let head = try #require(try kiosk.store.household(first.householdID).members.first { $0.relation == .head })
         #expect(try kiosk.store.findHouseholds(head.residentID.rawValue).map(\.household.id) == [first.householdID])
         let cli = SyncExitTests()
-        let found = try cli.fieldroll(["household", "find", head.name, "--json", "--data", kiosk.directory.path])
+        let found = try await cli.fieldroll(["household", "find", head.name, "--json", "--data", kiosk.directory.path])
         #expect(found.status == 0 && found.out.contains(first.householdID.description), "\(found.err)")
-        let listed = try cli.fieldroll(["checkins", "due", "--overdue", "--json", "--data", kiosk.directory.path])
+        let listed = try await cli.fieldroll(["checkins", "due", "--overdue", "--json", "--data", kiosk.directory.path])
         #expect(listed.status == 0 && listed.out.contains(head.id.description), "the due list names the members' ids: \(listed.err)")
 
-        let recorded = try cli.fieldroll([
+        let recorded = try await cli.fieldroll([
             "checkin", "record", "--member", head.id.description, "--method", "kiosk", "--place", "城关镇便民服务大厅", "--data",
             kiosk.directory.path,
         ])
@@ -60,7 +60,7 @@ struct CheckInSyncTests {
                 Member(
                     householdID: stray.id, region: try RegionCode(region), name: "赵某", residentID: try ResidentID("110105201001010010"),
                     relation: .head, work: .unemployed, monthlyIncome: .zero))
-            let refused = try cli.fieldroll([
+            let refused = try await cli.fieldroll([
                 "checkin", "record", "--member", member.id.description, "--method", "kiosk", "--place", "大厅", "--data",
                 kiosk.directory.path,
             ])

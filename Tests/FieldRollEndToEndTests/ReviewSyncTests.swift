@@ -45,12 +45,12 @@ struct ReviewSyncTests {
         #expect(try first.store.enrolments(in: county).first { $0.id == id }?.status == .townshipReviewed)
 
         // The first approver uses the CLI, the second the library.
-        let cli = try SyncExitTests().fieldroll([
+        let cli = try await SyncExitTests().fieldroll([
             "review", "decide", id.description, "--step", "county-approval", "--decision", "approve", "--by", "张科长", "--data",
             first.directory.path,
         ])
         #expect(cli.status == 0, "\(cli.err)")
-        let listed = try SyncExitTests().fieldroll(["review", "list", "--json", "--data", second.directory.path])
+        let listed = try await SyncExitTests().fieldroll(["review", "list", "--json", "--data", second.directory.path])
         #expect(listed.out.contains(id.description))
         try second.store.recordReview(
             enrolment: id, step: .countyApproval, decision: .approve, reason: "", reviewer: "刘科长", role: .approver)

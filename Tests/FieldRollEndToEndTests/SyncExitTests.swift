@@ -17,9 +17,18 @@ struct SyncExitTests {
         .map { $0.appendingPathComponent("fieldroll") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
-    func fieldroll(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+    /// Runs `fieldroll`, waiting on a thread of its own: the CLI may talk to the server in this
+    /// process, whose tasks need the cooperative pool that a blocking wait there would hold.
+    func fieldroll(_ args: [String]) async throws -> (status: Int32, out: String, err: String) {
+        let binary = try #require(Self.binary)
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try Self.run(binary, args) }) }.start()
+        }
+    }
+
+    static func run(_ binary: URL, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
-        p.executableURL = try #require(Self.binary)
+        p.executableURL = binary
         p.arguments = args
         p.environment = ["FIELDROLL_PASSPHRASE": "correct horse battery", "PATH": "/usr/bin:/bin"]
         let out = Pipe()
@@ -43,27 +52,27 @@ struct SyncExitTests {
         let data = ["--data", d.directory.path]
         _ = try d.store.addHousehold(
             Household(region: village, address: "上河村3组12号", headName: "王建国", housing: .selfBuilt, declaredMonthlyIncome: .yuan(600)))
-        let ok = try fieldroll(["sync"] + data)
+        let ok = try await fieldroll(["sync"] + data)
         #expect(ok.status == ExitStatus.done.rawValue, "\(ok.err)")
 
         // A household of a village this caseworker does not serve: the server refuses it.
         _ = try d.store.addHousehold(
             Household(region: otherVillage, address: "下河村1组2号", headName: "赵六", housing: .selfBuilt, declaredMonthlyIncome: .yuan(500)))
-        let refused = try fieldroll(["sync"] + data)
+        let refused = try await fieldroll(["sync"] + data)
         #expect(refused.status == ExitStatus.refused.rawValue)
         #expect(refused.out.contains("1 refused") && refused.out.contains("scope-violation"), "\(refused.out)")
         #expect(
-            try fieldroll(["sync"] + data).status == ExitStatus.done.rawValue,
+            try await fieldroll(["sync"] + data).status == ExitStatus.done.rawValue,
             "nothing new was refused; the old refusal is still listed by status")
         _ = try d.store.addHousehold(
             Household(region: otherVillage, address: "下河村1组3号", headName: "钱七", housing: .selfBuilt, declaredMonthlyIncome: .yuan(500)))
-        let json = try fieldroll(["sync", "--json"] + data)
+        let json = try await fieldroll(["sync", "--json"] + data)
         #expect(json.status == ExitStatus.refused.rawValue)
         #expect(try JSONValue(parsing: Data(json.out.utf8)).objectValue != nil, "the report is still printed")
 
-        #expect(try fieldroll(["sync", "--bogus"] + data).status == ExitStatus.usage.rawValue)
+        #expect(try await fieldroll(["sync", "--bogus"] + data).status == ExitStatus.usage.rawValue)
         await h.close()
-        let gone = try fieldroll(["sync"] + data)
+        let gone = try await fieldroll(["sync"] + data)
         #expect(gone.status == ExitStatus.failed.rawValue && gone.err.hasPrefix("Error: "), "\(gone.err)")
     }
 }

@@ -112,6 +112,18 @@ enum ClientSchema {
                     CREATE INDEX photo_refs_sha256 ON photo_refs(sha256);
                     """)
         }
+        m.registerMigration("v6-conflicts") { db in
+            // The open conflicts of the device's scope, as the last pull page listed them; each
+            // sealed whole (their values may be sensitive fields).
+            try db.execute(
+                sql: """
+                    CREATE TABLE conflicts (
+                        id TEXT PRIMARY KEY,
+                        detected_at INTEGER NOT NULL,
+                        body BLOB NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
 }

@@ -28,6 +28,12 @@ extension DeviceStore {
         observe(Self.summary)
     }
 
+    /// The open conflicts of the device's scope (``conflicts()``), now and after every sync that
+    /// changes them: a badge, a list for the person who sorts them out with the office.
+    public func conflictsUpdates() -> AsyncThrowingStream<[ConflictNotice], any Error> {
+        observe { [self] db in try conflictList(db) }
+    }
+
     /// Values of `fetch`, again whenever a table it read changes, without repeats; database
     /// errors as ``ClientError`` `storage-failure`.
     func observe<T: Sendable & Equatable>(_ fetch: @escaping @Sendable (Database) throws -> T) -> AsyncThrowingStream<T, any Error> {

@@ -30,16 +30,21 @@ extension DeviceStore {
     /// Applies changes pulled from `cursor.issuer` through the shared merge, and stores the
     /// cursor in the same transaction — so a cursor never runs ahead of what was applied.
     /// `checkIns` is the server's check-in schedule from the page, kept for ``checkInsDue(in:asOf:)``.
-    package func apply(pulled: [PulledChange], cursor: SyncCursor, checkIns: CheckInSchedule? = nil) throws {
-        _ = try commit(applying(pulled, cursor: cursor, checkIns: checkIns))
+    /// `conflicts`, from the last page, replace the open conflicts the device held.
+    package func apply(
+        pulled: [PulledChange], cursor: SyncCursor, checkIns: CheckInSchedule? = nil, conflicts: [ConflictNotice]? = nil
+    ) throws {
+        _ = try commit(applying(pulled, cursor: cursor, checkIns: checkIns, conflicts: conflicts))
     }
 
-    /// ``apply(pulled:cursor:checkIns:)`` for async callers.
-    func applyAsync(pulled: [PulledChange], cursor: SyncCursor, checkIns: CheckInSchedule? = nil) async throws {
-        _ = try await commit(applying(pulled, cursor: cursor, checkIns: checkIns))
+    /// ``apply(pulled:cursor:checkIns:conflicts:)`` for async callers.
+    func applyAsync(
+        pulled: [PulledChange], cursor: SyncCursor, checkIns: CheckInSchedule? = nil, conflicts: [ConflictNotice]? = nil
+    ) async throws {
+        _ = try await commit(applying(pulled, cursor: cursor, checkIns: checkIns, conflicts: conflicts))
     }
 
-    private func applying(_ pulled: [PulledChange], cursor: SyncCursor, checkIns: CheckInSchedule?)
+    private func applying(_ pulled: [PulledChange], cursor: SyncCursor, checkIns: CheckInSchedule?, conflicts: [ConflictNotice]?)
         -> @Sendable (inout LocalTransaction)
         throws -> Void
     {
@@ -72,6 +77,14 @@ extension DeviceStore {
                 try tx.db.execute(
                     sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('checkin_schedule', ?)",
                     arguments: [Data(checkIns.json.canonicalBytes)])
+            }
+            if let conflicts {
+                try tx.db.execute(sql: "DELETE FROM conflicts")
+                for c in conflicts {
+                    try tx.db.execute(
+                        sql: "INSERT OR REPLACE INTO conflicts (id, detected_at, body) VALUES (?, ?, ?)",
+                        arguments: [c.id, c.detectedAt.millis, try tx.vault.seal(CanonicalJSON.bytes(try JSONValue(encoding: c)))])
+                }
             }
         }
     }

@@ -85,6 +85,19 @@ extension DeviceStore {
         return detail
     }
 
+    /// The conflicts inside this device's scope that no person has resolved yet, oldest first,
+    /// as the last sync's pull listed them: each field with the value kept and the other, who
+    /// wrote each and when. The office resolves them (the console's conflicts page); the next
+    /// sync after that drops them here.
+    public func conflicts() throws -> [ConflictNotice] { try read { db in try conflictList(db) } }
+
+    /// The read behind ``conflicts()`` and ``conflictsUpdates()``.
+    func conflictList(_ db: Database) throws -> [ConflictNotice] {
+        try Row.fetchAll(db, sql: "SELECT body FROM conflicts ORDER BY detected_at, id").map {
+            try JSONValue(parsing: vault.open($0["body"])).decode(as: ConflictNotice.self)
+        }
+    }
+
     /// What the next sync has to send.
     public func pending() throws -> PendingSummary { try read(Self.summary) }
 

@@ -178,7 +178,7 @@ public final class DeviceStore: Sendable {
 
     /// The WITHOUT ROWID tables observations read (``householdUpdates(_:)``, ``pendingUpdates()``):
     /// every write transaction that changes anything notifies them.
-    static let observedTables = ["records", "bodies", "photos", "sync_state", "rejected"]
+    static let observedTables = ["records", "bodies", "photos", "sync_state", "rejected", "conflicts"]
 
     private func storageErrors<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as DatabaseError { throw Self.storageError(e) }

@@ -275,7 +275,7 @@ public struct SyncEngine: Sendable {
                 restarted = true
                 continue
             }
-            try await store.applyAsync(pulled: page.changes, cursor: page.cursor, checkIns: page.checkIns)
+            try await store.applyAsync(pulled: page.changes, cursor: page.cursor, checkIns: page.checkIns, conflicts: page.conflicts)
             report.resent += try await store.noteServerGenerationAsync(page.generation)
             report.pulled += page.changes.count
             progress(SyncProgress(phase: .pull, itemsDone: report.pulled, itemsTotal: nil, bytesDone: 0, bytesTotal: nil))

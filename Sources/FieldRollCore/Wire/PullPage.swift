@@ -76,11 +76,16 @@ public struct PullPage: Hashable, Codable, Sendable {
     /// The server's check-in schedule, so a device lists who is due by the same rule (absent
     /// from older servers; older devices ignore it).
     public var checkIns: CheckInSchedule?
+    /// On the last page of a pull (`more` false): every conflict inside the device's scope that
+    /// no person has resolved yet, oldest first — the whole list, so a device replaces what it
+    /// held (a resolved conflict leaves it). Absent on other pages and from older servers.
+    public var conflicts: [ConflictNotice]?
 
     public init(
         changes: [PulledChange], cursor: SyncCursor, more: Bool, serverTime: HLCTimestamp, generation: Int64 = 0,
-        checkIns: CheckInSchedule? = nil
+        checkIns: CheckInSchedule? = nil, conflicts: [ConflictNotice]? = nil
     ) {
+        self.conflicts = conflicts
         self.changes = changes
         self.cursor = cursor
         self.more = more

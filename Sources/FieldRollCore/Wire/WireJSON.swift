@@ -139,6 +139,7 @@ extension PullPage {
             "generation": .int(generation),
         ]
         if let checkIns { o["checkIns"] = checkIns.json }
+        if let conflicts { o["conflicts"] = (try? JSONValue(encoding: conflicts)) ?? .array([]) }
         return .object(o)
     }
 
@@ -156,9 +157,11 @@ extension PullPage {
         for c in list { changes.append(try PulledChange(json: c)) }
         let generation = o["generation"]?.intValue ?? 0
         let checkIns = o["checkIns"].flatMap { try? CheckInSchedule(json: $0) }
+        // A list this build cannot read is left out: the sync goes on, the device shows none.
+        let conflicts = o["conflicts"].flatMap { try? $0.decode(as: [ConflictNotice].self) }
         self.init(
             changes: changes, cursor: try SyncCursor(cursor), more: more, serverTime: try HLCTimestamp(time), generation: generation,
-            checkIns: checkIns)
+            checkIns: checkIns, conflicts: conflicts)
     }
 }
 

@@ -8,6 +8,20 @@ extension SyncPipeline {
         try await storage.conflicts(includeResolved: includeResolved, scope: scope)
     }
 
+    /// The open conflicts inside `scope`, oldest first, as a pull's last page carries them to
+    /// a device, with the names of the devices on each side.
+    func conflictNotices(in scope: RegionCode) async throws -> [ConflictNotice] {
+        let open = try await conflicts(includeResolved: false, scope: scope)
+        guard !open.isEmpty else { return [] }
+        let names = Dictionary(try await devices().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        func name(_ node: NodeID) -> String { node == serverNode ? "the office" : names[node] ?? node.rawValue }
+        return open.sorted { ($0.detectedAt.millis, $0.id) < ($1.detectedAt.millis, $1.id) }.map { c in
+            ConflictNotice(
+                id: c.id, entity: c.entity, record: c.record, region: c.region, field: c.field, kept: c.winner, other: c.loser,
+                keptBy: name(c.winnerDevice), otherBy: name(c.loserDevice), detectedAt: c.detectedAt)
+        }
+    }
+
     /// Closes a conflict: keeps the winner, or writes the loser's value anew as the server — a
     /// signed change like any other, merged by the same rules, pulled by every device in scope.
     /// `principal` must be allowed to resolve conflicts and to write the record's kind, inside

@@ -229,7 +229,7 @@ public final class SyncPipeline: Sendable {
         var clock = HybridLogicalClock(node: serverNode, last: read.head.clock)
         return PullPage(
             changes: changes, cursor: read.cursor, more: read.more, serverTime: clock.tick(now: now), generation: read.head.generation,
-            checkIns: checkInSchedule)
+            checkIns: checkInSchedule, conflicts: read.more ? nil : try await conflictNotices(in: scope))
     }
 
     /// The page ``pull(after:scope:limit:now:)`` gives, as its canonical JSON bytes (the same
@@ -270,6 +270,10 @@ public final class SyncPipeline: Sendable {
         // The page's own members, in canonical order too.
         out.append(contentsOf: #"],"checkIns":"#.utf8)
         out.append(contentsOf: checkInSchedule.json.canonicalBytes)
+        if !read.more {
+            out.append(contentsOf: #","conflicts":"#.utf8)
+            out.append(contentsOf: CanonicalJSON.bytes(try JSONValue(encoding: try await conflictNotices(in: scope))))
+        }
         out.append(contentsOf: #","cursor":"#.utf8)
         out.append(contentsOf: CanonicalJSON.bytes(.string(read.cursor.description)))
         out.append(contentsOf: #","generation":"#.utf8)
