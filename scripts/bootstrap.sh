@@ -2,12 +2,15 @@
 # Installs the Debian packages FieldRoll builds and tests with, when they are missing.
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need=()
 # postgresql: the tests start a throwaway PostgreSQL 15 cluster for the PostgreSQL backend.
 # chromium, chromium-driver: the web console's browser tests (Tests/Browser); fonts-wqy-zenhei
 # so its Chinese pages render (and screenshot) as text, not boxes.
-for pkg in libsqlite3-dev libcurl4-openssl-dev zlib1g-dev openssl postgresql chromium chromium-driver fonts-wqy-zenhei; do
+# python3-venv: the test tools (Schemathesis, Selenium) live in the project's own virtual
+# environment, .venv, not in the system's Python.
+for pkg in libsqlite3-dev libcurl4-openssl-dev zlib1g-dev openssl postgresql chromium chromium-driver fonts-wqy-zenhei python3-venv; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 
@@ -22,22 +25,30 @@ fi
 
 command -v swift >/dev/null || { echo "bootstrap: the Swift toolchain (6.1 or later) is not on PATH" >&2; exit 1; }
 
+# The test tools' virtual environment (git-ignored): made once, then only what is missing or at
+# another version is installed, so a run that has them reaches no package index.
+command -v python3 >/dev/null || { echo "bootstrap: python3 is needed for the test tools" >&2; exit 1; }
+venv=.venv
+if [ ! -x "$venv/bin/python" ]; then
+  echo "bootstrap: making the test tools' virtual environment in $venv"
+  python3 -m venv "$venv"
+fi
+
 # Schemathesis checks the server against docs/openapi.json (scripts/schemathesis.sh); pinned, so
 # a new release cannot fail a run that passed.
 schemathesis_version=4.32.5
 # `pip show` is read whole before it is searched: `pip show | grep -q` under pipefail fails when
 # grep stops reading early, which would reinstall (and reach for the package index) every run.
-installed() { python3 -m pip show "$1" 2>/dev/null | sed -n 's/^Version: //p' || true; }
+installed() { "$venv/bin/python" -m pip show "$1" 2>/dev/null | sed -n 's/^Version: //p' || true; }
 if [ "$(installed schemathesis)" != "$schemathesis_version" ]; then
-  command -v python3 >/dev/null || { echo "bootstrap: python3 (with pip) is needed for schemathesis" >&2; exit 1; }
-  echo "bootstrap: installing schemathesis $schemathesis_version"
-  python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+  echo "bootstrap: installing schemathesis $schemathesis_version into $venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi
 
 # Selenium drives Debian's chromium through chromium-driver in the browser tests; pinned like
 # schemathesis. It finds both on PATH and downloads no browser of its own.
 selenium_version=4.50.0
 if [ "$(installed selenium)" != "$selenium_version" ]; then
-  echo "bootstrap: installing selenium $selenium_version"
-  python3 -m pip install --quiet --disable-pip-version-check "selenium==$selenium_version"
+  echo "bootstrap: installing selenium $selenium_version into $venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "selenium==$selenium_version"
 fi

@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 server=.build/debug/fieldroll-server
 [ -x "$server" ] || { echo "schemathesis: $server is missing; run swift build first" >&2; exit 1; }
-command -v schemathesis >/dev/null || { echo "schemathesis: not installed; run scripts/bootstrap.sh" >&2; exit 1; }
+schemathesis=.venv/bin/schemathesis
+[ -x "$schemathesis" ] || { echo "schemathesis: not installed in .venv; run scripts/bootstrap.sh" >&2; exit 1; }
 
 work=$(mktemp -d)
 pid=""
@@ -64,7 +65,7 @@ PY
 
 status=0
 # One worker: the machine is shared, and the run stays well under three minutes.
-schemathesis --config-file "$work/schemathesis.toml" run docs/openapi.json \
+"$schemathesis" --config-file "$work/schemathesis.toml" run docs/openapi.json \
   --url "$url" \
   --checks all \
   --max-examples "${FIELDROLL_SCHEMATHESIS_EXAMPLES:-30}" \

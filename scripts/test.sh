@@ -9,12 +9,14 @@ scripts/bootstrap.sh
 echo "swift format lint (the .swift-format rules; fix with: swift format format -i -r Sources Tests Benchmarks):"
 swift format lint --strict -r Package.swift Sources Tests Benchmarks Examples
 swift build --build-tests
+echo "FieldRollClient's documentation (every public symbol documented; the DocC catalog with warnings as errors):"
+scripts/docs.sh
 echo "The example app (Examples/CaseworkerDay), built as an app team builds it: its own package, FieldRollClient's public API only:"
 swift build --package-path Examples/CaseworkerDay
 swift test --skip-build "$@"
 echo
 echo "The web console in headless Chromium (Selenium), against a real server; screenshots in docs/console-screenshots/:"
-python3 Tests/Browser/console_test.py
+.venv/bin/python Tests/Browser/console_test.py
 echo
 echo "Schemathesis: the server against docs/openapi.json (every check):"
 scripts/schemathesis.sh

@@ -26,7 +26,7 @@ for the office. The test then, as office staff would:
 and saves screenshots of the pages (1366x768, and the review queue on a tablet) to
 docs/console-screenshots/ (or --screenshots DIR).
 
-    python3 Tests/Browser/console_test.py [--server .build/debug/fieldroll-server] [--screenshots DIR]
+    .venv/bin/python Tests/Browser/console_test.py [--server .build/debug/fieldroll-server] [--screenshots DIR]
 
 Ends with 'browser: N passed, N failed' and exits non-zero on any failure.
 """

@@ -5,6 +5,7 @@ public struct ClientError: FieldRollError {
     public var code: ErrorCode
     public var message: String
 
+    /// An error with a stable `code` and a message for people.
     public init(_ code: ErrorCode, _ message: String) {
         self.code = code
         self.message = message

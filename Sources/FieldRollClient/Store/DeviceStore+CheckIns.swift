@@ -4,25 +4,32 @@ import GRDB
 
 /// An enrolled household whose check-in is coming up, due or overdue, as a device lists it.
 public struct CheckInDue: Sendable, Codable, Hashable {
-    /// Where it stands, by the server's schedule (``CheckInSchedule``).
+    /// Where it stands, by the server's schedule (`CheckInSchedule`).
     public var standing: CheckInStanding
+    /// The household head's name, as the kiosk shows it.
     public var headName: String
+    /// The household's address.
     public var address: String
     /// Who may check in for the household: its members, the head first.
     public var members: [CheckInMember]
 
+    /// The household that is due.
     public var householdID: HouseholdID { standing.householdID }
 }
 
 /// A member as a check-in list shows them.
 public struct CheckInMember: Sendable, Codable, Hashable {
+    /// The member's id.
     public var id: MemberID
+    /// The member's name, in full (the kiosk's person checks the face against it).
     public var name: String
+    /// The member's relation to the household's head.
     public var relation: Relation
 }
 
 /// A household found by a member's name or resident ID.
 public struct HouseholdMatch: Sendable, Codable, Hashable {
+    /// The household found.
     public var household: Household
     /// The members that matched (empty when only the household's head name did).
     public var matched: [Member]

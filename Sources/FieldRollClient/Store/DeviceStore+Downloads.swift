@@ -4,14 +4,17 @@ import GRDB
 
 /// A photo that a record on this device refers to and whose bytes it does not hold.
 public struct PhotoToDownload: Sendable, Hashable {
+    /// The photo's content address: the SHA-256 of its bytes (what the server serves it by).
     public var sha256: SHA256Digest
     /// The size the photo record states: the download may not be longer.
     public var size: Int64
+    /// `image/jpeg`, `image/png` or `image/webp`.
     public var mediaType: String
 }
 
 /// A photo record of a household and whether its bytes are on this device.
 public struct HouseholdPhoto: Sendable, Codable, Hashable {
+    /// The photo record (kind, hash, size, visit).
     public var photo: Photo
     /// True when the bytes are here (taken here, or downloaded): `fieldroll photo export` works.
     public var onDevice: Bool

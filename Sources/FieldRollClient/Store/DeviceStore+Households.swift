@@ -4,7 +4,7 @@ import GRDB
 
 extension DeviceStore {
     /// Records a new household; every field is stamped now and queued for the server.
-    /// - Throws: ``ValidationError`` listing every bad field; nothing is stored then.
+    /// - Throws: `ValidationError` listing every bad field; nothing is stored then.
     @discardableResult
     public func addHousehold(_ household: Household) throws -> Household {
         try household.validated()
@@ -81,7 +81,7 @@ extension DeviceStore {
     /// ```swift
     /// try store.editHousehold(id) { $0.phone = try PhoneNumber("13911112222") }
     /// ```
-    /// - Throws: ``ValidationError`` naming each bad field, ``ClientError`` `not-found`, or
+    /// - Throws: `ValidationError` naming each bad field, ``ClientError`` `not-found`, or
     ///   `invalid-record` for a change of the region or id (the office's); nothing is stored then.
     @discardableResult
     public func editHousehold(_ id: HouseholdID, _ change: (inout Household) throws -> Void) throws -> Household {

@@ -6,6 +6,7 @@ import GRDB
 public struct OutboxEntry: Sendable {
     /// Its place in device order.
     public var seq: Int64
+    /// The signed change set, as it will be pushed.
     public var changeSet: ChangeSet
     /// Its size as JSON.
     public var size: Int

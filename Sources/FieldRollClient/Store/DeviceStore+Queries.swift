@@ -4,12 +4,17 @@ import GRDB
 
 /// A household with everything the device knows of it.
 public struct HouseholdDetail: Sendable, Codable, Hashable {
+    /// The household's fields as merged on this device.
     public var household: Household
+    /// Its members, oldest first.
     public var members: [Member]
+    /// Its survey visits, oldest first.
     public var visits: [Visit]
+    /// The records of its visits' photos (the bytes may or may not be on this device: ``photosOnDevice``).
     public var photos: [Photo]
     /// The ids of those photos whose bytes are on this device (taken here, or downloaded).
     public var photosOnDevice: [Identifier<Photo>] = []
+    /// Its check-ins at a kiosk, oldest first.
     public var checkIns: [CheckIn]
     /// The roll as last pulled from the central office (read-only on the device).
     public var enrolments: [Enrolment]
@@ -19,11 +24,15 @@ public struct HouseholdDetail: Sendable, Codable, Hashable {
 public struct PendingSummary: Sendable, Codable, Hashable {
     /// Change sets in the outbox.
     public var changeSets: Int
+    /// Changes in those change sets.
     public var changes: Int
     /// Their size as JSON, before gzip.
     public var bytes: Int
+    /// Photos taken here and not yet on the server.
     public var photosNotUploaded: Int
+    /// Their size in bytes.
     public var photoBytesNotUploaded: Int64
+    /// When a sync last pulled from the server (nil: never).
     public var lastSyncAt: Instant?
 }
 

@@ -5,13 +5,20 @@ import GRDB
 
 /// How this device reaches its server: saved at enrolment (the token sealed like other secrets).
 public struct EnrolmentRecord: Sendable, Codable, Hashable {
+    /// Where the server is, and how to trust it.
     public var endpoint: ServerEndpoint
+    /// The bearer token the server issued at enrolment (kept sealed; never logged).
     public var token: String
+    /// The server's node id (the issuer of this device's pull cursors).
     public var server: NodeID
+    /// The server's Ed25519 public key, base64: it signs the server's own change sets.
     public var serverPublicKey: String
+    /// The role the office gave this device.
     public var role: Role
+    /// The region this device works in: what it may write and what it pulls.
     public var scope: RegionCode
 
+    /// An enrolment as the server granted it.
     public init(endpoint: ServerEndpoint, token: String, server: NodeID, serverPublicKey: String, role: Role, scope: RegionCode) {
         self.endpoint = endpoint
         self.token = token
@@ -24,10 +31,15 @@ public struct EnrolmentRecord: Sendable, Codable, Hashable {
 
 /// A change the server refused for good, kept on the device so nothing disappears unseen.
 public struct RejectedChange: Sendable, Codable, Hashable {
+    /// The refused change's id.
     public var change: ChangeID
+    /// The kind of record it wrote.
     public var entity: EntityKind
+    /// The record's id.
     public var record: String
+    /// Why the server refused it (`scope-violation`, `invalid-record`, …).
     public var code: ErrorCode
+    /// The server's explanation, for people.
     public var detail: String
 }
 

@@ -4,10 +4,14 @@ import GRDB
 
 /// A photo to attach: the image bytes and what they show.
 public struct PhotoInput: Sendable {
+    /// The image's bytes, as the camera gave them.
     public var data: Data
+    /// What the photo shows (the house, an ID document, a survey sheet).
     public var kind: PhotoKind
+    /// The image's media type; nil: worked out from the bytes.
     public var mediaType: String
 
+    /// A photo to attach to a visit.
     public init(data: Data, kind: PhotoKind, mediaType: String = "image/jpeg") {
         self.data = data
         self.kind = kind

@@ -21,6 +21,7 @@ import Synchronization
 public final class DeviceStore: Sendable {
     /// This device's replica id: every stamp and change set it makes carries it.
     public let deviceID: NodeID
+    /// The device's name, as given at creation (`李敏的平板`).
     public let name: String
     let signingKey: Curve25519.Signing.PrivateKey
     let vault: Vault
@@ -39,6 +40,7 @@ public final class DeviceStore: Sendable {
     /// The device's public key, registered with the server at enrolment.
     public var publicKey: Curve25519.Signing.PublicKey { signingKey.publicKey }
 
+    /// The database file's name inside the store's folder.
     public static let databaseName = "fieldroll.sqlite"
 
     /// The system clock in milliseconds.

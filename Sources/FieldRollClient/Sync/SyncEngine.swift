@@ -4,14 +4,29 @@ import Synchronization
 
 /// Where a sync stands, for a progress bar or a log line.
 public struct SyncProgress: Sendable, Hashable {
-    public enum Phase: String, Sendable, Codable { case photos, push, pull, downloads, done }
+    /// The four phases of a sync, in order, and its end.
+    public enum Phase: String, Sendable, Codable {
+        /// Uploading this device's photos the server lacks.
+        case photos
+        /// Pushing the outbox.
+        case push
+        /// Pulling the region's changes.
+        case pull
+        /// Downloading colleagues' photos (when the office's photo policy says so).
+        case downloads
+        /// Finished; the progress carries the sync's totals.
+        case done
+    }
+    /// The phase the sync is in.
     public var phase: Phase
     /// Photos, change sets, changes pulled or photos downloaded so far in this phase; at
     /// `done`, the changes the server answered for in the whole sync.
     public var itemsDone: Int
+    /// How many there are in this phase, when known.
     public var itemsTotal: Int?
     /// Photo bytes sent or received so far in this phase; at `done`, in the whole sync.
     public var bytesDone: Int64
+    /// How many bytes there are in this phase, when known.
     public var bytesTotal: Int64?
     /// At `done`: what the sync did.
     public var report: SyncReport? = nil
@@ -19,14 +34,23 @@ public struct SyncProgress: Sendable, Hashable {
 
 /// What one sync did.
 public struct SyncReport: Sendable, Codable, Hashable {
+    /// Photos of this device uploaded (completed) in this sync.
     public var photosUploaded = 0
+    /// Photo bytes sent in this sync (a resumed upload counts only what it sent).
     public var photoBytesSent: Int64 = 0
+    /// Changes the server applied.
     public var changesApplied = 0
+    /// Changes the server already had (a retry after a lost answer): applied once, earlier.
     public var duplicates = 0
+    /// Changes applied with a conflict recorded for a person at the office to look at.
     public var conflictsRecorded = 0
+    /// Changes the server refused for good; kept on the device (``DeviceStore/rejected()``).
     public var refused = 0
+    /// Whether this device's clock ran ahead and its waiting changes were stamped anew by the server's time.
     public var restamped = false
+    /// Changes pulled from the server and applied here.
     public var pulled = 0
+    /// Requests sent again after a transient failure (no answer, server busy).
     public var retries = 0
     /// Change sets sent again because the server was restored from an older backup.
     public var resent = 0
@@ -50,9 +74,11 @@ public struct SyncOptions: Sendable {
     /// server says a batch is too large or the link drops the same batch twice running. The size
     /// carries on through the sync (both pushes when the server turns out restored).
     public var initialBatch = 50
+    /// The largest push batch, in change sets.
     public var maxBatch = 500
     /// Most changes in one push (the server's limit is 1,000 by default).
     public var maxChangesPerPush = 900
+    /// Changes asked for in one pull page.
     public var pullPageSize = 500
     /// Attempts per request before the sync gives up (it can always run again: nothing is lost).
     public var attempts = 6
@@ -60,8 +86,10 @@ public struct SyncOptions: Sendable {
     public var downloadAttempts = 2
     /// Backoff: base × 2^attempt, at most `maxBackoff`, with full jitter.
     public var baseBackoff: Duration = .milliseconds(200)
+    /// The longest wait between two attempts.
     public var maxBackoff: Duration = .seconds(10)
 
+    /// The defaults.
     public init() {}
 }
 
@@ -76,10 +104,12 @@ public struct SyncEngine: Sendable {
     package let store: DeviceStore
     package let api: SyncAPI
     package let server: NodeID
+    /// How the sync batches, retries and pages.
     public var options: SyncOptions
     /// Called as the sync progresses.
     public var progress: @Sendable (SyncProgress) -> Void
 
+    /// An engine over `api` (any ``HTTPClient``: a custom transport, a fault injector in tests) for the server `server`.
     public init(
         store: DeviceStore, api: SyncAPI, server: NodeID, options: SyncOptions = SyncOptions(),
         progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }

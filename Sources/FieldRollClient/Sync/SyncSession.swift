@@ -7,6 +7,7 @@ import Synchronization
 public struct SyncStatus: Sendable, Hashable {
     /// What the sync is doing.
     public enum Activity: Sendable, Hashable {
+        /// Not syncing.
         case idle
         /// Uploading this device's photos: bytes sent of the total.
         case uploadingPhotos(bytesDone: Int64, bytesTotal: Int64)
@@ -20,11 +21,15 @@ public struct SyncStatus: Sendable, Hashable {
 
     /// How a sync ended without finishing: the error's stable code and its message.
     public struct Failure: Sendable, Hashable {
+        /// The error's stable code (`network`, `unauthorized`, `storage-failure`, …).
         public var code: ErrorCode
+        /// The error's message, for people.
         public var message: String
+        /// When it happened.
         public var at: Instant
     }
 
+    /// What the sync is doing now.
     public var activity: Activity = .idle
     /// When a sync last finished.
     public var lastSynced: Instant?
@@ -35,6 +40,7 @@ public struct SyncStatus: Sendable, Hashable {
     /// When the background policy runs the next sync (nil: no background syncing).
     public var nextAttempt: Instant?
 
+    /// Idle, never synced.
     public init() {}
 }
 
@@ -49,7 +55,9 @@ public struct SyncStatus: Sendable, Hashable {
 /// for await status in session.statusUpdates() { statusLine.text = describe(status) }
 /// ```
 public final class SyncSession: Sendable {
+    /// The store this session syncs.
     public let store: DeviceStore
+    /// How its syncs batch, retry and page.
     public let options: SyncOptions
     private let state = Mutex<
         (
@@ -59,6 +67,7 @@ public final class SyncSession: Sendable {
     >((SyncStatus(), [:], nil, 0))
     private let clock: @Sendable () -> Int64
 
+    /// A session for an enrolled `store`; `clock` gives the times the status reports (tests move it).
     public init(store: DeviceStore, options: SyncOptions = SyncOptions(), clock: @escaping @Sendable () -> Int64 = DeviceStore.systemClock)
     {
         self.store = store

@@ -8,7 +8,7 @@
     /// libcurl rather than URLSession because it gives full control of trust (a county's own CA, a
     /// pinned key), of timeouts on stalled links, and of request headers.
     /// Each request runs `curl_easy_perform` on a background thread. Handles are kept between
-    /// requests (``CurlHandlePool``), so one client reuses one kept-alive connection across a sync;
+    /// requests (`CurlHandlePool`), so one client reuses one kept-alive connection across a sync;
     /// every request names the client in `User-Agent` (``userAgent``); cancelling the task that
     /// sends a request aborts the transfer within a second and throws `CancellationError`.
     ///
@@ -17,6 +17,7 @@
     /// limit) without them crossing a slow link. Smaller bodies go at once, since the extra round
     /// trip would cost more than the bytes.
     public struct CurlHTTPClient: HTTPClient {
+        /// The server this client talks to.
         public let endpoint: ServerEndpoint
         let pool = CurlHandlePool()
 
@@ -31,6 +32,7 @@
             return "fieldroll/\(FieldRollRelease.number) (protocol \(WireProtocol.version)) \(curl)"
         }()
 
+        /// A client for `endpoint`; no connection is opened until the first request.
         public init(endpoint: ServerEndpoint) {
             _ = Self.globalInit
             self.endpoint = endpoint

@@ -3,12 +3,16 @@ import Foundation
 
 /// One HTTP request as the sync engine makes it.
 public struct HTTPRequest: Sendable {
+    /// `GET`, `HEAD`, `POST` or `PUT`.
     public var method: String
     /// Path and query, e.g. `/v1/sync/pull?after=…`.
     public var path: String
+    /// Request headers, by name.
     public var headers: [String: String]
+    /// The body, if any.
     public var body: Data?
 
+    /// A request to `path` on the endpoint's server.
     public init(method: String, path: String, headers: [String: String] = [:], body: Data? = nil) {
         self.method = method
         self.path = path
@@ -19,8 +23,11 @@ public struct HTTPRequest: Sendable {
 
 /// An HTTP answer; header names are lowercased.
 public struct HTTPResponse: Sendable {
+    /// The HTTP status code.
     public var status: Int
+    /// Response headers, names lowercased.
     public var headers: [String: String]
+    /// The body (empty when it went to a streaming sink).
     public var body: Data
     /// How many new connections the request opened: 0 when it went out on a kept-alive one.
     public var newConnections: Int = 0
@@ -72,8 +79,10 @@ public struct ServerEndpoint: Sendable, Codable, Hashable {
     /// A transfer slower than `lowSpeedBytes` per second for `lowSpeedSeconds` is abandoned
     /// (a dead link rather than a slow one), so a sync never hangs.
     public var lowSpeedBytes: Int = 100
+    /// See ``lowSpeedBytes``.
     public var lowSpeedSeconds: Int = 30
 
+    /// A server at `baseURL` (a trailing `/` is dropped), trusted through the system's CAs unless `caFile` or `pinnedPublicKey` say otherwise.
     public init(baseURL: String, caFile: String? = nil, pinnedPublicKey: String? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.caFile = caFile

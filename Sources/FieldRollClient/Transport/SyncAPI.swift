@@ -6,7 +6,9 @@ import Synchronization
 
 /// The server answered with a problem (RFC 9457): its status and stable code.
 public struct RemoteProblem: FieldRollError {
+    /// The HTTP status it came with.
     public var status: Int
+    /// The server's problem+json answer.
     public var problem: ProblemDetails
     /// Extra headers that matter (`Upload-Offset`).
     public var headers: [String: String]
@@ -20,9 +22,12 @@ public struct RemoteProblem: FieldRollError {
 /// The v1 sync API over an ``HTTPClient``: JSON and gzip in, typed answers or
 /// ``RemoteProblem`` out.
 public struct SyncAPI: Sendable {
+    /// What carries the requests.
     public let http: any HTTPClient
+    /// The device's bearer token (nil before enrolment).
     public var token: String?
 
+    /// The API over `http`, authenticated with `token`.
     public init(http: any HTTPClient, token: String? = nil) {
         self.http = http
         self.token = token

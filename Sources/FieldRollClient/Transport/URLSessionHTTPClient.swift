@@ -16,9 +16,11 @@ import Foundation
 /// sync fetches it again). Timeouts: ``ServerEndpoint/connectTimeout`` for the connection, and
 /// ``ServerEndpoint/lowSpeedSeconds`` without a byte for a request.
 public struct URLSessionHTTPClient: HTTPClient {
+    /// The server this client talks to.
     public let endpoint: ServerEndpoint
     let session: URLSession
 
+    /// A client for `endpoint` with an ephemeral session (no cookies, no cache).
     public init(endpoint: ServerEndpoint) {
         self.endpoint = endpoint
         let configuration = URLSessionConfiguration.ephemeral
