@@ -67,6 +67,21 @@ final class Harness: Sendable {
         }
     }
 
+    /// Starts a server again on the address a stopped one had, as an office restarts after a
+    /// restore. The stopped server's sockets may hold the port for a moment: a bounded number of
+    /// tries, a quarter second apart.
+    static func startAgain(_ config: ServerConfiguration) async throws -> RunningServer {
+        var attempt = 0
+        while true {
+            do { return try await FieldRollServerApp.start(config, logLevel: .critical) } catch let error as any FieldRollError
+                where error.code == .cannotListen && attempt < 40
+            {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+    }
+
     /// A port in the 12,000 below the first ephemeral port (`ip_local_port_range`; 32768 by
     /// default), where the kernel never puts the local end of an outgoing connection.
     static func portBelowEphemeralRange() -> Int {

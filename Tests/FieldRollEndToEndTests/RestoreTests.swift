@@ -48,7 +48,7 @@ struct RestoreTests {
         config.port = port
         let (_, head, _) = try await ServerBackup.restore(config, from: backup, now: DeviceStore.systemClock())
         #expect(head.generation == manifest.generation + 1)
-        let restored = try await FieldRollServerApp.start(config, logLevel: .critical)
+        let restored = try await Harness.startAgain(config)
         defer { Task { await restored.stop() } }
         #expect(try await restored.pipeline.records(of: .household, in: village).count == 2, "the backup predates the 5")
 
@@ -96,7 +96,7 @@ struct RestoreTests {
         await h.server.stop()
         let (_, first, _) = try await ServerBackup.restore(config, from: backup, now: DeviceStore.systemClock())
         #expect(first.generation == manifest.generation + 1)
-        var server = try await FieldRollServerApp.start(config, logLevel: .critical)
+        var server = try await Harness.startAgain(config)
         // On the first restored server: 4 changes, pulled by the reader (its cursor now lies in that timeline).
         try add(pusher, 4, "一")
         #expect(try await pusher.sync().changesApplied == 4)
@@ -106,7 +106,7 @@ struct RestoreTests {
         await server.stop()
         let (_, second, _) = try await ServerBackup.restore(config, from: backup, now: DeviceStore.systemClock())
         #expect(second.generation == first.generation + 1, "above the replaced database's generation, not the backup's + 1 again")
-        server = try await FieldRollServerApp.start(config, logLevel: .critical)
+        server = try await Harness.startAgain(config)
         // Others push before the reader comes back: with a reused generation the reader would skip these.
         try add(other, 3, "二")
         #expect(try await other.sync().changesApplied == 3)
@@ -159,7 +159,7 @@ struct RestoreTests {
         var config = h.configuration
         config.port = port
         _ = try await ServerBackup.restore(config, from: backup, now: DeviceStore.systemClock())
-        let restored = try await FieldRollServerApp.start(config, logLevel: .critical)
+        let restored = try await Harness.startAgain(config)
         defer { Task { await restored.stop() } }
         #expect(try await restored.pipeline.conflicts(includeResolved: true, scope: nil).isEmpty, "the backup predates them")
 

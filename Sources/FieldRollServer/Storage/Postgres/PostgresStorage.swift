@@ -26,6 +26,8 @@ public final class PostgresStorage: ServerStorage {
     /// How long an operation waits for the database before it fails with `storage-failure`, in
     /// seconds (``ServerConfiguration/storageTimeout``).
     let timeout: Double
+    /// Whether PostgreSQL still answers, for operations that run long (``withConnection(_:)``).
+    let liveness = DatabaseLiveness()
 
     init(client: PostgresClient, location: PostgresLocation, logger: Logger, runner: Task<Void, Never>, timeout: Double) {
         self.client = client
@@ -163,10 +165,12 @@ public final class PostgresStorage: ServerStorage {
     /// from a database that is gone or silent, which fails at once.
     ///
     /// Once `body` has its connection, its length is not bounded (an import may take long) but
-    /// the database's liveness is: each ``timeout`` seconds `body` runs, a connection of its own
-    /// asks the database whether it still answers. When it does not (a host that hangs, a link
-    /// that drops packets silently), `body`'s connection is closed — the database rolls back
-    /// whatever it had not committed — and the call fails.
+    /// the database's liveness is: each ``timeout`` seconds `body` runs, it asks
+    /// ``DatabaseLiveness`` whether the database answers — yes when any operation completed in
+    /// the last period, else one shared probe on a connection of its own. After two silent
+    /// periods in a row (a host that hangs, a link that drops packets silently), `body`'s
+    /// connection is closed — the database rolls back whatever it had not committed — and the
+    /// call fails.
     /// - Throws: ``StorageError`` `storage-failure` when the database does not answer.
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let (leased, signal) = AsyncStream<Void>.makeStream()
@@ -198,25 +202,32 @@ public final class PostgresStorage: ServerStorage {
                     )
                 }
             }
+            // Two silent periods in a row, not one: a busy database is slow, a gone one is silent.
+            var silent = 0
             while true {
-                do { return try await Deadline.run(seconds: timeout) { try await work.value } } catch is Deadline.Expired {}
+                do {
+                    let value = try await Deadline.run(seconds: timeout) { try await work.value }
+                    liveness.noteAlive()
+                    return value
+                } catch is Deadline.Expired {}
                 let location = self.location
                 let logger = self.logger
-                do {
-                    try await Deadline.run(seconds: probeSeconds) { try await Self.probe(location, logger: logger) }
-                } catch {
-                    work.cancel()
-                    // Closed here, the connection's query fails at once; the server, when it
-                    // answers again, finds the connection gone and rolls its transaction back.
-                    if let connection = held.withLock({ $0 }) { Task { try? await connection.close() } }
-                    let why = error is Deadline.Expired ? "no answer" : Self.describe(error)
-                    let failure = StorageError(
-                        .storageFailure,
-                        "PostgreSQL at \(location.address) stopped answering during the operation (\(why)); what it had not committed "
-                            + "is rolled back, try again")
-                    logger.error("\(failure.message)")
-                    throw failure
+                if await liveness.answers(within: timeout, probe: { try await Self.probe(location, logger: logger) }) {
+                    silent = 0
+                    continue
                 }
+                silent += 1
+                if silent < 2 { continue }
+                work.cancel()
+                // Closed here, the connection's query fails at once; the server, when it answers
+                // again, finds the connection gone and rolls its transaction back.
+                if let connection = held.withLock({ $0 }) { Task { try? await connection.close() } }
+                let failure = StorageError(
+                    .storageFailure,
+                    "PostgreSQL at \(location.address) stopped answering during the operation (no answer); what it had not committed "
+                        + "is rolled back, try again")
+                logger.error("\(failure.message)")
+                throw failure
             }
         } onCancel: {
             work.cancel()
