@@ -18,6 +18,7 @@ public struct HLCTimestamp: Hashable, Comparable, Codable, Sendable, CustomStrin
     /// The largest physical value the wire form can carry (15 digits).
     public static let maxPhysical: Int64 = 999_999_999_999_999
 
+    /// Makes a reading from its three parts, unchecked.
     public init(physical: Int64, logical: UInt16, node: NodeID) {
         self.physical = physical
         self.logical = logical

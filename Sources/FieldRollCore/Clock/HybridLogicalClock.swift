@@ -92,11 +92,14 @@ public struct HybridLogicalClock: Sendable, Hashable {
 /// keeps the change in its outbox, corrects its clock from the server's time and re-stamps its
 /// unacknowledged changes, so nothing is lost and nothing wins by a wrong clock.
 public struct ClockSkewError: FieldRollError, Hashable {
+    /// The refused stamp.
     public let stamp: HLCTimestamp
     /// Milliseconds ahead of the receiver's physical time.
     public let ahead: Int64
+    /// The receiver's bound on how far ahead a stamp may be, in milliseconds.
     public let maxDrift: Int64
 
+    /// Makes the error for `stamp`, `ahead` ms ahead of a receiver that accepts at most `maxDrift` ms.
     public init(stamp: HLCTimestamp, ahead: Int64, maxDrift: Int64) {
         self.stamp = stamp
         self.ahead = ahead

@@ -14,6 +14,7 @@ public struct ErrorCodeDefinition: Sendable, Hashable {
     /// One line that says what the code means.
     public var meaning: String
 
+    /// Makes a table row from a code, its HTTP status, its title and its meaning.
     public init(_ code: ErrorCode, _ status: Int, _ title: String, _ meaning: String) {
         self.code = code
         self.status = status

@@ -2,8 +2,11 @@
 ///
 /// Birth dates and benefit start dates are days, not instants: no time zone can shift them.
 public struct CalendarDate: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    /// The year, 1800–2200.
     public let year: Int
+    /// The month, 1–12.
     public let month: Int
+    /// The day of the month, 1–31.
     public let day: Int
 
     /// - Throws: ``ValidationError`` for a day that does not exist (2023-02-29) or a year

@@ -4,8 +4,10 @@
 public struct Fen: Hashable, Comparable, Codable, Sendable, CustomStringConvertible,
     ExpressibleByIntegerLiteral, AdditiveArithmetic
 {
+    /// The amount in fen.
     public var rawValue: Int64
 
+    /// Wraps an amount in fen.
     public init(_ fen: Int64) { rawValue = fen }
     public init(integerLiteral value: Int64) { rawValue = value }
 
@@ -35,6 +37,7 @@ public struct Fen: Hashable, Comparable, Codable, Sendable, CustomStringConverti
     public static var zero: Fen { 0 }
     public static func + (a: Fen, b: Fen) -> Fen { Fen(a.rawValue + b.rawValue) }
     public static func - (a: Fen, b: Fen) -> Fen { Fen(a.rawValue - b.rawValue) }
+    /// The amount `n` times over.
     public static func * (a: Fen, n: Int64) -> Fen { Fen(a.rawValue * n) }
     public static func < (a: Fen, b: Fen) -> Bool { a.rawValue < b.rawValue }
 

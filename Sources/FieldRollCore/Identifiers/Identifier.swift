@@ -6,8 +6,10 @@ import Foundation
 /// type keeps a ``HouseholdID`` from being passed where a ``MemberID`` is wanted. On the wire
 /// it is the lowercase UUID string.
 public struct Identifier<Entity>: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    /// The UUID.
     public let uuid: UUID
 
+    /// Wraps `uuid`; by default a new random one.
     public init(_ uuid: UUID = UUID()) { self.uuid = uuid }
 
     /// Parses a UUID string (any case).
@@ -38,13 +40,23 @@ public struct Identifier<Entity>: Hashable, Comparable, Codable, Sendable, Custo
     }
 }
 
+/// The id of a ``Household``.
 public typealias HouseholdID = Identifier<Household>
+/// The id of a ``Member``.
 public typealias MemberID = Identifier<Member>
+/// The id of a ``Visit``.
 public typealias VisitID = Identifier<Visit>
+/// The id of a ``CheckIn``.
 public typealias CheckInID = Identifier<CheckIn>
+/// The id of an ``Enrolment``.
 public typealias EnrolmentID = Identifier<Enrolment>
+/// The id of a ``ReviewAction``.
 public typealias ReviewActionID = Identifier<ReviewAction>
+/// The id of a ``BenefitStandard``.
 public typealias StandardID = Identifier<BenefitStandard>
+/// The id of an ``AmountChange``.
 public typealias AmountChangeID = Identifier<AmountChange>
+/// The id of a ``Change``.
 public typealias ChangeID = Identifier<Change>
+/// The id of a ``ChangeSet``.
 public typealias ChangeSetID = Identifier<ChangeSet>

@@ -6,6 +6,7 @@ public struct Instant: Hashable, Comparable, Codable, Sendable, CustomStringConv
     /// Milliseconds since 1970-01-01T00:00:00Z.
     public let millis: Int64
 
+    /// The instant `millis` milliseconds after 1970-01-01T00:00:00Z.
     public init(millis: Int64) { self.millis = millis }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.mmm]Z`.

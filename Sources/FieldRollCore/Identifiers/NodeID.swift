@@ -4,6 +4,7 @@
 /// compared as text. Up to 64 characters of `a-z`, `0-9`, `-`, `_`, `.`; devices use their
 /// lowercase UUID.
 public struct NodeID: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    /// The id text.
     public let rawValue: String
 
     /// - Throws: ``ValidationError`` for an empty, over-long or oddly-charactered id.

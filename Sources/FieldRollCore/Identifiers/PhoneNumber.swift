@@ -2,8 +2,11 @@
 /// (area code and number, 7–12 digits, optionally with one hyphen). Sensitive: the device store
 /// encrypts it at rest.
 public struct PhoneNumber: Hashable, Codable, Sendable, CustomStringConvertible {
+    /// The number as entered, without spaces.
     public let rawValue: String
 
+    /// Validates a number and removes its spaces.
+    /// - Throws: ``ValidationError`` (reported under `field`) unless `text` is an 11-digit mobile number or a landline with area code.
     public init(_ text: String, field: String = "phone") throws(ValidationError) {
         let compact = text.filter { $0 != " " }
         let digits = compact.filter { $0 != "-" }

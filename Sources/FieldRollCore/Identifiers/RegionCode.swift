@@ -11,10 +11,15 @@
 public struct RegionCode: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
     /// The administrative level a code denotes, from its trailing zero groups.
     public enum Level: Int, Comparable, Codable, Sendable {
+        /// A province: 2 significant digits.
         case province = 2
+        /// A city (prefecture): 4 significant digits.
         case city = 4
+        /// A county or district: 6 significant digits.
         case county = 6
+        /// A township or street office: 9 significant digits.
         case township = 9
+        /// A village or neighbourhood committee: all 12 digits.
         case village = 12
 
         public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }

@@ -5,6 +5,7 @@
 /// MOD 11-2. Validation checks all four, so a mistyped digit is caught on the device before it
 /// ever reaches the roll. Sensitive: the device store encrypts it at rest.
 public struct ResidentID: Hashable, Codable, Sendable, CustomStringConvertible {
+    /// The 18 characters, with an uppercase `X`.
     public let rawValue: String
 
     static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]

@@ -3,6 +3,7 @@ import Foundation
 
 /// A SHA-256 digest, the content address of a photo or any blob: 64 lowercase hex digits.
 public struct SHA256Digest: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    /// The 64 lowercase hex digits.
     public let hex: String
 
     /// Parses 64 hex digits (either case; stored lowercase).

@@ -2,6 +2,7 @@
 public struct FieldWrite: Hashable, Codable, Sendable {
     /// The field's wire name.
     public var field: String
+    /// The value written, as JSON.
     public var value: JSONValue
     /// The writer's clock reading when it wrote.
     public var stamp: HLCTimestamp
@@ -15,6 +16,7 @@ public struct FieldWrite: Hashable, Codable, Sendable {
     /// The members a write may carry on the wire; a server refuses others.
     public static let wireMembers = Set(CodingKeys.allCases.map(\.rawValue))
 
+    /// Makes a write of `value` to `field`, stamped `stamp` and based on `base`.
     public init(field: String, value: JSONValue, stamp: HLCTimestamp, base: HLCTimestamp?) {
         self.field = field
         self.value = value

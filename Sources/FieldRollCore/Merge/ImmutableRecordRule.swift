@@ -23,9 +23,12 @@ public enum ImmutableRecordRule {
 
 /// A different body arrived under the id of an immutable record that already exists.
 public struct ImmutableConflictError: FieldRollError, Hashable {
+    /// The kind of the record.
     public let entity: EntityKind
+    /// The record's id.
     public let id: String
 
+    /// Makes the error for the record `id` of kind `entity`.
     public init(entity: EntityKind, id: String) {
         self.entity = entity
         self.id = id

@@ -8,8 +8,10 @@ public struct RecordState: Hashable, Codable, Sendable {
     /// The reserved field that marks a record deleted.
     public static let deletedField = "_deleted"
 
+    /// Every field by wire name, with the version that currently holds it.
     public var fields: [String: StampedValue]
 
+    /// Makes a state from stamped fields; by default an empty one.
     public init(fields: [String: StampedValue] = [:]) { self.fields = fields }
 
     /// The field-wise winner of `self` and `other`.

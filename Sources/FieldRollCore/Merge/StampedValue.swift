@@ -1,11 +1,14 @@
 /// A field's value with the stamp of the write that set it and the stamp that write was based on.
 public struct StampedValue: Hashable, Codable, Sendable {
+    /// The field's value.
     public var value: JSONValue
+    /// The clock reading of the write that set the value.
     public var stamp: HLCTimestamp
     /// The stamp of the version the writer had seen in this field when it wrote (nil: none).
     /// Kept so a late, older write that this one already replaced is not taken for a conflict.
     public var base: HLCTimestamp?
 
+    /// Makes a version of a field from a value, its stamp and the stamp it was based on.
     public init(value: JSONValue, stamp: HLCTimestamp, base: HLCTimestamp? = nil) {
         self.value = value
         self.stamp = stamp

@@ -36,26 +36,36 @@ public struct AmountChange: Codable, Sendable, Hashable {
         }
     }
 
+    /// The entry's id.
     public var id: AmountChangeID
+    /// The enrolment whose amount this is.
     public var enrolmentID: EnrolmentID
+    /// The enrolled household.
     public var householdID: HouseholdID
     public var region: RegionCode
+    /// The enrolment's programme.
     public var programme: Programme
     /// The amount before (0 for the first).
     public var previous: Fen
     /// The amount from ``effectiveFrom`` on.
     public var amount: Fen
+    /// The first day the change applies to.
     public var effectiveFrom: CalendarDate
+    /// Why the amount changed, or why payment stopped or started again.
     public var cause: Cause
     /// For people: `standard 2027-01-01 rural-dibao 139901000000: 780.00 → 820.00 yuan/person`.
     public var reason: String
     /// The standard used, and the survey visit the income came from (for a status entry, those
     /// of the amount in force; nil when none is on record, as for an imported enrolment).
     public var standard: StandardID?
+    /// The survey visit the income came from (see ``standard``); nil when none is on record.
     public var visit: VisitID?
+    /// The figures the amount came from; nil when none are on record, as for an imported enrolment.
     public var computation: BenefitComputation?
+    /// When the server recorded the change.
     public var at: Instant
 
+    /// Makes an entry of the amount history; a new random id by default.
     public init(
         id: AmountChangeID = AmountChangeID(), enrolmentID: EnrolmentID, householdID: HouseholdID, region: RegionCode,
         programme: Programme, previous: Fen, amount: Fen, effectiveFrom: CalendarDate, cause: Cause, reason: String,
@@ -92,10 +102,12 @@ public struct AmountChange: Codable, Sendable, Hashable {
 /// `income.` answer that is not a non-negative whole number (text, a fraction) is not an amount:
 /// it is left out and named in ``ignored``, so the amount's reason can say so.
 public struct SurveyIncome: Hashable, Sendable {
+    /// The sum of the income answers that are amounts, in fen a month.
     public var total: Fen
     /// Income answers that are not amounts in fen, by key, sorted.
     public var ignored: [String]
 
+    /// Reads the income from a visit's survey answers.
     public init(answers: [String: JSONValue]) {
         var total = Fen.zero
         var ignored: [String] = []

@@ -2,11 +2,14 @@
 public struct ProgrammeStandard: Hashable, Codable, Sendable {
     /// The area it applies to: a county, township or village code (a scope).
     public var region: RegionCode
+    /// The programme the standard is for.
     public var programme: Programme
     /// Monthly standard per person, in fen.
     public var monthlyPerCapita: Fen
+    /// The first day the standard applies.
     public var effectiveFrom: CalendarDate
 
+    /// Makes a standard for `programme` in `region` from `effectiveFrom` on.
     public init(region: RegionCode, programme: Programme, monthlyPerCapita: Fen, effectiveFrom: CalendarDate) {
         self.region = region
         self.programme = programme

@@ -24,6 +24,7 @@ public struct BenefitRule: Hashable, Codable, Sendable {
         case yuanDown = "yuan-down"
     }
 
+    /// How the gap is rounded.
     public var rounding: Rounding
     /// The least a household found eligible is paid a month (0: no minimum).
     public var minimum: Fen
@@ -31,6 +32,7 @@ public struct BenefitRule: Hashable, Codable, Sendable {
     /// To the fen, no minimum.
     public static let standard = BenefitRule(rounding: .fen, minimum: .zero)
 
+    /// Makes a rule from a rounding and a minimum monthly amount in fen.
     public init(rounding: Rounding, minimum: Fen) {
         self.rounding = rounding
         self.minimum = minimum
@@ -77,6 +79,7 @@ public struct BenefitComputation: Hashable, Codable, Sendable {
     /// The monthly amount after the ``BenefitRule``; 0: not eligible.
     public var amount: Fen
 
+    /// Makes a computation from its figures as given.
     public init(perCapitaStandard: Fen, size: Int, income: Fen, gap: Fen, amount: Fen) {
         self.perCapitaStandard = perCapitaStandard
         self.size = size

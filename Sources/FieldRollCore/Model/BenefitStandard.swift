@@ -4,17 +4,22 @@
 /// A later record for the same area, programme and effective date replaces an earlier one (the
 /// one entered last counts): that is how a mistyped standard is corrected, with both on record.
 public struct BenefitStandard: Codable, Sendable, Hashable {
+    /// The record's id.
     public var id: StandardID
     /// The area: a county, township or village code. The most specific area wins.
     public var region: RegionCode
+    /// The programme the standard is for.
     public var programme: Programme
     /// Monthly standard per person, in fen.
     public var monthlyPerCapita: Fen
+    /// The first day the standard applies.
     public var effectiveFrom: CalendarDate
     /// Who set it (the office's name for the decision, in the audit log too).
     public var setBy: String
+    /// When the office recorded it.
     public var at: Instant
 
+    /// Makes a standard record; a new random id by default.
     public init(
         id: StandardID = StandardID(), region: RegionCode, programme: Programme, monthlyPerCapita: Fen, effectiveFrom: CalendarDate,
         setBy: String, at: Instant

@@ -3,20 +3,28 @@
 /// Immutable and signed whole by the device that took it. A remote face-match carries its match
 /// score (per mille, 0–1000) and the face photo's hash.
 public struct CheckIn: SignedRecord, Hashable {
+    /// The check-in's id.
     public var id: CheckInID
+    /// The member who checked in.
     public var memberID: MemberID
+    /// The member's household.
     public var householdID: HouseholdID
     public var region: RegionCode
+    /// When the check-in was taken.
     public var at: Instant
     /// The service hall, or "home" for remote check-ins.
     public var place: String
+    /// How the person checked in.
     public var method: CheckInMethod
     /// Face-match score per mille; required for `remote-face-match`.
     public var matchScore: Int?
+    /// The SHA-256 of the face photo; required for `remote-face-match`.
     public var photo: SHA256Digest?
+    /// The device that took the check-in and signed it.
     public var device: DeviceID
     public var signature: String?
 
+    /// Makes a check-in; a new random id by default, unsigned until `signature` is set.
     public init(
         id: CheckInID = CheckInID(), memberID: MemberID, householdID: HouseholdID, region: RegionCode, at: Instant,
         place: String, method: CheckInMethod, matchScore: Int? = nil, photo: SHA256Digest? = nil, device: DeviceID,

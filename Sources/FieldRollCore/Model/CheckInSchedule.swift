@@ -2,8 +2,13 @@ import Foundation
 
 /// How often a programme's recipients must check in.
 public enum CheckInInterval: String, Codable, Sendable, CaseIterable {
-    case monthly, quarterly
+    /// Every calendar month.
+    case monthly
+    /// Every three calendar months.
+    case quarterly
+    /// Every six calendar months.
     case halfYearly = "half-yearly"
+    /// Every twelve calendar months.
     case yearly
     /// No periodic check-in (temporary assistance is paid once).
     case none
@@ -54,6 +59,7 @@ public struct CheckInSchedule: Hashable, Codable, Sendable {
         intervals: [.urbanDibao: .quarterly, .ruralDibao: .quarterly, .extremePoverty: .monthly, .temporaryAssistance: .none],
         graceDays: 15, matchThreshold: 800)
 
+    /// Makes a schedule from each programme's interval, the grace days and the face-match threshold (per mille).
     public init(intervals: [Programme: CheckInInterval], graceDays: Int, matchThreshold: Int) {
         self.intervals = intervals
         self.graceDays = graceDays
@@ -94,6 +100,7 @@ public struct CheckInSchedule: Hashable, Codable, Sendable {
 
 /// Where one enrolment stands with its check-ins on a given day (see ``CheckInSchedule``).
 public struct CheckInStanding: Hashable, Codable, Sendable {
+    /// Where an enrolment stands in its check-in window.
     public enum State: String, Codable, Sendable, CaseIterable {
         /// The due date is still ahead.
         case upcoming
@@ -103,19 +110,25 @@ public struct CheckInStanding: Hashable, Codable, Sendable {
         case overdue
     }
 
+    /// The enrolment.
     public var enrolmentID: EnrolmentID
+    /// The enrolled household.
     public var householdID: HouseholdID
     /// The household's village (or wherever its enrolment lives).
     public var region: RegionCode
+    /// The enrolment's programme.
     public var programme: Programme
+    /// The programme's check-in interval.
     public var interval: CheckInInterval
     /// The household's last check-in that counts; nil when there has been none since enrolment.
     public var lastCheckIn: CheckInSummary?
     /// The day the current window started.
     public var anchor: CalendarDate
+    /// The day the next check-in is due: the interval after ``anchor``.
     public var due: CalendarDate
     /// The last day of grace; after it the household is overdue.
     public var graceEnds: CalendarDate
+    /// Upcoming, due or overdue.
     public var state: State
     /// Days from the due date to the day asked about (0 before it).
     public var daysOverdue: Int
@@ -123,14 +136,20 @@ public struct CheckInStanding: Hashable, Codable, Sendable {
 
 /// The parts of a check-in a list shows.
 public struct CheckInSummary: Hashable, Codable, Sendable {
+    /// The check-in's id.
     public var id: CheckInID
+    /// The member who checked in.
     public var memberID: MemberID
+    /// When the check-in was taken.
     public var at: Instant
     /// The day in Asia/Shanghai.
     public var day: CalendarDate
+    /// How the person checked in.
     public var method: CheckInMethod
+    /// The face-match score per mille, if any.
     public var matchScore: Int?
 
+    /// The summary of `c`.
     public init(_ c: CheckIn) {
         id = c.id
         memberID = c.memberID

@@ -4,22 +4,31 @@
 /// the amount comes from ``BenefitCalculator``); devices pull a read-only copy so a caseworker
 /// can tell a household where its case stands.
 public struct Enrolment: FieldMergedRecord {
+    /// ``EntityKind/enrolment``: server-only, merged field by field.
     public static let kind = EntityKind.enrolment
 
+    /// The enrolment's id.
     public var id: EnrolmentID
+    /// The household that applied.
     public var householdID: HouseholdID
     public var region: RegionCode
+    /// The programme applied for.
     public var programme: Programme
+    /// Where the case stands in the review chain, or on the roll.
     public var status: EnrolmentStatus
     /// Monthly benefit for the whole household, in fen.
     public var monthlyAmount: Fen
+    /// The day the household applied.
     public var appliedOn: CalendarDate
+    /// The first day on the roll; required once enrolled.
     public var startDate: CalendarDate?
+    /// The day the enrolment ends; nil while no end is set.
     public var endDate: CalendarDate?
     /// The day the current status began (the review chain's deadlines and the public notice's
     /// days count from it); nil for records imported without it.
     public var statusSince: CalendarDate?
 
+    /// Makes an enrolment; a new random id by default.
     public init(
         id: EnrolmentID = EnrolmentID(), householdID: HouseholdID, region: RegionCode, programme: Programme,
         status: EnrolmentStatus, monthlyAmount: Fen, appliedOn: CalendarDate, startDate: CalendarDate? = nil,
@@ -37,6 +46,7 @@ public struct Enrolment: FieldMergedRecord {
         self.statusSince = statusSince
     }
 
+    /// The wire fields, every one written by the server only.
     public static let schema = EntitySchema(
         kind: .enrolment,
         fields: [

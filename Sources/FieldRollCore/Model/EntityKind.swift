@@ -1,8 +1,18 @@
 /// The kinds of record FieldRoll replicates, and how each replicates.
 public enum EntityKind: String, Codable, Sendable, CaseIterable {
-    case household, member, visit, photo
+    /// A household (``Household``): mutable.
+    case household
+    /// A member of a household (``Member``): mutable.
+    case member
+    /// A survey visit (``Visit``): immutable once signed.
+    case visit
+    /// A photo's record (``Photo``): immutable; the bytes travel as a blob.
+    case photo
+    /// A recipient's check-in (``CheckIn``): immutable.
     case checkIn = "check-in"
+    /// An application or enrolment on a roll (``Enrolment``): server-only.
     case enrolment
+    /// A step of the review chain (``ReviewAction``): immutable.
     case reviewAction = "review-action"
     /// A programme's per-capita standard for an area, from a date (``BenefitStandard``).
     case standard
@@ -23,6 +33,7 @@ public enum EntityKind: String, Codable, Sendable, CaseIterable {
         case serverRecord
     }
 
+    /// How records of this kind replicate.
     public var replication: Replication {
         switch self {
         case .household, .member: .mutable

@@ -3,9 +3,13 @@
 /// The typed struct is a view over a ``RecordState``: ``fieldValues`` gives the wire fields it
 /// sets, ``init(id:values:)`` reads it back from merged state and validates it.
 public protocol FieldMergedRecord: Codable, Sendable, Hashable, Validatable {
+    /// The type of the record's id.
     associatedtype ID: Hashable & Sendable & Codable & CustomStringConvertible
+    /// The kind of record.
     static var kind: EntityKind { get }
+    /// The wire fields of the kind and their rules.
     static var schema: EntitySchema { get }
+    /// The record's id.
     var id: ID { get }
     /// The region the record lives in; what scopes check.
     var region: RegionCode { get }

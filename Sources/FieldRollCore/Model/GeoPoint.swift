@@ -1,9 +1,13 @@
 /// A GPS fix: WGS-84 degrees and the receiver's accuracy estimate in metres.
 public struct GeoPoint: Hashable, Codable, Sendable {
+    /// Latitude in degrees, -90 to 90.
     public var latitude: Double
+    /// Longitude in degrees, -180 to 180.
     public var longitude: Double
+    /// The receiver's accuracy estimate in metres; nil when it gave none.
     public var accuracy: Double?
 
+    /// Makes a fix from WGS-84 degrees and an optional accuracy in metres.
     public init(latitude: Double, longitude: Double, accuracy: Double? = nil) {
         self.latitude = latitude
         self.longitude = longitude

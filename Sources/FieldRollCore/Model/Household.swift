@@ -4,16 +4,20 @@
 /// the same household both survive. `crossCheck` is written by the central office only (the
 /// result of matching declared income against other departments' data).
 public struct Household: FieldMergedRecord {
+    /// ``EntityKind/household``: mutable, merged field by field.
     public static let kind = EntityKind.household
 
+    /// The household's id.
     public var id: HouseholdID
     /// The village (12-digit code) the household is registered in.
     public var region: RegionCode
+    /// The address in words.
     public var address: String
     /// The head's name as on the resident ID.
     public var headName: String
     /// Contact phone; sensitive.
     public var phone: PhoneNumber?
+    /// How the household is housed.
     public var housing: Housing
     /// Floor area in square metres.
     public var housingArea: Int?
@@ -21,10 +25,12 @@ public struct Household: FieldMergedRecord {
     public var declaredMonthlyIncome: Fen
     /// Declared assets in words: vehicles, livestock, deposits.
     public var assets: String?
+    /// Free-text notes.
     public var notes: String?
     /// Central office's cross-check result; server-owned.
     public var crossCheck: String?
 
+    /// Makes a household; a new random id by default.
     public init(
         id: HouseholdID = HouseholdID(), region: RegionCode, address: String, headName: String, phone: PhoneNumber? = nil,
         housing: Housing, housingArea: Int? = nil, declaredMonthlyIncome: Fen, assets: String? = nil, notes: String? = nil,
@@ -43,6 +49,7 @@ public struct Household: FieldMergedRecord {
         self.crossCheck = crossCheck
     }
 
+    /// The wire fields; `crossCheck` is written by the server only.
     public static let schema = EntitySchema(
         kind: .household,
         fields: [

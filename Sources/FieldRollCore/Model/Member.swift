@@ -2,24 +2,37 @@
 ///
 /// Mutable and merged field by field. `residentID` and `phone` are sensitive.
 public struct Member: FieldMergedRecord {
+    /// ``EntityKind/member``: mutable, merged field by field.
     public static let kind = EntityKind.member
 
+    /// The member's id.
     public var id: MemberID
+    /// The household the member belongs to.
     public var householdID: HouseholdID
     /// The household's village, repeated so scope checks need no join.
     public var region: RegionCode
+    /// The member's name.
     public var name: String
+    /// The resident identity number; sensitive.
     public var residentID: ResidentID
+    /// Relation to the household's head.
     public var relation: Relation
+    /// Date of birth; must match the one in ``residentID``.
     public var birthDate: CalendarDate
+    /// Sex; must match the one ``residentID`` encodes.
     public var sex: Sex
+    /// Disability grade, or none.
     public var disability: Disability
+    /// State of health.
     public var health: Health
+    /// Work status.
     public var work: WorkStatus
     /// This member's monthly income, in fen.
     public var monthlyIncome: Fen
+    /// Contact phone; sensitive.
     public var phone: PhoneNumber?
 
+    /// Makes a member; a new random id by default. Birth date and sex are taken from `residentID`.
     public init(
         id: MemberID = MemberID(), householdID: HouseholdID, region: RegionCode, name: String, residentID: ResidentID,
         relation: Relation, disability: Disability = .none, health: Health = .healthy, work: WorkStatus,
@@ -40,6 +53,7 @@ public struct Member: FieldMergedRecord {
         self.phone = phone
     }
 
+    /// The wire fields; `residentID` and `phone` are sensitive.
     public static let schema = EntitySchema(
         kind: .member,
         fields: [

@@ -1,6 +1,8 @@
 /// A calendar month, written `YYYY-MM` (`2026-12`): what a payment list is for.
 public struct CalendarMonth: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    /// The year.
     public let year: Int
+    /// The month, 1–12.
     public let month: Int
 
     /// Parses `YYYY-MM`.
@@ -56,9 +58,12 @@ public struct CalendarMonth: Hashable, Comparable, Codable, Sendable, CustomStri
 /// A day from which an enrolment's status holds: enrolled from its start, suspended, resumed
 /// (enrolled again), terminated — what the payment of a month is prorated by.
 public struct StatusChange: Hashable, Codable, Sendable {
+    /// The first day the status holds.
     public var day: CalendarDate
+    /// The status from that day on.
     public var status: EnrolmentStatus
 
+    /// Makes a status change: `status` holds from `day`.
     public init(day: CalendarDate, status: EnrolmentStatus) {
         self.day = day
         self.status = status
@@ -74,12 +79,17 @@ public struct StatusChange: Hashable, Codable, Sendable {
 /// half up to the fen once. Worked: 660.00 a month, suspended from the 16th of a 30-day month →
 /// 66,000 × 15 ÷ 30 = 33,000 fen = **330.00**.
 public struct MonthlyPayment: Hashable, Codable, Sendable {
+    /// The enrolment paid.
     public var enrolmentID: EnrolmentID
+    /// The enrolled household.
     public var householdID: HouseholdID
+    /// The enrolment's region.
     public var region: RegionCode
+    /// The enrolment's programme.
     public var programme: Programme
     /// The household's head, in full (the payment list is the office's, not a notice).
     public var headName: String
+    /// The month paid for.
     public var month: CalendarMonth
     /// What is due for the month.
     public var amount: Fen
@@ -90,8 +100,11 @@ public struct MonthlyPayment: Hashable, Codable, Sendable {
 
     /// Consecutive days of the month with one amount and one status.
     public struct Period: Hashable, Codable, Sendable {
+        /// The period's first day.
         public var from: CalendarDate
+        /// The period's last day.
         public var through: CalendarDate
+        /// How many days the period has.
         public var days: Int
         /// The status those days (nil before the enrolment's start).
         public var status: EnrolmentStatus?
@@ -99,6 +112,7 @@ public struct MonthlyPayment: Hashable, Codable, Sendable {
         public var statusSince: CalendarDate?
         /// The monthly amount in force those days (0 before any), and from when.
         public var monthlyAmount: Fen
+        /// The day that amount took effect; nil when no amount change is on record.
         public var amountSince: CalendarDate?
         /// Why the amount is what it is (`standard`, `visit`, `approval`), when known.
         public var cause: AmountChange.Cause?

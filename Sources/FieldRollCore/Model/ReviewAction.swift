@@ -3,16 +3,25 @@
 /// Immutable; the server applies it to the ``Enrolment``. Every approval is accountable: the
 /// reviewer and reason stay on record for the public notice and any later audit.
 public struct ReviewAction: Codable, Sendable, Hashable {
+    /// The action's id.
     public var id: ReviewActionID
+    /// The enrolment decided on.
     public var enrolmentID: EnrolmentID
     public var region: RegionCode
+    /// Who decided, by name.
     public var reviewer: String
+    /// The reviewer's role: reviewer, approver or admin.
     public var role: Role
+    /// The step of the review chain decided.
     public var step: ReviewStep
+    /// What was decided.
     public var decision: ReviewDecision
+    /// Why; required unless the decision is to approve.
     public var reason: String
+    /// When the decision was made.
     public var at: Instant
 
+    /// Makes a review action; a new random id by default.
     public init(
         id: ReviewActionID = ReviewActionID(), enrolmentID: EnrolmentID, region: RegionCode, reviewer: String, role: Role,
         step: ReviewStep, decision: ReviewDecision, reason: String, at: Instant

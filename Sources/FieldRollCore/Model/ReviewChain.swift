@@ -182,12 +182,14 @@ public struct ReviewChain: Hashable, Codable, Sendable {
 
 /// Where a review decision moves an application.
 public struct ReviewTransition: Hashable, Sendable {
+    /// The status the application moves to.
     public var status: EnrolmentStatus
     /// The day the new status begins.
     public var since: CalendarDate
     /// False for a decision that leaves the enrolment as it was (`confirm`): nothing to write.
     public var moves: Bool
 
+    /// Makes a transition to `status` from `since`; `moves` false for a decision that changes nothing.
     public init(status: EnrolmentStatus, since: CalendarDate, moves: Bool = true) {
         self.status = status
         self.since = since
@@ -200,6 +202,7 @@ public struct ReviewRefusal: FieldRollError, Hashable {
     public var code: ErrorCode
     public var message: String
 
+    /// Makes a refusal with its error code and message.
     public init(_ code: ErrorCode, _ message: String) {
         self.code = code
         self.message = message

@@ -27,6 +27,8 @@ public struct ReviewChains: Hashable, Sendable {
     /// Every county on ``ReviewChain/standard``, no holidays.
     public static let standard = ReviewChains()
 
+    /// Makes the chains from a fallback, the counties' own chains and the holidays; a region given in
+    /// `counties` is reduced to its county. No make-up working days.
     public init(fallback: ReviewChain = .standard, counties: [RegionCode: ReviewChain] = [:], holidays: Set<CalendarDate> = []) {
         self.fallback = fallback
         self.counties = Dictionary(uniqueKeysWithValues: counties.map { ($0.key.ancestor(at: .county), $0.value) })

@@ -3,15 +3,20 @@
 /// Immutable once signed ("whoever investigates signs"): the author's device signs the whole
 /// record with Ed25519, and a correction is a new visit whose `supersedes` names the old one.
 public struct Visit: SignedRecord, Hashable {
+    /// The visit's id.
     public var id: VisitID
+    /// The household visited.
     public var householdID: HouseholdID
     public var region: RegionCode
     /// The caseworker's name, as they sign survey sheets.
     public var author: String
     /// The device that recorded and signed the visit.
     public var device: DeviceID
+    /// When the visit started.
     public var startedAt: Instant
+    /// When the visit ended.
     public var endedAt: Instant
+    /// Where the visit took place, by GPS; nil without a fix.
     public var location: GeoPoint?
     /// Survey answers by question key (`income.wages`, `housing.condition`, …).
     public var answers: [String: JSONValue]
@@ -22,6 +27,7 @@ public struct Visit: SignedRecord, Hashable {
     /// Base64 Ed25519 signature over the canonical JSON of every other field.
     public var signature: String?
 
+    /// Makes a visit; a new random id by default, unsigned until `signature` is set.
     public init(
         id: VisitID = VisitID(), householdID: HouseholdID, region: RegionCode, author: String, device: DeviceID,
         startedAt: Instant, endedAt: Instant, location: GeoPoint? = nil, answers: [String: JSONValue],
@@ -43,6 +49,7 @@ public struct Visit: SignedRecord, Hashable {
 
     /// At most this many answers, and photos, per visit.
     public static let maxAnswers = 500
+    /// At most this many photos per visit.
     public static let maxPhotos = 50
 
     public func validate() -> [FieldIssue] {

@@ -48,7 +48,9 @@ extension SignedRecord {
 
 /// A signature is missing, malformed, or does not verify.
 public struct SignatureError: FieldRollError, Hashable {
+    /// What is wrong with the signature, in words; also the error's message.
     public let reason: String
+    /// Makes the error with its reason.
     public init(reason: String) { self.reason = reason }
     public var code: ErrorCode { .badSignature }
     public var message: String { reason }
@@ -69,6 +71,8 @@ extension Curve25519.Signing.PublicKey {
 
 /// Something that checks a base64 Ed25519 signature over bytes (a public key).
 public protocol SignatureVerifier {
+    /// Checks `signature`, a base64 Ed25519 signature, against `bytes`.
+    /// - Throws: ``SignatureError`` when the signature is malformed or does not verify.
     func verify(signature base64: String, over bytes: [UInt8]) throws(SignatureError)
 }
 

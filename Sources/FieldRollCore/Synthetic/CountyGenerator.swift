@@ -10,16 +10,20 @@
 /// let county = CountyGenerator(seed: 7, households: 20_000).generate()
 /// ```
 public struct CountyGenerator: Sendable {
+    /// The seed; the same seed and size give the same county.
     public let seed: UInt64
+    /// How many households to make (never negative).
     public let householdCount: Int
     /// The day the roll is as of: ages and benefit start dates count from it.
     public let asOf: CalendarDate
 
+    /// The county's 6-digit code: fictitious (city 99 does not exist in Hebei).
     public static let countyCode = "139901"
 
     /// The default roll date of generated counties.
     public static let defaultAsOf = CalendarDate(unchecked: 2026, 11, 1)
 
+    /// Makes a generator for `households` households (fewer than 0 count as 0) from `seed`, with the roll as of `asOf`.
     public init(seed: UInt64, households: Int, asOf: CalendarDate = CountyGenerator.defaultAsOf) {
         self.seed = seed
         self.householdCount = max(0, households)
@@ -29,8 +33,10 @@ public struct CountyGenerator: Sendable {
     /// Villages: at least 10, about 150 households each. Townships: at least 3, about 8
     /// villages each. The first township is the county seat, with urban communities.
     public var villageCount: Int { max(10, (householdCount + 149) / 150) }
+    /// How many townships: at least 3, about 8 villages each.
     public var townshipCount: Int { max(3, (villageCount + 7) / 8) }
 
+    /// Makes the county: the same one every time for the same seed, size and roll date.
     public func generate() -> SyntheticCounty {
         var rng = SeededRandom(seed: seed)
         let (county, townships, villages) = regions(&rng)

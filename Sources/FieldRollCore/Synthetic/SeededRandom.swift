@@ -5,6 +5,7 @@ import Foundation
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// Starts the sequence that `seed` gives.
     public init(seed: UInt64) { state = seed }
 
     public mutating func next() -> UInt64 {

@@ -3,11 +3,14 @@
 /// Both sides check writes against the same schema, so a device never queues a change the
 /// server would refuse for its shape.
 public struct EntitySchema: Sendable {
+    /// The record kind the schema is for.
     public let kind: EntityKind
+    /// Every field's rule by wire name, the deletion field ``RecordState/deletedField`` included.
     public let fields: [String: FieldRule]
     /// Fields a record must have once created.
     public let required: Set<String>
 
+    /// Makes a schema; the deletion field is added by itself, written by the server only for enrolments.
     public init(kind: EntityKind, fields: [String: FieldRule], required: Set<String>) {
         var all = fields
         all[RecordState.deletedField] = FieldRule(.bool, writer: kind == .enrolment ? .server : .device)
@@ -65,6 +68,7 @@ public struct EntitySchema: Sendable {
 /// One write that does not fit its schema.
 public struct SchemaViolation: FieldRollError, Hashable {
     public let code: ErrorCode
+    /// The field and what is wrong with it.
     public let issue: FieldIssue
 
     public var message: String { issue.description }

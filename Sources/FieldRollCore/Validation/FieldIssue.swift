@@ -12,6 +12,7 @@ public struct FieldIssue: Hashable, Codable, Sendable, CustomStringConvertible {
     /// A sentence for people.
     public var message: String
 
+    /// Makes an issue for `field` with a stable reason and a message for people.
     public init(field: String, reason: String, message: String) {
         self.field = field
         self.reason = reason
@@ -23,8 +24,10 @@ public struct FieldIssue: Hashable, Codable, Sendable, CustomStringConvertible {
 
 /// A record that failed validation, with one ``FieldIssue`` per bad field.
 public struct ValidationError: FieldRollError, Hashable {
+    /// Every issue found, one per bad field.
     public var issues: [FieldIssue]
 
+    /// Makes the error from the issues found.
     public init(_ issues: [FieldIssue]) { self.issues = issues }
 
     public var code: ErrorCode { .invalidRecord }
@@ -36,16 +39,19 @@ public struct ValidationError: FieldRollError, Hashable {
 
 /// Collects field issues while a record is checked.
 public struct IssueCollector: Sendable {
+    /// The issues collected so far, in the order they were added.
     public private(set) var issues: [FieldIssue] = []
     private let prefix: String
 
     /// - Parameter prefix: prepended to every field name, e.g. `members[1].`.
     public init(prefix: String = "") { self.prefix = prefix }
 
+    /// Adds an issue for `field` (after the prefix) with a stable reason and a message.
     public mutating func add(_ field: String, _ reason: String, _ message: String) {
         issues.append(FieldIssue(field: prefix + field, reason: reason, message: message))
     }
 
+    /// Adds issues found elsewhere, as they are (no prefix).
     public mutating func add(contentsOf other: [FieldIssue]) { issues.append(contentsOf: other) }
 
     /// Checks a required, trimmed text field and its maximum length in characters.

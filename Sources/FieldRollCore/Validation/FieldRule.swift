@@ -2,28 +2,46 @@
 public struct FieldRule: Sendable {
     /// The value shapes fields take.
     public enum Kind: Sendable {
+        /// Text of at most `max` characters, without control characters; required unless nullable.
         case text(max: Int)
+        /// A 12-digit region code.
         case region
+        /// A valid resident ID number.
         case residentID
+        /// A mobile or landline phone number.
         case phone
+        /// An integer amount in fen from `min` to `max`.
         case fen(min: Int64, max: Int64)
+        /// An integer from `min` to `max`.
         case integer(min: Int64, max: Int64)
+        /// A `YYYY-MM-DD` date.
         case date
+        /// One of the given wire names.
         case choice([String])
+        /// The UUID of another record.
         case reference
+        /// `true` or `false`.
         case bool
     }
 
     /// Who may write a field.
-    public enum Writer: Sendable { case device, server }
+    public enum Writer: Sendable {
+        /// Devices and the server may write the field.
+        case device
+        /// Only the server may write the field; a device's write is refused.
+        case server
+    }
 
+    /// The shape of the value.
     public var kind: Kind
+    /// Who may write the field.
     public var writer: Writer
     /// Encrypted at rest on the device and masked in logs.
     public var sensitive: Bool
     /// Whether `null` is allowed (clearing the field).
     public var nullable: Bool
 
+    /// Makes a rule; by default written by devices, not sensitive, not nullable.
     public init(_ kind: Kind, writer: Writer = .device, sensitive: Bool = false, nullable: Bool = false) {
         self.kind = kind
         self.writer = writer

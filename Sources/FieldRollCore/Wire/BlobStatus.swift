@@ -16,6 +16,7 @@ public struct BlobStatus: Hashable, Codable, Sendable {
     /// Whether every byte is in and verified.
     public var complete: Bool
 
+    /// Makes the answer for a blob of `size` bytes of which the server holds `received`.
     public init(sha256: SHA256Digest, size: Int64, received: Int64, complete: Bool) {
         self.sha256 = sha256
         self.size = size

@@ -15,14 +15,18 @@ public struct Change: Hashable, Codable, Sendable {
         case body(JSONValue)
     }
 
+    /// The change's id, made where the change was made; a retried push carries the same id.
     public var id: ChangeID
+    /// The kind of record changed.
     public var entity: EntityKind
     /// The record's id.
     public var record: String
     /// The record's region: scopes are checked on it.
     public var region: RegionCode
+    /// The field writes or the whole body.
     public var payload: Payload
 
+    /// Makes a change; a new random id by default.
     public init(id: ChangeID = ChangeID(), entity: EntityKind, record: String, region: RegionCode, payload: Payload) {
         self.id = id
         self.entity = entity

@@ -7,6 +7,7 @@ public struct EnrolmentRequest: Hashable, Codable, Sendable {
     /// The device's own id (its node id), when it was set up before enrolment.
     public var device: String?
 
+    /// Makes a request from the one-time code, the device's public key and, optionally, its id.
     public init(code: String, publicKey: String, device: String? = nil) {
         self.code = code
         self.publicKey = publicKey
@@ -21,17 +22,24 @@ public struct EnrolmentRequest: Hashable, Codable, Sendable {
 
 /// What a freshly enrolled device needs to sync: the server's answer to ``EnrolmentRequest``.
 public struct EnrolmentGrant: Hashable, Codable, Sendable {
+    /// The device's node id.
     public var device: NodeID
+    /// The device's name, as enrolled.
     public var name: String
+    /// The device's role.
     public var role: Role
+    /// The region the device may pull and push in.
     public var scope: RegionCode
     /// The bearer token; shown once, stored by the server only as a hash.
     public var token: String
+    /// The server's node id.
     public var server: NodeID
     /// The server's Ed25519 public key, base64 (it signs the server's own change sets).
     public var serverPublicKey: String
+    /// The server's time when it answered.
     public var serverTime: Instant
 
+    /// Makes the grant.
     public init(
         device: NodeID, name: String, role: Role, scope: RegionCode, token: String, server: NodeID, serverPublicKey: String,
         serverTime: Instant

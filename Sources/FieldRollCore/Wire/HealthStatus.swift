@@ -12,6 +12,7 @@ public struct HealthStatus: Hashable, Codable, Sendable {
     /// The protocol it speaks, ``WireProtocol/version``.
     public var `protocol`: String
 
+    /// The answer of the server `server`: status `ok` and ``WireProtocol/version``.
     public init(server: NodeID) {
         status = "ok"
         self.server = server

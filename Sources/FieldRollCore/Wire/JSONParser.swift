@@ -224,6 +224,7 @@ public struct JSONParser {
 public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Byte offset of the problem.
     public var offset: Int
+    /// What is wrong, in words.
     public var message: String
     public var description: String { "\(message) at byte \(offset)" }
 }

@@ -6,12 +6,19 @@ import Foundation
 /// counters never pass through floating point. Objects keep their keys in a dictionary; order
 /// is fixed only when encoded canonically (``canonicalBytes``).
 public enum JSONValue: Hashable, Sendable, Codable {
+    /// JSON `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A whole number that fits in 64 bits (a whole-valued number such as `2.0` is read as one too).
     case int(Int64)
+    /// A number that is not whole, or too large to read as ``int(_:)``.
     case double(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object, its members by key.
     case object([String: JSONValue])
 
     public init(from decoder: Decoder) throws {

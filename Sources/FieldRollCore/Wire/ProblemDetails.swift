@@ -6,9 +6,13 @@
 ///  "code":"scope-violation"}
 /// ```
 public struct ProblemDetails: FieldRollError, Hashable, Codable {
+    /// A URI naming the problem type: `urn:fieldroll:problem:` followed by the code.
     public var type: String
+    /// A short human title of the code.
     public var title: String
+    /// The HTTP status.
     public var status: Int
+    /// What went wrong this time, in words.
     public var detail: String?
     public var code: ErrorCode
     /// Per-field issues for `invalid-record`.

@@ -4,9 +4,12 @@
 /// server, or a relay, starts from the beginning there instead of skipping changes. Wire form:
 /// `issuer:position`.
 public struct SyncCursor: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    /// The server that issued the cursor.
     public let issuer: NodeID
+    /// The position in the issuer's commit order; 0 before every change.
     public let position: Int64
 
+    /// Makes a cursor at `position` of `issuer`.
     public init(issuer: NodeID, position: Int64) {
         self.issuer = issuer
         self.position = position
@@ -15,6 +18,8 @@ public struct SyncCursor: Hashable, Comparable, Codable, Sendable, CustomStringC
     /// The cursor before every change of `issuer`.
     public static func start(at issuer: NodeID) -> SyncCursor { SyncCursor(issuer: issuer, position: 0) }
 
+    /// Parses the wire form `issuer:position`.
+    /// - Throws: ``CursorError`` when `text` is not a cursor.
     public init(_ text: String) throws(CursorError) {
         guard let colon = text.lastIndex(of: ":"), let p = Int64(text[text.index(after: colon)...]), p >= 0,
             let issuer = try? NodeID(String(text[..<colon]))
@@ -41,6 +46,7 @@ public struct SyncCursor: Hashable, Comparable, Codable, Sendable, CustomStringC
 
 /// A cursor that cannot be parsed or was issued by another server.
 public struct CursorError: FieldRollError, Hashable {
+    /// The text received.
     public let text: String
     public var code: ErrorCode { .badCursor }
     public var message: String { "\"\(text)\" is not a cursor of this server (issuer:position)" }
@@ -50,10 +56,14 @@ public struct CursorError: FieldRollError, Hashable {
 public struct PulledChange: Hashable, Codable, Sendable {
     /// The server's commit position of this change.
     public var position: Int64
+    /// The replica that made the change and signed its change set.
     public var origin: NodeID
+    /// The change set the change came in.
     public var changeSet: ChangeSetID
+    /// The change itself.
     public var change: Change
 
+    /// Makes a pulled change.
     public init(position: Int64, origin: NodeID, changeSet: ChangeSetID, change: Change) {
         self.position = position
         self.origin = origin
@@ -64,11 +74,13 @@ public struct PulledChange: Hashable, Codable, Sendable {
 
 /// `GET /v1/sync/pull?after=CURSOR&limit=N`: a page of changes in the caller's scope.
 public struct PullPage: Hashable, Codable, Sendable {
+    /// The changes, in commit order.
     public var changes: [PulledChange]
     /// Where to continue; store it only after the page is applied.
     public var cursor: SyncCursor
     /// Whether more changes remain after `cursor`.
     public var more: Bool
+    /// The server's clock when it answered.
     public var serverTime: HLCTimestamp
     /// How many times the server was restored from a backup (0 if never; absent from older
     /// servers). A device that sees it grow sends again what it had pushed before.
@@ -81,6 +93,7 @@ public struct PullPage: Hashable, Codable, Sendable {
     /// held (a resolved conflict leaves it). Absent on other pages and from older servers.
     public var conflicts: [ConflictNotice]?
 
+    /// Makes a page.
     public init(
         changes: [PulledChange], cursor: SyncCursor, more: Bool, serverTime: HLCTimestamp, generation: Int64 = 0,
         checkIns: CheckInSchedule? = nil, conflicts: [ConflictNotice]? = nil

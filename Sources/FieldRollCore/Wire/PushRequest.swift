@@ -2,6 +2,7 @@
 public struct PushRequest: Hashable, Codable, Sendable {
     /// Always ``WireProtocol/version``.
     public var `protocol`: String
+    /// The change sets, in device order.
     public var changeSets: [ChangeSet]
 
     enum CodingKeys: String, CodingKey, CaseIterable { case `protocol`, changeSets }
@@ -9,6 +10,7 @@ public struct PushRequest: Hashable, Codable, Sendable {
     /// The members a push may carry; a server refuses others.
     public static let wireMembers = Set(CodingKeys.allCases.map(\.rawValue))
 
+    /// Makes a push of `changeSets` under ``WireProtocol/version``.
     public init(changeSets: [ChangeSet]) {
         self.protocol = WireProtocol.version
         self.changeSets = changeSets
@@ -20,6 +22,7 @@ public struct PushRequest: Hashable, Codable, Sendable {
 
 /// The server's answer to a push: one result per change, in request order.
 public struct PushResponse: Hashable, Codable, Sendable {
+    /// One result per change, in request order.
     public var results: [ChangeResult]
     /// The server's clock after the push; a device corrects its own clock from it.
     public var serverTime: HLCTimestamp
@@ -27,6 +30,7 @@ public struct PushResponse: Hashable, Codable, Sendable {
     /// servers). A device that sees it grow sends again what it had pushed before.
     public var generation: Int64
 
+    /// Makes the answer to a push.
     public init(results: [ChangeResult], serverTime: HLCTimestamp, generation: Int64 = 0) {
         self.results = results
         self.serverTime = serverTime
@@ -45,6 +49,7 @@ public struct PushResponse: Hashable, Codable, Sendable {
 
 /// What the server did with one change.
 public struct ChangeResult: Hashable, Codable, Sendable {
+    /// What happened to the change.
     public enum Status: String, Codable, Sendable {
         /// Stored.
         case applied
@@ -56,14 +61,18 @@ public struct ChangeResult: Hashable, Codable, Sendable {
         case refused
     }
 
+    /// The id of the change this result is for.
     public var change: ChangeID
+    /// What the server did with it.
     public var status: Status
     /// For `refused`: the stable error code.
     public var code: ErrorCode?
+    /// Details in words, as for a refusal.
     public var detail: String?
     /// For `conflict-recorded`: the ids of the conflict records kept.
     public var conflicts: [String]?
 
+    /// Makes the result for one change.
     public init(change: ChangeID, status: Status, code: ErrorCode? = nil, detail: String? = nil, conflicts: [String]? = nil) {
         self.change = change
         self.status = status

@@ -12,6 +12,7 @@ public struct ReadinessStatus: Hashable, Codable, Sendable {
     /// The storage backend that answered: `sqlite` or `postgres`.
     public var database: String
 
+    /// The answer of the server `server` whose `database` backend answered: status `ready`.
     public init(server: NodeID, database: String) {
         status = "ready"
         self.server = server

@@ -2,12 +2,15 @@
 /// `JSONDecoder`: the hot path of every push and pull. They produce and accept exactly the
 /// same JSON as the `Codable` conformances (a test checks both ways).
 extension FieldWrite {
+    /// The write as JSON, converted directly.
     public var json: JSONValue {
         var o: [String: JSONValue] = ["field": .string(field), "value": value, "stamp": .string(stamp.description)]
         if let base { o["base"] = .string(base.description) }
         return .object(o)
     }
 
+    /// Reads a write from its JSON form.
+    /// - Throws: ``ValidationError`` when a member is missing or malformed.
     public init(json: JSONValue) throws(ValidationError) {
         guard let o = json.objectValue, let field = o["field"]?.stringValue, let value = o["value"], let stamp = o["stamp"]?.stringValue
         else {
@@ -24,6 +27,7 @@ extension FieldWrite {
 }
 
 extension Change {
+    /// The change as JSON, converted directly.
     public var json: JSONValue {
         var o: [String: JSONValue] = [
             "id": .string(id.description), "entity": .string(entity.rawValue), "record": .string(record), "region": .string(region.digits),
@@ -35,6 +39,8 @@ extension Change {
         return .object(o)
     }
 
+    /// Reads a change from its JSON form.
+    /// - Throws: ``ValidationError`` when a member is missing or malformed.
     public init(json: JSONValue) throws(ValidationError) {
         func bad(_ m: String) -> ValidationError { ValidationError([FieldIssue(field: "change", reason: "bad-format", message: m)]) }
         guard let o = json.objectValue, let id = o["id"]?.stringValue, let entityText = o["entity"]?.stringValue,
@@ -56,6 +62,7 @@ extension Change {
 }
 
 extension ChangeSet {
+    /// The change set as JSON, converted directly.
     public var json: JSONValue {
         var o: [String: JSONValue] = [
             "id": .string(id.description), "origin": .string(origin.rawValue), "stamp": .string(stamp.description),
@@ -65,6 +72,8 @@ extension ChangeSet {
         return .object(o)
     }
 
+    /// Reads a change set from its JSON form.
+    /// - Throws: ``ValidationError`` when a member is missing or malformed.
     public init(json: JSONValue) throws(ValidationError) {
         guard let o = json.objectValue, let id = o["id"]?.stringValue, let origin = o["origin"]?.stringValue,
             let stamp = o["stamp"]?.stringValue,
@@ -99,6 +108,8 @@ extension PushRequest {
     /// The request as JSON, converted directly.
     public var json: JSONValue { ["protocol": .string(self.protocol), "changeSets": .array(changeSets.map(\.json))] }
 
+    /// Reads a push from its JSON form, keeping the `protocol` it names.
+    /// - Throws: ``ValidationError`` when a member is missing or malformed.
     public init(json: JSONValue) throws(ValidationError) {
         guard let o = json.objectValue, let proto = o["protocol"]?.stringValue, case .array(let sets)? = o["changeSets"] else {
             throw ValidationError([FieldIssue(field: "push", reason: "bad-format", message: "a push has protocol and changeSets")])
@@ -112,6 +123,7 @@ extension PushRequest {
 }
 
 extension PulledChange {
+    /// The pulled change as JSON, converted directly.
     public var json: JSONValue {
         [
             "position": .int(position), "origin": .string(origin.rawValue), "changeSet": .string(changeSet.description),
@@ -119,6 +131,8 @@ extension PulledChange {
         ]
     }
 
+    /// Reads a pulled change from its JSON form.
+    /// - Throws: ``ValidationError`` when a member is missing or malformed.
     public init(json: JSONValue) throws(ValidationError) {
         guard let o = json.objectValue, let position = o["position"]?.intValue, let origin = o["origin"]?.stringValue,
             let set = o["changeSet"]?.stringValue, let change = o["change"]
@@ -132,6 +146,7 @@ extension PulledChange {
 }
 
 extension PullPage {
+    /// The page as JSON, converted directly.
     public var json: JSONValue {
         var o: [String: JSONValue] = [
             "changes": .array(changes.map(\.json)), "cursor": .string(cursor.description), "more": .bool(more),
@@ -143,6 +158,8 @@ extension PullPage {
         return .object(o)
     }
 
+    /// Reads a page from its JSON form; a `checkIns` or `conflicts` member this build cannot read is left out.
+    /// - Throws: ``ValidationError`` when a member is missing or malformed, ``CursorError`` for a bad cursor.
     public init(json: JSONValue) throws {
         guard let o = json.objectValue, case .array(let list)? = o["changes"], let cursor = o["cursor"]?.stringValue,
             let more = o["more"]?.boolValue,

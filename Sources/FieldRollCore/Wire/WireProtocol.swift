@@ -6,6 +6,8 @@ public enum WireProtocol {
     public static let problemMediaType = "application/problem+json"
     /// Default limits; the server's may be configured lower or higher.
     public static let defaultMaxChangesPerPush = 1000
+    /// The default largest push body: 8 MiB.
     public static let defaultMaxPushBytes = 8 * 1024 * 1024
+    /// The default number of changes a pull page holds at most.
     public static let defaultPullPageSize = 500
 }

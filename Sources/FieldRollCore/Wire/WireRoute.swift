@@ -8,6 +8,7 @@ public struct WireRoute: Sendable, Hashable, CustomStringConvertible {
     /// The path in OpenAPI form, parameters in braces: `/v1/blobs/{sha256}`.
     public var template: String
 
+    /// Makes a route from its HTTP method and its path template.
     public init(_ method: String, _ template: String) {
         self.method = method
         self.template = template
