@@ -9,7 +9,7 @@ scripts/bootstrap.sh
 echo "swift format lint (the .swift-format rules; fix with: swift format format -i -r Sources Tests Benchmarks):"
 swift format lint --strict -r Package.swift Sources Tests Benchmarks Examples
 swift build --build-tests
-echo "FieldRollClient's documentation (every public symbol documented; the DocC catalog with warnings as errors):"
+echo "The libraries' documentation (every public symbol of FieldRollClient and FieldRollCore documented; DocC with warnings as errors):"
 scripts/docs.sh
 echo "The example app (Examples/CaseworkerDay), built as an app team builds it: its own package, FieldRollClient's public API only:"
 swift build --package-path Examples/CaseworkerDay

@@ -2,7 +2,7 @@
 ///
 /// A field keeps the version with the greatest stamp. A write also says which stamp it was based
 /// on; when neither the incoming write nor the stored version was based on the other (or on
-/// something newer) and their values differ, the two edits were concurrent and ``apply(_:to:)`` reports a ``ConcurrentEdit``. The
+/// something newer) and their values differ, the two edits were concurrent and `apply(_:to:)` reports a ``ConcurrentEdit``. The
 /// outcome never depends on detection: the same winner is kept either way.
 public enum FieldMerge {
     /// What applying one write did.

@@ -45,7 +45,7 @@ public enum CheckInInterval: String, Codable, Sendable, CaseIterable {
 /// s.standing(of: enrolment, checkIns: its, asOf: try CalendarDate("2026-05-16"))?.state  // .overdue
 /// ```
 public struct CheckInSchedule: Hashable, Codable, Sendable {
-    /// Each programme's interval; a programme not listed takes ``none``.
+    /// Each programme's interval; a programme not listed takes `none`.
     public var intervals: [Programme: CheckInInterval]
     /// Calendar days after the due date before a household counts as overdue.
     public var graceDays: Int

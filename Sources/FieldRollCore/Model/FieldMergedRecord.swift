@@ -36,7 +36,7 @@ extension FieldMergedRecord {
         self = try JSONValue.object(object).decode(as: Self.self)
     }
 
-    /// Schema checks of every set field; the default ``validate()`` of field-merged kinds.
+    /// Schema checks of every set field; the default `validate()` of field-merged kinds.
     public func schemaIssues() -> [FieldIssue] {
         do { return Self.schema.validate(values: try fieldValues) } catch {
             return [FieldIssue(field: "*", reason: "unencodable", message: "\(error)")]

@@ -14,7 +14,10 @@ public enum SurveyAnswer {
 
     /// The value of an answer typed as text: for an income key, fen from yuan; otherwise a whole
     /// number stays a number and anything else is text.
-    /// - Parameter field: how the person named the value (`--answer income.wages`), for the error.
+    /// - Parameters:
+    ///   - key: the answer's key (`income.wages`, `housing.condition`).
+    ///   - text: the value as the person typed it.
+    ///   - field: how the person named the value (`--answer income.wages`), for the error.
     /// - Throws: ``ValidationError`` (`invalid-record`) naming `field` when an income answer is
     ///   not an amount in yuan with at most two decimals, or is negative.
     public static func value(key: String, typed text: String, field: String) throws(ValidationError) -> JSONValue {

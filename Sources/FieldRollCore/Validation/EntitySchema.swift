@@ -23,7 +23,10 @@ public struct EntitySchema: Sendable {
     public var sensitiveFields: Set<String> { Set(fields.filter { $0.value.sensitive }.keys) }
 
     /// Checks one write: known field, right shape, and a writer allowed to write it.
-    /// - Parameter byServer: true when the server itself is writing.
+    /// - Parameters:
+    ///   - field: the field's name.
+    ///   - value: the value written.
+    ///   - byServer: true when the server itself is writing.
     /// - Returns: an error with a stable code, or nil.
     public func check(field: String, value: JSONValue, byServer: Bool) -> SchemaViolation? {
         guard let rule = fields[field] else {
