@@ -12,39 +12,12 @@ struct ExampleAppTests {
         .deletingLastPathComponent()
     static let package = checkout.appendingPathComponent("Examples/CaseworkerDay")
 
-    /// Runs a program and returns its exit status and output, waiting on a thread of its own:
-    /// the program talks to the server in this process, whose tasks need the cooperative pool
-    /// that a blocking wait there would hold.
-    func run(_ executable: URL, _ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try Self.runBlocking(executable, arguments) }) }.start()
-        }
-    }
-
-    static func runBlocking(_ executable: URL, _ arguments: [String], in folder: URL? = nil) throws -> (
-        status: Int32, out: String, err: String
-    ) {
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = arguments
-        if let folder { p.currentDirectoryURL = folder }
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
-
     /// The example's binary: built by `scripts/test.sh` before the tests; built here if it is not.
     func binary() async throws -> URL {
         let built = Self.package.appendingPathComponent(".build/debug/caseworker-day")
         if !FileManager.default.isExecutableFile(atPath: built.path) {
             let swift = URL(fileURLWithPath: "/usr/bin/env")
-            let made = try await run(swift, ["swift", "build", "--package-path", Self.package.path])
+            let made = try await runProgram(swift, ["swift", "build", "--package-path", Self.package.path])
             #expect(made.status == 0, "the example builds from the public API alone: \(made.err.suffix(2000))")
         }
         return built
@@ -60,7 +33,7 @@ struct ExampleAppTests {
             now: 0)
         let folder = tempDir("example")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let day = try await run(try await binary(), [harness.base, code, folder.path])
+        let day = try await runProgram(try await binary(), [harness.base, code, folder.path])
         #expect(day.status == 0, "\(day.err)")
         #expect(day.out.contains("enrolled as caseworker for \(village)"), "\(day.out)")
         #expect(day.out.contains("waiting to sync: 4 change sets") && day.out.contains("0 refused; waiting: 0"), "\(day.out)")
@@ -74,9 +47,9 @@ struct ExampleAppTests {
         #expect(try await harness.pipeline.records(of: .visit, in: village).count == 1)
 
         // A wrong command line is a one-line usage and exit 2; a used code a one-line refusal and exit 1.
-        let usage = try await run(try await binary(), [])
+        let usage = try await runProgram(try await binary(), [])
         #expect(usage.status == 2 && usage.err.hasPrefix("usage: caseworker-day"))
-        let again = try await run(try await binary(), [harness.base, code, tempDir("example-again").path])
+        let again = try await runProgram(try await binary(), [harness.base, code, tempDir("example-again").path])
         #expect(again.status == 1 && again.err.hasPrefix("caseworker-day: ") && again.err.split(separator: "\n").count == 1, "\(again.err)")
     }
 }

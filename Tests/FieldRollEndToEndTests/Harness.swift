@@ -250,3 +250,32 @@ final class FaultyHTTPClient: HTTPClient {
         }
     }
 }
+
+/// Runs a program to its end and returns its exit status and output, waiting on a thread of its
+/// own: the program may talk to a server in this test process, whose tasks need the cooperative
+/// pool that a blocking wait there would hold (two such waits on a 2-core machine stall every
+/// server of the run).
+func runProgram(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) async throws -> (
+    status: Int32, out: String, err: String
+) {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            continuation.resume(
+                with: Result {
+                    let p = Process()
+                    p.executableURL = executable
+                    p.arguments = arguments
+                    if let environment { p.environment = environment }
+                    let out = Pipe()
+                    let err = Pipe()
+                    p.standardOutput = out
+                    p.standardError = err
+                    try p.run()
+                    let o = out.fileHandleForReading.readDataToEndOfFile()
+                    let e = err.fileHandleForReading.readDataToEndOfFile()
+                    p.waitUntilExit()
+                    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+                })
+        }.start()
+    }
+}

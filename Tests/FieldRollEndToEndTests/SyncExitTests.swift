@@ -17,29 +17,10 @@ struct SyncExitTests {
         .map { $0.appendingPathComponent("fieldroll") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
-    /// Runs `fieldroll`, waiting on a thread of its own: the CLI may talk to the server in this
-    /// process, whose tasks need the cooperative pool that a blocking wait there would hold.
+    /// Runs `fieldroll` with the test passphrase (see ``runProgram(_:_:environment:)``).
     func fieldroll(_ args: [String]) async throws -> (status: Int32, out: String, err: String) {
-        let binary = try #require(Self.binary)
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try Self.run(binary, args) }) }.start()
-        }
-    }
-
-    static func run(_ binary: URL, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.environment = ["FIELDROLL_PASSPHRASE": "correct horse battery", "PATH": "/usr/bin:/bin"]
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try await runProgram(
+            try #require(Self.binary), args, environment: ["FIELDROLL_PASSPHRASE": "correct horse battery", "PATH": "/usr/bin:/bin"])
     }
 
     @Test(

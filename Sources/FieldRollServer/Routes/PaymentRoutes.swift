@@ -14,21 +14,17 @@ struct PaymentRoutes {
 
     func list(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
         let device = try context.requireDevice()
-        guard [.approver, .admin].contains(device.role) else {
-            throw ProblemResponse(.forbidden, "a \(device.role.rawValue) device may not read the payment list")
-        }
         let query = request.uri.queryParameters
         guard let text = query.get("month"), let month = try? CalendarMonth(text) else {
             throw ProblemResponse(.invalidQuery, "month must be given as YYYY-MM, e.g. 2026-12")
         }
-        var scope = device.scope
+        var region: RegionCode?
         if let text = query.get("region"), !text.isEmpty {
-            guard let region = try? RegionCode(text) else { throw ProblemResponse(.invalidQuery, "region must be a 12-digit region code") }
-            guard device.scope.contains(region) else {
-                throw ProblemResponse(.scopeViolation, "region \(region) lies outside this device's scope \(device.scope)")
-            }
-            scope = region
+            guard let asked = try? RegionCode(text) else { throw ProblemResponse(.invalidQuery, "region must be a 12-digit region code") }
+            region = asked
         }
-        return try JSONBody.response(try await pipeline.payments(for: month, in: scope), request: request)
+        // The pipeline decides the role and the scope.
+        let list = try await pipeline.payments(for: month, in: region, as: .device(device))
+        return try JSONBody.response(list, request: request)
     }
 }

@@ -48,6 +48,23 @@ extension SyncPipeline {
         return PaymentList(month: month, region: scope, payments: payments, total: payments.reduce(.zero) { $0 + $1.amount })
     }
 
+    /// The payment list of `month` as `principal` may read it: `region` (nil: the principal's
+    /// whole scope) must lie inside the principal's scope; a device must be an approver's or an
+    /// admin's (kiosks and caseworkers' tablets carry no payment list). Staff accounts and the
+    /// operator read it in their scope whatever their role. The console and `GET /v1/payments`
+    /// read it through here.
+    /// - Throws: ``ProblemDetails`` `forbidden` or `scope-violation`.
+    public func payments(for month: CalendarMonth, in region: RegionCode?, as principal: Principal) async throws -> PaymentList {
+        if case .device = principal.kind, ![Role.approver, .admin].contains(principal.role) {
+            throw ProblemDetails(.forbidden, detail: "a \(principal.role?.rawValue ?? "") device may not read the payment list")
+        }
+        if let region, !principal.covers(region) {
+            throw ProblemDetails(
+                .scopeViolation, detail: "region \(region) lies outside \(principal.readScope?.digits ?? "everywhere")")
+        }
+        return try await payments(for: month, in: region ?? principal.readScope)
+    }
+
     /// The days an enrolment's status changed, in order: enrolled from its start, then each
     /// status entry of its amount history (suspended, resumed, terminated at roll review, from
     /// the day the enrolment's move says); for an enrolment with none (imported), its current

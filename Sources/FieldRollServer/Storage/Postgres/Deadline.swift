@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs an async operation with a time limit, without waiting for the operation to notice.
 ///
@@ -12,16 +13,31 @@ package enum Deadline {
     /// The operation's result, or ``Expired`` after `seconds`.
     package static func run<T: Sendable>(seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let gate = Gate<T>()
+        // The timer ends with the operation: every PostgreSQL operation runs under a deadline, so
+        // a timer left sleeping after each would pile up on a busy server.
+        let timer = TimerSlot()
         return try await withCheckedThrowingContinuation { continuation in
             gate.arm(continuation)
             let work = Task {
                 do { gate.finish(.success(try await operation())) } catch { gate.finish(.failure(error)) }
+                timer.state.withLock { t in
+                    t.done = true
+                    t.task?.cancel()
+                }
             }
-            Task {
+            let sleeper = Task {
                 try? await Task.sleep(for: .seconds(seconds))
-                if gate.finish(.failure(Expired())) { work.cancel() }
+                if !Task.isCancelled, gate.finish(.failure(Expired())) { work.cancel() }
+            }
+            timer.state.withLock { t in
+                if t.done { sleeper.cancel() } else { t.task = sleeper }
             }
         }
+    }
+
+    /// The deadline's sleeping timer, cancelled when the operation ends first.
+    private final class TimerSlot: Sendable {
+        let state = Mutex<(task: Task<Void, Never>?, done: Bool)>((nil, false))
     }
 
     /// Resumes a continuation once, whoever comes first.
