@@ -71,6 +71,30 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 "FieldRollGzip",
+            ],
+            // The console's templates: files to edit, compiled into the binary (one file to
+            // deploy) and parsed when the server starts (ConsoleTemplate.library()).
+            resources: [
+                .embedInCode("Resources/Console/audit.mustache"),
+                .embedInCode("Resources/Console/conflicts.mustache"),
+                .embedInCode("Resources/Console/dashboard.mustache"),
+                .embedInCode("Resources/Console/devices.mustache"),
+                .embedInCode("Resources/Console/household.mustache"),
+                .embedInCode("Resources/Console/import.mustache"),
+                .embedInCode("Resources/Console/layout.mustache"),
+                .embedInCode("Resources/Console/login.mustache"),
+                .embedInCode("Resources/Console/message.mustache"),
+                .embedInCode("Resources/Console/notice.mustache"),
+                .embedInCode("Resources/Console/notice_view.mustache"),
+                .embedInCode("Resources/Console/pager.mustache"),
+                .embedInCode("Resources/Console/payments.mustache"),
+                .embedInCode("Resources/Console/review.mustache"),
+                .embedInCode("Resources/Console/roll.mustache"),
+                .embedInCode("Resources/Console/roll_review.mustache"),
+                .embedInCode("Resources/Console/search.mustache"),
+                .embedInCode("Resources/Console/standards.mustache"),
+                .embedInCode("Resources/Console/survey.mustache"),
+                .embedInCode("Resources/Console/village_roll.mustache"),
             ]
         ),
         // Test-only helpers (a throwaway PostgreSQL cluster); no product exports it.

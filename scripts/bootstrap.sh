@@ -52,3 +52,12 @@ if [ "$(installed selenium)" != "$selenium_version" ]; then
   echo "bootstrap: installing selenium $selenium_version into $venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "selenium==$selenium_version"
 fi
+
+# axe-selenium-python runs axe-core (bundled in the package: nothing is fetched at run time) on every
+# page of the browser tests; pinned like the others. 2.1.6 is the last release for Python 3.11,
+# Debian's python3, and carries axe-core 3.1.1.
+axe_selenium_python_version=2.1.6
+if [ "$(installed axe-selenium-python)" != "$axe_selenium_python_version" ]; then
+  echo "bootstrap: installing axe-selenium-python $axe_selenium_python_version into $venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "axe-selenium-python==$axe_selenium_python_version"
+fi

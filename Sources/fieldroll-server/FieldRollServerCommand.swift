@@ -25,6 +25,7 @@ struct FieldRollServerCommand: AsyncParsableCommand {
             A first look: fieldroll-server demo
             A first run:
               fieldroll-server init
+              fieldroll-server regions import regions.csv
               fieldroll-server import --households households.csv --members members.csv --enrolments enrolments.csv
               fieldroll-server device enroll --name "李敏的平板" --role caseworker --scope 139901002201
               fieldroll-server serve --port 8080
@@ -32,7 +33,7 @@ struct FieldRollServerCommand: AsyncParsableCommand {
         version: FieldRollRelease.versionLine,
         subcommands: [
             Demo.self, Init.self, Serve.self, Migrate.self, Backup.self, Restore.self, Device.self, Conflicts.self, Import.self,
-            Export.self, Audit.self, User.self,
+            Export.self, Regions.self, Audit.self, User.self,
             Fixtures.self, Review.self, CheckIns.self, CrossCheckCommand.self, Standard.self, Amounts.self, Payments.self, Notice.self,
         ]
     )

@@ -21,19 +21,44 @@ for the office. The test then, as office staff would:
      totals, a search by name (sent by POST: the name is not in the URL), and an import preview
      that lists a bad row and offers nothing to write;
   7. verifies the audit chain from the audit page;
-  8. signs in as a viewer and sees resident IDs masked and no decision buttons;
+  8. opens every page of the console in Chinese and in English (`?lang=zh`, `?lang=en`);
+  9. signs in as a viewer and sees resident IDs masked and no decision buttons, and a forged
+     decision refused with the 403 page;
 
 and saves screenshots of the pages (1366x768, and the review queue on a tablet) to
 docs/console-screenshots/ (or --screenshots DIR).
 
-    .venv/bin/python Tests/Browser/console_test.py [--server .build/debug/fieldroll-server] [--screenshots DIR]
+Every page the test visits is also checked by `check_page`, each as checks of its own:
+
+  - accessibility: axe-core (the copy bundled in the PyPI package axe-selenium-python, nothing is
+    downloaded) runs on the page; any violation of impact "serious" or "critical" fails, printed
+    with its rule, impact and the failing elements' CSS targets;
+  - translation: the page's visible text (`document.body.innerText`) must not show a string-table
+    key (`step_township_review`, `role_admin`), a wire code (`township-review`, `urban-dibao`,
+    `kept-winner`, `scope-violation`, an audit action such as `staff.signed-in`), nor on a Chinese
+    page an English word of those vocabularies (`approve`, `active`, `caseworker`, `phone`,
+    `headName`); on an English page an element whose whole text is such a raw code
+    (`<td>caseworker</td>`) fails too. The few exceptions are explicit: the brand, the language
+    switcher's "English", file names (`households.csv`), device names and what people typed.
+
+Then a timing phase (unless --no-timing) starts a second server (--timing-server, by default the
+same binary) with a synthetic county of 2,000 households made and imported by the server's own
+commands, signs in once and times each console page over 40 GETs (p50, p95, max). With
+FIELDROLL_TIMING_LIMIT_MS set (CI sets 100 against a release build), a page whose p95 is over it
+fails; without it the figures are only printed.
+
+    .venv/bin/python Tests/Browser/console_test.py [--server .build/debug/fieldroll-server] [--device PATH]
+        [--screenshots DIR] [--timing-server .build/release/fieldroll-server] [--timing-runs 40] [--no-timing]
 
 Ends with 'browser: N passed, N failed' and exits non-zero on any failure.
 """
 
 import argparse
 import base64
+import glob
+import http.cookiejar
 import json
+import math
 import os
 import re
 import shutil
@@ -43,8 +68,10 @@ import sys
 import tempfile
 import time
 import traceback
+import urllib.parse
 import urllib.request
 
+from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -57,6 +84,150 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 COUNTY = "139901000000"
 VILLAGE = "139901002201"
 PASSWORD = "browser test password"
+# Who sets the benefit standards at the server's terminal (`standard add --by`): a person's name,
+# which the standards page shows as it was typed.
+STANDARD_SETTER = "zhangke"
+
+# -- what a page may not show ----------------------------------------------------------------------
+#
+# The vocabularies below are the wire codes of docs/ and of the Swift sources' raw values
+# (Sources/FieldRollCore/Model, ErrorCode, the server's enums); `wire_vocabulary` adds any kebab raw
+# value a later source defines, so a new code is checked without editing this list.
+
+# A string-table key left in a page: `step_township_review`, `role_admin`, `status_active`
+# (and `step_village-survey`, whose tail is kebab).
+STRING_KEY = re.compile(r"(?<![\w-])[a-z]+(?:_[a-z0-9]+)+(?:[-_][a-z0-9]+)*(?![\w-])")
+# A kebab-case token; it fails only when it is one of WIRE_CODES.
+KEBAB = re.compile(r"(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![\w-])")
+# An audit action (`staff.signed-in`, `change.applied`, `review.approve`): area, dot, verb.
+AUDIT_ACTION = re.compile(
+    r"(?<![\w.-])(?:amount|amounts|audit|change|conflict|crosscheck|device|notice|office|regions|review|server|staff|standard)"
+    r"\.[a-z]+(?:-[a-z]+)*(?![\w-])"
+)
+ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+WIRE_CODES = {
+    # review steps and enrolment statuses (ReviewStep, EnrolmentStatus), the chain's kinds
+    "village-survey", "township-review", "county-approval", "public-notice", "roll-review",
+    "township-reviewed", "county-approved", "one-level", "two-level", "on-notice",
+    # review decisions (ReviewDecision)
+    "return-for-survey",
+    # programmes (Programme)
+    "urban-dibao", "rural-dibao", "extreme-poverty", "temporary-assistance",
+    # survey vocabularies (Relation, Disability, Health, WorkStatus, Housing)
+    "child-in-law", "grade-1", "grade-2", "grade-3", "grade-4", "chronic-illness", "serious-illness",
+    "self-employed", "migrant-work", "unable-to-work", "self-built", "public-rental",
+    # check-ins and photos (CheckInMethod, CheckInInterval, PhotoKind)
+    "in-person", "remote-face-match", "half-yearly", "id-document", "survey-sheet",
+    # record kinds (EntityKind) and push results
+    "check-in", "review-action", "amount-change", "conflict-recorded",
+    # conflict resolutions (SyncPipeline.resolveConflict)
+    "kept-winner", "chose-loser",
+    # cross-check rules (CrossCheckRule) and standard guards (SyncPipeline.Reason)
+    "vehicle-value", "property-count", "deposits-per-capita", "income-above-declared", "active-business",
+    "resident-id-in-two-households", "resident-id-twice-in-household", "cuts-amount", "reaches-no-one",
+    "below-previous", "two-heads", "duplicate-member",
+    # office operations (OfficeOperation), rounding (BenefitRule.Rounding)
+    "add-standard", "enrol-device", "revoke-device", "resolve-conflict", "print-notice", "recompute-amounts",
+    "suspend-overdue", "manage-staff", "import-regions", "cross-check", "verify-full", "yuan-up", "yuan-down",
+    "yuan-half-up",
+    # field issues (FieldIssue.reason)
+    "bad-date", "bad-format", "before-start", "not-a-choice", "not-a-village", "not-an-image", "out-of-range",
+    "server-owned", "too-large", "wrong-type", "unknown-field",
+    # error codes (ErrorCode, the console's own)
+    "invalid-record", "malformed-json", "unsupported-version", "invalid-header", "invalid-query", "invalid-path",
+    "invalid-csv", "missing-columns", "unsupported-encoding", "bad-request", "server-owned-field",
+    "immutable-conflict", "clock-skew", "bad-cursor", "already-resolved", "illegal-transition", "notice-not-over",
+    "no-standard", "no-survey", "not-eligible", "not-enrolled", "needs-confirmation", "notice-running",
+    "bad-signature", "scope-violation", "unknown-reference", "device-revoked", "device-id-taken",
+    "payload-too-large", "batch-too-large", "hash-mismatch", "not-found", "method-not-allowed", "wrong-key",
+    "storage-failure", "offset-mismatch", "upload-in-progress", "range-not-satisfiable", "internal-error",
+    "untrusted-server", "no-server", "already-initialized", "invalid-configuration", "audit-broken",
+    "csrf-failed", "no-session", "too-many-attempts", "not-ready",
+}
+
+# Single English words of the same vocabularies (and the record fields' wire names): on a Chinese
+# page any of them, in any case, is an untranslated word; on an English page only an element whose
+# whole text is one of them, exactly as the code is written (`<td>caseworker</td>`), is a raw code.
+WIRE_WORDS = {
+    # roles (Role, StaffRole) and device statuses (DeviceIdentity.Status)
+    "caseworker", "kiosk", "reviewer", "approver", "admin", "viewer",
+    "pending", "active", "revoked", "expired",
+    # enrolment statuses, review decisions, push results
+    "applied", "surveyed", "enrolled", "rejected", "suspended", "terminated",
+    "approve", "reject", "suspend", "resume", "terminate", "confirm", "duplicate", "refused",
+    # survey vocabularies
+    "male", "female", "head", "spouse", "child", "parent", "grandchild", "grandparent", "sibling", "other",
+    "none", "healthy", "bedridden", "employed", "farming", "unemployed", "student", "retired", "preschool",
+    "owned", "rented", "borrowed",
+    # photos, check-ins, schedules, amount causes
+    "house", "face", "monthly", "quarterly", "yearly", "upcoming", "due", "overdue",
+    "approval", "suspension", "resumption",
+    # record kinds and the cross-check sources
+    "household", "member", "visit", "photo", "enrolment", "standard",
+    "vehicles", "property", "deposits", "tax", "business", "rolls",
+    # single-word error codes
+    "unauthorized", "forbidden", "network",
+    # the records' field names (Household.schema, Member.schema, Enrolment)
+    "region", "address", "headName", "phone", "housing", "housingArea", "declaredMonthlyIncome", "assets",
+    "notes", "crossCheck", "householdID", "name", "residentID", "relation", "birthDate", "sex", "disability",
+    "health", "work", "monthlyIncome", "programme", "status", "monthlyAmount",
+}
+
+# What a page may show although it is ASCII: the brand and the language switcher's "English"
+# (people's own data — device names, what they typed — are added as the test meets them).
+EXCEPTIONS = ("FieldRoll", "English")
+# File names (`households.csv`) are what the office's files are called, in any language.
+FILE_NAME = re.compile(r"[\w.-]+\.(?:csv|html|png|jpe?g)\b")
+# Kebab raw values that are names in every language, not words to translate.
+NOT_CODES = {"utf-8"}
+# Wire codes that are also plain English ("a missed check-in, a cross-check hit"): on an English page
+# they fail only as an element's whole text, like WIRE_WORDS.
+ENGLISH_HYPHENATED = {"check-in", "cross-check", "in-person", "self-employed", "self-built", "half-yearly", "one-level", "two-level", "out-of-range"}
+
+
+def wire_vocabulary():
+    """WIRE_CODES and every kebab raw value or error code the Swift sources define now."""
+    codes = set(WIRE_CODES)
+    raw = re.compile(r'(?:\bcase\s+|^\s+)[a-z]\w*\s*=\s*"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)"', re.MULTILINE)
+    coded = re.compile(r'(?:ErrorCode\s*=|\bkind:|\breason:)\s*"([a-z][a-z0-9]*(?:-[a-z0-9]+)+)"')
+    for path in glob.glob(os.path.join(ROOT, "Sources", "FieldRoll*", "**", "*.swift"), recursive=True):
+        text = open(path, encoding="utf-8").read()
+        codes.update(raw.findall(text) if "enum " in text else [])
+        codes.update(coded.findall(text))
+    return codes - NOT_CODES
+
+
+def untranslated(text, lang, leaves, allowed):
+    """The offending tokens of a page's visible `text` (and its elements' whole `leaves` texts)
+    in language `lang`, each as (kind, token, where: a little of the text around it), after
+    blanking out the `allowed` strings."""
+    shown = text
+    for value in sorted(set(allowed) | set(EXCEPTIONS), key=len, reverse=True):
+        if value:
+            text = text.replace(value, " " * len(value))
+    text = FILE_NAME.sub(lambda m: " " * len(m.group(0)), text)
+    found = []
+
+    def take(pattern, kind, keep=lambda token: True):
+        nonlocal text
+        for match in pattern.finditer(text):
+            if keep(match.group(0)):
+                where = " ".join(shown[max(0, match.start() - 20) : match.end() + 20].split())
+                found.append((kind, match.group(0), where))
+        text = pattern.sub(lambda m: " " * len(m.group(0)) if keep(m.group(0)) else m.group(0), text)
+
+    take(STRING_KEY, "string key")
+    take(AUDIT_ACTION, "audit code")
+    if lang == "zh":
+        take(KEBAB, "wire code", lambda token: token in Run.codes)
+        words = {w.lower() for w in WIRE_WORDS}
+        take(ASCII_WORD, "English word", lambda token: token.lower() in words)
+    else:
+        take(KEBAB, "wire code", lambda token: token in Run.codes and token not in ENGLISH_HYPHENATED)
+        raw = WIRE_WORDS | ENGLISH_HYPHENATED
+        found += [("raw code", leaf, f"<…>{leaf}</…>") for leaf in leaves if leaf in raw and leaf not in allowed]
+    return found
 
 
 def mask(name):
@@ -69,9 +240,16 @@ def mask(name):
     return chars[0] + "*" * (len(chars) - 2) + chars[-1]
 
 
+class Problem(Exception):
+    """A failed check whose message says all there is to say (printed without a traceback)."""
+
+
 class Run:
-    def __init__(self, server, shots):
+    codes = wire_vocabulary()
+
+    def __init__(self, server, shots, device=None):
         self.server = server
+        self.device = device or os.path.join(os.path.dirname(server), "fieldroll")
         self.shots = shots
         self.passed = 0
         self.failed = 0
@@ -81,6 +259,9 @@ class Run:
         self.base = None
         self.driver = None
         self.household = None
+        self.notice_region = None
+        # Data values people typed (sign-in names, device names, search words): a page may show them.
+        self.typed = set()
 
     # -- the server ---------------------------------------------------------------------------
 
@@ -98,7 +279,11 @@ class Run:
         self.cli("user", "add", "reviewer1", "--role", "reviewer", "--scope", COUNTY, stdin=PASSWORD + "\n")
         self.cli("user", "add", "viewer1", "--role", "viewer", "--scope", COUNTY, stdin=PASSWORD + "\n")
         for programme in ("urban-dibao", "rural-dibao", "extreme-poverty", "temporary-assistance"):
-            self.cli("standard", "add", "--region", COUNTY, "--programme", programme, "--per-capita", "820.00", "--from", "2026-01-01", "--confirm")
+            self.cli(
+                "standard", "add", "--region", COUNTY, "--programme", programme, "--per-capita", "820.00", "--from", "2026-01-01",
+                "--confirm", "--by", STANDARD_SETTER,
+            )
+        self.typed.add(STANDARD_SETTER)
         log = open(os.path.join(self.work, "demo.log"), "w")
         self.process = subprocess.Popen(
             [self.server, "demo", "--data", self.data, "--port", "0", "--serve"], stdout=log, stderr=subprocess.STDOUT, text=True
@@ -161,13 +346,18 @@ class Run:
             expected_conditions.presence_of_element_located((By.CSS_SELECTOR, then_css))
         )
 
+    def type_into(self, element, text):
+        """Types `text` as a person would; it is theirs, so a page may show it in any language."""
+        element.send_keys(text)
+        self.typed.add(text)
+
     def shot(self, name):
         os.makedirs(self.shots, exist_ok=True)
         self.driver.save_screenshot(os.path.join(self.shots, name + ".png"))
 
     def sign_in(self, name):
         self.go("/console/login")
-        self.driver.find_element(By.ID, "name").send_keys(name)
+        self.type_into(self.driver.find_element(By.ID, "name"), name)
         self.driver.find_element(By.ID, "password").send_keys(PASSWORD)
         self.submit(self.driver.find_element(By.ID, "login-submit"), "#who")
 
@@ -182,23 +372,92 @@ class Run:
             body()
             self.passed += 1
             print(f"  ok    {name}")
+        except Problem as problem:
+            self.failed += 1
+            print(f"  FAIL  {name}")
+            for line in str(problem).splitlines():
+                print(f"          {line}")
         except Exception:
             self.failed += 1
             print(f"  FAIL  {name}")
             traceback.print_exc()
 
+    # -- every page: accessible and translated ---------------------------------------------------
+
+    LEAVES = """
+        const out = [];
+        for (const e of document.body.querySelectorAll('*')) {
+          if (e.children.length || ['SCRIPT', 'STYLE', 'TEMPLATE'].includes(e.tagName)) continue;
+          if (e.tagName !== 'OPTION' && e.getClientRects().length === 0) continue;
+          const text = (e.tagName === 'OPTION' ? e.textContent : e.innerText || '').trim();
+          if (text) out.push(text);
+        }
+        return out;"""
+
+    def check_page(self, name, allowed=()):
+        """Checks the page now shown, as two checks of its own (a failure does not stop the step
+        that called it): axe-core finds no serious or critical violation, and the visible text
+        shows no string-table key, wire code or (on a Chinese page) English word of the
+        vocabularies. `allowed`: further data values people typed that this page may show."""
+        lang = "zh" if (self.driver.execute_script("return document.documentElement.lang") or "").startswith("zh") else "en"
+        asked = re.search(r"[?&]lang=(\w+)", self.driver.current_url)
+        label = f"{name} [{lang}]" if not asked or asked.group(1) == lang else f"{name} [{lang}, asked for {asked.group(1)}]"
+        page = self.driver.current_url.replace(self.base, "")
+
+        def accessible():
+            axe = Axe(self.driver)
+            axe.inject()
+            results = axe.run()
+            bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+            if bad:
+                lines = [f"{page}: {len(bad)} serious or critical axe violation(s)"]
+                for v in bad:
+                    targets = [" ".join(node["target"]) for node in v["nodes"]]
+                    shown = ", ".join(targets[:15]) + (f", … {len(targets) - 15} more" if len(targets) > 15 else "")
+                    lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+                    lines.append(f"  {len(targets)} element(s): {shown}")
+                    summary = (v["nodes"][0].get("failureSummary") or "").replace("\n", " ").strip()
+                    if summary:
+                        lines.append(f"  first: {summary[:300]}")
+                raise Problem("\n".join(lines))
+
+        def translated():
+            text = self.driver.execute_script("return document.body.innerText")
+            leaves = self.driver.execute_script(self.LEAVES)
+            found = untranslated(text, lang, leaves, self.typed | set(allowed))
+            if found:
+                counts, first = {}, {}
+                for kind, token, where in found:
+                    counts[(kind, token)] = counts.get((kind, token), 0) + 1
+                    first.setdefault((kind, token), where)
+                lines = [f"{page}: {len(counts)} untranslated token(s)"]
+                for (kind, token), n in sorted(counts.items(), key=lambda item: ("string key", "wire code", "audit code", "English word", "raw code").index(item[0][0])):
+                    lines.append(f"{kind} {token}" + (f" ×{n}" if n > 1 else "") + f"   in “{first[(kind, token)]}”")
+                raise Problem("\n".join(lines))
+
+        self.check(f"accessible: {label}", accessible)
+        self.check(f"translated: {label}", translated)
+
     def sign_in_and_dashboard(self):
         self.go("/console")
         assert self.driver.current_url.endswith("/console/login"), self.driver.current_url
+        self.go("/console/login?lang=en")
+        self.check_page("sign-in")
+        self.go("/console/login?lang=zh")
+        self.check_page("sign-in")
         self.shot("login")
         self.sign_in("admin1")
         assert self.driver.current_url.endswith("/console/dashboard"), self.driver.current_url
         assert "admin1" in self.driver.find_element(By.ID, "who").text
         assert int(self.driver.find_element(By.ID, "conflicts-waiting").text) >= 1, "the demo leaves a conflict"
         assert self.find("#devices tbody tr"), "the demo's devices are listed"
+        # Device names are typed by people (the demo's tablets and kiosk): any page may show them.
+        self.typed.update(cell.text for cell in self.find("#devices tbody tr td:first-child") if cell.text)
+        self.check_page("dashboard")
         self.shot("dashboard")
         self.go("/console/dashboard?lang=en")
         assert "Dashboard" in self.driver.page_source
+        self.check_page("dashboard")
         self.shot("dashboard-en")
         self.go("/console/dashboard?lang=zh")
 
@@ -208,26 +467,32 @@ class Run:
         self.driver.execute_script("arguments[0].querySelector('input[name=_csrf]').value = 'forged'", form)
         message = self.submit(form.find_element(By.CSS_SELECTOR, "button.other"), "#message")
         assert message.get_attribute("data-kind") == "csrf-failed", message.get_attribute("outerHTML")
+        self.check_page("message: csrf-failed")
         self.shot("csrf-refused")
         self.go("/console/conflicts")
         assert self.find("article.conflict[data-state=open] form"), "nothing was resolved"
 
     def resolve_conflict(self):
         self.go("/console/conflicts")
+        self.check_page("conflicts (one open)")
         self.shot("conflicts")
         article = self.find("article.conflict[data-state=open]")[0]
         conflict = article.get_attribute("id")
         other = article.find_element(By.CSS_SELECTOR, ".side.other .value").text
-        field = article.find_element(By.CSS_SELECTOR, "h2 code").text
+        # The field's wire name: `data-field` once the heading shows it translated, else the heading's code.
+        field = article.get_attribute("data-field") or article.find_element(By.CSS_SELECTOR, "h2 code").text
         self.submit(article.find_element(By.CSS_SELECTOR, "button.other"), "#flash")
         assert not self.find(f"#{conflict}"), "the conflict left the open list"
+        self.check_page("conflicts (resolved, with the flash)")
         self.go("/console/conflicts?all=1")
         assert self.driver.find_element(By.ID, conflict).get_attribute("data-state") == "resolved"
+        self.check_page("conflicts (show resolved)")
         self.check_device_pull(field, other)
 
     def check_device_pull(self, field, value):
         """A device enrolled now pulls its village and must see the server's write of `value`."""
         code = self.enrol_on_console("浏览器测试平板")
+        self.check_page("devices (a one-time code shown)")
         self.shot("devices")
         key = os.path.join(self.work, "device.pem")
         subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key], check=True, capture_output=True)
@@ -256,7 +521,7 @@ class Run:
     def enrol_on_console(self, name, region=VILLAGE):
         """Enrols a device for `region` on the console's devices page; returns the one-time code shown there once."""
         self.go("/console/devices")
-        self.driver.find_element(By.ID, "device-name").send_keys(name)
+        self.type_into(self.driver.find_element(By.ID, "device-name"), name)
         scope = self.driver.find_element(By.ID, "device-scope")
         scope.clear()
         scope.send_keys(region)
@@ -265,7 +530,8 @@ class Run:
     def caseworker_surveys(self, household, region):
         """A caseworker's tablet (the device CLI, enrolled from the console) records a signed survey
         visit of `household` and syncs it: the county approval computes the amount from it."""
-        device = os.path.join(os.path.dirname(self.server), "fieldroll")
+        device = self.device
+        assert os.access(device, os.X_OK), f"no device CLI at {device} (--device PATH)"
         folder = os.path.join(self.work, "tablet")
         env = dict(os.environ, FIELDROLL_PASSPHRASE="browser test tablet", FIELDROLL_DEVICE=folder)
 
@@ -283,6 +549,7 @@ class Run:
         self.sign_out()
         self.sign_in("reviewer1")
         self.go("/console/review")
+        self.check_page("review queue (reviewer)")
         self.shot("review")
         before = len(self.find("article.application"))
         assert before > 0, "the demo county has applications waiting"
@@ -298,6 +565,7 @@ class Run:
         article = buttons[0].find_element(By.XPATH, "./ancestor::article")
         enrolment = article.get_attribute("id")
         self.submit(buttons[0], "#flash")
+        self.check_page("review queue (decided, with the flash)")
         moved = self.find(f"#{enrolment}")
         assert not moved or moved[0].get_attribute("data-step") != "township-review", "the application moved on"
         self.driver.set_window_size(820, 1180)
@@ -335,16 +603,23 @@ class Run:
         self.go(f"/console/review?enrolment={enrolment}")
         card = self.driver.find_element(By.ID, f"enrolment-{enrolment}")
         assert card.get_attribute("data-step") == "public-notice", card.get_attribute("data-step")
+        self.check_page("review queue (one application, at the notice)")
+        self.notice_region = region
         self.go(f"/console/notice/{region}")
         text = self.driver.find_element(By.TAG_NAME, "body").text
         masked = mask(head)
         assert masked in text, f"{masked} is not on the notice"
         assert head not in text, "the head's full name is on the notice"
+        self.check_page("notice")
         self.shot("notice")
         self.go(self.household)
-        assert self.find("#enrolments code"), "the household's enrolments are listed"
-        assert "public-notice" in self.driver.find_element(By.ID, "enrolments").text
+        row = self.driver.find_element(By.ID, f"enrolment-{enrolment}")
+        # Its status: `data-status` (the code) where the row has it, else the cell's text — the code
+        # or its Chinese label, 公示… (the page is in Chinese).
+        status = row.get_attribute("data-status") or row.find_elements(By.TAG_NAME, "td")[1].text.strip()
+        assert status == "public-notice" or "公示" in status, f"the enrolment's status shows {status!r}"
         assert len(self.find("#review-actions tbody tr")) >= 3, "the three decisions are in its history"
+        self.check_page("household (decided three times)")
 
     def records_pages(self):
         self.go("/console/conflicts?all=1")
@@ -352,32 +627,45 @@ class Run:
         assert self.find("#visits img.thumb"), "the demo visit's photo shows as a thumbnail"
         image = self.find("#visits img.thumb")[0]
         assert self.driver.execute_script("return arguments[0].naturalWidth", image) > 0, "the photo's bytes load"
+        self.check_page("household (a visit with a photo)")
         self.shot("household")
         self.go("/console/roll")
         assert self.find("#roll tbody tr"), "villages on the roll"
         assert re.fullmatch(r"[\d,]+\.\d\d", self.driver.find_element(By.ID, "grand-total").text)
+        self.check_page("roll")
         self.shot("roll")
         self.go(f"/console/roll/{VILLAGE}")
         assert self.find("#village-roll tbody tr")
+        self.check_page("village roll")
         self.shot("village-roll")
         self.go("/console/search")
-        self.driver.find_element(By.ID, "search-q").send_keys("王")
+        self.type_into(self.driver.find_element(By.ID, "search-q"), "王")
         self.submit(self.driver.find_element(By.ID, "search-submit"), "#search-count")
         assert self.driver.current_url.endswith("/console/search"), self.driver.current_url
         assert self.find("#results a.household-link"), "households named 王"
+        self.check_page("search (results)")
         self.shot("search")
         self.go("/console/import")
         bad = os.path.join(self.work, "households.csv")
+        rows = [
+            ["id", "region", "address", "head_name", "phone", "housing", "housing_area_m2", "declared_monthly_income_yuan", "assets"],
+            ["", VILLAGE, "上河村7组", "褚卫东", "", "self-built", "60", "300.00", ""],
+            ["", VILLAGE, "上河村7组", "", "", "castle", "", "很多", ""],
+        ]
         with open(bad, "w", encoding="utf-8") as out:
-            out.write("id,region,address,head_name,phone,housing,housing_area_m2,declared_monthly_income_yuan,assets\n")
-            out.write(f",{VILLAGE},上河村7组,褚卫东,,self-built,60,300.00,\n")
-            out.write(f",{VILLAGE},上河村7组,,,castle,,很多,\n")
+            out.writelines(",".join(row) + "\n" for row in rows)
         self.driver.find_element(By.ID, "import-file").send_keys(bad)
         self.submit(self.driver.find_element(By.ID, "import-preview"), "#preview")
         assert self.find("#preview-errors li"), "the bad row is listed"
         assert not self.find("#commit-form"), "nothing to write while a row is bad"
+        # The file's cells are what the office typed and its English column names the layout's
+        # (docs/import.md): the preview may quote both, but not a wire code such as `self-built`,
+        # which a Chinese page shows as its label.
+        typed = {cell for row in rows[1:] for cell in row if cell and cell not in Run.codes and cell not in WIRE_WORDS}
+        self.check_page("import preview (a bad row)", allowed=typed | set(rows[0]))
         self.shot("import-preview")
         self.go("/console/review/roll")
+        self.check_page("roll review")
         self.shot("roll-review")
 
     def viewer_sees_masked(self):
@@ -387,22 +675,240 @@ class Run:
         ids = [cell.text for cell in self.find("table.members td.id")]
         assert ids and all(re.fullmatch(r"\d{6}\*{8}[\dX]{4}", i) for i in ids), ids[:3]
         assert not self.find("button.approve"), "a viewer gets no decision buttons"
+        self.check_page("review queue (viewer)")
         self.shot("review-viewer")
+
+    def viewer_forged_decision(self):
+        """A viewer who forges an approval (a form made in the page, with the session's own CSRF
+        token) gets the 403 page, and the application stays where it was."""
+        self.go("/console/review")
+        article = self.find("article.application")[0]
+        enrolment = article.get_attribute("id").removeprefix("enrolment-")
+        step = article.get_attribute("data-step")
+        token = self.driver.find_element(By.CSS_SELECTOR, "input[name=_csrf]").get_attribute("value")
+        self.driver.execute_script(
+            """const form = document.createElement('form');
+            form.method = 'post';
+            form.action = arguments[0];
+            for (const [name, value] of Object.entries(arguments[1])) {
+              const input = document.createElement('input');
+              input.type = 'hidden'; input.name = name; input.value = value;
+              form.appendChild(input);
+            }
+            const button = document.createElement('button');
+            button.type = 'submit'; button.id = 'forged-decision';
+            form.appendChild(button);
+            document.body.appendChild(form);""",
+            f"/console/review/{enrolment}/decide",
+            {"_csrf": token, "step": step, "decision": "approve", "reason": ""},
+        )
+        message = self.submit(self.driver.find_element(By.ID, "forged-decision"), "#message")
+        assert message.get_attribute("data-kind") == "forbidden", message.get_attribute("outerHTML")
+        self.check_page("message: forbidden (a viewer's forged decision)")
+        self.go(f"/console/review?enrolment={enrolment}")
+        card = self.driver.find_element(By.ID, f"enrolment-{enrolment}")
+        assert card.get_attribute("data-step") == step, "the application did not move"
+
+    def every_page(self):
+        """Every page of the console, in Chinese and in English, as the administrator sees it."""
+        self.go("/console/conflicts?all=1")
+        household = self.household or self.find("a.household-link")[0].get_attribute("href").replace(self.base, "")
+        pages = [
+            ("dashboard", "/console/dashboard"),
+            ("conflicts", "/console/conflicts?all=1"),
+            ("review queue", "/console/review"),
+            ("roll review", "/console/review/roll"),
+            ("roll", "/console/roll"),
+            ("village roll", f"/console/roll/{VILLAGE}"),
+            ("notice", f"/console/notice/{self.notice_region or VILLAGE}"),
+            ("payments", "/console/payments"),
+            ("standards", "/console/standards"),
+            ("household", household),
+            ("search", "/console/search"),
+            ("import", "/console/import"),
+            ("devices", "/console/devices"),
+            ("audit log", "/console/audit"),
+            ("message: not-found", "/console/no-such-page"),
+        ]
+        try:
+            for lang in ("zh", "en"):
+                for name, path in pages:
+                    self.go(path + ("&" if "?" in path else "?") + "lang=" + lang)
+                    assert "/console/login" not in self.driver.current_url, f"{path} asked the administrator to sign in"
+                    self.check_page(name)
+        finally:
+            self.go("/console/dashboard?lang=zh")
 
     def verify_audit(self):
         self.go("/console/audit")
         result = self.submit(self.driver.find_element(By.ID, "verify"), "#verify-result")
         assert "ok" in result.get_attribute("class").split(), result.text
         assert self.find("#audit tbody tr"), "entries are listed"
+        self.check_page("audit log (verified)")
         self.shot("audit")
+
+
+# -- page speed ------------------------------------------------------------------------------------
+
+TIMING_HOUSEHOLDS = 2000
+
+
+def percentile(sorted_values, q):
+    """The nearest-rank percentile of already sorted values."""
+    return sorted_values[max(0, math.ceil(q * len(sorted_values)) - 1)]
+
+
+def timing_phase(run, server, runs):
+    """Starts a second server with a synthetic county of 2,000 households, made and loaded with the
+    server's own commands (`fixtures generate`, `init`, `import --history`, `standard add`, `user
+    add`), signs in once and GETs each console page `runs` times with urllib, carrying the session
+    cookie; prints p50, p95 and max per page. With FIELDROLL_TIMING_LIMIT_MS set, a page whose p95
+    is over it fails."""
+    limit = os.environ.get("FIELDROLL_TIMING_LIMIT_MS")
+    limit = float(limit) if limit else None
+    work = tempfile.mkdtemp(prefix="fieldroll-timing-")
+    data, county = os.path.join(work, "data"), os.path.join(work, "county")
+    process, figures = None, []
+    print(f"timing: each console page with {TIMING_HOUSEHOLDS:,} households, {runs} GETs each ({server})")
+
+    def cli(*args, stdin=None, with_data=True):
+        command = [server, *args] + (["--data", data] if with_data else [])
+        result = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=900)
+        if result.returncode != 0:
+            raise RuntimeError(f"fieldroll-server {' '.join(args)} failed: {result.stderr.strip()}")
+        return result.stdout
+
+    def rows(name):
+        with open(os.path.join(county, name), encoding="utf-8-sig") as f:
+            lines = f.read().splitlines()
+        header = lines[0].split(",")
+        return [dict(zip(header, line.split(","))) for line in lines[1:] if line]
+
+    def start():
+        nonlocal process
+        cli("fixtures", "generate", "--households", str(TIMING_HOUSEHOLDS), "--seed", "2026", "--out", county, with_data=False)
+        cli("init")
+        cli(
+            "import", "--households", os.path.join(county, "households.csv"), "--members", os.path.join(county, "members.csv"),
+            "--enrolments", os.path.join(county, "enrolments.csv"), "--history",
+        )
+        for standard in rows("standards.csv"):
+            cli(
+                "standard", "add", "--region", standard["region"], "--programme", standard["programme"],
+                "--per-capita", standard["monthly_per_capita_yuan"], "--from", standard["effective_from"], "--confirm",
+            )
+        cli("user", "add", "timing1", "--role", "admin", "--scope", COUNTY, stdin=PASSWORD + "\n")
+        log_path = os.path.join(work, "serve.log")
+        log = open(log_path, "w")
+        process = subprocess.Popen([server, "serve", "--data", data, "--port", "0"], stdout=log, stderr=subprocess.STDOUT, text=True)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", open(log_path).read())
+            if match:
+                return match.group(1)
+            if process.poll() is not None:
+                raise RuntimeError("the timing server stopped:\n" + open(log_path).read())
+            time.sleep(0.2)
+        raise RuntimeError("the timing server did not start within 120 s")
+
+    def sign_in(base):
+        # One sign-in, not timed: it is one bcrypt verification at cost 12 (hundreds of
+        # milliseconds by design, docs/console.md), paid once per session, not per page.
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        form = opener.open(base + "/console/login", timeout=60).read().decode()
+        field = re.search(r'<input[^>]*\bname="_csrf"[^>]*>', form).group(0)
+        token = re.search(r'\bvalue="([^"]+)"', field).group(1)
+        body = urllib.parse.urlencode({"_csrf": token, "name": "timing1", "password": PASSWORD}).encode()
+        answer = opener.open(base + "/console/login", data=body, timeout=120)
+        assert answer.url.endswith("/console/dashboard"), f"the sign-in ended at {answer.url}"
+        session = [c for c in jar if c.name == "fieldroll_session"]
+        assert session, "no session cookie after signing in"
+        return f"fieldroll_session={session[0].value}"
+
+    def pages():
+        households = rows("households.csv")
+        villages = {}
+        for h in households:
+            villages[h["region"]] = villages.get(h["region"], 0) + 1
+        village = max(sorted(villages), key=villages.get)
+        enrolled = [e["household_id"] for e in rows("enrolments.csv") if e["region"] == village]
+        household = enrolled[0] if enrolled else next(h["id"] for h in households if h["region"] == village)
+        return [
+            ("dashboard", "/console/dashboard"),
+            ("review queue", "/console/review"),
+            ("roll review", "/console/review/roll"),
+            ("roll", "/console/roll"),
+            (f"village roll ({villages[village]} households)", f"/console/roll/{village}"),
+            ("notice", f"/console/notice/{village}"),
+            ("payments", "/console/payments"),
+            ("standards", "/console/standards"),
+            ("household", f"/console/households/{household}"),
+            ("search", "/console/search"),
+            ("import", "/console/import"),
+            ("devices", "/console/devices"),
+            ("audit log", "/console/audit"),
+            ("conflicts", "/console/conflicts"),
+        ]
+
+    def get(base, path, cookie):
+        request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            answer.read()
+            status, url = answer.status, answer.url
+        elapsed = (time.perf_counter() - started) * 1000
+        assert status == 200 and "/console/login" not in url, f"GET {path}: {status} at {url}"
+        return elapsed
+
+    def measure():
+        base = start()
+        cookie = sign_in(base)
+        for name, path in pages():
+            get(base, path, cookie)  # one untimed GET first: the page answers, and nothing is cold
+            times = sorted(get(base, path, cookie) for _ in range(runs))
+            figures.append((name, percentile(times, 0.5), percentile(times, 0.95), times[-1]))
+
+    try:
+        run.check(f"timing: a server with {TIMING_HOUSEHOLDS:,} households answers every console page", measure)
+    finally:
+        if process and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(work, ignore_errors=True)
+    if not figures:
+        return
+    width = max(len(name) for name, *_ in figures)
+    print(f"  {'page':<{width}}  {'p50 ms':>8}  {'p95 ms':>8}  {'max ms':>8}")
+    for name, p50, p95, top in figures:
+        print(f"  {name:<{width}}  {p50:8.1f}  {p95:8.1f}  {top:8.1f}")
+    if limit is None:
+        print(
+            "  (figures only: FIELDROLL_TIMING_LIMIT_MS is not set. They come from the build given,"
+            f" {server}; a debug build is much slower than the release build CI times.)"
+        )
+        return
+    print(f"  (limit: p95 at most {limit:g} ms per page, from FIELDROLL_TIMING_LIMIT_MS; build {server})")
+    for name, _, p95, _ in figures:
+        def within(name=name, p95=p95):
+            if p95 > limit:
+                raise Problem(f"{name}: p95 {p95:.1f} ms is over the limit of {limit:g} ms")
+        run.check(f"timing: {name} p95 within {limit:g} ms", within)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", default=os.path.join(ROOT, ".build", "debug", "fieldroll-server"))
+    parser.add_argument("--device", help="the device CLI, fieldroll (default: beside --server)")
     parser.add_argument("--screenshots", default=os.path.join(ROOT, "docs", "console-screenshots"))
+    parser.add_argument("--timing-server", help="the server binary the timing phase runs (default: --server)")
+    parser.add_argument("--timing-runs", type=int, default=40, help="GETs per page in the timing phase (default: 40)")
+    parser.add_argument("--no-timing", action="store_true", help="skip the timing phase")
     args = parser.parse_args()
-    run = Run(os.path.abspath(args.server), os.path.abspath(args.screenshots))
+    run = Run(os.path.abspath(args.server), os.path.abspath(args.screenshots), args.device and os.path.abspath(args.device))
     print("browser: the web console in headless Chromium")
     try:
         run.start_server()
@@ -414,7 +920,9 @@ def main():
         run.check("approve a household through every step to the notice; the notice masks it", run.approve_to_notice)
         run.check("household history, roll, search and import preview pages", run.records_pages)
         run.check("verify the audit chain", run.verify_audit)
+        run.check("every page in Chinese and in English", run.every_page)
         run.check("a viewer sees resident IDs masked and no buttons", run.viewer_sees_masked)
+        run.check("a viewer's forged decision gets the 403 page and changes nothing", run.viewer_forged_decision)
     except Exception:
         run.failed += 1
         traceback.print_exc()
@@ -423,6 +931,8 @@ def main():
             run.driver.quit()
         run.stop_server()
         shutil.rmtree(run.work, ignore_errors=True)
+    if not args.no_timing:
+        timing_phase(run, os.path.abspath(args.timing_server or args.server), args.timing_runs)
     print(f"browser: {run.passed} passed, {run.failed} failed")
     sys.exit(1 if run.failed else 0)
 

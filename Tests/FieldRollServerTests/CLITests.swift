@@ -304,7 +304,7 @@ struct CLITests {
         // 18 digits as a text cell: Excel shows the ID, not 1.10105E+17.
         #expect(text.contains("\"=\"\"\(rid)\"\"\""), "resident IDs as text cells")
         let english = String(decoding: try Data(contentsOf: URL(fileURLWithPath: en)), as: UTF8.self)
-        #expect(english.hasPrefix("\u{FEFF}id,household_id,region,name,resident_id,"))
+        #expect(english.hasPrefix("\u{FEFF}id,household_id,region,region_name,name,resident_id,"), "the place name beside the code")
         // Either file imports back as it was: nothing new or changed.
         for file in [zh, en] {
             let (status, out, err) = try CLI.run(["import", "--data", data, "--members", file, "--json"])
@@ -335,11 +335,12 @@ struct CLITests {
         let payBytes = try Data(contentsOf: URL(fileURLWithPath: payFile))
         #expect(payBytes.prefix(3) == Data([0xEF, 0xBB, 0xBF]))
         let payTable = try CSVTable(parsing: String(decoding: payBytes, as: UTF8.self))
-        #expect(payTable.header.contains("应发金额(元)") && payTable.rows.last?[2] == "合计")
+        #expect(payTable.header.contains("应发金额(元)") && payTable.rows.last?[3] == "合计")
         let row = try #require(payTable.rows.first { $0.last == "d5a670c7-510b-447e-9e5f-1e4b66526bb3" })
-        #expect(row[1] == "=\"139901003201\"" && row[5] == "1120.00" && row[3] == "农村最低生活保障", "\(row)")
-        let sum = payTable.rows.dropLast().compactMap { try? Fen(yuan: $0[5]) }.reduce(Fen.zero, +)
-        #expect(payTable.rows.last?[5] == sum.description, "the total is the sum of the rows")
+        // No place names imported: the name beside the code is empty.
+        #expect(row[1] == "=\"139901003201\"" && row[2] == "" && row[6] == "1120.00" && row[4] == "农村最低生活保障", "\(row)")
+        let sum = payTable.rows.dropLast().compactMap { try? Fen(yuan: $0[6]) }.reduce(Fen.zero, +)
+        #expect(payTable.rows.last?[6] == sum.description, "the total is the sum of the rows")
         let (badMonth, _, monthErr) = try CLI.run(["payments", "--data", data, "--month", "2026-13"])
         #expect(badMonth == 1 && monthErr.hasPrefix("Error: invalid-record: --month: "), "\(monthErr)")
     }

@@ -314,10 +314,13 @@ struct ConsoleTests {
         let page = try await client.get("/console/audit")
         #expect(page.body.contains("staff.signed-in"))
         let verified = try await client.post("/console/audit/verify", form: [("_csrf", page.csrf ?? "")])
-        #expect(verified.status == 200)
-        #expect(verified.body.contains("id=\"verify-result\"") && verified.body.contains("class=\"ok\""))
+        #expect(verified.status == 303 && verified.header("Location") == "/console/audit?verified=1", "a form answers with a redirect")
+        let shown = try await client.get("/console/audit?verified=1")
+        #expect(shown.body.contains("id=\"verify-result\"") && shown.body.contains("class=\"ok\""))
+        // A reload shows the recorded verdict again and verifies (and audits) nothing more.
+        _ = try await client.get("/console/audit?verified=1")
         let audit = try await f.server.pipeline.storage.auditEntries(after: 0, limit: 200)
-        #expect(audit.contains { $0.actor == "staff:viewer1" && $0.action == "audit.verified" })
+        #expect(audit.filter { $0.actor == "staff:viewer1" && $0.action == "audit.verified" }.count == 1)
     }
 
     @Test("the access log never holds a password, a cookie, a token or a query", arguments: StorageBackendKind.allCases)
@@ -361,8 +364,17 @@ struct ConsoleTests {
         let enrolled = try await admin.post(
             "/console/devices/enrol",
             form: [("_csrf", page.csrf ?? ""), ("name", "东岗村平板"), ("role", "caseworker"), ("scope", TestServer.village.digits)])
-        #expect(enrolled.status == 201)
-        let code = try #require(enrolled.body.firstMatch(of: /id="code-value">([A-Z0-9-]+)</).map { String($0.1) })
+        // The form answers with a redirect; the page it leads to shows the code once.
+        #expect(enrolled.status == 303)
+        let location = try #require(enrolled.header("Location"))
+        #expect(location.hasPrefix("/console/devices?enrolled="))
+        let shown = try await admin.get(location)
+        let code = try #require(shown.body.firstMatch(of: /id="code-value">([A-Z0-9-]+)</).map { String($0.1) })
+        #expect(!location.contains(code), "the code never travels in a URL")
+        // A reload shows it no more, and enrols no second device.
+        let reloaded = try await admin.get(location)
+        #expect(!reloaded.body.contains("code-value") && reloaded.body.contains("id=\"code-gone\""))
+        #expect(try await f.server.pipeline.devices().filter { $0.name == "东岗村平板" }.count == 1)
         let key = Curve25519.Signing.PrivateKey()
         let (status, body) = try await f.server.request(
             "POST", "/v1/devices/enrol", json: ["code": .string(code), "publicKey": .string(key.publicKey.base64)])
@@ -619,8 +631,9 @@ struct ConsoleRecordsTests {
             "/console/import/preview", fields: [("_csrf", page.csrf ?? ""), ("kind", "households")], file: ("file", "households.csv", bad))
         #expect(refused.status == 200)
         #expect(refused.body.contains("id=\"preview-errors\"") && refused.body.contains("3 rows."))
-        #expect(refused.body.contains("households row 3") && refused.body.contains("households row 4"), "each bad row with its line")
-        #expect(refused.body.contains("outside your region 139901002000"))
+        #expect(refused.body.contains("Households, row 3") && refused.body.contains("Households, row 4"), "each bad row with its line")
+        #expect(refused.body.contains("declared monthly income yuan: is not in the expected format"), "the column and the reason in words")
+        #expect(refused.body.contains("region: \(ConsoleText.title(of: .scopeViolation, in: .en))"))
         #expect(!refused.body.contains("id=\"commit-form\""), "a file with bad rows cannot be written")
 
         let preview = try await admin.postFile(
@@ -659,7 +672,7 @@ struct ConsoleRecordsTests {
         let preview = try await admin.postFile(
             "/console/import/preview", fields: [("_csrf", page.csrf ?? ""), ("kind", "vehicles")], file: ("file", "车辆.csv", vehicles))
         #expect(preview.body.contains("vehicle-value") && preview.body.contains("/console/households/\(household)"))
-        #expect(preview.body.contains("line 3"), "the row with a bad resident ID is listed")
+        #expect(preview.body.contains("row 3"), "the row with a bad resident ID is listed")
         #expect(try await f.server.pipeline.flags(in: nil).isEmpty, "a preview stores no flag")
         let carried = try #require(preview.body.firstMatch(of: /<textarea name="text" hidden>([\s\S]*?)<\/textarea>/).map { String($0.1) })
         let commit = try await admin.post(
@@ -793,16 +806,27 @@ struct ConsoleRecordsTests {
         #expect(village.body.contains("丁四") && village.body.contains("data-status=\"suspended\""))
         #expect(!village.body.contains("戊五") && !village.body.contains("己六"), "not on the roll, or another village")
 
+        // Looking at the notice is not printing it: nothing is audited, and the A4 sheet opens
+        // only after the print action.
         let notice = try await client.get("/console/notice/\(TestServer.village.digits)")
         #expect(notice.status == 200 && notice.header("Content-Type") == "text/html; charset=utf-8")
         #expect(notice.body.contains(NoticeMask.name("欧阳建国")) && !notice.body.contains("欧阳建国"), "the head's name masked")
-        #expect(notice.body.contains("888.00"))
-        #expect(notice.header("Content-Security-Policy")?.contains("script") == false)
+        #expect(notice.body.contains("888.00") && notice.body.contains("id=\"print-form\""))
+        let printedBefore = try await f.server.pipeline.storage.auditEntries(after: 0, limit: 500).filter { $0.action == "notice.printed" }
+        #expect(printedBefore.isEmpty, "viewing is not printing")
+        let early = try await client.get("/console/notice/\(TestServer.village.digits)/sheet")
+        #expect(early.status == 303, "no sheet without the print action")
+        let printed = try await client.post("/console/notice/\(TestServer.village.digits)/print", form: [("_csrf", notice.csrf ?? "")])
+        #expect(printed.status == 303 && printed.header("Location") == "/console/notice/\(TestServer.village.digits)/sheet")
+        let sheet = try await client.get("/console/notice/\(TestServer.village.digits)/sheet")
+        #expect(sheet.status == 200 && sheet.body.hasPrefix("<!DOCTYPE html>") && sheet.body.contains("@page { size: A4"))
+        #expect(sheet.body.contains(NoticeMask.name("欧阳建国")) && !sheet.body.contains("欧阳建国"))
+        #expect(sheet.header("Content-Security-Policy")?.contains("script") == false)
         #expect(
             try await client.get("/console/notice/\(TestServer.village.ancestor(at: .county).digits)").status == 404,
             "only a village or a township")
         let audit = try await f.server.pipeline.storage.auditEntries(after: 0, limit: 500)
-        #expect(audit.contains { $0.actor == "staff:viewer1" && $0.action == "notice.printed" })
+        #expect(audit.filter { $0.actor == "staff:viewer1" && $0.action == "notice.printed" }.count == 1, "the print, once")
     }
 
     @Test("the dashboard counts overdue check-ins per village and refused uploads per device", arguments: StorageBackendKind.allCases)

@@ -39,12 +39,20 @@ struct NoticeTests {
         #expect(parsed.rows[4] == ["a\nb", "1459.50"])
     }
 
-    @Test("HTML escapes every piece of text")
-    func escaping() {
+    @Test("HTML escapes every piece of text: the notice template renders names and places as text, never as markup")
+    func escaping() throws {
+        let entry = PublicNotice.Entry(
+            enrolment: EnrolmentID(), head: "<script>alert('x')</script>", residentID: "", programme: .ruralDibao, householdSize: 1,
+            monthlyAmount: Fen(100), noticeStart: nil, noticeEnd: nil, status: .publicNotice)
+        let notice = PublicNotice(
+            region: village, place: "上河村 & \"<b>\"", date: try CalendarDate("2026-11-25"), contact: "<i>0000</i>", entries: [entry])
+        let html = try NoticeHTML.page(notice)
         #expect(
-            NoticeHTML.escape("<script>alert('x') & \"y\"</script>")
-                == "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;")
-        #expect(NoticeHTML.escape("张*明") == "张*明")
+            html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;")
+                || html.contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"))
+        #expect(html.contains("上河村 &amp; &quot;&lt;b&gt;&quot;"))
+        #expect(html.contains("&lt;i&gt;0000&lt;/i&gt;"))
+        #expect(!html.contains("<script>") && !html.contains("<b>") && !html.contains("<i>"))
     }
 
     @Test(
@@ -112,7 +120,7 @@ struct NoticeTests {
         #expect(
             table.rows[1] == ["2", "王*国", "110105********002X", "农村最低生活保障", "2", "1560.00", "2026-11-25", "2026-12-02", "新纳入(2026-12-02起)"])
 
-        let html = NoticeHTML.page(notice)
+        let html = try NoticeHTML.page(notice)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<html lang=\"zh-CN\">") && html.contains("@page { size: A4"))
         #expect(html.contains("<h1>上河村 最低生活保障 公示</h1>") && html.contains("0000-1234567 县民政局"))
         #expect(html.contains("<td>=**2</td>") && html.contains("<td>1339.50</td>") && !html.contains("钱二"))

@@ -92,6 +92,12 @@ struct OfficePolicyTests {
                 if let id = t.enrolments[role] {
                     try await p.review(enrolment: id, step: .villageSurvey, decision: .approve, reason: "", as: who, now: now)
                 }
+            case .importRegions:
+                _ = try await p.importPlaceNames([PlaceName(code: village, name: "导入村")], as: who, now: now)
+            case .recordSurvey:
+                _ = try await p.recordSurvey(
+                    household: t.household, answers: ["income.wages": .int(120_000)], on: try CalendarDate("2026-11-17"),
+                    investigators: ["调查员甲", "调查员乙"], as: who, now: now)
             case .printNotice, .manageStaff:
                 break
             }
@@ -105,6 +111,7 @@ struct OfficePolicyTests {
             switch operation {
             case .review: [.reviewer, .admin]  // the village survey step is a reviewer's (or an admin's), not an approver's
             case .suspendOverdue: [.approver, .admin]
+            case .recordSurvey: [.reviewer, .approver, .admin]  // whoever investigates signs: the township's staff too
             default: [.admin]
             }
         guard roles.contains(role) else { return .forbidden }

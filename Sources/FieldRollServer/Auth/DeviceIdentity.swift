@@ -24,7 +24,7 @@ public struct DeviceIdentity: Sendable, Hashable {
 
 /// A device as listed by `fieldroll-server device list`.
 public struct DeviceRecord: Sendable, Hashable, Codable {
-    public enum Status: String, Codable, Sendable { case pending, active, revoked, expired }
+    public enum Status: String, Codable, Sendable, CaseIterable { case pending, active, revoked, expired }
     public var id: NodeID
     public var name: String
     public var role: Role

@@ -25,15 +25,21 @@ public enum OfficeOperation: String, Sendable, CaseIterable {
     case printNotice = "print-notice"
     /// Add staff accounts, set their passwords, disable them.
     case manageStaff = "manage-staff"
+    /// Import place names from the national division list (code → name, level).
+    case importRegions = "import-regions"
+    /// Enter a household survey from its paper sheet (the investigators sign it; the server
+    /// signs the visit on the person's behalf).
+    case recordSurvey = "record-survey"
 
     /// The API roles that may do this (``Principal/role``); nil: any principal, a viewer too.
     public var roles: Set<Role>? {
         switch self {
-        case .importRecords, .crossCheck, .enrolDevice, .revokeDevice, .addStandard, .recomputeAmounts, .manageStaff: [.admin]
+        case .importRecords, .crossCheck, .enrolDevice, .revokeDevice, .addStandard, .recomputeAmounts, .manageStaff, .importRegions:
+            [.admin]
         // Each suspension is a decision at roll review, which the chain gives approvers and admins.
         case .suspendOverdue: [.approver, .admin]
         case .resolveConflict: [.admin]
-        case .review: [.reviewer, .approver, .admin]
+        case .review, .recordSurvey: [.reviewer, .approver, .admin]
         case .printNotice: nil
         }
     }

@@ -46,9 +46,19 @@ extension CSVTable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw CSVFileError(.notFound, "cannot read \(path)")
         }
-        let (text, used) = try encoding.decode(data, name: path)
+        return try departmentData(data, name: path, encoding: encoding)
+    }
+
+    /// Parses the bytes of a CSV file called `name` (used in messages) as
+    /// ``departmentFile(_:encoding:)`` reads a file: UTF-8 or GB18030/GBK.
+    /// - Returns: the table and the encoding it was read in.
+    /// - Throws: ``CSVFileError``: `unsupported-encoding`, `invalid-csv` naming the line.
+    public static func departmentData(_ data: Data, name: String, encoding: TextEncoding) throws(CSVFileError) -> (
+        CSVTable, TextEncoding
+    ) {
+        let (text, used) = try encoding.decode(data, name: name)
         do { return (try CSVTable(parsing: text), used) } catch {
-            throw CSVFileError(.invalidCSV, "\(path) line \(error.line): \(error.message)")
+            throw CSVFileError(.invalidCSV, "\(name) line \(error.line): \(error.message)")
         }
     }
 }

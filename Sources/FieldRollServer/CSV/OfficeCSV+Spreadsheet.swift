@@ -22,7 +22,7 @@ extension OfficeCSV {
         "household_id": "家庭编号", "name": "姓名", "resident_id": "身份证号", "relation": "与户主关系", "birth_date": "出生日期",
         "sex": "性别", "disability": "残疾情况", "health": "健康状况", "work": "就业状况", "monthly_income_yuan": "月收入(元)",
         "programme": "救助类别", "status": "状态", "monthly_amount_yuan": "月保障金额(元)", "applied_on": "申请日期",
-        "start_date": "开始日期", "status_since": "状态日期", "end_date": "终止日期",
+        "start_date": "开始日期", "status_since": "状态日期", "end_date": "终止日期", "region_name": "地区",
     ]
 
     /// Columns whose values are digit strings a spreadsheet would turn into numbers.
@@ -48,6 +48,30 @@ extension OfficeCSV {
             return english[trimmed] ?? trimmed
         }
         return CSVTable(header: header, rows: table.rows.map { $0.map(SpreadsheetCSV.plain) })
+    }
+
+    /// `table` with a `region_name` column (地区) right after its `region` column, for people:
+    /// each row's place as ``PlaceNames/path(_:below:)`` gives it below `top` (the export's
+    /// scope), `柳河乡 上河村`; empty where the server knows no name for the code. Import
+    /// ignores the column, so the file still imports back.
+    public static func withPlaceNames(_ table: CSVTable, names: PlaceNames, below top: RegionCode?) -> CSVTable {
+        guard let regionColumn = table.header.firstIndex(of: "region"), !table.header.contains("region_name") else { return table }
+        var header = table.header
+        header.insert("region_name", at: regionColumn + 1)
+        return CSVTable(
+            header: header,
+            rows: table.rows.map { row in
+                var row = row
+                row.insert(placeCell(row[regionColumn], names: names, below: top), at: regionColumn + 1)
+                return row
+            })
+    }
+
+    /// The name cell of a region code in an export: its path below `top`, or empty when the
+    /// server knows no name for it (the code column beside it says the rest).
+    public static func placeCell(_ code: String, names: PlaceNames, below top: RegionCode?) -> String {
+        guard let region = try? RegionCode(code), names.name(of: region) != nil else { return "" }
+        return names.path(region, below: top)
     }
 
     /// The roll's table with two more columns for people: `status_since` (the day the current

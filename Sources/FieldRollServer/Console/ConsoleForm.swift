@@ -136,7 +136,11 @@ enum ConsoleFormat {
 
     /// A field's value for a page: strings as they are, anything else as canonical JSON;
     /// resident IDs, birth dates and phone numbers as `disclosure` shows them.
-    static func value(_ value: JSONValue, field: String, disclosure: Disclosure) -> String {
-        disclosure.field(field, value.stringValue ?? CanonicalJSON.string(value))
+    static func value(_ value: JSONValue, field: String, disclosure: Disclosure, lang: ConsoleLanguage) -> String {
+        if case .null = value { return lang.text("value_none") }
+        let text = value.stringValue ?? CanonicalJSON.string(value)
+        // A coded value (a relation, a housing kind) in words; people's own text as they wrote it.
+        if let word = lang.strings["\(field)_\(text)"] ?? lang.strings["value_\(text)"] { return word }
+        return disclosure.field(field, text)
     }
 }

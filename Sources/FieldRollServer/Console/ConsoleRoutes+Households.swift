@@ -6,15 +6,93 @@ import Hummingbird
 extension ConsoleRoutes {
     // MARK: Household history
 
+    /// The household page's view model.
+    struct HouseholdPage {
+        struct Member {
+            var name: String
+            var relation: String
+            var residentID: String
+            var phone: String
+            var birth: String
+        }
+        struct Enrolment {
+            var id: String
+            var programme: String
+            var statusCode: String
+            var status: String
+            var amount: String
+            var applied: String
+            var start: String
+        }
+        struct Thumb {
+            var id: String
+            var kind: String
+        }
+        struct Answer {
+            var key: String
+            var question: String
+            var answer: String
+        }
+        struct Visit {
+            var id: String
+            var at: String
+            var author: String
+            var paper: Bool
+            var answers: [Answer]
+            var photos: [Thumb]
+            var supersedes: String?
+        }
+        struct CheckIn {
+            var at: String
+            var member: String
+            var place: String
+            var method: String
+            var score: String
+            var photos: [Thumb]
+        }
+        struct Action {
+            var at: String
+            var step: String
+            var decision: String
+            var reviewer: String
+            var role: String
+            var reason: String
+        }
+        struct Amount {
+            var from: String
+            var previous: String
+            var amount: String
+            var cause: String
+            var causeLabel: String
+            var reason: String
+            var status: Bool
+        }
+        var id: String
+        var head: String
+        var address: String
+        var place: String
+        var phone: String?
+        var income: String
+        var crossCheck: String?
+        var members: [Member]
+        var enrolments: [Enrolment]
+        var visits: [Visit]
+        var otherPhotos: [Thumb]
+        var checkIns: [CheckIn]
+        var actions: [Action]
+        var amounts: [Amount]
+        var surveyLink: String?
+    }
+
     /// Everything the server holds about one household, newest first within each kind: its
-    /// members, enrolments, visits (with photo thumbnails), check-ins, review actions and amount
-    /// changes. Addressed by the household's UUID only; identifiers masked for roles that do not
-    /// need them in full.
+    /// members, enrolments, visits (their answers by the questions' names, with photo
+    /// thumbnails), check-ins, review actions and amount changes. Addressed by the household's
+    /// UUID only; identifiers masked for roles that do not need them in full.
     func household(_ call: Call, id: String) async throws -> Response {
-        guard let householdID = try? HouseholdID(id) else { throw ProblemDetails(.notFound, detail: "no such household") }
+        guard let householdID = try? HouseholdID(id) else { throw ProblemDetails(.notFound, detail: call.text("not_found_household")) }
         let key = RecordKey(.household, householdID.description)
         guard let stored = try await pipeline.records([key])[key], case .state(let state) = stored.content, !state.isDeleted else {
-            throw ProblemDetails(.notFound, detail: "no such household")
+            throw ProblemDetails(.notFound, detail: call.text("not_found_household"))
         }
         guard call.staff.scope.contains(stored.region) else { return outOfScope(call) }
         let region = stored.region
@@ -26,25 +104,25 @@ extension ConsoleRoutes {
                 return try? body.decode(as: T.self)
             }
         }
-        var memberNames: [MemberID: String] = [:]
-        var members: [[String: Any]] = []
+        var memberNames: [String: String] = [:]
+        var members: [HouseholdPage.Member] = []
         for record in try await pipeline.records(of: .member, in: region) {
             guard case .state(let s) = record.content, !s.isDeleted, s.values["householdID"]?.stringValue == householdID.description else {
                 continue
             }
             let m = s.values
-            if let memberID = try? MemberID(record.id) { memberNames[memberID] = m["name"]?.stringValue ?? "" }
-            members.append([
-                "name": m["name"]?.stringValue ?? "", "relation": Self.label(Relation.self, m["relation"]?.stringValue, call.lang),
-                "residentID": m["residentID"]?.stringValue.map(disclosure.residentID) ?? "",
-                "phone": m["phone"]?.stringValue.map(disclosure.phone) ?? "",
-                "birth": m["birthDate"]?.stringValue.map(disclosure.birthDate) ?? "",
-            ])
+            memberNames[record.id] = m["name"]?.stringValue ?? ""
+            members.append(
+                .init(
+                    name: m["name"]?.stringValue ?? "", relation: Self.label(Relation.self, m["relation"]?.stringValue, call.lang),
+                    residentID: m["residentID"]?.stringValue.map(disclosure.residentID) ?? "",
+                    phone: m["phone"]?.stringValue.map(disclosure.phone) ?? "",
+                    birth: m["birthDate"]?.stringValue.map(disclosure.birthDate) ?? ""))
         }
-        var enrolments: [Enrolment] = []
+        var enrolments: [FieldRollCore.Enrolment] = []
         for record in try await pipeline.records(of: .enrolment, in: region) {
             guard case .state(let s) = record.content, !s.isDeleted, let eid = try? EnrolmentID(record.id),
-                let e = try? Enrolment(id: eid, values: s.values), e.householdID == householdID
+                let e = try? FieldRollCore.Enrolment(id: eid, values: s.values), e.householdID == householdID
             else { continue }
             enrolments.append(e)
         }
@@ -52,64 +130,183 @@ extension ConsoleRoutes {
         let photos = try await bodies(.photo, Photo.self).filter { $0.householdID == householdID }
             .sorted { ($0.takenAt.millis, $0.id.description) > ($1.takenAt.millis, $1.id.description) }
         let photoByHash = Dictionary(photos.map { ($0.sha256, $0) }, uniquingKeysWith: { a, _ in a })
-        func thumbnails(_ hashes: [SHA256Digest]) -> [[String: Any]] {
-            hashes.compactMap { photoByHash[$0] }.map { ["id": $0.id.description, "kind": $0.kind.rawValue] }
+        func thumbnails(_ hashes: [SHA256Digest]) -> [HouseholdPage.Thumb] {
+            hashes.compactMap { photoByHash[$0] }.map { .init(id: $0.id.description, kind: call.word($0.kind)) }
         }
-        let ownVisits = try await bodies(.visit, Visit.self).filter { $0.householdID == householdID }
-        let visits: [[String: Any]] =
+        let ownVisits = try await bodies(.visit, FieldRollCore.Visit.self).filter { $0.householdID == householdID }
+        let visits =
             ownVisits
             .sorted { ($0.startedAt.millis, $0.id.description) > ($1.startedAt.millis, $1.id.description) }
             .map { visit in
-                var row: [String: Any] = [
-                    "id": visit.id.description, "at": ConsoleFormat.time(visit.startedAt.millis), "author": visit.author,
-                    "answers": visit.answers.count, "photos": thumbnails(visit.photos), "signed": visit.signature != nil,
-                ]
-                if let s = visit.supersedes { row["supersedes"] = String(s.description.prefix(8)) }
-                return row
+                HouseholdPage.Visit(
+                    id: visit.id.description, at: ConsoleFormat.time(visit.startedAt.millis), author: visit.author,
+                    paper: visit.answers[SurveyQuestion.source]?.stringValue == "paper",
+                    answers: ConsoleAnswers.rows(visit.answers, members: memberNames, lang: call.lang).map {
+                        .init(key: $0.key, question: $0.question, answer: $0.answer)
+                    }, photos: thumbnails(visit.photos), supersedes: visit.supersedes.map { String($0.description.prefix(8)) })
             }
         let shown = Set(ownVisits.flatMap(\.photos))
-        let otherPhotos = photos.filter { !shown.contains($0.sha256) }.map { ["id": $0.id.description, "kind": $0.kind.rawValue] }
-        let checkIns: [[String: Any]] = try await bodies(.checkIn, CheckIn.self).filter { $0.householdID == householdID }
+        let otherPhotos = photos.filter { !shown.contains($0.sha256) }.map {
+            HouseholdPage.Thumb(id: $0.id.description, kind: call.word($0.kind))
+        }
+        let checkIns = try await bodies(.checkIn, FieldRollCore.CheckIn.self).filter { $0.householdID == householdID }
             .sorted { ($0.at.millis, $0.id.description) > ($1.at.millis, $1.id.description) }
             .map { c in
-                [
-                    "at": ConsoleFormat.time(c.at.millis), "member": memberNames[c.memberID] ?? String(c.memberID.description.prefix(8)),
-                    "place": c.place, "method": c.method.rawValue, "score": c.matchScore.map { "\($0)" } ?? "-",
-                    "photos": thumbnails(c.photo.map { [$0] } ?? []),
-                ]
+                HouseholdPage.CheckIn(
+                    at: ConsoleFormat.time(c.at.millis),
+                    member: memberNames[c.memberID.description] ?? String(c.memberID.description.prefix(8)),
+                    place: c.place, method: call.word(c.method), score: c.matchScore.map { "\($0)" } ?? "-",
+                    photos: thumbnails(c.photo.map { [$0] } ?? []))
             }
-        let actions: [[String: Any]] = try await bodies(.reviewAction, ReviewAction.self).filter { enrolmentIDs.contains($0.enrolmentID) }
+        let actions = try await bodies(.reviewAction, ReviewAction.self).filter { enrolmentIDs.contains($0.enrolmentID) }
             .sorted { ($0.at.millis, $0.id.description) > ($1.at.millis, $1.id.description) }
             .map { a in
-                [
-                    "at": ConsoleFormat.time(a.at.millis), "step": call.text("step_\(a.step.rawValue)"), "decision": a.decision.rawValue,
-                    "reviewer": a.reviewer, "role": a.role.rawValue, "reason": a.reason,
-                ]
+                HouseholdPage.Action(
+                    at: ConsoleFormat.time(a.at.millis), step: call.word(a.step), decision: call.word(a.decision), reviewer: a.reviewer,
+                    role: call.word(a.role), reason: a.reason)
             }
-        let amounts: [[String: Any]] = try await pipeline.amountHistory(household: householdID, in: region).reversed().map { c in
-            [
-                "from": c.effectiveFrom.description, "previous": c.previous.description, "amount": c.amount.description,
-                "cause": c.cause.rawValue, "causeLabel": call.text("history_\(c.cause.rawValue)"), "reason": c.reason,
-                "status": !c.cause.changesAmount,
-            ]
+        let amounts = try await pipeline.amountHistory(household: householdID, in: region).reversed().map { c in
+            HouseholdPage.Amount(
+                from: c.effectiveFrom.description, previous: c.previous.description, amount: c.amount.description, cause: c.cause.rawValue,
+                causeLabel: call.word(c.cause), reason: Self.amountReason(c, call), status: !c.cause.changesAmount)
         }
-        let rows: [[String: Any]] = enrolments.sorted { $0.appliedOn > $1.appliedOn }.map { e in
-            [
-                "id": e.id.description, "programme": call.lang == .zh ? e.programme.label : e.programme.rawValue,
-                "status": e.status.rawValue, "amount": e.monthlyAmount.description, "applied": e.appliedOn.description,
-                "start": e.startDate?.description ?? "-",
-            ]
+        let rows = enrolments.sorted { $0.appliedOn > $1.appliedOn }.map { e in
+            HouseholdPage.Enrolment(
+                id: e.id.description, programme: call.word(e.programme), statusCode: e.status.rawValue, status: call.word(e.status),
+                amount: e.monthlyAmount.description, applied: e.appliedOn.description, start: e.startDate?.description ?? "-")
         }
-        let values: [String: Any] = [
-            "head": v["headName"]?.stringValue ?? "", "address": v["address"]?.stringValue ?? "", "region": region.digits,
-            "phone": v["phone"]?.stringValue.map(disclosure.phone) ?? "",
-            "income": v["declaredMonthlyIncome"].flatMap { $0.intValue.map { Fen($0).description } } ?? "",
-            "crossCheck": v["crossCheck"]?.stringValue ?? "",
-            "members": members, "enrolments": rows, "visits": visits, "hasVisits": !visits.isEmpty, "checkIns": checkIns,
-            "hasCheckIns": !checkIns.isEmpty, "actions": actions, "hasActions": !actions.isEmpty, "amounts": amounts,
-            "hasAmounts": !amounts.isEmpty, "otherPhotos": otherPhotos, "hasOtherPhotos": !otherPhotos.isEmpty,
-        ]
-        return view.page("household", title: call.text("household_title"), viewer: call.viewer, nav: "search", values: values)
+        let phone = v["phone"]?.stringValue.map(disclosure.phone)
+        let model = HouseholdPage(
+            id: householdID.description, head: v["headName"]?.stringValue ?? "", address: v["address"]?.stringValue ?? "",
+            place: call.placePath(region), phone: phone?.isEmpty == false ? phone : nil,
+            income: v["declaredMonthlyIncome"].flatMap { $0.intValue.map { Fen($0).description } } ?? "",
+            crossCheck: v["crossCheck"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }, members: members, enrolments: rows, visits: visits,
+            otherPhotos: otherPhotos, checkIns: checkIns, actions: actions, amounts: amounts,
+            surveyLink: call.principal.may(.recordSurvey) ? "/console/households/\(householdID)/survey" : nil)
+        return view.page(.household, model: model, title: call.text("household_title"), viewer: call.viewer, nav: "search")
+    }
+
+    /// Why an amount changed, in the person's language: the figures it was worked from, or the
+    /// decision that stopped or restarted payment with the reviewer's own words.
+    static func amountReason(_ c: AmountChange, _ call: Call) -> String {
+        if c.cause.changesAmount, let f = c.computation {
+            return call.text(
+                "amount_basis",
+                [
+                    "size": "\(f.size)", "perCapita": f.perCapitaStandard.description, "income": f.income.description,
+                    "amount": f.amount.description,
+                ])
+        }
+        // `suspension at roll-review by staff:x: the reviewer's words`
+        if let match = c.reason.firstMatch(of: /^[a-z-]+ at ([a-z-]+) by (.+?): (.*)$/), let step = ReviewStep(rawValue: String(match.1)) {
+            return call.text("amount_decided", ["step": call.word(step), "by": String(match.2), "why": String(match.3)])
+        }
+        return c.reason
+    }
+
+    // MARK: The survey on paper
+
+    /// The survey form's view model: one field per income source, one work select per member,
+    /// the home, the day and the two investigators.
+    struct SurveyPage {
+        struct Option {
+            var value: String
+            var label: String
+        }
+        struct Income {
+            var key: String
+            var label: String
+        }
+        struct Member {
+            var id: String
+            var name: String
+        }
+        var household: String
+        var head: String
+        var place: String
+        var today: String
+        var incomes: [Income]
+        var members: [Member]
+        var works: [Option]
+        var conditions: [Option]
+    }
+
+    func surveyForm(_ call: Call, id: String) async throws -> Response {
+        let (householdID, region, head, members) = try await surveyHousehold(call, id: id)
+        let model = SurveyPage(
+            household: householdID.description, head: head, place: call.placePath(region),
+            today: CalendarDate(chinaDayOf: Instant(millis: call.now)).description,
+            incomes: SurveyQuestion.incomeSources.map { .init(key: "income.\($0)", label: call.text("question_income.\($0)")) },
+            members: members.map { .init(id: $0.id, name: $0.name) },
+            works: SurveyQuestion.workStatuses.map { .init(value: $0, label: call.text("work_\($0)")) },
+            conditions: SurveyQuestion.housingConditions.map { .init(value: $0, label: call.text("housing_\($0)")) })
+        return view.page(.survey, model: model, title: call.text("survey_title"), viewer: call.viewer, nav: "review")
+    }
+
+    /// Enters the sheet through ``SyncPipeline/recordSurvey(household:answers:on:investigators:as:now:)``
+    /// and redirects to the household's page, where the new visit shows.
+    func recordSurvey(_ call: Call, id: String) async throws -> Response {
+        let (householdID, _, _, members) = try await surveyHousehold(call, id: id)
+        var answers: [String: JSONValue] = [:]
+        for source in SurveyQuestion.incomeSources {
+            let key = "income.\(source)"
+            let typed = (call.form[key] ?? "").trimmingCharacters(in: .whitespaces)
+            guard !typed.isEmpty else { continue }
+            do { answers[key] = try SurveyAnswer.value(key: key, typed: typed, field: call.text("question_\(key)")) } catch {
+                throw ProblemDetails(.invalidRecord, detail: call.text("survey_bad_amount", ["field": call.text("question_\(key)")]))
+            }
+        }
+        for member in members {
+            if let work = call.form["work.\(member.id)"], SurveyQuestion.workStatuses.contains(work) {
+                answers["work.\(member.id)"] = .string(work)
+            }
+        }
+        if let condition = call.form["housing.condition"], SurveyQuestion.housingConditions.contains(condition) {
+            answers[SurveyQuestion.housingCondition] = .string(condition)
+        }
+        let area = (call.form["housing.area"] ?? "").trimmingCharacters(in: .whitespaces)
+        if !area.isEmpty {
+            guard let m2 = Int64(area), (0...10_000).contains(m2) else {
+                throw ProblemDetails(.invalidRecord, detail: call.text("survey_bad_area"))
+            }
+            answers[SurveyQuestion.housingArea] = .int(m2)
+        }
+        let notes = String((call.form["income.notes"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
+        if !notes.isEmpty { answers[SurveyQuestion.incomeNotes] = .string(notes) }
+        guard let day = try? CalendarDate(call.form["date"] ?? "") else {
+            throw ProblemDetails(.invalidRecord, detail: call.text("survey_bad_date"))
+        }
+        let investigators = [call.form["investigator1"] ?? "", call.form["investigator2"] ?? ""]
+        do {
+            try await pipeline.recordSurvey(
+                household: householdID, answers: answers, on: day, investigators: investigators, as: call.principal, now: call.now)
+        } catch let problem as ProblemDetails where problem.code == .invalidRecord {
+            // The pipeline's words are for logs; the person gets the form's own.
+            throw ProblemDetails(
+                .invalidRecord, detail: call.text(problem.detail?.hasPrefix("date") == true ? "survey_future" : "survey_investigators"))
+        }
+        return ConsoleView.redirect("/console/households/\(householdID)?done=surveyed#visits")
+    }
+
+    /// The household a survey is for, in the person's scope, with its members (id, name).
+    private func surveyHousehold(_ call: Call, id: String) async throws -> (HouseholdID, RegionCode, String, [(id: String, name: String)]) {
+        guard call.principal.may(.recordSurvey) else { throw ProblemDetails(.forbidden, detail: call.text("survey_not_allowed")) }
+        guard let householdID = try? HouseholdID(id) else { throw ProblemDetails(.notFound, detail: call.text("not_found_household")) }
+        let key = RecordKey(.household, householdID.description)
+        guard let stored = try await pipeline.records([key])[key], case .state(let state) = stored.content, !state.isDeleted else {
+            throw ProblemDetails(.notFound, detail: call.text("not_found_household"))
+        }
+        guard call.staff.scope.contains(stored.region) else {
+            throw ProblemDetails(.scopeViolation, detail: call.text("scope_body", ["scope": call.place(call.staff.scope)]))
+        }
+        var members: [(id: String, name: String)] = []
+        for record in try await pipeline.records(of: .member, in: stored.region) {
+            guard case .state(let s) = record.content, !s.isDeleted, s.values["householdID"]?.stringValue == householdID.description else {
+                continue
+            }
+            members.append((record.id, s.values["name"]?.stringValue ?? ""))
+        }
+        return (householdID, stored.region, state.values["headName"]?.stringValue ?? "", members.sorted { $0.name < $1.name })
     }
 
     // MARK: Photos
@@ -146,28 +343,62 @@ extension ConsoleRoutes {
         case village
     }
 
+    /// The search page's view model.
+    struct SearchPage {
+        struct Kind {
+            var value: String
+            var label: String
+            var selected: Bool
+        }
+        struct Result {
+            var id: String
+            var head: String
+            var address: String
+            var place: String
+            var member: String
+        }
+        struct PostPager {
+            var label: String
+            var prev: Int?
+            var next: Int?
+        }
+        var q: String
+        var kind: String
+        var kinds: [Kind]
+        var searched: Bool
+        var count: String
+        var results: [Result]
+        var postPager: PostPager?
+    }
+
     /// The search form (GET) and its results (POST: the words searched for travel in the body,
-    /// never in a URL, and pages of results are asked for by POST too).
+    /// never in a URL, and pages of results are asked for by POST too; a search changes nothing,
+    /// so it needs no redirect).
     func search(_ call: Call) async throws -> Response {
         let kind = call.form["kind"].flatMap(SearchKind.init(rawValue:)) ?? .name
         let query = String((call.form["q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(100))
-        var values: [String: Any] = [
-            "q": query,
-            "kinds": SearchKind.allCases.map { k in
-                ["value": k.rawValue, "label": call.text("search_kind_\(k.rawValue)"), "selected": k == kind] as [String: Any]
+        var model = SearchPage(
+            q: query, kind: kind.rawValue,
+            kinds: SearchKind.allCases.map {
+                .init(value: $0.rawValue, label: call.text("search_kind_\($0.rawValue)"), selected: $0 == kind)
             },
-        ]
+            searched: false, count: "", results: [], postPager: nil)
         guard call.request.method == .post, !query.isEmpty else {
-            return view.page("search", title: call.text("search_title"), viewer: call.viewer, nav: "search", values: values)
+            return view.page(.search, model: model, title: call.text("search_title"), viewer: call.viewer, nav: "search")
         }
         let scope = call.staff.scope
-        // A village is a region code, or its first digits; only households inside the person's scope are read.
+        // A village is a region code, or its first digits, or a place's name; only households
+        // inside the person's scope are read.
         var village: (RegionCode?, String) = (nil, "")
         if kind == .village {
-            guard query.count <= 12, query.allSatisfy(\.isASCII), query.allSatisfy(\.isNumber) else {
+            if query.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                guard query.count <= 12 else { throw ProblemDetails(.invalidRecord, detail: call.text("search_bad_region")) }
+                village = (query.count == 12 ? try? RegionCode(query) : nil, query)
+            } else if let named = call.places.codes(named: query).first(where: { scope.contains($0) || $0.contains(scope) }) {
+                village = (named, named.digits)
+            } else {
                 throw ProblemDetails(.invalidRecord, detail: call.text("search_bad_region"))
             }
-            village = (query.count == 12 ? try? RegionCode(query) : nil, query)
         }
         var households: [String: (region: RegionCode, values: [String: JSONValue])] = [:]
         for record in try await pipeline.records(of: .household, in: scope) {
@@ -203,22 +434,18 @@ extension ConsoleRoutes {
         let size = Self.pageSize
         let pages = max(1, (sorted.count + size - 1) / size)
         let page = min(number, pages)
-        let rows: [[String: Any]] = sorted.dropFirst((page - 1) * size).prefix(size).map { id, h in
-            [
-                "id": id, "head": h.values["headName"]?.stringValue ?? "", "address": h.values["address"]?.stringValue ?? "",
-                "region": h.region.digits, "member": matchedBy[id] ?? "",
-            ]
+        model.results = sorted.dropFirst((page - 1) * size).prefix(size).map { id, h in
+            SearchPage.Result(
+                id: id, head: h.values["headName"]?.stringValue ?? "", address: h.values["address"]?.stringValue ?? "",
+                place: call.placePath(h.region), member: matchedBy[id] ?? "")
         }
-        values["searched"] = true
-        values["results"] = rows
-        values["count"] = call.text("search_count", ["n": "\(sorted.count)"])
-        values["kind"] = kind.rawValue
+        model.searched = true
+        model.count = call.text("search_count", ["n": "\(sorted.count)"])
         if pages > 1 {
-            var pager: [String: Any] = ["label": call.text("page_of", ["page": "\(page)", "pages": "\(pages)"])]
-            if page > 1 { pager["prev"] = page - 1 }
-            if page < pages { pager["next"] = page + 1 }
-            values["postPager"] = pager
+            model.postPager = .init(
+                label: call.text("page_of", ["page": "\(page)", "pages": "\(pages)"]), prev: page > 1 ? page - 1 : nil,
+                next: page < pages ? page + 1 : nil)
         }
-        return view.page("search", title: call.text("search_title"), viewer: call.viewer, nav: "search", values: values)
+        return view.page(.search, model: model, title: call.text("search_title"), viewer: call.viewer, nav: "search")
     }
 }

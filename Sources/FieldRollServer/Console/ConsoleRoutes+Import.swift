@@ -17,14 +17,61 @@ extension ConsoleRoutes {
     /// again, row by row, on every preview and commit).
     func mayImport(_ call: Call) -> Bool { call.principal.may(.importRecords) }
 
-    /// The form: which kind of file, and the file.
-    func importPage(_ call: Call) async throws -> Response {
-        let values: [String: Any] = ["kinds": importKinds(call, selected: nil), "canImport": mayImport(call)]
-        return view.page("import", title: call.text("import_title"), viewer: call.viewer, nav: "import", flash: flash(call), values: values)
+    /// The import page's view model: the form, and after a preview what the file would do.
+    struct ImportPage {
+        struct Kind {
+            var value: String
+            var label: String
+            var selected: Bool
+        }
+        struct Flag {
+            var rule: String
+            var label: String
+            var detail: String
+            var household: String
+        }
+        struct Commit {
+            var text: String
+            var kind: String
+            var file: String
+        }
+        struct Preview {
+            var kindLabel: String
+            var file: String
+            var summary: String
+            var nothing: Bool
+            var problems: [String]
+            var problemCount: String
+            var matches: [String]
+            var flags: [Flag]
+            var commit: Commit?
+        }
+        var kinds: [Kind]
+        var canImport: Bool
+        var preview: Preview?
     }
 
-    func importKinds(_ call: Call, selected: ImportKind?) -> [[String: Any]] {
-        ImportKind.allCases.map { k in ["value": k.rawValue, "label": call.text("import_kind_\(k.rawValue)"), "selected": k == selected] }
+    /// The form: which kind of file, and the file.
+    func importPage(_ call: Call) async throws -> Response {
+        let model = ImportPage(kinds: importKinds(call, selected: nil), canImport: mayImport(call), preview: nil)
+        return view.page(
+            .importPage, model: model, title: call.text("import_title"), viewer: call.viewer, nav: "import", flash: flash(call))
+    }
+
+    func importKinds(_ call: Call, selected: ImportKind?) -> [ImportPage.Kind] {
+        ImportKind.allCases.map { .init(value: $0.rawValue, label: call.word($0), selected: $0 == selected) }
+    }
+
+    /// A refused row in the person's language: which file, row and column, and why (the cell's
+    /// reason when it has one, else the code's title).
+    func problemLine(_ call: Call, file: String, line: Int?, column: String?, code: ErrorCode, reason: String?) -> String {
+        let why = reason.flatMap { call.lang.strings["reason_\($0)"] } ?? ConsoleText.title(of: code, in: call.lang)
+        return call.text(
+            line == nil ? "import_problem_file" : "import_problem",
+            [
+                "file": call.lang.strings["import_kind_\(file)"] ?? file, "line": line.map(String.init) ?? "",
+                "column": column.map { call.field($0) } ?? "", "why": why,
+            ])
     }
 
     /// The uploaded file's text (UTF-8, or GB18030 for a department's export) and its table.
@@ -55,25 +102,26 @@ extension ConsoleRoutes {
             throw ProblemDetails(.invalidRecord, detail: call.text("import_no_kind"))
         }
         let (text, table, name) = try readUpload(call, kind: kind)
-        var values: [String: Any] = [
-            "kinds": importKinds(call, selected: kind), "canImport": true, "preview": true, "kind": kind.rawValue, "file": name,
-            "kindLabel": call.text("import_kind_\(kind.rawValue)"), "rows": table.rows.count,
-        ]
+        var preview = ImportPage.Preview(
+            kindLabel: call.word(kind), file: name, summary: "", nothing: false, problems: [], problemCount: "", matches: [], flags: [],
+            commit: nil)
         var problems: [String] = []
         var clean = false
         if let source = kind.source {
             let evaluation = try await pipeline.crossCheckPreview(
                 table, source: source, file: name, thresholds: crossCheckThresholds(), scope: nil, as: call.principal, now: call.now)
-            problems = evaluation.badRows.map { "line \($0.line) \($0.column): \($0.message)" }
-            values["summary"] = call.text(
+            problems = evaluation.badRows.map {
+                problemLine(call, file: kind.rawValue, line: $0.line, column: $0.column, code: .invalidRecord, reason: nil) + " "
+                    + $0.message
+            }
+            preview.summary = call.text(
                 "import_crosscheck_summary",
                 [
                     "rows": "\(evaluation.rows)", "matched": "\(evaluation.matched)", "unmatched": "\(evaluation.unmatched)",
                     "flags": "\(evaluation.flags.count)",
                 ])
-            values["hasFlags"] = !evaluation.flags.isEmpty
-            values["flags"] = evaluation.flags.map {
-                ["rule": $0.rule.rawValue, "detail": $0.detail, "household": $0.household.description]
+            preview.flags = evaluation.flags.map {
+                .init(rule: $0.rule.rawValue, label: call.word($0.rule), detail: $0.detail, household: $0.household.description)
             }
             // Bad rows are reported and skipped by the cross-check itself; the good ones may still go ahead.
             clean = evaluation.rows > evaluation.badRows.count
@@ -81,23 +129,24 @@ extension ConsoleRoutes {
             let plan = try await OfficeImport(pipeline: pipeline).plan(
                 households: kind == .households ? table : nil, members: kind == .members ? table : nil,
                 enrolments: kind == .enrolments ? table : nil, as: call.principal, now: call.now)
-            problems = plan.problems
-            values["matches"] = plan.matches.prefix(200).map { $0 }
-            values["hasMatches"] = !plan.matches.isEmpty
+            problems = plan.refusals.map {
+                problemLine(call, file: $0.file, line: $0.line, column: $0.column, code: $0.code, reason: $0.reason)
+            }
+            preview.matches = plan.matches.prefix(200).map { $0 }
             let entity: EntityKind = kind == .households ? .household : kind == .members ? .member : .enrolment
             // With bad rows nothing is worked out further: the summary says only how many rows were read.
-            values["summary"] =
+            preview.summary =
                 plan.isClean
                 ? call.text("import_summary", ["rows": "\(table.rows.count)", "changed": "\(plan.summary.changed[entity] ?? 0)"])
                 : call.text("import_rows", ["rows": "\(table.rows.count)"])
             clean = plan.isClean && !plan.changes.isEmpty
-            if plan.isClean && plan.changes.isEmpty { values["nothing"] = true }
+            preview.nothing = plan.isClean && plan.changes.isEmpty
         }
-        values["problems"] = problems.prefix(200).map { $0 }
-        values["hasProblems"] = !problems.isEmpty
-        values["problemCount"] = call.text("import_problem_count", ["n": "\(problems.count)"])
-        if clean { values["commit"] = ["text": text, "kind": kind.rawValue, "file": name] }
-        return view.page("import", title: call.text("import_title"), viewer: call.viewer, nav: "import", values: values)
+        preview.problems = problems.prefix(200).map { $0 }
+        preview.problemCount = call.text("import_problem_count", ["n": "\(problems.count)"])
+        if clean { preview.commit = .init(text: text, kind: kind.rawValue, file: name) }
+        let model = ImportPage(kinds: importKinds(call, selected: kind), canImport: true, preview: preview)
+        return view.page(.importPage, model: model, title: call.text("import_title"), viewer: call.viewer, nav: "import")
     }
 
     /// Writes a previewed file: read and checked again (the preview is never trusted), then

@@ -28,6 +28,10 @@ struct ConsoleRoutes: Sendable {
 
     static let sessionCookie = "fieldroll_session"
     static let loginCookie = "fieldroll_login"
+    /// A device's one-time code on its way from the enrolment form to the page that shows it once.
+    static let codeCookie = "fieldroll_code"
+    /// The region of a notice just printed, which opens its A4 sheet for ten minutes.
+    static let printCookie = "fieldroll_print"
     /// Rows per page on every list.
     static let pageSize = 20
 
@@ -104,6 +108,22 @@ struct ConsoleRoutes: Sendable {
             let code = context.parameters.get("region") ?? ""
             return try await gate(request, context, here: "/console/roll") { call in try await notice(call, code: code) }
         }
+        console.post("notice/{region}/print") { request, context in
+            let code = context.parameters.get("region") ?? ""
+            return try await gate(request, context, here: "/console/roll") { call in try await printNotice(call, code: code) }
+        }
+        console.get("notice/{region}/sheet") { request, context in
+            let code = context.parameters.get("region") ?? ""
+            return try await gate(request, context, here: "/console/roll") { call in try await noticeSheet(call, code: code) }
+        }
+        console.get("households/{id}/survey") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return try await gate(request, context, here: "/console/review") { call in try await surveyForm(call, id: id) }
+        }
+        console.post("households/{id}/survey") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return try await gate(request, context, here: "/console/review") { call in try await recordSurvey(call, id: id) }
+        }
         console.get("payments") { request, context in
             try await gate(request, context, here: "/console/payments") { call in try await payments(call) }
         }
@@ -130,7 +150,7 @@ struct ConsoleRoutes: Sendable {
             }
         }
         console.get("devices") { request, context in
-            try await gate(request, context, here: "/console/devices") { call in try await devices(call, code: nil) }
+            try await gate(request, context, here: "/console/devices") { call in try await devices(call) }
         }
         console.post("devices/enrol") { request, context in
             try await gate(request, context, here: "/console/devices") { call in try await enrolDevice(call) }
@@ -141,7 +161,7 @@ struct ConsoleRoutes: Sendable {
             }
         }
         console.get("audit") { request, context in
-            try await gate(request, context, here: "/console/audit") { call in try await audit(call, verdict: nil) }
+            try await gate(request, context, here: "/console/audit") { call in try await audit(call) }
         }
         console.post("audit/verify") { request, context in
             try await gate(request, context, here: "/console/audit") { call in try await verifyAudit(call) }
@@ -162,8 +182,25 @@ struct ConsoleRoutes: Sendable {
         /// Files of a `multipart/form-data` form (the import page's CSV).
         var files: [String: ConsoleForm.File] = [:]
         var here: String
+        /// The place names, for every region a page shows.
+        var places: PlaceNames
 
-        var viewer: ConsoleView.Viewer { .init(staff: staff, csrf: session.csrfToken, lang: lang, here: here) }
+        var viewer: ConsoleView.Viewer {
+            .init(staff: staff, csrf: session.csrfToken, lang: lang, here: here, scopeLabel: places.label(staff.scope))
+        }
+        /// A region as people call it (its name; the digits for a code the server has no name for).
+        func place(_ code: RegionCode) -> String { places.label(code) }
+        /// A region with the places above it, below the person's own region (`柳河乡 上河村`).
+        func placePath(_ code: RegionCode) -> String { places.path(code, below: staff.scope) }
+        /// A record field's name in the person's language (`phone` → 电话); a field the console
+        /// has no word for (a nested one, `members[2].name`) by its last part, else as it is.
+        func field(_ name: String) -> String {
+            if let word = lang.strings["field_\(name)"] { return word }
+            let last = name.split(separator: ".").last.map(String.init) ?? name
+            return lang.strings["field_\(last)"] ?? name
+        }
+        /// A word of the rolls' vocabulary in the person's language.
+        func word<V: ConsoleWord>(_ value: V) -> String { lang.text("\(V.wordPrefix)_\(value.rawValue)") }
         /// Who acts: every pipeline call of the console is made as this person, and the
         /// pipeline decides what they may do.
         var principal: Principal { .staff(staff) }
@@ -204,7 +241,9 @@ struct ConsoleRoutes: Sendable {
             return response
         }
         let (session, staff) = live
-        var call = Call(request: request, lang: lang, session: session, staff: staff, now: now, secure: secure, here: here)
+        var call = Call(
+            request: request, lang: lang, session: session, staff: staff, now: now, secure: secure, here: here,
+            places: try await pipeline.placeNames())
         var response: Response
         if request.method == .post {
             (call.form, call.files) = try await ConsoleForm.readAll(request, upTo: maxBody)
@@ -263,6 +302,12 @@ struct ConsoleRoutes: Sendable {
 
     // MARK: Signing in
 
+    /// The sign-in page's view model.
+    struct LoginPage {
+        var loginToken: String
+        var error: String?
+    }
+
     func loginPage(_ request: Request, _ context: ServerRequestContext) async throws -> Response {
         let now = configuration.clock()
         let (lang, chosen) = Self.language(request)
@@ -280,10 +325,9 @@ struct ConsoleRoutes: Sendable {
     /// The sign-in form with a fresh pre-session token (in the form and in a cookie).
     func loginForm(lang: ConsoleLanguage, secure: Bool, error: String?, status: HTTPResponse.Status) -> Response {
         let token = Secrets.token()
-        var values: [String: Any] = ["loginToken": token]
-        if let error { values["error"] = error }
         let viewer = ConsoleView.Viewer(staff: nil, csrf: nil, lang: lang, here: "/console/login")
-        var response = view.page("login", title: lang.text("login_title"), viewer: viewer, status: status, values: values)
+        var response = view.page(
+            .login, model: LoginPage(loginToken: token, error: error), title: lang.text("login_title"), viewer: viewer, status: status)
         response.setCookie(cookie(Self.loginCookie, token, maxAge: 3600, secure: secure))
         return response
     }

@@ -9,7 +9,7 @@ enum ConsoleLanguage: String, Sendable, CaseIterable {
     static let cookieName = "fieldroll_lang"
 
     /// Every string of the console in this language.
-    var strings: [String: String] { self == .zh ? ConsoleStrings.zh : ConsoleStrings.en }
+    var strings: [String: String] { self == .zh ? ConsoleStrings.zhAll : ConsoleStrings.enAll }
 
     /// One string, with `{name}` placeholders filled in.
     func text(_ key: String, _ values: [String: String] = [:]) -> String {
@@ -22,6 +22,83 @@ enum ConsoleLanguage: String, Sendable, CaseIterable {
 /// The console's strings, one table per language. Both tables have the same keys (a test
 /// checks it); templates use them as `{{t.key}}`.
 enum ConsoleStrings {
+    /// Every string in Chinese: the page words below and the vocabularies' (``ConsoleWords``).
+    static let zhAll = zh.merging(ConsoleWords.zh) { _, word in word }.merging(zhPages) { _, page in page }
+    /// Every string in English.
+    static let enAll = en.merging(ConsoleWords.en) { _, word in word }.merging(enPages) { _, page in page }
+
+    /// The words of the pages added with the work queues, the survey on paper and the notice's print.
+    static let zhPages: [String: String] = [
+        "amount_basis": "{size} 人 × {perCapita} 元 − 家庭月收入 {income} 元，核定 {amount} 元", "amount_decided": "{step}：{by}决定。{why}",
+        "import_problem": "{file}第 {line} 行「{column}」：{why}", "import_problem_file": "{file}：{why}",
+        "actions": "操作", "dash_all_late": "查看全部超期申请", "dash_queues": "待办队列", "devices_bad_name": "设备名称为 1–80 个字。",
+        "devices_bad_role": "请选择设备类型。", "devices_bad_scope": "区域须为 12 位区划代码。",
+        "devices_code_gone": "激活码只显示一次，已经显示过了。如未记下，请吊销该设备后重新登记。", "done_surveyed": "调查已录入，由服务器代您签名保存。",
+        "filter_all": "全部", "filter_apply": "筛选", "filter_clear": "清除筛选", "filter_late": "至少超期（工作日）", "filter_village": "村（居）",
+        "form_bad_choice": "请选择保留当前值或改用另一值。", "form_no_decision": "表单缺少环节或决定。", "household_photo": "照片",
+        "nav_label": "主导航", "nav_payments": "发放", "not_found_application": "没有这份申请。", "not_found_device": "没有这台设备。",
+        "not_found_household": "没有这户家庭。", "not_found_region": "没有这个区划代码。", "notice_contact": "监督举报电话及地址：",
+        "notice_count": "公示户数：", "notice_empty": "本期无公示对象。",
+        "notice_intro": "以下为将张贴的公示内容（姓名、身份证号已脱敏）。查看不计为打印；点击“打印公示”才会记入审计日志并打开 A4 打印页。",
+        "notice_not_place": "公示只针对村（居）或乡镇。", "notice_period": "公示期：{start} 至 {end}。", "notice_print": "打印公示",
+        "notice_print_note": "打印记入审计日志（打印人、时间、户数）。打印页在浏览器中用“打印”（Ctrl+P）输出到 A4 纸。",
+        "region_code": "区划代码", "review_count": "共 {n} 份申请", "review_needs": "本环节通过前还需要",
+        "review_not_ready": "条件尚未满足，暂不能通过；可以不予通过或退回。", "roll_checked_in": "暂停期间于 {day} 有成员报到",
+        "skip_to_content": "跳到正文", "survey_area": "住房面积（平方米）", "survey_bad_amount": "“{field}”须为以元为单位、最多两位小数的非负金额。",
+        "survey_bad_area": "住房面积须为 0–10000 的整数（平方米）。", "survey_bad_date": "请填写调查日期。", "survey_condition": "住房状况",
+        "survey_date": "调查日期", "survey_enter": "录入纸质入户调查", "survey_housing": "住房", "survey_income": "家庭收入（元/月）",
+        "survey_investigator1": "调查人一", "survey_investigator2": "调查人二", "survey_no_members": "该户尚无成员记录。",
+        "survey_not_allowed": "只有审核员、审批员和管理员可以录入调查。",
+        "survey_note": "按纸质调查表录入。两名调查人在调查表上签字；服务器以您的账号代为签名保存，与设备上录入的调查同样保存、同样不可更改。县级审批取最近一次调查的收入。",
+        "survey_notes": "收入说明", "survey_paper": "纸质调查表", "survey_signed": "调查与签字", "survey_submit": "保存调查",
+        "survey_title": "入户调查（纸质录入）", "survey_work": "成员就业状况", "survey_future": "调查日期不能晚于今天。",
+        "survey_investigators": "请填写两名不同的调查人（各 1–40 个字）。",
+        "warn_no_contact": "尚未设置监督举报电话及地址（FIELDROLL_NOTICE_CONTACT），公示上会留空。请联系系统管理员设置。",
+    ]
+
+    static let enPages: [String: String] = [
+        "amount_basis": "{size} people × {perCapita} − household income {income}: {amount}",
+        "amount_decided": "{step}: decided by {by}. {why}",
+        "import_problem": "{file}, row {line}, {column}: {why}", "import_problem_file": "{file}: {why}",
+        "actions": "Actions", "dash_all_late": "All late applications", "dash_queues": "Work queues",
+        "devices_bad_name": "A device name is 1–80 characters.",
+        "devices_bad_role": "Choose the kind of device.", "devices_bad_scope": "The region is a 12-digit division code.",
+        "devices_code_gone":
+            "The one-time code is shown once and has been shown. If it was not written down, revoke the device and register it again.",
+        "done_surveyed": "The survey is recorded, signed by the server on your behalf.",
+        "filter_all": "All", "filter_apply": "Filter", "filter_clear": "Clear filters", "filter_late": "At least days late",
+        "filter_village": "Village",
+        "form_bad_choice": "Choose the current value or the other one.", "form_no_decision": "The form names no step or no decision.",
+        "household_photo": "Photo", "nav_label": "Main", "nav_payments": "Payments", "not_found_application": "No such application.",
+        "not_found_device": "No such device.", "not_found_household": "No such household.", "not_found_region": "No such division code.",
+        "notice_contact": "Complaints (telephone and address):", "notice_count": "Households on the notice:",
+        "notice_empty": "No one is on notice.",
+        "notice_intro":
+            "What the posted notice will say (names and resident IDs masked). Looking is not printing: only “Print the notice” is audited and opens the A4 page.",
+        "notice_not_place": "A notice is for a village or a township.", "notice_period": "Notice period: {start} to {end}.",
+        "notice_print": "Print the notice",
+        "notice_print_note": "Printing is audited (who, when, how many households). Print the sheet from the browser (Ctrl+P) on A4.",
+        "region_code": "Division code", "review_count": "{n} applications", "review_needs": "Before this step can approve",
+        "review_not_ready": "Not ready to approve yet; it can be rejected or returned.",
+        "roll_checked_in": "A member checked in on {day} while suspended",
+        "skip_to_content": "Skip to content", "survey_area": "Floor area (m²)",
+        "survey_bad_amount": "“{field}” is an amount in yuan with at most two decimals, not below 0.",
+        "survey_bad_area": "The floor area is a whole number of m² from 0 to 10000.", "survey_bad_date": "Fill in the survey's date.",
+        "survey_condition": "Condition of the home", "survey_date": "Date of the survey", "survey_enter": "Enter a paper survey",
+        "survey_housing": "Home", "survey_income": "Household income (yuan a month)", "survey_investigator1": "First investigator",
+        "survey_investigator2": "Second investigator", "survey_no_members": "The household has no members on record.",
+        "survey_not_allowed": "Only reviewers, approvers and administrators enter surveys.",
+        "survey_note":
+            "Enter the paper survey sheet. The two investigators signed the sheet; the server signs the record on your account's behalf, and it is kept exactly as a device's survey is, never changed. The county's approval takes its income from the latest survey.",
+        "survey_notes": "Notes on income", "survey_paper": "Paper sheet", "survey_signed": "Survey and signatures",
+        "survey_submit": "Save the survey",
+        "survey_title": "Household survey (from paper)", "survey_work": "Members' work",
+        "survey_future": "The survey's date cannot be after today.",
+        "survey_investigators": "Fill in two different investigators (1–40 characters each).",
+        "warn_no_contact":
+            "The complaint telephone and address (FIELDROLL_NOTICE_CONTACT) are not set: the public notice leaves them blank. Ask the server's administrator to set them.",
+    ]
+
     static let zh: [String: String] = [
         "app": "FieldRoll 社会救助管理台",
         "nav_dashboard": "概览", "nav_conflicts": "冲突", "nav_review": "审核队列", "nav_audit": "审计日志", "nav_devices": "设备",

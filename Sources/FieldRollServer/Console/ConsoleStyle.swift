@@ -2,7 +2,7 @@
 /// on a tablet (the layout folds to one column below 900 px).
 enum ConsoleStyle {
     static let css = #"""
-        :root { --ink: #1d2733; --muted: #5b6b7c; --line: #d5dde6; --bg: #f4f6f9; --accent: #b3261e; --ok: #1e6b3a; --card: #fff; }
+        :root { --ink: #1d2733; --muted: #4f5d6b; --line: #d5dde6; --field: #6b7683; --bg: #f4f6f9; --accent: #b3261e; --ok: #1e6b3a; --card: #fff; --focus: #1a5fb4; }
         * { box-sizing: border-box; }
         body { margin: 0; font: 15px/1.5 "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", system-ui, sans-serif; color: var(--ink); background: var(--bg); }
         header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 12px 20px; padding: 8px 20px; background: #8c1d18; color: #fff; }
@@ -20,8 +20,24 @@ enum ConsoleStyle {
         .card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 14px 16px; margin-bottom: 14px; }
         .narrow { max-width: 420px; margin: 40px auto; }
         label { display: block; margin: 8px 0; }
-        input { font: inherit; padding: 7px 9px; border: 1px solid var(--line); border-radius: 4px; width: 100%; }
-        select { font: inherit; padding: 7px 9px; border: 1px solid var(--line); border-radius: 4px; }
+        input { font: inherit; padding: 7px 9px; border: 1px solid var(--field); border-radius: 4px; width: 100%; }
+        select { font: inherit; padding: 7px 9px; border: 1px solid var(--field); border-radius: 4px; }
+        a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible {
+          outline: 3px solid var(--focus); outline-offset: 2px; box-shadow: 0 0 0 5px #fff; }
+        header.top a:focus-visible, header.top button:focus-visible { outline-color: #fff; box-shadow: 0 0 0 5px #1d2733; }
+        .skip { position: absolute; left: -10000px; top: 8px; }
+        .skip:focus { left: 8px; z-index: 10; background: #fff; color: var(--ink); padding: 8px 14px; border-radius: 4px; }
+        fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 12px; padding: 8px 14px; background: var(--card); }
+        legend { font-weight: 600; padding: 0 6px; }
+        .survey label { display: inline-block; min-width: 220px; margin-right: 12px; }
+        .survey input { width: 14em; }
+        dl.answers { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 2px 16px; margin: 6px 0; }
+        dl.answers div { display: flex; gap: 8px; }
+        dl.answers dt { color: var(--muted); }
+        dl.answers dd { margin: 0; }
+        .warn-box { background: #fff4e5; border: 1px solid #b35c00; color: #6b3700; padding: 8px 12px; border-radius: 4px; }
+        .needs { border-left: 4px solid #b35c00; padding-left: 10px; margin: 8px 0; }
+        .filters select, .filters input[type=number] { min-width: 0; width: auto; }
         .actions input { width: auto; min-width: 260px; }
         .actions label { display: inline-block; margin-right: 8px; }
         button { font: inherit; padding: 8px 16px; min-height: 40px; border: 1px solid #8c1d18; background: #8c1d18; color: #fff; border-radius: 4px; cursor: pointer; margin: 4px 6px 4px 0; }
@@ -37,6 +53,7 @@ enum ConsoleStyle {
         .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 12px; margin-bottom: 14px; }
         .tile { display: block; background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 12px; color: var(--ink); text-decoration: none; }
         .tile .big { display: block; font-size: 28px; font-weight: 700; }
+        .tile:hover { border-color: var(--field); }
         .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
         .side { border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px; }
         .side.kept { border-left: 4px solid var(--ok); }

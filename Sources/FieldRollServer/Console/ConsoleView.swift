@@ -9,12 +9,10 @@ import NIOCore
 struct ConsoleView: Sendable {
     let library: MustacheLibrary
 
-    /// Compiles the templates.
-    /// - Throws: a template's parse error (a programming error caught by the tests).
-    init() throws {
-        var templates: [String: MustacheTemplate] = [:]
-        for (name, text) in ConsoleTemplates.all { templates[name] = try MustacheTemplate(string: text) }
-        library = MustacheLibrary(templates: templates)
+    /// The templates parsed at start.
+    /// - Throws: ``ConsoleTemplateError`` when one is missing or does not parse: the server does not start.
+    init() throws(ConsoleTemplateError) {
+        library = try ConsoleTemplate.shared.get()
     }
 
     /// Who is looking at a page, for the layout.
@@ -24,42 +22,71 @@ struct ConsoleView: Sendable {
         var lang: ConsoleLanguage
         /// The GET page the language links reload.
         var here: String
+        /// The name of the person's region, for the layout.
+        var scopeLabel: String? = nil
     }
 
-    /// A whole page: `template` rendered with `values` (plus `t`, `csrf`), inside the layout.
-    func page(
-        _ template: String, title: String, viewer: Viewer, nav: String? = nil, flash: String? = nil, status: HTTPResponse.Status = .ok,
-        values: [String: Any]
-    ) -> Response {
-        var context = values
-        context["t"] = viewer.lang.strings
-        context["csrf"] = viewer.csrf ?? ""
-        let content = library.render(context, withTemplate: template) ?? ""
-        var layout: [String: Any] = [
-            "t": viewer.lang.strings, "title": title, "htmlLang": viewer.lang.htmlLang, "content": content, "csrf": viewer.csrf ?? "",
-            "here": viewer.here,
-        ]
-        if let flash { layout["flash"] = flash }
-        if let staff = viewer.staff {
-            var navFlags: [String: Bool] = [:]
-            if let nav { navFlags[nav] = true }
-            layout["staff"] =
-                [
-                    "name": staff.name, "roleLabel": viewer.lang.text("role_\(staff.role.rawValue)"), "scope": staff.scope.digits,
-                    "nav": navFlags,
-                ] as [String: Any]
+    /// The layout's view model: the page's title and content, who is signed in, the flash.
+    struct Layout {
+        struct Badge {
+            var name: String
+            var roleLabel: String
+            var scope: String
+            var nav: [String: Bool]
         }
-        let html = library.render(layout, withTemplate: "layout") ?? ""
-        return Self.html(html, status: status)
+        var t: [String: String]
+        var title: String
+        var htmlLang: String
+        var content: String
+        var csrf: String
+        var here: String
+        var flash: String?
+        var staff: Badge?
+        var warning: String?
+    }
+
+    /// A whole page: `template` rendered with its typed view model `model` (inside a
+    /// ``ConsoleFrame``), inside the layout.
+    func page<Model>(
+        _ template: ConsoleTemplate, model: Model, title: String, viewer: Viewer, nav: String? = nil, flash: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let frame = ConsoleFrame(t: viewer.lang.strings, csrf: viewer.csrf ?? "", page: model)
+        guard let content = library.render(frame, withTemplate: template.rawValue) else {
+            // Every template was parsed at start, so this cannot happen; if it did, say so.
+            return Self.html(
+                "<!doctype html><title>500</title><p>console template \(template.fileName) missing</p>", status: .internalServerError)
+        }
+        var badge: Layout.Badge?
+        if let staff = viewer.staff {
+            var flags: [String: Bool] = [:]
+            if let nav { flags[nav] = true }
+            badge = .init(
+                name: staff.name, roleLabel: viewer.lang.text("role_\(staff.role.rawValue)"),
+                scope: viewer.scopeLabel ?? staff.scope.digits, nav: flags)
+        }
+        let layout = Layout(
+            t: viewer.lang.strings, title: title, htmlLang: viewer.lang.htmlLang, content: content, csrf: viewer.csrf ?? "",
+            here: viewer.here, flash: flash, staff: badge)
+        return Self.html(library.render(layout, withTemplate: ConsoleTemplate.layout.rawValue) ?? content, status: status)
+    }
+
+    /// The view model of a page that says one thing.
+    struct Message {
+        var kind: String
+        var heading: String
+        var body: String
+        var hint: String?
+        var backLink: String
     }
 
     /// A page that says one thing: a refusal, an error.
     func message(
-        viewer: Viewer, status: HTTPResponse.Status, kind: String, heading: String, body: String, back: String
+        viewer: Viewer, status: HTTPResponse.Status, kind: String, heading: String, body: String, hint: String? = nil, back: String
     ) -> Response {
         page(
-            "message", title: heading, viewer: viewer, status: status,
-            values: ["kind": kind, "heading": heading, "body": body, "backLink": back])
+            .message, model: Message(kind: kind, heading: heading, body: body, hint: hint, backLink: back), title: heading, viewer: viewer,
+            status: status)
     }
 
     /// An HTML response: never cached, never framed, scripts and forms only from the console.

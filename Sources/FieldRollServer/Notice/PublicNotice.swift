@@ -39,6 +39,8 @@ public struct PublicNotice: Sendable, Hashable, Codable {
     public var date: CalendarDate
     /// The complaint telephone and address; nil leaves a line to fill in by hand.
     public var contact: String?
+    /// Who posts it, as signed under the table (the place's full name, `柳河乡 上河村`); nil: ``place``.
+    public var signature: String? = nil
     public var entries: [Entry]
 
     /// A household enrolled this many days before the notice's date, or fewer, is listed as newly enrolled.
@@ -93,8 +95,20 @@ extension SyncPipeline {
         let history = Dictionary(grouping: try await amountHistory(in: region).filter(\.cause.changesAmount), by: \.enrolmentID)
         // What was on notice on `date`: put on notice by then (its approval), and not enrolled
         // (nor refused) before it. A notice of a past day lists those since enrolled as on notice.
+        // The day the county (or the township on its behalf) approved, from the review action
+        // that put the application on notice: for enrolments without an amount history or a
+        // status date (imported ones), the notice's own step still dates it.
+        var approvedOn: [EnrolmentID: CalendarDate] = [:]
+        for record in try await storage.records(of: .reviewAction, in: region) {
+            guard case .body(let body) = record.content, let action = try? body.decode(as: ReviewAction.self),
+                action.decision == .approve, action.step == .countyApproval || action.step == .townshipReview
+            else { continue }
+            let day = CalendarDate(chinaDayOf: action.at)
+            approvedOn[action.enrolmentID] = max(approvedOn[action.enrolmentID] ?? day, day)
+        }
         func noticeStart(_ e: Enrolment) -> CalendarDate? {
             history[e.id]?.first { $0.cause == .approval }?.effectiveFrom ?? (e.status == .publicNotice ? e.statusSince : nil)
+                ?? approvedOn[e.id]
         }
         func onNotice(_ e: Enrolment) -> Bool {
             if e.status == .publicNotice { return noticeStart(e).map { $0 <= date } ?? true }
@@ -144,7 +158,12 @@ extension SyncPipeline {
             ($0.status == .publicNotice ? 0 : 1, $0.noticeStart?.dayNumber ?? Int.min, $0.enrolment)
                 < ($1.status == .publicNotice ? 0 : 1, $1.noticeStart?.dayNumber ?? Int.min, $1.enrolment)
         }
-        return PublicNotice(region: region, place: place ?? region.digits, date: date, contact: contact, entries: entries)
+        // Names, not codes: the village's own name in the title, its full name (from the county
+        // down) under the table.
+        let names = try await placeNames()
+        var notice = PublicNotice(region: region, place: place ?? names.label(region), date: date, contact: contact, entries: entries)
+        notice.signature = names.path(region, below: region.ancestor(at: .city))
+        return notice
     }
 }
 

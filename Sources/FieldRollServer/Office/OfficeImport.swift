@@ -56,6 +56,9 @@ public struct OfficeImport: Sendable {
         public var line: Int?
         /// The column at fault, when one is.
         public var column: String?
+        /// The stable reason of a cell's refusal (``FieldIssue/reason``: `required`, `bad-format`, …), for
+        /// pages that say it in the person's language.
+        public var reason: String? = nil
         public var code: ErrorCode
         public var message: String
 
@@ -130,7 +133,10 @@ public struct OfficeImport: Sendable {
             var out: [(line: Int, cells: [String: String], record: T)] = []
             for (i, row) in table.records.enumerated() {
                 do { out.append((line: i + 2, cells: row, record: try parse(row))) } catch {
-                    for issue in error.issues { refuse(file, i + 2, issue.field, .invalidRecord, issue.message) }
+                    for issue in error.issues {
+                        refuse(file, i + 2, issue.field, .invalidRecord, issue.message)
+                        plan.refusals[plan.refusals.count - 1].reason = issue.reason
+                    }
                     if let id = row["id"]?.trimmingCharacters(in: .whitespaces).lowercased(), !id.isEmpty { unreadIDs.insert(id) }
                 }
             }

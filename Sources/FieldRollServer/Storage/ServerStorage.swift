@@ -10,7 +10,7 @@ import FieldRollCore
 /// (``TransactionalStorage/write(reading:_:)``). What only reads takes a snapshot that never
 /// waits for the writers (``TransactionalStorage/read(_:)``).
 public typealias ServerStorage = TransactionalStorage & RecordStorage & DeviceStorage & BlobMetadataStorage & ConflictStorage & AuditStorage
-    & FlagStorage & StaffStorage & ResultStorage & StorageAdministration
+    & FlagStorage & StaffStorage & ResultStorage & PlaceNameStorage & StorageAdministration
 
 /// The one way to write: read a snapshot, let the caller decide, write what it decided — all in
 /// one transaction that also serializes every writer (on PostgreSQL, across processes), so
@@ -122,6 +122,14 @@ public protocol StaffStorage: Sendable {
     func deleteSession(tokenHash: String) async throws
     /// Removes the sessions that expired at or before `now`.
     func deleteExpiredSessions(now: Int64) async throws
+}
+
+/// The place names the office imported from the national division list: code, name, level.
+/// Written through ``TransactionalStorage`` (``WriteSet/placeNames``, upserts by code, with the
+/// import's audit entry); never deleted.
+public protocol PlaceNameStorage: Sendable {
+    /// Every stored place name, by code.
+    func placeNames() async throws -> [PlaceName]
 }
 
 /// The append-only audit log. Entries are written through ``TransactionalStorage``.

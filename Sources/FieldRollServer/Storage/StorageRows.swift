@@ -251,9 +251,9 @@ public struct WriteSnapshot: Sendable {
     }
 }
 
-/// The rows a transaction writes. Records and conflicts are upserts; changes, results, blob
-/// references, cross-check flags and audit entries are inserts (a blob reference that exists is
-/// left alone).
+/// The rows a transaction writes. Records, conflicts, staff accounts and place names are
+/// upserts; changes, results, blob references, cross-check flags and audit entries are inserts
+/// (a blob reference that exists is left alone).
 public struct WriteSet: Sendable {
     /// The new head; nil leaves it as read.
     public var head: SyncHead?
@@ -271,6 +271,8 @@ public struct WriteSet: Sendable {
     public var staff: [StaffAccount] = []
     /// Staff whose console sessions all end (a disabled account, a changed password).
     public var endSessionsOf: [String] = []
+    /// Place names to insert or replace, by code (an import of the division list).
+    public var placeNames: [PlaceName] = []
     public var audit: [AuditEntry] = []
 
     public init(head: SyncHead? = nil) { self.head = head }

@@ -150,6 +150,9 @@ struct WriteBatch {
         if endingSessions { set.endSessionsOf.append(account.name) }
     }
 
+    /// Stages place names to insert or replace by code.
+    mutating func put(_ names: [PlaceName]) { set.placeNames.append(contentsOf: names) }
+
     /// The rows to write, with the head moved on.
     func finish() -> WriteSet {
         var out = set

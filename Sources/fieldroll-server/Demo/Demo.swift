@@ -36,11 +36,15 @@ extension FieldRollServerCommand {
 
             let county = CountyGenerator(seed: 2026, households: 200).generate()
             let tables = CountyFixtureWriter(county: county).tables
+            // The county's place names first, read from its regions.csv as an office's list is,
+            // so every page and export shows 柳河乡 上河村 rather than 139901002201.
+            let places = try PlaceNameCSV.names(in: tables["regions.csv"] ?? CSVTable(header: []), file: "regions.csv")
+            let named = try await pipeline.importPlaceNames(places, as: .operator("demo"), now: now())
             let imported = try await OfficeImport(pipeline: pipeline).run(
                 households: tables["households.csv"], members: tables["members.csv"], enrolments: tables["enrolments.csv"],
                 as: .operator("demo"),
                 history: true, source: "the synthetic county", now: now())
-            say("   Imported the office's spreadsheets: \(imported).")
+            say("   Imported the office's spreadsheets: \(named) place names; \(imported).")
 
             let village = try RegionCode("139901002201")
             let township = village.ancestor(at: .township)

@@ -78,10 +78,13 @@ extension FieldRollServerCommand {
                 A file for Excel and WPS: UTF-8 with a byte-order mark, CRLF line ends, Chinese column \
                 names (--headers en for the English ones scripts use), and resident IDs, region codes \
                 and phones as text cells (="110105194912310021"), so the spreadsheet keeps every digit. \
-                The roll also carries each enrolment's status date and end date (status_since, \
-                end_date; import ignores them). `import` reads the file back with either header. Cells \
-                a spreadsheet would run as a formula (starting with =, +, -, @, a tab or CR; plain \
-                negative numbers excepted) get a leading apostrophe, which import takes off again. Example:
+                Beside each region code is its place name (地区, region_name: 柳河乡 上河村, the names \
+                below --scope; empty for a code whose name the server does not know, see `regions \
+                import`). The roll also carries each enrolment's status date and end date \
+                (status_since, end_date). `import` reads the file back with either header and ignores \
+                these added columns. Cells a spreadsheet would run as a formula (starting with =, +, \
+                -, @, a tab or CR; plain negative numbers excepted) get a leading apostrophe, which \
+                import takes off again. Example:
                   fieldroll-server export enrolments --scope 139901002000 --out roll.csv
                 """
         )
@@ -120,6 +123,7 @@ extension FieldRollServerCommand {
             let pipeline = try await options.open()
             var table = try await OfficeExport.table(kind, pipeline: pipeline, scope: region, disclosure: masked ? .restricted : .full)
             if what == .enrolments { table = try await OfficeCSV.withStatusDates(table, pipeline: pipeline, scope: region) }
+            table = OfficeCSV.withPlaceNames(table, names: try await pipeline.placeNames(), below: region)
             let rows = table.rows
             let text = OfficeCSV.spreadsheet(table, headers: headers).text
             if let out {

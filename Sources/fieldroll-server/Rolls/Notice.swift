@@ -54,7 +54,7 @@ extension FieldRollServerCommand {
                 throw error
             }
             await pipeline.storage.close()
-            let bytes: [UInt8] = format == .html ? Array(NoticeHTML.page(notice).utf8) : notice.csv.bytes
+            let bytes: [UInt8] = format == .html ? Array(try NoticeHTML.page(notice).utf8) : notice.csv.bytes
             if let out {
                 do { try Data(bytes).write(to: URL(fileURLWithPath: out)) } catch {
                     throw CLIFailure(code: .invalidConfiguration, message: "cannot write \(out): \(error.localizedDescription)")

@@ -35,14 +35,20 @@ extension FieldRollServerCommand {
             } catch { throw CLIFailure(code: .invalidRecord, message: error.message) }
             let pipeline = try await options.open()
             let list: PaymentList
-            do { list = try await pipeline.payments(for: which, in: area) } catch {
+            let names: PlaceNames
+            do {
+                list = try await pipeline.payments(for: which, in: area)
+                names = try await pipeline.placeNames()
+            } catch {
                 await pipeline.storage.close()
                 throw error
             }
             await pipeline.storage.close()
             if let out {
-                do { try Data(Self.spreadsheet(list, headers: headers).bytes).write(to: URL(fileURLWithPath: out), options: .atomic) } catch
-                {
+                do {
+                    try Data(Self.spreadsheet(list, headers: headers, names: names, below: area).bytes).write(
+                        to: URL(fileURLWithPath: out), options: .atomic)
+                } catch {
                     throw CLIFailure(code: .storageFailure, message: "cannot write \(out)")
                 }
                 let count = list.payments.count
@@ -57,8 +63,9 @@ extension FieldRollServerCommand {
                 return
             }
             for p in list.payments {
+                let place = OfficeCSV.placeCell(p.region.digits, names: names, below: area)
                 print(
-                    "\(p.region)  \(p.headName)  \(p.programme.rawValue)  \(p.amount) yuan  household \(p.householdID)  enrolment \(p.enrolmentID)"
+                    "\(p.region)\(place.isEmpty ? "" : " \(place)")  \(p.headName)  \(p.programme.rawValue)  \(p.amount) yuan  household \(p.householdID)  enrolment \(p.enrolmentID)"
                 )
                 print("    \(p.reason)")
             }
@@ -66,17 +73,24 @@ extension FieldRollServerCommand {
             print("\(count) \(count == 1 ? "household" : "households"), \(list.total) yuan for \(which)")
         }
 
-        /// The list as a spreadsheet: one row a payment, then the total.
-        static func spreadsheet(_ list: PaymentList, headers: OfficeCSV.HeaderLanguage) -> SpreadsheetCSV {
-            let zh = ["序号", "区划代码", "户主姓名", "救助类别", "月份", "应发金额(元)", "计算说明", "家庭编号", "救助编号"]
-            let en = ["number", "region", "head_name", "programme", "month", "amount_yuan", "reason", "household_id", "enrolment_id"]
+        /// The list as a spreadsheet: one row a payment, then the total; beside each region code
+        /// its place name below `top` (empty where the server knows none).
+        static func spreadsheet(_ list: PaymentList, headers: OfficeCSV.HeaderLanguage, names: PlaceNames, below top: RegionCode?)
+            -> SpreadsheetCSV
+        {
+            let zh = ["序号", "区划代码", "地区", "户主姓名", "救助类别", "月份", "应发金额(元)", "计算说明", "家庭编号", "救助编号"]
+            let en = [
+                "number", "region", "region_name", "head_name", "programme", "month", "amount_yuan", "reason", "household_id",
+                "enrolment_id",
+            ]
             var rows = list.payments.enumerated().map { i, p in
                 [
-                    "\(i + 1)", p.region.digits, p.headName, headers == .zh ? p.programme.fullName : p.programme.rawValue,
-                    p.month.description, p.amount.description, p.reason, p.householdID.description, p.enrolmentID.description,
+                    "\(i + 1)", p.region.digits, OfficeCSV.placeCell(p.region.digits, names: names, below: top), p.headName,
+                    headers == .zh ? p.programme.fullName : p.programme.rawValue, p.month.description, p.amount.description, p.reason,
+                    p.householdID.description, p.enrolmentID.description,
                 ]
             }
-            rows.append(["", "", headers == .zh ? "合计" : "total", "", list.month.description, list.total.description, "", "", ""])
+            rows.append(["", "", "", headers == .zh ? "合计" : "total", "", list.month.description, list.total.description, "", "", ""])
             var csv = SpreadsheetCSV(header: headers == .zh ? zh : en, rows: rows)
             csv.textColumns = [1]
             return csv

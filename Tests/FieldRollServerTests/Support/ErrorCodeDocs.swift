@@ -15,11 +15,12 @@ enum ErrorCodeDocs {
     static var serverMarkdown: URL { repositoryRoot.appendingPathComponent("docs/server.md") }
     static var openAPI: URL { repositoryRoot.appendingPathComponent("docs/openapi.json") }
 
-    /// The markdown table: code | HTTP status | meaning, one row per code, in table order.
+    /// The markdown table: code | HTTP status | title (English, Chinese) | meaning, one row per code, in table order.
     static var markdownTable: String {
-        var out = "| code | HTTP status | meaning |\n| --- | --- | --- |\n"
+        var out = "| code | HTTP status | title | 标题 | meaning |\n| --- | --- | --- | --- | --- |\n"
         for d in ErrorCode.table {
-            out += "| `\(d.code.rawValue)` | \(d.status) | \(d.meaning.replacingOccurrences(of: "|", with: "\\|")) |\n"
+            out +=
+                "| `\(d.code.rawValue)` | \(d.status) | \(d.title) | \(d.chineseTitle) | \(d.meaning.replacingOccurrences(of: "|", with: "\\|")) |\n"
         }
         return out
     }

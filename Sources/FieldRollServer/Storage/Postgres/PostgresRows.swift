@@ -138,6 +138,16 @@ enum PostgresRows {
         }
     }
 
+    static let placeNameColumns = "code, name, level"
+    typealias PlaceNameRow = (String, String, String)
+
+    static func placeName(_ row: PlaceNameRow) throws -> PlaceName {
+        try decoding("region_names", row.0) {
+            guard let level = RegionCode.Level(englishName: row.2) else { throw Failure("unknown level \(row.2)") }
+            return PlaceName(code: try RegionCode(row.0), name: row.1, level: level)
+        }
+    }
+
     static let sessionColumns = "token_hash, staff, csrf_token, created_at, expires_at"
     typealias SessionRow = (String, String, String, Int64, Int64)
 

@@ -23,7 +23,7 @@ enum PostgresSchema {
     static let migrationLockKey: Int64 = 0x4669_656C_6452_6F6C
 
     /// Every migration, oldest first.
-    static let migrations: [Migration] = [v1, v2, v3, v4]
+    static let migrations: [Migration] = [v1, v2, v3, v4, v5]
 
     static let v1 = Migration(
         version: 1, name: "v1",
@@ -194,6 +194,13 @@ enum PostgresSchema {
             #"ALTER TABLE changes ADD COLUMN entity TEXT COLLATE "C", ADD COLUMN record TEXT COLLATE "C""#,
             "UPDATE changes SET entity = body::jsonb->>'entity', record = body::jsonb->>'record'",
             "CREATE INDEX changes_record ON changes (entity, record, position)",
+        ])
+
+    /// The place names of the national division list, by 12-digit code.
+    static let v5 = Migration(
+        version: 5, name: "v5-region-names",
+        statements: [
+            #"CREATE TABLE region_names (code TEXT COLLATE "C" PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL)"#
         ])
 
     /// Applies pending migrations; returns the names of those applied (empty when up to date).

@@ -477,6 +477,16 @@ public final class PostgresStorage: ServerStorage {
         if !set.endSessionsOf.isEmpty {
             try await c.query("DELETE FROM console_sessions WHERE staff = ANY(\(set.endSessionsOf)::text[])", logger: logger)
         }
+        // In slices, so the national list (some 700,000 villages) is not one giant statement.
+        for start in stride(from: 0, to: set.placeNames.count, by: 5_000) {
+            let p = set.placeNames[start..<min(start + 5_000, set.placeNames.count)]
+            try await c.query(
+                """
+                INSERT INTO region_names (\(unescaped: PostgresRows.placeNameColumns))
+                SELECT * FROM UNNEST(\(p.map(\.code.digits))::text[], \(p.map(\.name))::text[], \(p.map(\.level.englishName))::text[])
+                ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, level = EXCLUDED.level
+                """, logger: logger)
+        }
         if !set.audit.isEmpty {
             let a = set.audit
             try await c.query(
@@ -673,6 +683,16 @@ public final class PostgresStorage: ServerStorage {
     public func deleteExpiredSessions(now: Int64) async throws {
         try await translating {
             try await execute("DELETE FROM console_sessions WHERE expires_at <= \(now)")
+        }
+    }
+
+    // MARK: Place names
+
+    public func placeNames() async throws -> [PlaceName] {
+        try await translating {
+            try await rows(
+                "SELECT \(unescaped: PostgresRows.placeNameColumns) FROM region_names ORDER BY code", as: PostgresRows.PlaceNameRow.self
+            ).map(PostgresRows.placeName)
         }
     }
 

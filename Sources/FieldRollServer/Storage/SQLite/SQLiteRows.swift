@@ -145,6 +145,8 @@ enum SQLiteRows {
         for name in set.endSessionsOf {
             try db.execute(sql: "DELETE FROM console_sessions WHERE staff = ?", arguments: [name])
         }
+        let upsertPlaceName = try db.cachedStatement(sql: "INSERT OR REPLACE INTO region_names (code, name, level) VALUES (?, ?, ?)")
+        for p in set.placeNames { try upsertPlaceName.execute(arguments: [p.code.digits, p.name, p.level.englishName]) }
         let insertAudit = try db.cachedStatement(
             sql: "INSERT INTO audit_log (seq, at, actor, action, subject, detail, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         for e in set.audit {
@@ -275,6 +277,13 @@ enum SQLiteRows {
         ConsoleSession(
             tokenHash: row["token_hash"], staff: row["staff"], csrfToken: row["csrf_token"], createdAt: row["created_at"],
             expiresAt: row["expires_at"])
+    }
+
+    static func placeName(_ row: Row) throws -> PlaceName {
+        guard let code = try? RegionCode(row["code"] as String), let level = RegionCode.Level(englishName: row["level"]) else {
+            throw damaged("place name")
+        }
+        return PlaceName(code: code, name: row["name"], level: level)
     }
 
     static func audit(_ row: Row) throws -> AuditEntry {

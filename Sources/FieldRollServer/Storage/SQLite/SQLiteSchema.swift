@@ -165,6 +165,11 @@ enum SQLiteSchema {
                     CREATE INDEX changes_record ON changes(entity, record, position);
                     """)
         }
+        m.registerMigration("v7-region-names") { db in
+            // The place names of the national division list, by 12-digit code.
+            try db.execute(
+                sql: "CREATE TABLE region_names (code TEXT PRIMARY KEY, name TEXT NOT NULL, level TEXT NOT NULL) WITHOUT ROWID")
+        }
         return m
     }
 }

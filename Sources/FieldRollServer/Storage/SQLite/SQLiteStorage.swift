@@ -251,6 +251,14 @@ public final class SQLiteStorage: ServerStorage {
         try await writeDB { db in try db.execute(sql: "DELETE FROM console_sessions WHERE expires_at <= ?", arguments: [now]) }
     }
 
+    // MARK: Place names
+
+    public func placeNames() async throws -> [PlaceName] {
+        try await readDB { db in
+            try Row.fetchAll(db, sql: "SELECT code, name, level FROM region_names ORDER BY code").map(SQLiteRows.placeName)
+        }
+    }
+
     // MARK: Audit
 
     public func auditEntries(after seq: Int64, limit: Int) async throws -> [AuditEntry] {
