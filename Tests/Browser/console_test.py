@@ -17,16 +17,33 @@ for the office. The test then, as office staff would:
      township review, county approval — to the public notice, opens the printable notice of its
      village and sees the household there with its head's name masked (the benefit standard the
      county approval needs is added with `standard add` before the demo starts);
-  6. opens a household's history (the demo's visit photo as a thumbnail), the roll with its
+  6. finds an application at the county approval with no survey on record (no approve button, the
+     card's needs list says so and links to the survey form); signs in as a reviewer (a township's
+     staff) and enters the paper survey, sees the visit's answers under the questions' names on the
+     household page; then, as the administrator, approves it at the county, and it leaves the
+     county-approval queue;
+  7. opens the queue of a step from its dashboard tile (only that step, as many as the tile
+     counts), narrows it by village (options by place name), programme and days late;
+  8. reloads the page after a device's enrolment (the one-time code is not shown again, one device)
+     and after a review decision (decided once);
+  9. opens the notice (the place's name, not its code; viewing is not audited), prints it (one
+     `notice.printed` entry) and sees its A4 sheet;
+ 10. opens a household's history (the demo's visit photo as a thumbnail), the roll with its
      totals, a search by name (sent by POST: the name is not in the URL), and an import preview
      that lists a bad row and offers nothing to write;
-  7. verifies the audit chain from the audit page;
-  8. opens every page of the console in Chinese and in English (`?lang=zh`, `?lang=en`);
-  9. signs in as a viewer and sees resident IDs masked and no decision buttons, and a forged
+ 11. checks that the pages showing places show no 12-digit region code in their visible text;
+ 12. checks the keyboard: the skip link comes first, shows on focus and moves focus to the main
+     content; a button focused by Tab has a visible outline or ring;
+ 13. verifies the audit chain from the audit page;
+ 14. opens every page of the console in Chinese and in English (`?lang=zh`, `?lang=en`), saving
+     NAME.png and NAME-en.png for each;
+ 15. signs in as a viewer and sees resident IDs masked and no decision buttons, and a forged
      decision refused with the 403 page;
 
-and saves screenshots of the pages (1366x768, and the review queue on a tablet) to
-docs/console-screenshots/ (or --screenshots DIR).
+and saves screenshots of the pages (1366x768; every page in both languages, some in particular
+states: the notice's sheet, a household after its paper survey, the review queue on a tablet and
+as a viewer sees it, a device's one-time code, the verified audit chain, an import preview, a
+refused form) to docs/console-screenshots/ (or --screenshots DIR).
 
 Every page the test visits is also checked by `check_page`, each as checks of its own:
 
@@ -55,6 +72,7 @@ Ends with 'browser: N passed, N failed' and exits non-zero on any failure.
 
 import argparse
 import base64
+import csv
 import glob
 import http.cookiejar
 import json
@@ -76,9 +94,11 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 COUNTY = "139901000000"
@@ -230,6 +250,24 @@ def untranslated(text, lang, leaves, allowed):
     return found
 
 
+# A 12-digit division code shown as such (a page should show the place's name). UUIDs are blanked
+# first: the last group of one may be 12 decimal digits.
+REGION_CODE = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def codes_shown(text):
+    """The 12-digit region codes in a page's visible `text`, each with a little text around it."""
+    text = UUID.sub(lambda m: " " * len(m.group(0)), text)
+    return [" ".join(text[max(0, m.start() - 20) : m.end() + 20].split()) for m in REGION_CODE.finditer(text)]
+
+
+def place_names():
+    """The demo county's place names by code (Fixtures/county/regions.csv, which `demo` imports)."""
+    with open(os.path.join(ROOT, "Fixtures", "county", "regions.csv"), encoding="utf-8-sig") as f:
+        return {row["code"]: row["name"] for row in csv.DictReader(f)}
+
+
 def mask(name):
     """A name as the public notice shows it (NoticeMask.name): first and last kept from three characters."""
     chars = list(name.strip())
@@ -260,6 +298,10 @@ class Run:
         self.driver = None
         self.household = None
         self.notice_region = None
+        # Set by the steps that meet them, for the pages every_page opens.
+        self.photo_household = None
+        self.survey_household = None
+        self.filtered_review = None
         # Data values people typed (sign-in names, device names, search words): a page may show them.
         self.typed = set()
 
@@ -351,8 +393,15 @@ class Run:
         element.send_keys(text)
         self.typed.add(text)
 
-    def shot(self, name):
+    def shot(self, name, at=None):
+        """Saves the window as NAME.png: from the top of the page (axe's checks may have scrolled
+        it), or with the element matching the CSS `at` at the top."""
         os.makedirs(self.shots, exist_ok=True)
+        target = self.find(at) if at else []
+        if target:
+            self.driver.execute_script("arguments[0].scrollIntoView(true)", target[0])
+        else:
+            self.driver.execute_script("window.scrollTo(0, 0)")
         self.driver.save_screenshot(os.path.join(self.shots, name + ".png"))
 
     def sign_in(self, name):
@@ -443,6 +492,7 @@ class Run:
         assert self.driver.current_url.endswith("/console/login"), self.driver.current_url
         self.go("/console/login?lang=en")
         self.check_page("sign-in")
+        self.shot("login-en")
         self.go("/console/login?lang=zh")
         self.check_page("sign-in")
         self.shot("login")
@@ -493,7 +543,7 @@ class Run:
         """A device enrolled now pulls its village and must see the server's write of `value`."""
         code = self.enrol_on_console("浏览器测试平板")
         self.check_page("devices (a one-time code shown)")
-        self.shot("devices")
+        self.shot("devices-code")
         key = os.path.join(self.work, "device.pem")
         subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", key], check=True, capture_output=True)
         der = subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-outform", "DER"], check=True, capture_output=True).stdout
@@ -573,9 +623,9 @@ class Run:
         self.shot("review-tablet")
         self.driver.set_window_size(1366, 768)
 
-    def find_in_queue(self, css):
-        """Pages through the review queue until an element matching `css` shows."""
-        self.go("/console/review")
+    def find_in_queue(self, css, start="/console/review"):
+        """Pages through the review queue (from `start`, a filtered queue) until an element matching `css` shows."""
+        self.go(start)
         for _ in range(30):
             found = self.find(css)
             if found:
@@ -621,9 +671,283 @@ class Run:
         assert len(self.find("#review-actions tbody tr")) >= 3, "the three decisions are in its history"
         self.check_page("household (decided three times)")
 
+    # -- a survey on paper, then the county approves ------------------------------------------
+
+    def answers_of(self, visit):
+        """A visit's answers on the household page: {key: (question, answer)} from its dl.answers."""
+        out = {}
+        for item in visit.find_elements(By.CSS_SELECTOR, "dl.answers [data-key]"):
+            question = item.find_element(By.TAG_NAME, "dt").text.strip()
+            answer = item.find_element(By.TAG_NAME, "dd").text.strip()
+            out[item.get_attribute("data-key")] = (question, answer)
+        return out
+
+    def survey_then_county_approves(self):
+        """An application at the county approval with no survey on record cannot be approved (no
+        button, the card says a survey is needed and links to the form); a township's reviewer
+        enters the paper sheet; the household page shows the visit's answers under the questions'
+        names; then the county (the administrator) approves it, and it leaves the county's queue."""
+        self.sign_out()
+        self.sign_in("admin1")
+        need = self.find_in_queue(
+            "article.application[data-step=county-approval] .needs li[data-need=survey]", start="/console/review?step=county-approval"
+        )
+        article = need.find_element(By.XPATH, "./ancestor::article")
+        enrolment = article.get_attribute("id").removeprefix("enrolment-")
+        household = article.find_element(By.CSS_SELECTOR, "h2 a").get_attribute("href").replace(self.base, "")
+        assert not article.find_elements(By.CSS_SELECTOR, "button.approve"), "an approve button although no survey is on record"
+        assert article.find_elements(By.CSS_SELECTOR, "a.survey-link"), "the card needing a survey links to the survey form"
+        self.check_page("review queue (county approval, a survey missing)")
+        only = f"/console/review?step=county-approval&enrolment={enrolment}"
+
+        # The sheet is entered at the township, by a reviewer (who may not approve at the county).
+        self.sign_out()
+        self.sign_in("reviewer1")
+        self.go(only)
+        card = self.driver.find_element(By.ID, f"enrolment-{enrolment}")
+        assert card.find_elements(By.CSS_SELECTOR, ".needs li[data-need=survey]"), "the reviewer sees the survey is needed"
+        assert not card.find_elements(By.CSS_SELECTOR, "button.approve"), "a reviewer is offered the county's approval"
+        self.submit(card.find_element(By.CSS_SELECTOR, "a.survey-link"), "#survey-form")
+        assert self.driver.current_url.endswith(household + "/survey"), self.driver.current_url
+        self.check_page("survey form")
+        self.shot("survey")
+        self.type_into(self.driver.find_element(By.ID, "survey-income.wages"), "800.50")
+        works = self.find("select[id^='survey-work-']")
+        assert works, "the form has a work select per member"
+        member = works[0].get_attribute("id").removeprefix("survey-work-")
+        member_name = self.driver.execute_script("return arguments[0].closest('label').firstChild.textContent.trim()", works[0])
+        Select(works[0]).select_by_value("farming")
+        Select(self.driver.find_element(By.ID, "survey-housing-condition")).select_by_value("basic")
+        self.type_into(self.driver.find_element(By.ID, "survey-investigator1"), "王建国")
+        self.type_into(self.driver.find_element(By.ID, "survey-investigator2"), "李秀兰")
+        self.submit(self.driver.find_element(By.ID, "survey-submit"), "#visits")
+        path = urllib.parse.urlparse(self.driver.current_url).path
+        assert path == household, f"the survey ended at {self.driver.current_url}, not the household's page"
+
+        def flash():
+            if not self.find("#flash"):
+                raise Problem(f"{path}?done=surveyed shows no #flash (the household page is rendered without the flash)")
+
+        self.check("the household page shows the survey's flash", flash)
+        visits = self.find("#visits article.visit")
+        assert visits, "the household page lists the visit"
+        answers = self.answers_of(visits[0])
+        assert "income.wages" in answers, f"the newest visit's answers are {answers}"
+        question, answer = answers["income.wages"]
+        assert question and question != "income.wages", f"the wages answer is shown under {question!r}, not the question's name"
+        assert "800.50" in answer, f"wages shown as {answer!r}"
+        question, answer = answers.get(f"work.{member}", ("", ""))
+        assert member_name in question, f"the work answer's question {question!r} does not name {member_name}"
+        assert answer and answer != "farming", f"the work answer shows {answer!r}"
+        question, answer = answers.get("housing.condition", ("", ""))
+        assert question and question != "housing.condition" and answer and answer != "basic", ("housing.condition", question, answer)
+        question, answer = answers.get("survey.investigators", ("", ""))
+        assert "王建国" in answer and "李秀兰" in answer, f"the investigators show as {answer!r}"
+        assert self.find("#survey-link"), "the household page links to the survey form"
+        self.check_page("household (a paper survey)")
+        self.shot("household-survey", at="#visits")
+        self.survey_household = household
+
+        # The county approves: the survey is on record now.
+        self.sign_out()
+        self.sign_in("admin1")
+        self.go(only)
+        card = self.driver.find_element(By.ID, f"enrolment-{enrolment}")
+        assert not card.find_elements(By.CSS_SELECTOR, ".needs li[data-need=survey]"), "the card still asks for a survey"
+        approve = card.find_elements(By.CSS_SELECTOR, "button.approve")
+        assert approve, "no approve button once the survey is on record"
+        self.submit(approve[0], "#flash")
+        self.check_page("review queue (approved at the county, with the flash)")
+        self.go(only)
+        assert not self.find(f"#enrolment-{enrolment}"), "the application is still in the county-approval queue"
+        self.go(f"/console/review?enrolment={enrolment}")
+        step = self.driver.find_element(By.ID, f"enrolment-{enrolment}").get_attribute("data-step")
+        assert step == "public-notice", f"after the county's approval the application waits at {step}"
+
+    # -- work queues ----------------------------------------------------------------------------
+
+    def review_cards(self):
+        """Every application card of the review queue now shown, through all its pages: [(step, region, text)]."""
+        cards = []
+        for _ in range(50):
+            cards += [
+                (a.get_attribute("data-step"), a.get_attribute("data-region"), a.find_element(By.CSS_SELECTOR, "p.meta").text)
+                for a in self.find("article.application")
+            ]
+            links = self.find("nav.pager a[rel=next]")
+            if not links:
+                break
+            self.go(links[0].get_attribute("href").replace(self.base, ""))
+        return cards
+
+    def review_count(self):
+        text = self.driver.find_element(By.ID, "review-count").text
+        number = re.search(r"\d+", text.replace(",", ""))
+        assert number, f"#review-count says {text!r}"
+        return int(number.group(0))
+
+    def work_queues(self):
+        """The dashboard's tiles open the queue of their step; the filters narrow it."""
+        names = place_names()
+        self.go("/console/dashboard")
+        tiles = [t for t in self.find("a.tile") if "/console/review?step=" in (t.get_attribute("href") or "")]
+        assert tiles, "the dashboard has a tile per review step"
+        counts = {}
+        for tile in tiles:
+            query = urllib.parse.parse_qs(urllib.parse.urlparse(tile.get_attribute("href")).query)
+            counts[query["step"][0]] = int(tile.find_element(By.CSS_SELECTOR, ".big").text)
+        # The busiest step, for a filtered queue worth a screenshot.
+        step = max(counts, key=counts.get)
+        assert counts[step] > 0, f"every step's tile counts 0: {counts}"
+        tile = next(t for t in tiles if t.get_attribute("href").endswith("step=" + step))
+        self.submit(tile, "#review-filters")
+        assert f"step={step}" in self.driver.current_url, self.driver.current_url
+        assert Select(self.driver.find_element(By.ID, "filter-step")).first_selected_option.get_attribute("value") == step
+        assert self.review_count() == counts[step], f"the tile counts {counts[step]}, #review-count {self.review_count()}"
+        self.check_page("review queue (a dashboard tile's step)")
+        cards = self.review_cards()
+        assert cards and all(s == step for s, _, _ in cards), f"the {step} queue shows steps {sorted({s for s, _, _ in cards})}"
+        assert len(cards) == counts[step], f"the tile counts {counts[step]}, the queue lists {len(cards)}"
+
+        # The village filter: its options are places by name, their values the codes.
+        self.go(f"/console/review?step={step}")
+        options = [(o.get_attribute("value"), o.text.strip()) for o in Select(self.driver.find_element(By.ID, "filter-village")).options]
+        villages = [(v, t) for v, t in options if v]
+        assert villages, "the village filter lists villages"
+        for value, text in villages:
+            assert re.fullmatch(r"\d{12}", value), f"a village option's value is {value!r}"
+            assert text and not REGION_CODE.search(text), f"the village option {value} shows {text!r}, not its name"
+            if value in names:
+                assert text.endswith(names[value]), f"the village option {value} shows {text!r}, not {names[value]}"
+        regions = [r for _, r, _ in cards]
+        region = max(sorted(set(regions)), key=regions.count)
+        Select(self.driver.find_element(By.ID, "filter-village")).select_by_value(region)
+        self.submit(self.driver.find_element(By.ID, "filter-submit"), "#review-count")
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(self.driver.current_url).query)
+        assert query.get("step") == [step] and query.get("village") == [region], self.driver.current_url
+        count = self.review_count()
+        assert self.find("#filter-clear"), "a filtered queue offers to clear the filters"
+        self.check_page("review queue (filtered by step and village)")
+        self.shot("review-filtered")
+        self.filtered_review = self.driver.current_url.replace(self.base, "")
+        cards = self.review_cards()
+        assert len(cards) == count and 0 < count <= counts[step], (len(cards), count, counts[step])
+        assert all(s == step and r == region for s, r, _ in cards), "a card outside the filter"
+
+        # The programme filter: by the first card's programme, as its label reads.
+        self.go(self.filtered_review)
+        meta = self.find("article.application p.meta")[0].text
+        programme = Select(self.driver.find_element(By.ID, "filter-programme"))
+        chosen = next((o for o in programme.options if o.get_attribute("value") and o.text.strip() in meta), None)
+        assert chosen, f"no programme option is named in {meta!r}"
+        label = chosen.text.strip()
+        programme.select_by_value(chosen.get_attribute("value"))
+        self.submit(self.driver.find_element(By.ID, "filter-submit"), "#review-count")
+        narrowed = self.review_count()
+        cards = self.review_cards()
+        assert 0 < narrowed <= count and len(cards) == narrowed, (narrowed, count, len(cards))
+        assert all(label in text for _, _, text in cards), f"a card of another programme than {label}"
+
+        # Days late: every application left is late by at least that many working days.
+        self.go("/console/review?late=1")
+        late = self.review_count()
+        assert self.driver.find_element(By.ID, "filter-late").get_attribute("value") == "1"
+        for article in self.find("article.application"):
+            assert article.find_elements(By.CSS_SELECTOR, "p.meta .warn"), f"{article.get_attribute('id')} is not late"
+        self.go("/console/review")
+        assert self.review_count() >= late
+
+    # -- a reload repeats nothing ------------------------------------------------------------------
+
+    def devices_named(self, name):
+        """How many devices of that name the devices page lists, through all its pages."""
+        self.go("/console/devices")
+        found = 0
+        for _ in range(50):
+            found += sum(1 for cell in self.find("#device-list tbody tr td:first-child") if cell.text.strip() == name)
+            links = self.find("nav.pager a[rel=next]")
+            if not links:
+                break
+            self.go(links[0].get_attribute("href").replace(self.base, ""))
+        return found
+
+    def reload_repeats_nothing(self):
+        """Every form answers with a 303 to a GET page: reloading that page shows the one-time code
+        no more, enrols nothing and decides nothing again."""
+        name = "刷新测试平板"
+        self.enrol_on_console(name)
+        assert "enrolled=" in self.driver.current_url, self.driver.current_url
+        self.driver.refresh()
+        WebDriverWait(self.driver, 30).until(expected_conditions.presence_of_element_located((By.ID, "code-gone")))
+        assert not self.find("#code-value"), "a reload shows the one-time code again"
+        self.check_page("devices (reloaded: the code is not shown again)")
+        shown = self.devices_named(name)
+        assert shown == 1, f"{shown} devices named {name} after a reload"
+
+        # An application outside the filtered queue the screenshots show, which stays as it was.
+        village = urllib.parse.parse_qs(urllib.parse.urlparse(self.filtered_review or "").query).get("village", ["none"])[0]
+        article = self.find_in_queue(
+            f"article.application[data-step=village-survey]:not([data-region='{village}']) button.approve"
+        ).find_element(By.XPATH, "./ancestor::article")
+        enrolment = article.get_attribute("id").removeprefix("enrolment-")
+        household = article.find_element(By.CSS_SELECTOR, "h2 a").get_attribute("href").replace(self.base, "")
+        self.go(household)
+        before = len(self.find("#review-actions tbody tr"))
+        self.go(f"/console/review?enrolment={enrolment}")
+        self.submit(self.driver.find_element(By.CSS_SELECTOR, f"#enrolment-{enrolment} button.approve"), "#flash")
+        self.driver.refresh()
+        WebDriverWait(self.driver, 30).until(expected_conditions.presence_of_element_located((By.ID, "review-count")))
+        assert "/decide" not in self.driver.current_url and not self.find("#message"), self.driver.current_url
+        self.go(household)
+        after = len(self.find("#review-actions tbody tr"))
+        assert after == before + 1, f"{after - before} decisions recorded for one click and a reload"
+
+    # -- the notice: viewing is not printing --------------------------------------------------------
+
+    def notices_printed(self):
+        """The `notice.printed` rows on the audit log's first page (newest first)."""
+        self.go("/console/audit")
+        return len(self.find('#audit tbody tr[data-action="notice.printed"]'))
+
+    def notice_printed(self):
+        """The notice page shows the notice by place names and a print button; viewing it is not
+        audited, printing it is (one `notice.printed` entry), and opens the A4 sheet."""
+        names = place_names()
+        region = self.notice_region or VILLAGE
+        name = names[region]
+        township = names.get(region[:9] + "000")
+        before = self.notices_printed()
+        self.go(f"/console/notice/{region}")
+        title = self.driver.find_element(By.ID, "notice-title").text
+        assert name in title and not REGION_CODE.search(title), f"the notice's title is {title!r}"
+        signature = self.driver.find_element(By.ID, "notice-signature").text
+        assert name in signature and (not township or township in signature), f"the notice is signed {signature!r}"
+        assert not REGION_CODE.search(signature), f"the notice is signed {signature!r}"
+        assert self.find("#print-form") and self.find("#print"), "the notice page has its print button"
+        self.check_page("notice (viewed, not printed)")
+        self.shot("notice")
+        self.driver.refresh()
+        viewed = self.notices_printed()
+        assert viewed == before, f"viewing the notice added {viewed - before} notice.printed entries"
+        # The sheet opens only from a print: asked for directly, it sends back to the notice page.
+        self.go(f"/console/notice/{region}/sheet")
+        assert urllib.parse.urlparse(self.driver.current_url).path == f"/console/notice/{region}", self.driver.current_url
+        self.submit(self.driver.find_element(By.ID, "print"), "h1")
+        assert urllib.parse.urlparse(self.driver.current_url).path == f"/console/notice/{region}/sheet", self.driver.current_url
+        heading = self.driver.find_element(By.TAG_NAME, "h1").text
+        assert name in heading, f"the sheet's title is {heading!r}"
+        shown = codes_shown(self.driver.execute_script("return document.body.innerText"))
+        assert not shown, f"the sheet shows region codes: {shown}"
+        self.check_page("notice sheet (A4, printed)")
+        self.shot("notice-sheet")
+        self.driver.refresh()
+        printed = self.notices_printed()
+        assert printed == before + 1, f"one print (and a reload of its sheet) added {printed - before} notice.printed entries"
+
     def records_pages(self):
         self.go("/console/conflicts?all=1")
-        self.go(self.find("a.household-link")[0].get_attribute("href").replace(self.base, ""))
+        self.photo_household = self.find("a.household-link")[0].get_attribute("href").replace(self.base, "")
+        self.go(self.photo_household)
         assert self.find("#visits img.thumb"), "the demo visit's photo shows as a thumbnail"
         image = self.find("#visits img.thumb")[0]
         assert self.driver.execute_script("return arguments[0].naturalWidth", image) > 0, "the photo's bytes load"
@@ -668,6 +992,85 @@ class Run:
         self.check_page("roll review")
         self.shot("roll-review")
 
+    # -- names, not codes -------------------------------------------------------------------------
+
+    def names_not_codes(self):
+        """The pages that show places show their names: no 12-digit code in the visible text (an
+        input's value, such as the payments page's region field, is not visible text)."""
+        pages = [
+            ("dashboard", "/console/dashboard"),
+            ("roll", "/console/roll"),
+            ("village roll", f"/console/roll/{VILLAGE}"),
+            ("review queue", "/console/review"),
+            ("review queue (filtered)", self.filtered_review),
+            ("payments", "/console/payments"),
+            ("household", self.household),
+            ("household (a visit with a photo)", self.photo_household),
+            ("household (a paper survey)", self.survey_household),
+        ]
+        problems = []
+        try:
+            for lang in ("zh", "en"):
+                for name, path in pages:
+                    if not path:
+                        continue
+                    self.go(path + ("&" if "?" in path else "?") + "lang=" + lang)
+                    shown = codes_shown(self.driver.execute_script("return document.body.innerText"))
+                    if shown:
+                        problems.append(f"{name} [{lang}] {path}: {len(shown)} code(s), first in “{shown[0]}”")
+        finally:
+            self.go("/console/dashboard?lang=zh")
+        if problems:
+            raise Problem("\n".join(problems))
+
+    # -- the keyboard -------------------------------------------------------------------------------
+
+    def tab(self, times=1):
+        ActionChains(self.driver).send_keys(*([Keys.TAB] * times)).perform()
+
+    def active(self, script):
+        return self.driver.execute_script("const e = document.activeElement; return " + script)
+
+    def keyboard(self):
+        """The skip link is the first thing a Tab reaches, shows when focused and moves focus to
+        the main content; a button focused from the keyboard shows a focus ring."""
+        rect = "const r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width, r.height, innerWidth, innerHeight];"
+        self.go("/console/dashboard")
+        skip = self.driver.find_element(By.CSS_SELECTOR, "a.skip")
+        left, top, width, height, *_ = self.driver.execute_script(rect, skip)
+        assert left + width <= 0 or top + height <= 0, f"the skip link shows before it is focused: {left, top, width, height}"
+        self.tab()
+        assert self.active("e.matches('a.skip')"), f"the first Tab focuses {self.active('e.outerHTML')[:120]}"
+        left, top, width, height, vw, vh = self.driver.execute_script(rect, skip)
+        assert 0 <= left and left + width <= vw and 0 <= top and top + height <= vh and width > 0, (
+            f"the focused skip link is not on screen: {left, top, width, height}"
+        )
+        ActionChains(self.driver).send_keys(Keys.ENTER).perform()
+        WebDriverWait(self.driver, 10).until(lambda d: d.execute_script("return document.activeElement.id") == "main")
+        assert self.driver.execute_script("return location.hash") == "#main"
+
+        def ring(where):
+            for _ in range(80):
+                self.tab()
+                if self.active("e.tagName") == "BUTTON":
+                    break
+            else:
+                raise AssertionError(f"no button reached with Tab ({where})")
+            outline, width, shadow, ident = self.active(
+                "[getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth, getComputedStyle(e).boxShadow, e.id || e.className]"
+            )
+            assert (outline != "none" and width not in ("0px", "")) or shadow not in ("none", ""), (
+                f"the focused button {ident} ({where}) has no focus ring: outline {outline} {width}, box-shadow {shadow}"
+            )
+
+        self.go("/console/dashboard")
+        ring("the header's sign-out")
+        self.go("/console/review")
+        self.tab()
+        ActionChains(self.driver).send_keys(Keys.ENTER).perform()
+        WebDriverWait(self.driver, 10).until(lambda d: d.execute_script("return document.activeElement.id") == "main")
+        ring("the review filters' button, in the main content")
+
     def viewer_sees_masked(self):
         self.sign_out()
         self.sign_in("viewer1")
@@ -710,32 +1113,46 @@ class Run:
         assert card.get_attribute("data-step") == step, "the application did not move"
 
     def every_page(self):
-        """Every page of the console, in Chinese and in English, as the administrator sees it."""
+        """Every page of the console, in Chinese and in English, as the administrator sees it, each
+        saved as NAME.png (Chinese) and NAME-en.png (English); the sign-in page's two are taken by
+        the first step, before anyone is signed in."""
         self.go("/console/conflicts?all=1")
-        household = self.household or self.find("a.household-link")[0].get_attribute("href").replace(self.base, "")
+        household = self.photo_household or self.household or self.find("a.household-link")[0].get_attribute("href").replace(self.base, "")
+        surveyed = self.survey_household or self.household or household
+
+        def search():
+            self.type_into(self.driver.find_element(By.ID, "search-q"), "王")
+            self.submit(self.driver.find_element(By.ID, "search-submit"), "#search-count")
+            self.check_page("search (results)")
+
         pages = [
-            ("dashboard", "/console/dashboard"),
-            ("conflicts", "/console/conflicts?all=1"),
-            ("review queue", "/console/review"),
-            ("roll review", "/console/review/roll"),
-            ("roll", "/console/roll"),
-            ("village roll", f"/console/roll/{VILLAGE}"),
-            ("notice", f"/console/notice/{self.notice_region or VILLAGE}"),
-            ("payments", "/console/payments"),
-            ("standards", "/console/standards"),
-            ("household", household),
-            ("search", "/console/search"),
-            ("import", "/console/import"),
-            ("devices", "/console/devices"),
-            ("audit log", "/console/audit"),
-            ("message: not-found", "/console/no-such-page"),
+            ("dashboard", "dashboard", "/console/dashboard", None),
+            ("conflicts", "conflicts", "/console/conflicts?all=1", None),
+            ("review queue", "review", "/console/review", None),
+            ("review queue (filtered)", "review-filtered", self.filtered_review or "/console/review?step=county-approval", None),
+            ("roll review", "roll-review", "/console/review/roll", None),
+            ("roll", "roll", "/console/roll", None),
+            ("village roll", "village-roll", f"/console/roll/{VILLAGE}", None),
+            ("notice", "notice", f"/console/notice/{self.notice_region or VILLAGE}", None),
+            ("payments", "payments", "/console/payments", None),
+            ("standards", "standards", "/console/standards", None),
+            ("household", "household", household, None),
+            ("survey form", "survey", surveyed + "/survey", None),
+            ("search", "search", "/console/search", search),
+            ("import", "import", "/console/import", None),
+            ("devices", "devices", "/console/devices", None),
+            ("audit log", "audit", "/console/audit", None),
+            ("message: not-found", "not-found", "/console/no-such-page", None),
         ]
         try:
             for lang in ("zh", "en"):
-                for name, path in pages:
+                for name, shot, path, then in pages:
                     self.go(path + ("&" if "?" in path else "?") + "lang=" + lang)
                     assert "/console/login" not in self.driver.current_url, f"{path} asked the administrator to sign in"
                     self.check_page(name)
+                    if then:
+                        then()
+                    self.shot(shot + ("-en" if lang == "en" else ""))
         finally:
             self.go("/console/dashboard?lang=zh")
 
@@ -745,7 +1162,7 @@ class Run:
         assert "ok" in result.get_attribute("class").split(), result.text
         assert self.find("#audit tbody tr"), "entries are listed"
         self.check_page("audit log (verified)")
-        self.shot("audit")
+        self.shot("audit-verified")
 
 
 # -- page speed ------------------------------------------------------------------------------------
@@ -918,7 +1335,13 @@ def main():
         run.check("resolve a conflict; a device pulls the resolution", run.resolve_conflict)
         run.check("a reviewer approves an application one step", run.approve_one_step)
         run.check("approve a household through every step to the notice; the notice masks it", run.approve_to_notice)
+        run.check("a survey entered from paper; then the county approves", run.survey_then_county_approves)
+        run.check("work queues: a dashboard tile opens its step's queue; the filters narrow it", run.work_queues)
+        run.check("a reload repeats nothing: the one-time code is not shown again, no decision is made twice", run.reload_repeats_nothing)
+        run.check("the notice: viewing is not printing; the print is audited and opens the A4 sheet", run.notice_printed)
         run.check("household history, roll, search and import preview pages", run.records_pages)
+        run.check("places by name, not by 12-digit code", run.names_not_codes)
+        run.check("the keyboard: a skip link to the content, a visible focus ring", run.keyboard)
         run.check("verify the audit chain", run.verify_audit)
         run.check("every page in Chinese and in English", run.every_page)
         run.check("a viewer sees resident IDs masked and no buttons", run.viewer_sees_masked)

@@ -108,6 +108,9 @@ public enum FieldRollServerApp {
         _ configuration: ServerConfiguration, pipeline: SyncPipeline, blobs: BlobStore, metrics: ServerMetrics, logger: Logger,
         stopOnSignals: Bool
     ) async throws -> RunningServer {
+        // The console's templates were parsed once at start: one missing or broken stops the
+        // server here, with the file named, and never shows as a blank page later.
+        _ = try ConsoleTemplate.shared.get()
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router(configuration: configuration, pipeline: pipeline, blobs: blobs, metrics: metrics, logger: logger),

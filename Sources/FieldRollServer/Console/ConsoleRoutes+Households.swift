@@ -89,10 +89,10 @@ extension ConsoleRoutes {
     /// thumbnails), check-ins, review actions and amount changes. Addressed by the household's
     /// UUID only; identifiers masked for roles that do not need them in full.
     func household(_ call: Call, id: String) async throws -> Response {
-        guard let householdID = try? HouseholdID(id) else { throw ProblemDetails(.notFound, detail: call.text("not_found_household")) }
+        guard let householdID = try? HouseholdID(id) else { throw ConsoleRefusal(.notFound, call.text("not_found_household")) }
         let key = RecordKey(.household, householdID.description)
         guard let stored = try await pipeline.records([key])[key], case .state(let state) = stored.content, !state.isDeleted else {
-            throw ProblemDetails(.notFound, detail: call.text("not_found_household"))
+            throw ConsoleRefusal(.notFound, call.text("not_found_household"))
         }
         guard call.staff.scope.contains(stored.region) else { return outOfScope(call) }
         let region = stored.region
@@ -162,7 +162,8 @@ extension ConsoleRoutes {
             .sorted { ($0.at.millis, $0.id.description) > ($1.at.millis, $1.id.description) }
             .map { a in
                 HouseholdPage.Action(
-                    at: ConsoleFormat.time(a.at.millis), step: call.word(a.step), decision: call.word(a.decision), reviewer: a.reviewer,
+                    at: ConsoleFormat.time(a.at.millis), step: call.word(a.step), decision: call.word(a.decision),
+                    reviewer: call.actor(a.reviewer),
                     role: call.word(a.role), reason: a.reason)
             }
         let amounts = try await pipeline.amountHistory(household: householdID, in: region).reversed().map { c in
@@ -183,7 +184,8 @@ extension ConsoleRoutes {
             crossCheck: v["crossCheck"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }, members: members, enrolments: rows, visits: visits,
             otherPhotos: otherPhotos, checkIns: checkIns, actions: actions, amounts: amounts,
             surveyLink: call.principal.may(.recordSurvey) ? "/console/households/\(householdID)/survey" : nil)
-        return view.page(.household, model: model, title: call.text("household_title"), viewer: call.viewer, nav: "search")
+        return view.page(
+            .household, model: model, title: call.text("household_title"), viewer: call.viewer, nav: "search", flash: flash(call))
     }
 
     /// Why an amount changed, in the person's language: the figures it was worked from, or the
@@ -253,7 +255,7 @@ extension ConsoleRoutes {
             let typed = (call.form[key] ?? "").trimmingCharacters(in: .whitespaces)
             guard !typed.isEmpty else { continue }
             do { answers[key] = try SurveyAnswer.value(key: key, typed: typed, field: call.text("question_\(key)")) } catch {
-                throw ProblemDetails(.invalidRecord, detail: call.text("survey_bad_amount", ["field": call.text("question_\(key)")]))
+                throw ConsoleRefusal(.invalidRecord, call.text("survey_bad_amount", ["field": call.text("question_\(key)")]))
             }
         }
         for member in members {
@@ -267,14 +269,14 @@ extension ConsoleRoutes {
         let area = (call.form["housing.area"] ?? "").trimmingCharacters(in: .whitespaces)
         if !area.isEmpty {
             guard let m2 = Int64(area), (0...10_000).contains(m2) else {
-                throw ProblemDetails(.invalidRecord, detail: call.text("survey_bad_area"))
+                throw ConsoleRefusal(.invalidRecord, call.text("survey_bad_area"))
             }
             answers[SurveyQuestion.housingArea] = .int(m2)
         }
         let notes = String((call.form["income.notes"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
         if !notes.isEmpty { answers[SurveyQuestion.incomeNotes] = .string(notes) }
         guard let day = try? CalendarDate(call.form["date"] ?? "") else {
-            throw ProblemDetails(.invalidRecord, detail: call.text("survey_bad_date"))
+            throw ConsoleRefusal(.invalidRecord, call.text("survey_bad_date"))
         }
         let investigators = [call.form["investigator1"] ?? "", call.form["investigator2"] ?? ""]
         do {
@@ -282,22 +284,22 @@ extension ConsoleRoutes {
                 household: householdID, answers: answers, on: day, investigators: investigators, as: call.principal, now: call.now)
         } catch let problem as ProblemDetails where problem.code == .invalidRecord {
             // The pipeline's words are for logs; the person gets the form's own.
-            throw ProblemDetails(
-                .invalidRecord, detail: call.text(problem.detail?.hasPrefix("date") == true ? "survey_future" : "survey_investigators"))
+            throw ConsoleRefusal(
+                .invalidRecord, call.text(problem.detail?.hasPrefix("date") == true ? "survey_future" : "survey_investigators"))
         }
         return ConsoleView.redirect("/console/households/\(householdID)?done=surveyed#visits")
     }
 
     /// The household a survey is for, in the person's scope, with its members (id, name).
     private func surveyHousehold(_ call: Call, id: String) async throws -> (HouseholdID, RegionCode, String, [(id: String, name: String)]) {
-        guard call.principal.may(.recordSurvey) else { throw ProblemDetails(.forbidden, detail: call.text("survey_not_allowed")) }
-        guard let householdID = try? HouseholdID(id) else { throw ProblemDetails(.notFound, detail: call.text("not_found_household")) }
+        guard call.principal.may(.recordSurvey) else { throw ConsoleRefusal(.forbidden, call.text("survey_not_allowed")) }
+        guard let householdID = try? HouseholdID(id) else { throw ConsoleRefusal(.notFound, call.text("not_found_household")) }
         let key = RecordKey(.household, householdID.description)
         guard let stored = try await pipeline.records([key])[key], case .state(let state) = stored.content, !state.isDeleted else {
-            throw ProblemDetails(.notFound, detail: call.text("not_found_household"))
+            throw ConsoleRefusal(.notFound, call.text("not_found_household"))
         }
         guard call.staff.scope.contains(stored.region) else {
-            throw ProblemDetails(.scopeViolation, detail: call.text("scope_body", ["scope": call.place(call.staff.scope)]))
+            throw ConsoleRefusal(.scopeViolation, call.text("scope_body", ["scope": call.place(call.staff.scope)]))
         }
         var members: [(id: String, name: String)] = []
         for record in try await pipeline.records(of: .member, in: stored.region) {
@@ -392,12 +394,12 @@ extension ConsoleRoutes {
         var village: (RegionCode?, String) = (nil, "")
         if kind == .village {
             if query.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                guard query.count <= 12 else { throw ProblemDetails(.invalidRecord, detail: call.text("search_bad_region")) }
+                guard query.count <= 12 else { throw ConsoleRefusal(.invalidRecord, call.text("search_bad_region")) }
                 village = (query.count == 12 ? try? RegionCode(query) : nil, query)
             } else if let named = call.places.codes(named: query).first(where: { scope.contains($0) || $0.contains(scope) }) {
                 village = (named, named.digits)
             } else {
-                throw ProblemDetails(.invalidRecord, detail: call.text("search_bad_region"))
+                throw ConsoleRefusal(.invalidRecord, call.text("search_bad_region"))
             }
         }
         var households: [String: (region: RegionCode, values: [String: JSONValue])] = [:]

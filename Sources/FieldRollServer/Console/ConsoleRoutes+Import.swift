@@ -84,7 +84,7 @@ extension ConsoleRoutes {
         } else if let pasted = call.form["text"] {
             text = pasted
         } else {
-            throw ProblemDetails(.invalidRecord, detail: call.text("import_no_file"))
+            throw ConsoleRefusal(.invalidRecord, call.text("import_no_file"))
         }
         // An office file may come back from Excel as `export` wrote it: Chinese headers, text cells.
         do {
@@ -99,7 +99,7 @@ extension ConsoleRoutes {
     /// clean the page carries it (in a hidden field, posted, never in a URL) to the commit.
     func importPreview(_ call: Call) async throws -> Response {
         guard let kind = call.form["kind"].flatMap(ImportKind.init(rawValue:)) else {
-            throw ProblemDetails(.invalidRecord, detail: call.text("import_no_kind"))
+            throw ConsoleRefusal(.invalidRecord, call.text("import_no_kind"))
         }
         let (text, table, name) = try readUpload(call, kind: kind)
         var preview = ImportPage.Preview(
@@ -155,7 +155,7 @@ extension ConsoleRoutes {
     /// audited under the person's name.
     func importCommit(_ call: Call) async throws -> Response {
         guard let kind = call.form["kind"].flatMap(ImportKind.init(rawValue:)) else {
-            throw ProblemDetails(.invalidRecord, detail: call.text("import_no_kind"))
+            throw ConsoleRefusal(.invalidRecord, call.text("import_no_kind"))
         }
         let (_, table, _) = try readUpload(call, kind: kind)
         let name = String((call.form["file"] ?? "upload.csv").prefix(120))

@@ -145,7 +145,7 @@ extension ConsoleRoutes {
             standards: list.map { s in
                 .init(
                     place: call.placePath(s.region), programme: call.word(s.programme), perCapita: s.monthlyPerCapita.description,
-                    from: s.effectiveFrom.description, by: s.setBy)
+                    from: s.effectiveFrom.description, by: call.actor(s.setBy))
             }, programmes: Programme.allCases.map { .init(value: $0.rawValue, label: call.word($0)) }, scope: call.staff.scope.digits,
             canAdd: call.principal.may(.addStandard), preview: preview)
     }

@@ -227,7 +227,8 @@ extension ConsoleRoutes {
                 householdLink: household.map { "/console/households/\($0)" },
                 resolvedLine: c.resolvedAt == nil
                     ? nil
-                    : call.text("conflict_resolved_by", ["how": call.text(c.resolution ?? "kept-winner"), "by": c.resolvedBy ?? "?"]))
+                    : call.text(
+                        "conflict_resolved_by", ["how": call.text(c.resolution ?? "kept-winner"), "by": call.actor(c.resolvedBy ?? "?")]))
         }
         let model = ConflictsPage(
             conflicts: rows, toggleLink: all ? "/console/conflicts" : "/console/conflicts?all=1",
@@ -239,7 +240,7 @@ extension ConsoleRoutes {
     /// Resolves a conflict with one choice, through the pipeline, under the person's name.
     func resolve(_ call: Call, id: String) async throws -> Response {
         guard let choice = call.form["choice"], choice == "kept" || choice == "other" else {
-            throw ProblemDetails(.badRequest, detail: call.text("form_bad_choice"))
+            throw ConsoleRefusal(.badRequest, call.text("form_bad_choice"))
         }
         _ = try await pipeline.resolveConflict(id: id, chooseLoser: choice == "other", as: call.principal, now: call.now)
         return ConsoleView.redirect("/console/conflicts?done=resolved")
@@ -396,10 +397,10 @@ extension ConsoleRoutes {
     /// Decides at a step of the review chain as the signed-in person, through
     /// ``SyncPipeline/review(enrolment:step:decision:reason:as:now:)``, which decides whether they may.
     func decide(_ call: Call, id: String) async throws -> Response {
-        guard let enrolment = try? EnrolmentID(id) else { throw ProblemDetails(.notFound, detail: call.text("not_found_application")) }
+        guard let enrolment = try? EnrolmentID(id) else { throw ConsoleRefusal(.notFound, call.text("not_found_application")) }
         guard let step = call.form["step"].flatMap(ReviewStep.init(rawValue:)),
             let decision = call.form["decision"].flatMap(ReviewDecision.init(rawValue:))
-        else { throw ProblemDetails(.badRequest, detail: call.text("form_no_decision")) }
+        else { throw ConsoleRefusal(.badRequest, call.text("form_no_decision")) }
         let reason = String((call.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))
         try await pipeline.review(enrolment: enrolment, step: step, decision: decision, reason: reason, as: call.principal, now: call.now)
         return ConsoleView.redirect(step == .rollReview ? "/console/review/roll?done=reviewed" : "/console/review?done=reviewed")
@@ -480,13 +481,13 @@ extension ConsoleRoutes {
     /// one-time code once (a reload of that page shows it no more, and enrols nothing).
     func enrolDevice(_ call: Call) async throws -> Response {
         let name = (call.form["name"] ?? "").trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 80 else { throw ProblemDetails(.invalidRecord, detail: call.text("devices_bad_name")) }
+        guard !name.isEmpty, name.count <= 80 else { throw ConsoleRefusal(.invalidRecord, call.text("devices_bad_name")) }
         guard let role = call.form["role"].flatMap(Role.init(rawValue:)) else {
-            throw ProblemDetails(.invalidRecord, detail: call.text("devices_bad_role"))
+            throw ConsoleRefusal(.invalidRecord, call.text("devices_bad_role"))
         }
         let scope: RegionCode
         do { scope = try RegionCode(call.form["scope"] ?? "") } catch {
-            throw ProblemDetails(.invalidRecord, detail: call.text("devices_bad_scope"))
+            throw ConsoleRefusal(.invalidRecord, call.text("devices_bad_scope"))
         }
         let code = Secrets.enrolmentCode()
         let id = try await pipeline.createDevice(
@@ -499,7 +500,7 @@ extension ConsoleRoutes {
 
     /// Revokes a device of the person's region at once.
     func revokeDevice(_ call: Call, id: String) async throws -> Response {
-        guard let node = try? NodeID(id) else { throw ProblemDetails(.notFound, detail: call.text("not_found_device")) }
+        guard let node = try? NodeID(id) else { throw ConsoleRefusal(.notFound, call.text("not_found_device")) }
         try await pipeline.revoke(node, as: call.principal, now: call.now)
         return ConsoleView.redirect("/console/devices?done=revoked")
     }
@@ -515,7 +516,10 @@ extension ConsoleRoutes {
             var action: String
             var actionLabel: String
             var subject: String
+            var subjectLabel: String
             var detail: String
+            /// The detail is the log's own English line: behind "as recorded" on a Chinese page.
+            var recorded: Bool
         }
         struct Verdict {
             var kind: String
@@ -532,8 +536,10 @@ extension ConsoleRoutes {
         let (entries, more) = try await pipeline.auditPage(for: call.staff, number: number, size: 50)
         let rows = entries.map { e in
             AuditPage.Entry(
-                seq: e.seq, at: ConsoleFormat.time(e.at.millis), actor: e.actor, action: e.action,
-                actionLabel: call.lang.strings["action_\(e.action)"] ?? e.action, subject: e.subject, detail: e.detail)
+                seq: e.seq, at: ConsoleFormat.time(e.at.millis), actor: call.actor(e.actor), action: e.action,
+                actionLabel: call.lang.strings["action_\(e.action)"] ?? e.action, subject: e.subject,
+                subjectLabel: subject(call, e.subject),
+                detail: e.detail, recorded: call.lang != .en)
         }
         var pager: Pager?
         if number > 1 || more {
@@ -557,6 +563,16 @@ extension ConsoleRoutes {
         }
         let model = AuditPage(entries: rows, verdict: shown, pager: pager)
         return view.page(.audit, model: model, title: call.text("audit_title"), viewer: call.viewer, nav: "audit")
+    }
+
+    /// An audit entry's subject for people: a record by its kind and short id, a region by its
+    /// name, anything else as recorded.
+    func subject(_ call: Call, _ subject: String) -> String {
+        let parts = subject.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return subject }
+        if parts[0] == "region", let code = try? RegionCode(parts[1]) { return call.placePath(code) }
+        if let word = call.lang.strings["entity_\(parts[0])"] { return "\(word) \(parts[1].prefix(8))" }
+        return subject
     }
 
     /// Verifies the whole chain, audits the check under the person's name, and redirects to the

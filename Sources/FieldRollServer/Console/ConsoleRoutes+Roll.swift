@@ -14,6 +14,10 @@ extension ConsoleRoutes {
 
     /// The enrolled and suspended households inside `scope`, by region, then head, then id.
     func rollEntries(in scope: RegionCode) async throws -> [RollEntry] {
+        try await pipeline.readModel("console-roll \(scope.digits)") { try await freshRollEntries(in: scope) }
+    }
+
+    private func freshRollEntries(in scope: RegionCode) async throws -> [RollEntry] {
         var heads: [String: (String, String)] = [:]
         for record in try await pipeline.records(of: .household, in: scope) {
             guard case .state(let s) = record.content, !s.isDeleted else { continue }
@@ -106,7 +110,7 @@ extension ConsoleRoutes {
     /// One village's roll: every household on it with programme, status and monthly amount, and
     /// the village's totals by programme and overall (over the whole roll, not the page shown).
     func villageRoll(_ call: Call, code: String) async throws -> Response {
-        guard let village = try? RegionCode(code) else { throw ProblemDetails(.notFound, detail: call.text("not_found_region")) }
+        guard let village = try? RegionCode(code) else { throw ConsoleRefusal(.notFound, call.text("not_found_region")) }
         guard call.staff.scope.contains(village) else { return outOfScope(call) }
         let entries = try await rollEntries(in: village)
         let paid = entries.filter { $0.enrolment.status == .enrolled }
@@ -195,7 +199,7 @@ extension ConsoleRoutes {
 
     private func noticeRegion(_ call: Call, _ code: String) throws -> RegionCode {
         guard let region = try? RegionCode(code), region.level == .village || region.level == .township else {
-            throw ProblemDetails(.notFound, detail: call.text("notice_not_place"))
+            throw ConsoleRefusal(.notFound, call.text("notice_not_place"))
         }
         return region
     }

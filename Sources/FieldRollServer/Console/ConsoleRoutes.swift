@@ -85,7 +85,9 @@ struct ConsoleRoutes: Sendable {
         }
         console.get("households/{id}") { request, context in
             let id = context.parameters.get("id") ?? ""
-            return try await gate(request, context, here: "/console/search") { call in try await household(call, id: id) }
+            // The language links reload this household's page (only a well-formed id is echoed).
+            let here = (try? HouseholdID(id)).map { "/console/households/\($0)" } ?? "/console/search"
+            return try await gate(request, context, here: here) { call in try await household(call, id: id) }
         }
         console.get("photos/{id}") { request, context in
             let id = context.parameters.get("id") ?? ""
@@ -199,6 +201,13 @@ struct ConsoleRoutes: Sendable {
             let last = name.split(separator: ".").last.map(String.init) ?? name
             return lang.strings["field_\(last)"] ?? name
         }
+        /// Who acted, as the audit log and the records name them (`staff:li`, `admin:zhang`,
+        /// a device's id), in the person's language.
+        func actor(_ recorded: String) -> String {
+            let parts = recorded.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let word = lang.strings["actor_\(parts[0])"] else { return recorded }
+            return word.replacingOccurrences(of: "{name}", with: parts[1])
+        }
         /// A word of the rolls' vocabulary in the person's language.
         func word<V: ConsoleWord>(_ value: V) -> String { lang.text("\(V.wordPrefix)_\(value.rawValue)") }
         /// Who acts: every pipeline call of the console is made as this person, and the
@@ -255,6 +264,11 @@ struct ConsoleRoutes: Sendable {
         }
         do {
             response = try await body(call)
+        } catch let refusal as ConsoleRefusal {
+            response = view.message(
+                viewer: call.viewer, status: Self.status(refusal.code), kind: refusal.code.rawValue,
+                heading: refusal.code == .notFound ? call.text("not_found_title") : ConsoleText.title(of: refusal.code, in: call.lang),
+                body: refusal.text, back: call.here)
         } catch let problem as ProblemDetails {
             response = refusal(call, problem.code, problem.detail ?? problem.title)
         } catch let error as any FieldRollError where !(error is StorageError) {
@@ -268,10 +282,14 @@ struct ConsoleRoutes: Sendable {
     /// transition is 409, a scope violation 403, …), its title in the person's language, and
     /// what the pipeline said.
     func refusal(_ call: Call, _ code: ErrorCode, _ detail: String) -> Response {
-        view.message(
+        // The pipeline words its refusals in English, for logs and the API: a Chinese page says
+        // what the code means in Chinese and keeps the sentence behind "details".
+        let explained = call.lang.strings["refusal_\(code.rawValue)"]
+        return view.message(
             viewer: call.viewer, status: Self.status(code), kind: code.rawValue,
-            heading: code == .notFound ? call.text("not_found_title") : ConsoleText.title(of: code, in: call.lang), body: detail,
-            back: call.here)
+            heading: code == .notFound ? call.text("not_found_title") : ConsoleText.title(of: code, in: call.lang),
+            body: call.lang == .en ? detail : explained ?? ConsoleText.title(of: code, in: call.lang),
+            detail: call.lang == .en ? nil : detail, back: call.here)
     }
 
     /// The HTTP status a code owns in the code table (400 for a code the table lacks).

@@ -81,12 +81,6 @@ enum ConsoleWords {
     static let en: [String: String] = {
         var out: [String: String] = [:]
         for (column, _) in OfficeCSV.chineseHeaders { out["field_\(column)"] = column.replacingOccurrences(of: "_", with: " ") }
-        for v in WorkStatus.allCases { out["work_\(v.rawValue)"] = v.rawValue.replacingOccurrences(of: "-", with: " ") }
-        for v in Housing.allCases { out["housing_\(v.rawValue)"] = v.rawValue.replacingOccurrences(of: "-", with: " ") }
-        for v in Sex.allCases { out["sex_\(v.rawValue)"] = v.rawValue }
-        for v in Health.allCases { out["health_\(v.rawValue)"] = v.rawValue.replacingOccurrences(of: "-", with: " ") }
-        for v in Disability.allCases { out["disability_\(v.rawValue)"] = v.rawValue.replacingOccurrences(of: "-", with: " ") }
-        for v in Relation.allCases { out["relation_\(v.rawValue)"] = v.rawValue.replacingOccurrences(of: "-", with: " ") }
         return out.merging(enFixed) { _, fixed in fixed }
     }()
 
@@ -162,5 +156,20 @@ enum ConsoleWords {
         "housing_safe": "Safe", "housing_basic": "Basically safe", "housing_dangerous": "Dangerous",
         "source_paper": "Paper sheet (entered at the township)",
         "yuan": "{amount} yuan", "square_metres": "{n} m²", "value_none": "(empty)",
+        "work_employed": "Employed", "work_self-employed": "Self-employed", "work_farming": "Farming", "work_migrant-work": "Migrant work",
+        "work_unemployed": "Out of work", "work_student": "In school", "work_retired": "Retired", "work_preschool": "Under school age",
+        "work_unable-to-work": "Unable to work",
+        "housing_owned": "Own home", "housing_self-built": "Self-built home", "housing_rented": "Rented",
+        "housing_public-rental": "Public rental",
+        "housing_borrowed": "Lives with others", "housing_none": "No home",
+        "health_healthy": "Healthy", "health_chronic-illness": "Chronic illness", "health_serious-illness": "Serious illness",
+        "health_bedridden": "Bedridden", "disability_none": "No disability", "disability_grade-1": "Disability, grade 1",
+        "disability_grade-2": "Disability, grade 2", "disability_grade-3": "Disability, grade 3",
+        "disability_grade-4": "Disability, grade 4",
+        "sex_male": "Male", "sex_female": "Female",
+        "relation_head": "Head of household", "relation_spouse": "Spouse", "relation_child": "Son or daughter",
+        "relation_parent": "Father or mother",
+        "relation_grandchild": "Grandchild", "relation_grandparent": "Grandparent", "relation_sibling": "Brother or sister",
+        "relation_child-in-law": "Son- or daughter-in-law", "relation_other": "Other relative",
     ]
 }

@@ -31,8 +31,7 @@ enum ConsoleStyle {
         legend { font-weight: 600; padding: 0 6px; }
         .survey label { display: inline-block; min-width: 220px; margin-right: 12px; }
         .survey input { width: 14em; }
-        dl.answers { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 2px 16px; margin: 6px 0; }
-        dl.answers div { display: flex; gap: 8px; }
+        dl.answers { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 6px 0; }
         dl.answers dt { color: var(--muted); }
         dl.answers dd { margin: 0; }
         .warn-box { background: #fff4e5; border: 1px solid #b35c00; color: #6b3700; padding: 8px 12px; border-radius: 4px; }

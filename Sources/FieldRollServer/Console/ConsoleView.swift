@@ -77,15 +77,19 @@ struct ConsoleView: Sendable {
         var heading: String
         var body: String
         var hint: String?
+        /// The pipeline's own sentence (English), behind "details" on a Chinese page.
+        var detail: String?
         var backLink: String
     }
 
     /// A page that says one thing: a refusal, an error.
     func message(
-        viewer: Viewer, status: HTTPResponse.Status, kind: String, heading: String, body: String, hint: String? = nil, back: String
+        viewer: Viewer, status: HTTPResponse.Status, kind: String, heading: String, body: String, hint: String? = nil,
+        detail: String? = nil, back: String
     ) -> Response {
         page(
-            .message, model: Message(kind: kind, heading: heading, body: body, hint: hint, backLink: back), title: heading, viewer: viewer,
+            .message, model: Message(kind: kind, heading: heading, body: body, hint: hint, detail: detail, backLink: back), title: heading,
+            viewer: viewer,
             status: status)
     }
 

@@ -85,6 +85,12 @@ extension SyncPipeline {
     public func publicNotice(for region: RegionCode, on date: CalendarDate, place: String? = nil, contact: String? = nil) async throws
         -> PublicNotice
     {
+        try await readModel("notice \(region.digits) \(date) \(place ?? "") \(contact ?? "")") {
+            try await freshPublicNotice(for: region, on: date, place: place, contact: contact)
+        }
+    }
+
+    func freshPublicNotice(for region: RegionCode, on date: CalendarDate, place: String?, contact: String?) async throws -> PublicNotice {
         func decoded<T>(_ kind: EntityKind, _ make: (String, [String: JSONValue]) throws -> T) async throws -> [T] {
             try await storage.records(of: kind, in: region).compactMap { record in
                 guard case .state(let s) = record.content, !s.isDeleted else { return nil }

@@ -45,6 +45,11 @@ extension SyncPipeline {
     /// Every enrolled household in `scope` (nil: everywhere) whose programme checks in, with
     /// where it stands on `date` by ``checkInSchedule``; by region, then most overdue first.
     public func checkInList(in scope: RegionCode?, asOf date: CalendarDate) async throws -> [CheckInListEntry] {
+        try await readModel("check-ins \(scope?.digits ?? "*") \(date)") { try await freshCheckInList(in: scope, asOf: date) }
+    }
+
+    /// ``checkInList`` computed from storage (see ``ReadModelCache``).
+    func freshCheckInList(in scope: RegionCode?, asOf date: CalendarDate) async throws -> [CheckInListEntry] {
         let schedule = checkInSchedule
         let checkIns = Dictionary(grouping: try await storedCheckIns(in: scope), by: \.householdID)
         var households: [HouseholdID: Household] = [:]

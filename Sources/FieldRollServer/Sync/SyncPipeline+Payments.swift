@@ -23,6 +23,11 @@ extension SyncPipeline {
     /// without such entries, `statusSince` or `endDate`).
     /// A read: nothing is written.
     public func payments(for month: CalendarMonth, in scope: RegionCode?) async throws -> PaymentList {
+        try await readModel("payments \(month) \(scope?.digits ?? "*")") { try await freshPayments(for: month, in: scope) }
+    }
+
+    /// ``payments`` computed from storage (see ``ReadModelCache``).
+    func freshPayments(for month: CalendarMonth, in scope: RegionCode?) async throws -> PaymentList {
         func states<T>(_ kind: EntityKind, _ make: (String, [String: JSONValue]) throws -> T) async throws -> [T] {
             try await storage.records(of: kind, in: scope).compactMap { record in
                 guard case .state(let s) = record.content, !s.isDeleted else { return nil }

@@ -77,6 +77,11 @@ extension SyncPipeline {
     /// cross-check flag raised since its last decision at `roll-review`, or an enrolled household
     /// whose amount is now 0.
     public func reviewQueue(in scope: RegionCode?, today: CalendarDate) async throws -> [ReviewQueueEntry] {
+        try await readModel("review-queue \(scope?.digits ?? "*") \(today)") { try await freshReviewQueue(in: scope, today: today) }
+    }
+
+    /// ``reviewQueue`` computed from storage (see ``ReadModelCache``).
+    func freshReviewQueue(in scope: RegionCode?, today: CalendarDate) async throws -> [ReviewQueueEntry] {
         let holidays = reviewChains.holidays
         let workdays = reviewChains.workdays
         var out: [ReviewQueueEntry] = []

@@ -29,6 +29,11 @@ extension SyncPipeline {
     /// needs before it offers the button.
     public func reviewNeeds(for entries: [ReviewQueueEntry], today: CalendarDate) async throws -> [EnrolmentID: [ReviewNeed]] {
         guard !entries.isEmpty else { return [:] }
+        let key = "review-needs \(today) " + entries.map { "\($0.enrolment.id)@\($0.step.rawValue)" }.joined(separator: ",")
+        return try await readModel(key) { try await freshReviewNeeds(for: entries, today: today) }
+    }
+
+    func freshReviewNeeds(for entries: [ReviewQueueEntry], today: CalendarDate) async throws -> [EnrolmentID: [ReviewNeed]] {
         let regions = Set(entries.map(\.enrolment.region))
         var surveyed = Set<HouseholdID>()
         var people = Set<HouseholdID>()

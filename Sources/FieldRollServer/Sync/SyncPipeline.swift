@@ -34,6 +34,8 @@ public final class SyncPipeline: Sendable {
     let lastTouched = Mutex<[NodeID: Int64]>([:])
     /// The place names, read once and kept until an import or for ``PlaceNameCache/lifetime``.
     let placeNameCache = PlaceNameCache()
+    /// The heavier whole-region reads, kept while the head does not move.
+    let readModels = ReadModelCache()
     /// The console's sign-in failures per account and address, and per address.
     public let signInThrottle = SignInThrottle()
     /// Where ``timed(_:_:)`` records storage time; nil outside a running server.
