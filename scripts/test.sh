@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lints the sources (swift format), builds FieldRoll, runs every test, the web console's browser tests
-# (headless Chromium) and Schemathesis against docs/openapi.json, then checks that the benchmark
+# (headless Chromium, axe-core, page timing on a release build) and Schemathesis against docs/openapi.json, then checks that the benchmark
 # still runs (--quick).
 # Installs what a fresh machine lacks first.
 set -euo pipefail
@@ -15,8 +15,12 @@ echo "The example app (Examples/CaseworkerDay), built as an app team builds it: 
 swift build --package-path Examples/CaseworkerDay
 swift test --skip-build "$@"
 echo
-echo "The web console in headless Chromium (Selenium), against a real server; screenshots in docs/console-screenshots/:"
-.venv/bin/python Tests/Browser/console_test.py
+echo "The server as released (swift build -c release), for the console's page timing with 2,000 households:"
+swift build -c release --product fieldroll-server --build-path .build-release
+echo
+echo "The web console in headless Chromium (Selenium, axe-core on every page), against a real server; screenshots in"
+echo "docs/console-screenshots/; then every page's p95 with 2,000 households on the release build, at most 100 ms:"
+FIELDROLL_TIMING_LIMIT_MS=100 .venv/bin/python Tests/Browser/console_test.py --timing-server .build-release/release/fieldroll-server
 echo
 echo "Schemathesis: the server against docs/openapi.json (every check):"
 scripts/schemathesis.sh

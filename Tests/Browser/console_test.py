@@ -65,7 +65,7 @@ FIELDROLL_TIMING_LIMIT_MS set (CI sets 100 against a release build), a page whos
 fails; without it the figures are only printed.
 
     .venv/bin/python Tests/Browser/console_test.py [--server .build/debug/fieldroll-server] [--device PATH]
-        [--screenshots DIR] [--timing-server .build/release/fieldroll-server] [--timing-runs 40] [--no-timing]
+        [--screenshots DIR] [--timing-server .build/release/fieldroll-server] [--timing-runs 40] [--no-timing | --timing-only]
 
 Ends with 'browser: N passed, N failed' and exits non-zero on any failure.
 """
@@ -676,10 +676,10 @@ class Run:
     def answers_of(self, visit):
         """A visit's answers on the household page: {key: (question, answer)} from its dl.answers."""
         out = {}
-        for item in visit.find_elements(By.CSS_SELECTOR, "dl.answers [data-key]"):
-            question = item.find_element(By.TAG_NAME, "dt").text.strip()
-            answer = item.find_element(By.TAG_NAME, "dd").text.strip()
-            out[item.get_attribute("data-key")] = (question, answer)
+        for term in visit.find_elements(By.CSS_SELECTOR, "dl.answers dt[data-key]"):
+            key = term.get_attribute("data-key")
+            answer = visit.find_element(By.CSS_SELECTOR, f'dl.answers dd[data-key="{key}"]').text.strip()
+            out[key] = (term.text.strip(), answer)
         return out
 
     def survey_then_county_approves(self):
@@ -1002,6 +1002,7 @@ class Run:
             ("roll", "/console/roll"),
             ("village roll", f"/console/roll/{VILLAGE}"),
             ("review queue", "/console/review"),
+            ("review queue, one step", "/console/review?step=township-review"),
             ("review queue (filtered)", self.filtered_review),
             ("payments", "/console/payments"),
             ("household", self.household),
@@ -1254,6 +1255,7 @@ def timing_phase(run, server, runs):
         return [
             ("dashboard", "/console/dashboard"),
             ("review queue", "/console/review"),
+            ("review queue, one step", "/console/review?step=township-review"),
             ("roll review", "/console/review/roll"),
             ("roll", "/console/roll"),
             (f"village roll ({villages[village]} households)", f"/console/roll/{village}"),
@@ -1261,6 +1263,7 @@ def timing_phase(run, server, runs):
             ("payments", "/console/payments"),
             ("standards", "/console/standards"),
             ("household", f"/console/households/{household}"),
+            ("survey form", f"/console/households/{household}/survey"),
             ("search", "/console/search"),
             ("import", "/console/import"),
             ("devices", "/console/devices"),
@@ -1282,9 +1285,12 @@ def timing_phase(run, server, runs):
         base = start()
         cookie = sign_in(base)
         for name, path in pages():
-            get(base, path, cookie)  # one untimed GET first: the page answers, and nothing is cold
+            # The first GET after a write computes the whole-region read models (the review queue,
+            # the roll, the payment list) that later GETs reuse until the rolls change: shown
+            # apart as "first", and not in the percentiles of the page as people reload it.
+            first = get(base, path, cookie)
             times = sorted(get(base, path, cookie) for _ in range(runs))
-            figures.append((name, percentile(times, 0.5), percentile(times, 0.95), times[-1]))
+            figures.append((name, first, percentile(times, 0.5), percentile(times, 0.95), times[-1]))
 
     try:
         run.check(f"timing: a server with {TIMING_HOUSEHOLDS:,} households answers every console page", measure)
@@ -1299,9 +1305,9 @@ def timing_phase(run, server, runs):
     if not figures:
         return
     width = max(len(name) for name, *_ in figures)
-    print(f"  {'page':<{width}}  {'p50 ms':>8}  {'p95 ms':>8}  {'max ms':>8}")
-    for name, p50, p95, top in figures:
-        print(f"  {name:<{width}}  {p50:8.1f}  {p95:8.1f}  {top:8.1f}")
+    print(f"  {'page':<{width}}  {'first ms':>8}  {'p50 ms':>8}  {'p95 ms':>8}  {'max ms':>8}")
+    for name, first, p50, p95, top in figures:
+        print(f"  {name:<{width}}  {first:8.1f}  {p50:8.1f}  {p95:8.1f}  {top:8.1f}")
     if limit is None:
         print(
             "  (figures only: FIELDROLL_TIMING_LIMIT_MS is not set. They come from the build given,"
@@ -1309,7 +1315,7 @@ def timing_phase(run, server, runs):
         )
         return
     print(f"  (limit: p95 at most {limit:g} ms per page, from FIELDROLL_TIMING_LIMIT_MS; build {server})")
-    for name, _, p95, _ in figures:
+    for name, _, _, p95, _ in figures:
         def within(name=name, p95=p95):
             if p95 > limit:
                 raise Problem(f"{name}: p95 {p95:.1f} ms is over the limit of {limit:g} ms")
@@ -1324,8 +1330,13 @@ def main():
     parser.add_argument("--timing-server", help="the server binary the timing phase runs (default: --server)")
     parser.add_argument("--timing-runs", type=int, default=40, help="GETs per page in the timing phase (default: 40)")
     parser.add_argument("--no-timing", action="store_true", help="skip the timing phase")
+    parser.add_argument("--timing-only", action="store_true", help="run only the timing phase (no browser)")
     args = parser.parse_args()
     run = Run(os.path.abspath(args.server), os.path.abspath(args.screenshots), args.device and os.path.abspath(args.device))
+    if args.timing_only:
+        timing_phase(run, os.path.abspath(args.timing_server or args.server), args.timing_runs)
+        print(f"browser: {run.passed} passed, {run.failed} failed")
+        sys.exit(1 if run.failed else 0)
     print("browser: the web console in headless Chromium")
     try:
         run.start_server()

@@ -99,14 +99,14 @@ extension ConsoleRoutes {
         let disclosure = call.staff.role.disclosure
         let v = state.values
         func bodies<T: Decodable>(_ kind: EntityKind, _ type: T.Type) async throws -> [T] {
-            try await pipeline.records(of: kind, in: region).compactMap { record in
+            try await regionRecords(kind, in: region).compactMap { record in
                 guard case .body(let body) = record.content else { return nil }
                 return try? body.decode(as: T.self)
             }
         }
         var memberNames: [String: String] = [:]
         var members: [HouseholdPage.Member] = []
-        for record in try await pipeline.records(of: .member, in: region) {
+        for record in try await regionRecords(.member, in: region) {
             guard case .state(let s) = record.content, !s.isDeleted, s.values["householdID"]?.stringValue == householdID.description else {
                 continue
             }
@@ -120,7 +120,7 @@ extension ConsoleRoutes {
                     birth: m["birthDate"]?.stringValue.map(disclosure.birthDate) ?? ""))
         }
         var enrolments: [FieldRollCore.Enrolment] = []
-        for record in try await pipeline.records(of: .enrolment, in: region) {
+        for record in try await regionRecords(.enrolment, in: region) {
             guard case .state(let s) = record.content, !s.isDeleted, let eid = try? EnrolmentID(record.id),
                 let e = try? FieldRollCore.Enrolment(id: eid, values: s.values), e.householdID == householdID
             else { continue }
@@ -166,7 +166,8 @@ extension ConsoleRoutes {
                     reviewer: call.actor(a.reviewer),
                     role: call.word(a.role), reason: a.reason)
             }
-        let amounts = try await pipeline.amountHistory(household: householdID, in: region).reversed().map { c in
+        let history = try await pipeline.readModel("amount-history \(region.digits)") { try await pipeline.amountHistory(in: region) }
+        let amounts = history.filter { $0.householdID == householdID }.reversed().map { c in
             HouseholdPage.Amount(
                 from: c.effectiveFrom.description, previous: c.previous.description, amount: c.amount.description, cause: c.cause.rawValue,
                 causeLabel: call.word(c.cause), reason: Self.amountReason(c, call), status: !c.cause.changesAmount)
@@ -302,13 +303,20 @@ extension ConsoleRoutes {
             throw ConsoleRefusal(.scopeViolation, call.text("scope_body", ["scope": call.place(call.staff.scope)]))
         }
         var members: [(id: String, name: String)] = []
-        for record in try await pipeline.records(of: .member, in: stored.region) {
+        for record in try await regionRecords(.member, in: stored.region) {
             guard case .state(let s) = record.content, !s.isDeleted, s.values["householdID"]?.stringValue == householdID.description else {
                 continue
             }
             members.append((record.id, s.values["name"]?.stringValue ?? ""))
         }
         return (householdID, stored.region, state.values["headName"]?.stringValue ?? "", members.sorted { $0.name < $1.name })
+    }
+
+    /// The records of one kind in a region, decoded once and reused while the server's head
+    /// has not moved (``SyncPipeline/readModel(_:_:)``): a village's pages read the same few
+    /// hundred records on every view.
+    func regionRecords(_ kind: EntityKind, in region: RegionCode) async throws -> [StoredRecord] {
+        try await pipeline.readModel("records \(kind.rawValue) \(region.digits)") { try await pipeline.records(of: kind, in: region) }
     }
 
     // MARK: Photos
@@ -403,7 +411,7 @@ extension ConsoleRoutes {
             }
         }
         var households: [String: (region: RegionCode, values: [String: JSONValue])] = [:]
-        for record in try await pipeline.records(of: .household, in: scope) {
+        for record in try await regionRecords(.household, in: scope) {
             guard case .state(let s) = record.content, !s.isDeleted else { continue }
             households[record.id] = (record.region, s.values)
         }
@@ -416,7 +424,7 @@ extension ConsoleRoutes {
         case .name, .residentID:
             let needle = kind == .residentID ? query.uppercased() : query
             for (id, h) in households where kind == .name && (h.values["headName"]?.stringValue ?? "").contains(needle) { hits.insert(id) }
-            for record in try await pipeline.records(of: .member, in: scope) {
+            for record in try await regionRecords(.member, in: scope) {
                 guard case .state(let s) = record.content, !s.isDeleted, let household = s.values["householdID"]?.stringValue,
                     households[household] != nil
                 else { continue }

@@ -336,7 +336,7 @@ extension ConsoleRoutes {
         var members: [String: [ReviewPage.Member]] = [:]
         let disclosure = call.staff.role.disclosure
         for region in Set(page.items.map(\.enrolment.region)) {
-            for record in try await pipeline.records(of: .member, in: region) {
+            for record in try await regionRecords(.member, in: region) {
                 guard case .state(let state) = record.content, !state.isDeleted, let household = state.values["householdID"]?.stringValue,
                     wanted.contains(household)
                 else { continue }
@@ -507,6 +507,13 @@ extension ConsoleRoutes {
 
     // MARK: Audit
 
+    /// One page of the audit log as a staff member may read it.
+    struct AuditSlice: Sendable {
+        var entries: [AuditEntry]
+        var more: Bool
+        var pair: ([AuditEntry], Bool) { (entries, more) }
+    }
+
     /// The audit page's view model.
     struct AuditPage {
         struct Entry {
@@ -517,9 +524,8 @@ extension ConsoleRoutes {
             var actionLabel: String
             var subject: String
             var subjectLabel: String
+            /// The log's own line, as recorded (English): behind "as recorded".
             var detail: String
-            /// The detail is the log's own English line: behind "as recorded" on a Chinese page.
-            var recorded: Bool
         }
         struct Verdict {
             var kind: String
@@ -533,13 +539,20 @@ extension ConsoleRoutes {
     /// The audit log, newest first, cut to the entries about the person's scope (``AuditScope``).
     func audit(_ call: Call) async throws -> Response {
         let number = min(call.page, 10_000)
-        let (entries, more) = try await pipeline.auditPage(for: call.staff, number: number, size: 50)
+        let staff = call.staff
+        let (entries, more) = try await pipeline.readModel("audit \(staff.name) \(staff.scope.digits) \(staff.role.rawValue) \(number)") {
+            let page = try await pipeline.auditPage(for: staff, number: number, size: 50)
+            return AuditSlice(entries: page.entries, more: page.more)
+        }.pair
+        // Devices and the server by name; staff and operators by their recorded names.
+        var who = Dictionary(try await pipeline.devices().map { ($0.id.rawValue, $0.name) }, uniquingKeysWith: { a, _ in a })
+        who[pipeline.serverNode.rawValue] = call.text("actor_server")
         let rows = entries.map { e in
             AuditPage.Entry(
-                seq: e.seq, at: ConsoleFormat.time(e.at.millis), actor: call.actor(e.actor), action: e.action,
+                seq: e.seq, at: ConsoleFormat.time(e.at.millis), actor: who[e.actor] ?? call.actor(e.actor), action: e.action,
                 actionLabel: call.lang.strings["action_\(e.action)"] ?? e.action, subject: e.subject,
                 subjectLabel: subject(call, e.subject),
-                detail: e.detail, recorded: call.lang != .en)
+                detail: e.detail)
         }
         var pager: Pager?
         if number > 1 || more {

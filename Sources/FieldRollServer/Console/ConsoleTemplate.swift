@@ -9,8 +9,7 @@ import Mustache
 ///
 /// Text comes from ``ConsoleStrings`` (`{{t.key}}`); every `{{value}}` is HTML-escaped, and only
 /// `{{{content}}}` (a page rendered here) is not. A page template sees its typed view model's
-/// properties by name (the model is the `page` of a ``ConsoleFrame``) and, above it, `t` and
-/// `csrf`.
+/// properties by name (the model is the frame's `page`) and, above it, `t` and `csrf`.
 ///
 /// `FIELDROLL_CONSOLE_TEMPLATES=DIR` reads the same files from a folder instead, for an office
 /// that adapts its pages (or a developer editing them); they are checked the same way at start.
@@ -51,8 +50,8 @@ enum ConsoleTemplate: String, CaseIterable, Sendable {
         }
     }
 
-    /// Whether this is a page inside the layout, rendered with a ``ConsoleFrame`` (its model as
-    /// `page`); the layout, the pager partial and the printed notice are not.
+    /// Whether this is a page inside the layout, rendered in a frame (its model as `page`, with
+    /// `t` and `csrf`); the layout, the pager partial and the printed notice are not.
     var isPage: Bool { ![.layout, .pager, .notice].contains(self) }
 
     /// Every template parsed into one library (the partial `pager` by that name).
@@ -87,14 +86,6 @@ enum ConsoleTemplate: String, CaseIterable, Sendable {
     /// The templates as the server parsed them at start; a process that could not parse them
     /// gets the error again from every use.
     static let shared: Result<MustacheLibrary, ConsoleTemplateError> = Result { () throws(ConsoleTemplateError) in try library() }
-}
-
-/// What a page template renders with: the strings of the person's language, the form token,
-/// and the page's typed view model.
-struct ConsoleFrame<Model> {
-    var t: [String: String]
-    var csrf: String
-    var page: Model
 }
 
 /// A console template that is missing or does not parse: the server does not start.

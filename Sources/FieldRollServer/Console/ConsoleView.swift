@@ -45,13 +45,16 @@ struct ConsoleView: Sendable {
         var warning: String?
     }
 
-    /// A whole page: `template` rendered with its typed view model `model` (inside a
-    /// ``ConsoleFrame``), inside the layout.
+    /// A whole page: `template` rendered with its typed view model `model` (the frame's `page`,
+    /// beside `t` and `csrf`), inside the layout.
     func page<Model>(
         _ template: ConsoleTemplate, model: Model, title: String, viewer: Viewer, nav: String? = nil, flash: String? = nil,
         status: HTTPResponse.Status = .ok
     ) -> Response {
-        let frame = ConsoleFrame(t: viewer.lang.strings, csrf: viewer.csrf ?? "", page: model)
+        // The typed model is read once into dictionaries: swift-mustache looks a name up in a
+        // dictionary directly, where a struct costs a reflection of all its properties on every
+        // lookup (and `{{t.…}}` inside a list looks through every enclosing row first).
+        let frame: [String: Any] = ["t": viewer.lang.strings, "csrf": viewer.csrf ?? "", "page": Self.flatten(model) ?? [String: Any]()]
         guard let content = library.render(frame, withTemplate: template.rawValue) else {
             // Every template was parsed at start, so this cannot happen; if it did, say so.
             return Self.html(
@@ -68,7 +71,32 @@ struct ConsoleView: Sendable {
         let layout = Layout(
             t: viewer.lang.strings, title: title, htmlLang: viewer.lang.htmlLang, content: content, csrf: viewer.csrf ?? "",
             here: viewer.here, flash: flash, staff: badge)
-        return Self.html(library.render(layout, withTemplate: ConsoleTemplate.layout.rawValue) ?? content, status: status)
+        return Self.html(
+            library.render(Self.flatten(layout) ?? layout, withTemplate: ConsoleTemplate.layout.rawValue) ?? content, status: status)
+    }
+
+    /// A view model as swift-mustache reads it fastest: each struct a dictionary of its stored
+    /// properties, each array its elements so read, an optional its value or nothing (an absent
+    /// key: false to a section); strings, numbers and booleans as they are.
+    static func flatten(_ value: Any) -> Any? {
+        switch value {
+        case is String, is Int, is Int64, is Bool, is Double: return value
+        case let strings as [String: String]: return strings
+        case let flags as [String: Bool]: return flags
+        case let array as [Any]: return array.compactMap(flatten)
+        default: break
+        }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional: return mirror.children.first.flatMap { flatten($0.value) }
+        case .struct, .class:
+            var out: [String: Any] = [:]
+            for child in mirror.children {
+                if let label = child.label, let flat = flatten(child.value) { out[label] = flat }
+            }
+            return out
+        default: return value
+        }
     }
 
     /// The view model of a page that says one thing.
