@@ -94,6 +94,10 @@ struct ConsoleDayTests {
         #expect(visit.device == pipeline.serverNode && visit.author == "李敏、王强")
         #expect(visit.answers["income.wages"] == .int(120_050) && visit.answers["survey.enteredBy"] == .string("staff:reviewer1"))
         #expect(throws: Never.self) { try RawSignature.verify(body, with: pipeline.serverKey.publicKey) }
+        let audit = try await pipeline.storage.auditEntries(after: 0, limit: 500)
+        #expect(
+            audit.contains { $0.action == "survey.entered" && $0.actor == "staff:reviewer1" && $0.subject == "visit/\(visit.id)" },
+            "the audit log names who entered the sheet")
         let page = try await reviewer.get("/console/households/\(household)")
         #expect(page.body.contains("工资性收入（元/月）") && page.body.contains("1200.50 元"), "answers under the questions' names")
         #expect(page.body.contains("周小明 的就业状况") && page.body.contains("外出务工") && page.body.contains("危房"))

@@ -11,7 +11,7 @@ import FieldRollCore
 /// | a device id (`device.*` actions) | the device's scope |
 /// | a conflict id (`conflict.*`) | the conflict's region |
 /// | a staff name (`staff.*`) | the account's scope |
-/// | anything else (`server.*`, `audit.verified`, an import, `staff.address-locked`) | none |
+/// | anything else (`server.*`, `audit.verified` at the command line, an import, `staff.address-locked`) | none |
 ///
 /// An entry with a region is shown to whoever's scope contains it; an entry with none (the
 /// server's own, whole imports, sign-in throttling) only to admins and to staff whose scope is a

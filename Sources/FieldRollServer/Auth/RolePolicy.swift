@@ -11,8 +11,6 @@ public enum RolePolicy {
             true
         case (.kiosk, .household), (.kiosk, .member), (.kiosk, .photo), (.kiosk, .checkIn): true
         case (.reviewer, .reviewAction), (.approver, .reviewAction): true
-        // Whoever investigates signs: a township's reviewer surveys too, on a device or on paper.
-        case (.reviewer, .visit), (.approver, .visit): true
         case (.admin, _): true
         default: false
         }

@@ -140,8 +140,12 @@ extension ConsoleRoutes {
             .map { visit in
                 HouseholdPage.Visit(
                     id: visit.id.description, at: ConsoleFormat.time(visit.startedAt.millis), author: visit.author,
-                    paper: visit.answers[SurveyQuestion.source]?.stringValue == "paper",
-                    answers: ConsoleAnswers.rows(visit.answers, members: memberNames, lang: call.lang).map {
+                    // Only the server signs a paper sheet; a device's `survey.*` answers claim nothing.
+                    paper: visit.device == pipeline.serverNode && visit.answers[SurveyQuestion.source]?.stringValue == "paper",
+                    answers: ConsoleAnswers.rows(
+                        visit.device == pipeline.serverNode ? visit.answers : visit.answers.filter { !$0.key.hasPrefix("survey.") },
+                        members: memberNames, lang: call.lang
+                    ).map {
                         .init(key: $0.key, question: $0.question, answer: $0.answer)
                     }, photos: thumbnails(visit.photos), supersedes: visit.supersedes.map { String($0.description.prefix(8)) })
             }
@@ -284,9 +288,12 @@ extension ConsoleRoutes {
             try await pipeline.recordSurvey(
                 household: householdID, answers: answers, on: day, investigators: investigators, as: call.principal, now: call.now)
         } catch let problem as ProblemDetails where problem.code == .invalidRecord {
-            // The pipeline's words are for logs; the person gets the form's own.
-            throw ConsoleRefusal(
-                .invalidRecord, call.text(problem.detail?.hasPrefix("date") == true ? "survey_future" : "survey_investigators"))
+            // The form's own words for what the form can get wrong; anything else as the pipeline said.
+            if problem.detail?.hasPrefix("date:") == true { throw ConsoleRefusal(.invalidRecord, call.text("survey_future")) }
+            if problem.detail?.hasPrefix("investigators:") == true {
+                throw ConsoleRefusal(.invalidRecord, call.text("survey_investigators"))
+            }
+            throw problem
         }
         return ConsoleView.redirect("/console/households/\(householdID)?done=surveyed#visits")
     }

@@ -297,7 +297,7 @@ extension ConsoleRoutes {
         var steps: [Option]
         var villages: [Option]
         var programmes: [Option]
-        var late: String
+        var lateDays: String
         var count: String
         var filtered: Bool
         var entries: [Entry]
@@ -364,7 +364,9 @@ extension ConsoleRoutes {
                     RolePolicy.may($0, write: .reviewAction) && pipeline.reviewChains.chain(for: e.enrolment.region).may($0, actAt: e.step)
                 } ?? false
             let lacking = (needs[e.enrolment.id] ?? []).map { need in
-                ReviewPage.Need(code: need.rawValue, text: call.word(need), blocks: need.blocks(at: e.step))
+                ReviewPage.Need(
+                    code: need.rawValue, text: call.word(need),
+                    blocks: need.blocks(at: e.step, in: pipeline.reviewChains.chain(for: e.enrolment.region)))
             }
             return ReviewPage.Entry(
                 id: e.enrolment.id.description, household: householdID, stepCode: e.step.rawValue, stepLabel: call.word(e.step),
@@ -389,7 +391,7 @@ extension ConsoleRoutes {
         }
         let programmes = Programme.allCases.map { ReviewPage.Option(value: $0.rawValue, label: call.word($0), selected: $0 == programme) }
         let model = ReviewPage(
-            steps: steps, villages: villages, programmes: programmes, late: late > 0 ? "\(late)" : "",
+            steps: steps, villages: villages, programmes: programmes, lateDays: late > 0 ? "\(late)" : "",
             count: call.text("review_count", ["n": "\(queue.count)"]), filtered: !query.isEmpty, entries: rows, pager: page.pager)
         return view.page(.review, model: model, title: call.text("review_title"), viewer: call.viewer, nav: "review", flash: flash(call))
     }

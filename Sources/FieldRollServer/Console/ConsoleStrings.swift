@@ -66,7 +66,7 @@ enum ConsoleStrings {
         "survey_note": "按纸质调查表录入。两名调查人在调查表上签字；服务器以您的账号代为签名保存，与设备上录入的调查同样保存、同样不可更改。县级审批取最近一次调查的收入。",
         "survey_notes": "收入说明", "survey_paper": "纸质调查表", "survey_signed": "调查与签字", "survey_submit": "保存调查",
         "survey_title": "入户调查（纸质录入）", "survey_work": "成员就业状况", "survey_future": "调查日期不能晚于今天。",
-        "survey_investigators": "请填写两名不同的调查人（各 1–40 个字）。",
+        "survey_investigators": "请填写两名不同的调查人（两人姓名合计不超过 40 个字）。",
         "warn_no_contact": "尚未设置监督举报电话及地址（FIELDROLL_NOTICE_CONTACT），公示上会留空。请联系系统管理员设置。",
     ]
 
@@ -114,7 +114,7 @@ enum ConsoleStrings {
         "survey_submit": "Save the survey",
         "survey_title": "Household survey (from paper)", "survey_work": "Members' work",
         "survey_future": "The survey's date cannot be after today.",
-        "survey_investigators": "Fill in two different investigators (1–40 characters each).",
+        "survey_investigators": "Fill in two different investigators (40 characters for both names together).",
         "warn_no_contact":
             "The complaint telephone and address (FIELDROLL_NOTICE_CONTACT) are not set: the public notice leaves them blank. Ask the server's administrator to set them.",
     ]

@@ -76,8 +76,9 @@ struct ConsoleView: Sendable {
     }
 
     /// A view model as swift-mustache reads it fastest: each struct a dictionary of its stored
-    /// properties, each array its elements so read, an optional its value or nothing (an absent
-    /// key: false to a section); strings, numbers and booleans as they are.
+    /// properties, each array its elements so read, an optional its value or `false` (so a
+    /// section of a nil row value is not looked up in the page around it); strings, numbers and
+    /// booleans as they are.
     static func flatten(_ value: Any) -> Any? {
         switch value {
         case is String, is Int, is Int64, is Bool, is Double: return value
@@ -88,7 +89,7 @@ struct ConsoleView: Sendable {
         }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
-        case .optional: return mirror.children.first.flatMap { flatten($0.value) }
+        case .optional: return mirror.children.first.flatMap { flatten($0.value) } ?? false
         case .struct, .class:
             var out: [String: Any] = [:]
             for child in mirror.children {

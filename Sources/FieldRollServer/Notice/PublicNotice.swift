@@ -107,7 +107,8 @@ extension SyncPipeline {
         var approvedOn: [EnrolmentID: CalendarDate] = [:]
         for record in try await storage.records(of: .reviewAction, in: region) {
             guard case .body(let body) = record.content, let action = try? body.decode(as: ReviewAction.self),
-                action.decision == .approve, action.step == .countyApproval || action.step == .townshipReview
+                action.decision == .approve,
+                action.step == (reviewChains.chain(for: action.region).townshipApproves ? .townshipReview : .countyApproval)
             else { continue }
             let day = CalendarDate(chinaDayOf: action.at)
             approvedOn[action.enrolmentID] = max(approvedOn[action.enrolmentID] ?? day, day)

@@ -6,19 +6,15 @@ extension SyncPipeline {
 
     /// The place names the server knows (``PlaceNames``), for pages, the notice and exports.
     ///
-    /// Cheap enough for every console page: the names are read from storage once and kept in
-    /// memory until this process imports names (``importPlaceNames(_:as:now:)``), or for a
-    /// minute, so an import by another server process on the same PostgreSQL shows within one.
+    /// Cheap enough for every console page: the names are read from storage once and reused
+    /// while the server's head has not moved (``readModel(_:_:)``); an import moves it (its audit
+    /// entry), so every process, a city's servers on one PostgreSQL included, sees it at once.
     /// Nothing imported: an empty ``PlaceNames``, whose labels are the codes.
     /// - Throws: ``StorageError`` when the database fails.
     public func placeNames() async throws -> PlaceNames {
-        let cache = placeNameCache
-        let (kept, generation) = cache.lookup()
-        if let kept { return kept }
-        let readAt = ContinuousClock.now
-        let names = PlaceNames(try await timed("place-names") { try await storage.placeNames() })
-        cache.keep(names, readAt: readAt, generation: generation)
-        return names
+        // An import writes its audit entry in the same transaction, so the head moves with it:
+        // every process (and every read model that shows names) sees the new names at once.
+        try await readModel("place-names") { PlaceNames(try await timed("place-names") { try await storage.placeNames() }) }
     }
 
     /// Imports place names from the national division list (``PlaceNameCSV``): each code's name
@@ -84,7 +80,6 @@ extension SyncPipeline {
                 return (batch.finish(), ())
             }
         }
-        placeNameCache.drop()
         return rows.count
     }
 }

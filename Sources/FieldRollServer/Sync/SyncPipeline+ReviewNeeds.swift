@@ -13,10 +13,12 @@ public enum ReviewNeed: String, Sendable, Hashable, Codable, CaseIterable {
     /// The public notice has not run its days yet.
     case noticeRunning = "notice-running"
 
-    /// Whether the step cannot approve without it (the pipeline refuses), or it is for a later step.
-    public func blocks(at step: ReviewStep) -> Bool {
+    /// Whether the step cannot approve without it (the pipeline refuses), or it is for a later
+    /// step: the amount is worked out by the approval that puts an application on notice — the
+    /// county's, or the township's in a county whose chain lets the township approve.
+    public func blocks(at step: ReviewStep, in chain: ReviewChain) -> Bool {
         switch self {
-        case .survey, .standard, .members: step == .countyApproval
+        case .survey, .standard, .members: step == (chain.townshipApproves ? .townshipReview : .countyApproval)
         case .noticeRunning: step == .publicNotice
         }
     }

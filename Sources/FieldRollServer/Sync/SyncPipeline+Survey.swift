@@ -26,8 +26,10 @@ extension SyncPipeline {
         }
         try principal.authorize(.recordSurvey, at: stored.region)
         let names = investigators.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-        guard names.count >= 2, Set(names).count == names.count, names.allSatisfy({ $0.count <= 40 }) else {
-            throw ProblemDetails(.invalidRecord, detail: "investigators: two different people (each 1–40 characters) investigate and sign")
+        // Both names are the visit's author, which holds 40 characters.
+        guard names.count >= 2, Set(names).count == names.count, names.joined(separator: "、").count <= 40 else {
+            throw ProblemDetails(
+                .invalidRecord, detail: "investigators: two different people investigate and sign (their names 40 characters together)")
         }
         let today = CalendarDate(chinaDayOf: Instant(millis: now))
         guard day <= today else { throw ProblemDetails(.invalidRecord, detail: "date: \(day) is after today (\(today))") }
@@ -51,6 +53,10 @@ extension SyncPipeline {
         if let result = answer.results.first, result.status == .refused {
             throw ProblemDetails(result.code ?? .invalidRecord, detail: result.detail)
         }
+        // The change is the server's; the audit log also names the person who entered the sheet.
+        try await record(
+            actor: principal.actor, action: "survey.entered", subject: "visit/\(visit.id)",
+            detail: "paper survey of household \(id) dated \(day), investigators \(names.joined(separator: "、"))", now: now)
         return visit
     }
 }

@@ -32,8 +32,6 @@ public final class SyncPipeline: Sendable {
     public let checkInSchedule: CheckInSchedule
     /// When each device was last noted as seen, to write `last_seen_at` at most once a minute.
     let lastTouched = Mutex<[NodeID: Int64]>([:])
-    /// The place names, read once and kept until an import or for ``PlaceNameCache/lifetime``.
-    let placeNameCache = PlaceNameCache()
     /// The heavier whole-region reads, kept while the head does not move.
     let readModels = ReadModelCache()
     /// The console's sign-in failures per account and address, and per address.
